@@ -1,0 +1,429 @@
+"""Figures of one ensemble: strength fans, outcome distributions, event probabilities.
+
+Every plot is a pure function of the result tables (`runs`, `timeseries`) and returns
+a matplotlib Figure; `save_figure` writes and closes it. Comparisons across scenarios
+live in `sim.compare_plots`.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+Z_95 = 1.959964
+HEADER_INCHES = 0.75
+HEADROOM = 1.18
+RUN_KEY = ["scenario", "replicate"]
+TIMESERIES_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type"]
+EVENTS = {
+    "fragmented_month": "Taliban fragmented",
+    "recognized_month": "Taliban recognised",
+}
+OUTCOMES = {
+    "isisk_final": ("ISIS-K strength at the end", "fighters"),
+    "isisk_peak": ("ISIS-K peak strength", "fighters"),
+    "attacks_total": ("ISIS-K attacks, total", "attacks"),
+    "defections_total": ("Defections to ISIS-K, total", "fighters"),
+    "taliban_final": ("Taliban strength at the end", "fighters"),
+    "casualties_total": ("Casualties, total", "people"),
+}
+ACTOR_NAMES = {
+    "taliban": "Taliban (total)",
+    "isisk": "ISIS-K",
+    "ttp": "TTP",
+    "etim_tip": "ETIM/TIP",
+    "us": "US",
+}
+ACTOR_COLOURS = {
+    "taliban": "black",
+    "haqqani": "tab:blue",
+    "kandahari": "tab:green",
+    "doha": "tab:purple",
+    "northern": "tab:brown",
+    "isisk": "tab:red",
+    "ttp": "tab:orange",
+    "etim_tip": "tab:cyan",
+}
+SPARE_COLOURS = ("tab:olive", "tab:pink", "tab:gray", "gold", "navy", "teal")
+STRENGTH_PANELS = (
+    ("Taliban factions and total", ("taliban", "faction")),
+    ("ISIS-K", ("isisk",)),
+    ("Foreign fighter groups", ("foreign_group",)),
+)
+
+
+def require_columns(table: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    """Raise ValueError naming the columns a plot needs that `table` lacks, or if empty."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{name} table is missing required column(s): {', '.join(missing)} "
+            f"(it has: {', '.join(map(str, table.columns))})"
+        )
+    if table.empty:
+        raise ValueError(f"{name} table is empty: nothing to plot")
+
+
+def ensemble_label(table: pd.DataFrame, *, pooled: bool) -> str:
+    """Describe the scenarios and replicate counts of a table, for a subtitle.
+
+    Pooled plots count all runs together; comparisons give N per scenario.
+    """
+    counts = table.groupby("scenario", sort=False)["replicate"].nunique()
+    names = ", ".join(map(str, counts.index))
+    if len(counts) == 1 or pooled:
+        prefix = "" if len(counts) == 1 else "pooled "
+        return f"{prefix}{names} — N = {_replicates(int(counts.sum()))}"
+    if counts.nunique() == 1:
+        return f"{names} — N = {_replicates(int(counts.iloc[0]))} each"
+    return "; ".join(f"{s}: N = {n:,}" for s, n in counts.items()) + " replicates"
+
+
+def _replicates(n: int) -> str:
+    return f"{n:,} replicate" + ("" if n == 1 else "s")
+
+
+def titled_figure(
+    nrows: int,
+    ncols: int,
+    size: tuple[float, float],
+    title: str,
+    subtitle: str,
+    **kwargs,
+) -> tuple[Figure, np.ndarray]:
+    """Create a constrained-layout grid of axes under a bold title and a grey subtitle."""
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=size, squeeze=False, layout="constrained", **kwargs
+    )
+    height = size[1]
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - HEADER_INCHES / height))
+    fig.text(
+        0.5, 1 - 0.1 / height, title, ha="center", va="top", fontsize=14, weight="bold"
+    )
+    subtitle = textwrap.fill(subtitle, width=int(12 * size[0]))
+    fig.text(
+        0.5,
+        1 - 0.42 / height,
+        subtitle,
+        ha="center",
+        va="top",
+        fontsize=10,
+        color="0.3",
+    )
+    return fig, axes
+
+
+def format_dates(ax: Axes) -> None:
+    """Put concise month/year labels on a date x axis."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def format_thousands(ax: Axes) -> None:
+    """Label the y axis with thousands separators (75,000 rather than 75000)."""
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def show_no_data(ax: Axes) -> None:
+    """Mark a panel that has nothing to show."""
+    ax.text(
+        0.5,
+        0.5,
+        "no data",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="0.5",
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def quantile_bands(rows: pd.DataFrame, value: str = "fighters") -> pd.DataFrame:
+    """Quantiles of `value` across runs at each date: columns are QUANTILES, index dates.
+
+    Runs are keyed by (scenario, replicate), so pooled scenarios never collide.
+    """
+    wide = rows.set_index(["date", *RUN_KEY])[value].unstack(RUN_KEY).sort_index()
+    wide = wide.dropna(how="all")
+    values = np.nanquantile(wide.to_numpy(dtype=float), QUANTILES, axis=1).T
+    return pd.DataFrame(values, index=wide.index, columns=list(QUANTILES))
+
+
+def draw_fan(
+    ax: Axes,
+    bands: pd.DataFrame,
+    colour: str,
+    label: str,
+    *,
+    linewidth: float = 1.8,
+    overlaid: bool = False,
+) -> None:
+    """Draw a median line with a 50% band and a lighter 90% band.
+
+    Overlaid fans (several scenarios on one panel) draw the 90% band as dotted edges
+    so the bands of different scenarios stay tellable apart.
+    """
+    x = bands.index.to_numpy()
+    if overlaid:
+        ax.plot(
+            x,
+            bands[[0.05, 0.95]].to_numpy(),
+            color=colour,
+            linewidth=0.9,
+            linestyle=":",
+        )
+    else:
+        ax.fill_between(
+            x, bands[0.05], bands[0.95], color=colour, alpha=0.1, linewidth=0
+        )
+    ax.fill_between(x, bands[0.25], bands[0.75], color=colour, alpha=0.2, linewidth=0)
+    ax.plot(x, bands[0.5], color=colour, linewidth=linewidth, label=label)
+
+
+def actor_name(actor: str) -> str:
+    """Readable name of an actor id ("etim_tip" -> "ETIM/TIP", "haqqani" -> "Haqqani")."""
+    return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
+
+
+def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Fan charts of fighters over time: Taliban factions, ISIS-K and foreign groups.
+
+    Each actor gets its median across replicates with 50% and 90% bands; several
+    scenarios in the table are pooled (use `compare_strength` to contrast them).
+    """
+    require_columns(timeseries, [*TIMESERIES_COLUMNS, "fighters"], "timeseries")
+    subtitle = f"{ensemble_label(timeseries, pooled=True)}; median, 50% and 90% bands"
+    fig, axes = titled_figure(
+        3,
+        1,
+        (11, 11),
+        title or "Fighter strength over time",
+        subtitle,
+        sharex=True,
+        height_ratios=(1.5, 1, 1),
+    )
+    for ax, (panel, types) in zip(axes[:, 0], STRENGTH_PANELS, strict=True):
+        _strength_panel(ax, timeseries[timeseries["actor_type"].isin(types)], panel)
+    fig.align_ylabels(axes[:, 0])
+    return fig
+
+
+def _strength_panel(ax: Axes, rows: pd.DataFrame, panel: str) -> None:
+    ax.set_title(panel, loc="left", fontsize=11)
+    rows = rows.dropna(subset=["fighters"])
+    if rows.empty:
+        show_no_data(ax)
+        return
+    actors = sorted(pd.unique(rows["actor"]), key=lambda a: a != "taliban")
+    spare = iter(SPARE_COLOURS * len(actors))
+    for actor in actors:
+        colour = ACTOR_COLOURS.get(actor) or next(spare)
+        width = 2.4 if actor == "taliban" else 1.8
+        bands = quantile_bands(rows[rows["actor"] == actor])
+        draw_fan(ax, bands, colour, actor_name(actor), linewidth=width)
+    ax.set_ylabel("fighters")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    format_thousands(ax)
+    format_dates(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+
+
+def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Histograms of the main outcomes, each with its ECDF and median marked."""
+    require_columns(runs, [*RUN_KEY, *OUTCOMES], "runs")
+    fig, axes = titled_figure(
+        2,
+        3,
+        (14, 8),
+        title or "Distribution of outcomes across replicates",
+        f"{ensemble_label(runs, pooled=True)}; bars: histogram, line: ECDF",
+    )
+    for ax, (column, (label, unit)) in zip(axes.flat, OUTCOMES.items(), strict=True):
+        _histogram_panel(
+            ax, runs[column].dropna().astype(float).to_numpy(), label, unit
+        )
+    return fig
+
+
+def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> None:
+    ax.set_title(label, loc="left", fontsize=11)
+    if values.size == 0:
+        show_no_data(ax)
+        return
+    bins = min(30, max(5, int(np.sqrt(values.size))))
+    counts, _, _ = ax.hist(
+        values, bins=bins, color="tab:blue", alpha=0.6, edgecolor="white"
+    )
+    ax.set_ylim(0, HEADROOM * counts.max())
+    ax.set_xlabel(unit)
+    ax.set_ylabel("replicates")
+    ecdf = ax.twinx()
+    ordered = np.sort(values)
+    shares = np.arange(1, ordered.size + 1) / ordered.size
+    ecdf.step(ordered, shares, where="post", color="0.2", linewidth=1.3)
+    ecdf.set_ylim(0, HEADROOM)
+    ecdf.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ecdf.set_ylabel("cumulative share", color="0.3")
+    median = float(np.median(values))
+    ax.axvline(median, color="tab:red", linestyle="--", linewidth=1.3)
+    ecdf.annotate(
+        f"median {_number(median)}",
+        (median, 0.97),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="top",
+        color="tab:red",
+        fontsize=9,
+        bbox={
+            "boxstyle": "round,pad=0.2",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.8,
+        },
+    )
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
+def month_dates(start: str, steps: int) -> pd.DatetimeIndex:
+    """First-of-month dates of months 0..steps counted from `start` (e.g. "2021-10")."""
+    return pd.date_range(
+        pd.Timestamp(start).to_period("M").to_timestamp(), periods=steps + 1, freq="MS"
+    )
+
+
+def step_edges(
+    dates: pd.DatetimeIndex, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Extend monthly values by one month so a post-step line shows the last month too."""
+    following = dates[-1] + pd.offsets.MonthBegin(1)
+    return dates.append(pd.DatetimeIndex([following])).to_numpy(), np.append(
+        values, values[-1]
+    )
+
+
+def event_shares(
+    months: pd.Series, steps: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share of runs whose event month is <= m for m in 0..steps, with a 95% Wilson band.
+
+    A NaN month (the event never happened) counts as "not yet" at every month.
+    """
+    n = len(months)
+    counts = np.array([(months <= m).sum() for m in range(steps + 1)], dtype=float)
+    share = counts / n
+    centre = (share + Z_95**2 / (2 * n)) / (1 + Z_95**2 / n)
+    half = (
+        Z_95
+        * np.sqrt(share * (1 - share) / n + Z_95**2 / (4 * n**2))
+        / (1 + Z_95**2 / n)
+    )
+    return share, np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def draw_event(
+    ax: Axes, dates: pd.DatetimeIndex, months: pd.Series, colour: str, label: str
+) -> None:
+    """Draw a cumulative event probability as a step line with its 95% band."""
+    share, low, high = event_shares(months, len(dates) - 1)
+    x, share = step_edges(dates, share)
+    ax.fill_between(
+        x,
+        step_edges(dates, low)[1],
+        step_edges(dates, high)[1],
+        step="post",
+        color=colour,
+        alpha=0.18,
+        linewidth=0,
+    )
+    ax.step(x, share, where="post", color=colour, linewidth=2, label=label)
+
+
+def style_probability_axis(ax: Axes) -> None:
+    """Y from 0 to 1 labelled as a probability, dates on x, a light grid."""
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of replicates")
+    ax.grid(alpha=0.3)
+    format_dates(ax)
+
+
+def event_probability(
+    runs: pd.DataFrame,
+    *,
+    steps: int,
+    start: str = "2021-10",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Probability over time that the Taliban has fragmented, and has been recognised.
+
+    Lines are shares of replicates with the event by month m; bands are 95% Wilson
+    intervals. With `ax`, draws there and puts the titles on the axes.
+    """
+    require_columns(runs, [*RUN_KEY, *EVENTS], "runs")
+    heading = title or "Probability of Taliban fragmentation and recognition"
+    subtitle = f"{ensemble_label(runs, pooled=True)}; shaded: 95% Wilson interval"
+    if ax is None:
+        fig, axes = titled_figure(1, 1, (10, 5.5), heading, subtitle)
+        ax = axes[0, 0]
+    else:
+        ax.set_title(f"{heading}\n{subtitle}", fontsize=11)
+    dates = month_dates(start, steps)
+    for (column, label), colour in zip(
+        EVENTS.items(), ("tab:red", "tab:blue"), strict=True
+    ):
+        draw_event(ax, dates, runs[column], colour, label)
+    style_probability_axis(ax)
+    ax.legend(loc="upper left", frameon=False)
+    return ax.get_figure(root=True)
+
+
+def save_figure(
+    fig: Figure,
+    path_without_suffix: str | os.PathLike[str],
+    formats: Sequence[str] = ("png", "svg"),
+) -> list[Path]:
+    """Save a figure once per format (dpi 150, tight box) atomically, then close it.
+
+    Each file is written to a temporary file in the same directory and renamed, so a
+    reader never sees half a figure.
+    """
+    base = Path(path_without_suffix)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return [
+            _save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt)
+            for fmt in formats
+        ]
+    finally:
+        plt.close(fig)
+
+
+def _save_atomically(fig: Figure, path: Path, fmt: str) -> Path:
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        fig.savefig(temporary, format=fmt, dpi=150, bbox_inches="tight")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path

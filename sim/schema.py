@@ -1,0 +1,297 @@
+"""The scenario schema: every key a scenario file may hold, its type and its range.
+
+Numbers have no defaults here: they live in `scenarios/baseline.yaml`, which other
+scenarios extend. Only switches (mechanism on/off, scale) default to "as designed".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Probability = Field(ge=0.0, le=1.0)
+NonNegative = Field(ge=0.0)
+MECHANISMS = (
+    "defection",
+    "crackdown",
+    "pressure",
+    "economy",
+    "purge",
+    "attacks",
+    "recruitment",
+    "fragmentation",
+)
+
+
+class Strict(BaseModel):
+    """A schema block that rejects unknown keys, listing the valid ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in data if k not in cls.model_fields)
+            if unknown:
+                valid = ", ".join(sorted(cls.model_fields))
+                raise ValueError(f"unknown key(s) {', '.join(unknown)}; valid keys: {valid}")
+        return data
+
+
+class Spread(Strict):
+    """A unit trait drawn from a Beta distribution with this mean and sd."""
+
+    mean: float = Field(gt=0.0, lt=1.0)
+    sd: float = Field(gt=0.0, lt=0.5)
+
+    @model_validator(mode="after")
+    def _feasible(self) -> Spread:
+        if self.sd**2 >= self.mean * (1.0 - self.mean):
+            raise ValueError(
+                f"sd {self.sd} too large for mean {self.mean}: a Beta needs "
+                f"sd < {(self.mean * (1 - self.mean)) ** 0.5:.3f}"
+            )
+        return self
+
+
+class Mechanism(Strict):
+    """Switch a mechanism off, or rescale its effect."""
+
+    enabled: bool = True
+    scale: float = Field(default=1.0, ge=0.0)
+
+
+class Mechanisms(Strict):
+    """One switch per mechanism of DESIGN.md section 3."""
+
+    defection: Mechanism = Mechanism()
+    crackdown: Mechanism = Mechanism()
+    pressure: Mechanism = Mechanism()
+    economy: Mechanism = Mechanism()
+    purge: Mechanism = Mechanism()
+    attacks: Mechanism = Mechanism()
+    recruitment: Mechanism = Mechanism()
+    fragmentation: Mechanism = Mechanism()
+
+
+class Policy(Strict):
+    """The Taliban leadership's choices; events change them mid-run."""
+
+    crackdown: float = Probability
+    joint_with_us: bool
+    accuracy: float = Probability
+    concessions: float = Probability
+    punishment: float = Probability
+    purge: dict[str, float]
+    security_faction: str
+    adaptive_gain: float = NonNegative
+    attack_tolerance: float = Field(gt=0.0)
+
+    @model_validator(mode="after")
+    def _purge_range(self) -> Policy:
+        for group, value in self.purge.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"purge.{group} = {value}: expected a number in [0, 1]")
+        return self
+
+
+class Faction(Strict):
+    """A Taliban faction at month 0."""
+
+    fighters: int = Field(ge=1)
+    ideology: Spread
+    ties_to_isisk: Spread
+    cohesion: float = Probability
+    revenue_share: float = Field(gt=0.0)
+
+
+class Taliban(Strict):
+    """Taliban factions and how their fighters are split into units."""
+
+    unit_size: float = Field(gt=0.0)
+    factions: dict[str, Faction] = Field(min_length=1)
+    rivalries: list[tuple[str, str]] = []
+
+
+class IsisK(Strict):
+    """ISIS-K at month 0."""
+
+    fighters: int = Field(ge=0)
+    cells: int = Field(ge=1)
+    capability: float = Field(gt=0.0)
+    exposure: float = Probability
+    momentum: float = Probability
+
+
+class ForeignGroup(Strict):
+    """A foreign-fighter group at month 0."""
+
+    fighters: int = Field(ge=0)
+    patron: Literal["taliban", "isisk", "independent"]
+    loyalty: float = Probability
+    arrivals_per_month: float = NonNegative
+
+
+class InternationalActor(Strict):
+    """A state or donor pressing the Taliban."""
+
+    cares_about: dict[str, float]
+    demand: float = Probability
+    pressure: float = Probability
+    responsiveness: float = NonNegative
+    sectarian_sensitivity: float = NonNegative
+    aid_musd: float = NonNegative
+    holds_frozen_funds: bool
+    unfreeze_after: int = Field(ge=1)
+    recognize_after: int = Field(ge=1)
+    min_credibility: float = Probability
+
+
+class Economy(Strict):
+    """Revenue and pay, in USD million per month unless said otherwise."""
+
+    domestic_revenue_musd: float = NonNegative
+    sanction_damage: float = Probability
+    military_share: float = Probability
+    wage_usd: float = Field(gt=0.0)
+    frozen_funds_musd: float = NonNegative
+    unfrozen: bool
+    unfreeze_rate: float = Probability
+    grievance_rate: float = Probability
+    grievance_relief: float = Probability
+    breakaway_pay: float = Probability
+
+
+class DefectionRule(Strict):
+    """Weights of the logistic defection and desertion chances (per unit-month)."""
+
+    base: float
+    w_abandonment: float = NonNegative
+    w_grievance: float = NonNegative
+    w_ties: float = NonNegative
+    w_momentum: float = NonNegative
+    w_pay: float = NonNegative
+    w_cohesion: float = NonNegative
+    w_fear: float = NonNegative
+    abandonment_crackdown: float = NonNegative
+    abandonment_joint: float = NonNegative
+    abandonment_concessions: float = NonNegative
+    abandonment_purge: float = NonNegative
+    desertion_base: float
+    w_desertion_grievance: float = NonNegative
+
+
+class CrackdownRule(Strict):
+    """How a crackdown removes ISIS-K fighters and how leaks blunt it."""
+
+    removal_rate: float = Probability
+    joint_bonus: float = NonNegative
+    leak: float = Probability
+
+
+class PurgeRule(Strict):
+    """How a purge removes foreign fighters and pushes them toward ISIS-K."""
+
+    removal_rate: float = Probability
+    switch_base: float
+    w_switch_purge: float = NonNegative
+    w_switch_pull: float = NonNegative
+    w_switch_loyalty: float = NonNegative
+    leak_rate: float = Probability
+    merge_rate: float = Probability
+
+
+class AttackRule(Strict):
+    """Attack tempo, targets, success and severity of ISIS-K cells."""
+
+    base_rate: float = NonNegative
+    reference_size: float = Field(gt=0.0)
+    size_exponent: float = NonNegative
+    learning: float = NonNegative
+    max_capability: float = Field(gt=0.0)
+    target_shares: dict[Literal["sectarian", "taliban", "foreign"], float]
+    success: float = Probability
+    severity_min: float = Field(gt=0.0)
+    severity_exponent: float = Field(gt=1.0)
+    taliban_killed_per_attack: float = NonNegative
+    exposure_per_attack: float = NonNegative
+    exposure_decay: float = Probability
+    momentum_decay: float = Probability
+    momentum_saturation: float = Field(gt=0.0)
+    credibility_loss: float = Probability
+    credibility_recovery: float = Probability
+
+    @model_validator(mode="after")
+    def _shares(self) -> AttackRule:
+        if sum(self.target_shares.values()) <= 0:
+            raise ValueError("target_shares must have a positive sum")
+        return self
+
+
+class RecruitmentRule(Strict):
+    """Births, splits, deaths and attrition of cells and units."""
+
+    isisk_local_per_month: float = NonNegative
+    momentum_boost: float = NonNegative
+    anger_recruits: float = NonNegative
+    cell_split_size: int = Field(ge=2)
+    cell_floor: int = Field(ge=0)
+    isisk_attrition: float = Probability
+    unit_birth_rate: float = Probability
+    unit_split_factor: float = Field(gt=1.0)
+    taliban_attrition: float = Probability
+    foreign_attrition: float = Probability
+
+
+class FragmentationRule(Strict):
+    """Cohesion dynamics of Taliban factions and the breakaway threshold."""
+
+    recovery: float = Probability
+    crackdown_strain: float = NonNegative
+    joint_strain: float = NonNegative
+    concession_strain: float = NonNegative
+    rivalry_strain: float = NonNegative
+    defection_strain: float = NonNegative
+    pay_strain: float = NonNegative
+    threshold: float = Probability
+
+
+class Rules(Strict):
+    """Parameters of each mechanism, named as in docs/ODD.md."""
+
+    defection: DefectionRule
+    crackdown: CrackdownRule
+    purge: PurgeRule
+    attacks: AttackRule
+    recruitment: RecruitmentRule
+    fragmentation: FragmentationRule
+
+
+class Event(Strict):
+    """A change of policy or parameters at the start of a month."""
+
+    month: int
+    set: dict[str, Any] = Field(min_length=1)
+    note: str = ""
+
+
+class Scenario(Strict):
+    """A fully resolved scenario (after `extends`), ready to build a model."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: int = Field(ge=0)
+    replicates: int = Field(ge=1)
+    steps: int = Field(ge=1, le=600)
+    start: str = Field(pattern=r"^\d{4}-\d{2}$")
+    mechanisms: Mechanisms = Mechanisms()
+    policy: Policy
+    taliban: Taliban
+    isisk: IsisK
+    foreign_groups: dict[str, ForeignGroup]
+    international: dict[str, InternationalActor] = Field(min_length=1)
+    economy: Economy
+    rules: Rules
+    events: list[Event] = []

@@ -1,0 +1,263 @@
+"""Smoke tests of the figures: every plot draws, saves, and is titled with its ensemble."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from sim.compare_plots import (  # noqa: E402
+    compare_event_probability,
+    compare_outcomes,
+    compare_strength,
+)
+from sim.plots import (  # noqa: E402
+    event_probability,
+    outcome_distributions,
+    save_figure,
+    strength_fan,
+)
+
+SCENARIOS = ("baseline", "sanctions")
+REPLICATES = 5
+STEPS = 12
+ACTORS = {
+    "taliban": ("taliban", 75_000),
+    "haqqani": ("faction", 30_000),
+    "kandahari": ("faction", 20_000),
+    "doha": ("faction", 15_000),
+    "northern": ("faction", 5_000),
+    "isisk": ("isisk", 2_000),
+    "ttp": ("foreign_group", 4_000),
+    "etim_tip": ("foreign_group", 1_000),
+    "us": ("international", np.nan),
+    "china": ("international", np.nan),
+}
+
+
+def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
+    """Long time series: one row per (scenario, replicate, step, actor), random walks."""
+    dates = pd.date_range("2021-10-01", periods=STEPS + 1, freq="MS")
+    rows = []
+    for scenario in SCENARIOS:
+        for replicate in range(REPLICATES):
+            for actor, (actor_type, start) in ACTORS.items():
+                path = start * np.exp(np.cumsum(rng.normal(0, 0.05, STEPS + 1)))
+                for step in range(STEPS + 1):
+                    rows.append(
+                        (
+                            scenario,
+                            replicate,
+                            step,
+                            dates[step],
+                            actor,
+                            actor_type,
+                            path[step],
+                        )
+                    )
+    columns = [
+        "scenario",
+        "replicate",
+        "step",
+        "date",
+        "actor",
+        "actor_type",
+        "fighters",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def make_runs(rng: np.random.Generator) -> pd.DataFrame:
+    """One row per replicate with the scalar outcomes and event months."""
+    n = len(SCENARIOS) * REPLICATES
+    fragmented_month = np.where(
+        rng.random(n) < 0.4, rng.integers(0, STEPS + 1, n), np.nan
+    )
+    recognized_month = np.where(
+        rng.random(n) < 0.6, rng.integers(0, STEPS + 1, n), np.nan
+    )
+    return pd.DataFrame(
+        {
+            "scenario": np.repeat(SCENARIOS, REPLICATES),
+            "replicate": np.tile(np.arange(REPLICATES), len(SCENARIOS)),
+            "seed": rng.integers(0, 2**31, n),
+            "isisk_final": rng.normal(3_000, 500, n),
+            "isisk_peak": rng.normal(4_000, 500, n),
+            "taliban_final": rng.normal(70_000, 4_000, n),
+            "attacks_total": rng.poisson(120, n),
+            "casualties_total": rng.gamma(5, 200, n),
+            "defections_total": rng.poisson(300, n),
+            "fragmented": ~np.isnan(fragmented_month),
+            "fragmented_month": fragmented_month,
+            "recognized": ~np.isnan(recognized_month),
+            "recognized_month": recognized_month,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def timeseries() -> pd.DataFrame:
+    """Synthetic time series of 2 scenarios x 5 replicates x 13 steps."""
+    return make_timeseries(np.random.default_rng(0))
+
+
+@pytest.fixture(scope="module")
+def runs() -> pd.DataFrame:
+    """Synthetic runs table matching the time series."""
+    return make_runs(np.random.default_rng(0))
+
+
+def baseline(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the baseline scenario only."""
+    return table[table["scenario"] == "baseline"]
+
+
+def header(fig) -> str:
+    """All figure-level texts (title and subtitle) joined."""
+    return " | ".join(t.get_text() for t in fig.texts)
+
+
+def titled_axes(fig) -> list:
+    """Axes carrying a panel title: the data panels (twin ECDF axes have none)."""
+    return [ax for ax in fig.axes if ax.get_title(loc="left") or ax.get_title()]
+
+
+def assert_saved(fig, path, formats=("png",)) -> None:
+    """Save the figure, check the files are written, no temporary is left, and it is closed.
+
+    PNG only by default: rendering twice per figure would double the suite's runtime.
+    """
+    written = save_figure(fig, path, formats)
+    assert written == [path.with_name(f"{path.name}.{fmt}") for fmt in formats]
+    assert written[0].stat().st_size > 1_000
+    assert all(p.stat().st_size > 0 for p in written)
+    assert not plt.fignum_exists(fig.number)
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_strength_fan(timeseries, tmp_path):
+    fig = strength_fan(baseline(timeseries))
+    assert "Fighter strength over time" in header(fig)
+    assert "baseline — N = 5 replicates" in header(fig)
+    assert len(titled_axes(fig)) == 3
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels[0] == "Taliban (total)" and "Haqqani" in labels
+    assert_saved(fig, tmp_path / "strength")
+
+
+def test_outcome_distributions(runs, tmp_path):
+    fig = outcome_distributions(baseline(runs))
+    assert "baseline — N = 5 replicates" in header(fig)
+    assert len(titled_axes(fig)) == 6
+    assert_saved(fig, tmp_path / "outcomes")
+
+
+def test_event_probability(runs, tmp_path):
+    fig = event_probability(baseline(runs), steps=STEPS)
+    assert "baseline — N = 5 replicates" in header(fig)
+    (ax,) = fig.axes
+    assert ax.get_ylim() == (0, 1)
+    assert len(ax.get_lines()) == 2
+    assert_saved(fig, tmp_path / "events", formats=("png", "svg"))
+
+
+def test_compare_strength(timeseries, tmp_path):
+    fig = compare_strength(timeseries)
+    assert "baseline, sanctions — N = 5 replicates each" in header(fig)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "ISIS-K",
+        "Taliban (total)",
+    ]
+    assert fig.axes[0].get_legend_handles_labels()[1] == list(SCENARIOS)
+    assert_saved(fig, tmp_path / "compare_strength")
+
+
+def test_compare_outcomes(runs, tmp_path):
+    fig = compare_outcomes(runs)
+    assert "baseline, sanctions" in header(fig) and "N = 5" in header(fig)
+    assert len(titled_axes(fig)) == 4
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == list(SCENARIOS)
+    assert_saved(fig, tmp_path / "compare_outcomes")
+
+
+def test_compare_event_probability(runs, tmp_path):
+    fig = compare_event_probability(runs, steps=STEPS)
+    assert "N = 5 replicates each" in header(fig)
+    assert len(titled_axes(fig)) == 2
+    assert all(len(ax.get_lines()) == len(SCENARIOS) for ax in fig.axes)
+    assert_saved(fig, tmp_path / "compare_events")
+
+
+def test_single_replicate_collapses_bands(timeseries, runs):
+    one = baseline(timeseries)[lambda t: t["replicate"] == 0]
+    fig = strength_fan(one)
+    assert "N = 1 replicate;" in header(fig)
+    isisk = one[one["actor"] == "isisk"].sort_values("step")["fighters"].to_numpy()
+    np.testing.assert_allclose(fig.axes[1].get_lines()[0].get_ydata(), isisk)
+    outcome_distributions(baseline(runs).head(1))
+    compare_outcomes(runs.groupby("scenario").head(1))
+    plt.close("all")
+
+
+def test_missing_actor_type_says_no_data(timeseries):
+    fig = strength_fan(timeseries[timeseries["actor_type"] != "foreign_group"])
+    assert [t.get_text() for t in fig.axes[2].texts] == ["no data"]
+    assert "pooled baseline, sanctions — N = 10 replicates" in header(fig)
+    plt.close(fig)
+
+
+def test_never_fragmented_gives_zero_line(runs):
+    never = baseline(runs).assign(fragmented=False, fragmented_month=np.nan)
+    fig = event_probability(never, steps=STEPS)
+    fragmented = fig.axes[0].get_lines()[0]
+    assert fragmented.get_label() == "Taliban fragmented"
+    assert np.all(fragmented.get_ydata() == 0)
+    plt.close(fig)
+
+
+def test_event_probability_counts_by_month():
+    table = pd.DataFrame(
+        {
+            "scenario": "s",
+            "replicate": range(4),
+            "fragmented_month": [0, 2, np.nan, 2],
+            "recognized_month": np.nan,
+        }
+    )
+    fig = event_probability(table, steps=3)
+    np.testing.assert_allclose(
+        fig.axes[0].get_lines()[0].get_ydata(), [0.25, 0.25, 0.75, 0.75, 0.75]
+    )
+    plt.close(fig)
+
+
+def test_event_probability_draws_into_given_axes(runs):
+    fig, ax = plt.subplots()
+    assert event_probability(baseline(runs), steps=STEPS, ax=ax) is fig
+    assert "baseline — N = 5" in ax.get_title()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("plot", "table", "column"),
+    [
+        (strength_fan, "timeseries", "fighters"),
+        (outcome_distributions, "runs", "isisk_peak"),
+        (compare_outcomes, "runs", "attacks_total"),
+        (compare_strength, "timeseries", "date"),
+    ],
+)
+def test_missing_column_is_named(plot, table, column, request):
+    frame = request.getfixturevalue(table).drop(columns=column)
+    with pytest.raises(ValueError, match=f"missing required column.*{column}"):
+        plot(frame)
+
+
+def test_missing_event_column_is_named(runs):
+    with pytest.raises(ValueError, match="recognized_month"):
+        event_probability(runs.drop(columns="recognized_month"), steps=STEPS)
+    with pytest.raises(ValueError, match="fragmented_month"):
+        compare_event_probability(runs.drop(columns="fragmented_month"), steps=STEPS)
