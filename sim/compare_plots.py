@@ -10,15 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import StrMethodFormatter
 
 from sim.plots import (
     EVENTS,
     HEADER_INCHES,
     OUTCOMES,
+    PANEL_TITLE,
     RUN_KEY,
     TIMESERIES_COLUMNS,
     actor_name,
@@ -27,7 +28,7 @@ from sim.plots import (
     ensemble_label,
     format_dates,
     format_thousands,
-    month_dates,
+    month_edges,
     quantile_bands,
     require_columns,
     show_no_data,
@@ -35,27 +36,17 @@ from sim.plots import (
     titled_figure,
 )
 
-SCENARIO_COLOURS = (
-    "tab:blue",
-    "tab:orange",
-    "tab:green",
-    "tab:red",
-    "tab:purple",
-    "tab:brown",
-    "tab:pink",
-    "tab:gray",
-    "tab:olive",
-    "tab:cyan",
-)
+SCENARIO_COLOURS = tuple(colormaps["tab10"].colors)
+DEFAULT_OUTCOMES = ("isisk_final", "attacks_total", "defections_total", "taliban_final")
 LONG_LABEL = 10
+MEDIAN_LABEL = {"xytext": (7, 0), "textcoords": "offset points", "va": "center"}
 
 
 def scenario_colours(table: pd.DataFrame) -> dict[str, str]:
     """Map each scenario, in order of first appearance, to a colour."""
     scenarios = pd.unique(table["scenario"])
-    return {
-        s: SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)] for i, s in enumerate(scenarios)
-    }
+    n = len(SCENARIO_COLOURS)
+    return {s: SCENARIO_COLOURS[i % n] for i, s in enumerate(scenarios)}
 
 
 def compare_strength(
@@ -64,32 +55,25 @@ def compare_strength(
     actors: Sequence[str] = ("isisk", "taliban"),
     title: str | None = None,
 ) -> Figure:
-    """Overlaid fan charts across scenarios: one panel per actor, one colour per scenario."""
+    """Overlaid fan charts across scenarios: a panel per actor, a colour per scenario."""
     require_columns(timeseries, [*TIMESERIES_COLUMNS, "fighters"], "timeseries")
-    subtitle = (
-        f"{ensemble_label(timeseries, pooled=False)}; median, 50% band, 90% band dotted"
-    )
-    fig, axes = titled_figure(
-        len(actors),
-        1,
-        (11, 3.8 * len(actors) + HEADER_INCHES),
-        title or "Fighter strength by scenario",
-        subtitle,
-        sharex=True,
-    )
+    label = ensemble_label(timeseries, pooled=False)
+    subtitle = f"{label}; median, 50% band, 90% band dotted"
+    heading = title or "Fighter strength by scenario"
+    size = (11, 3.8 * len(actors) + HEADER_INCHES)
+    fig, axes = titled_figure((len(actors), 1), size, heading, subtitle, sharex=True)
     colours = scenario_colours(timeseries)
     for ax, actor in zip(axes[:, 0], actors, strict=True):
-        _compare_strength_panel(
-            ax, timeseries[timeseries["actor"] == actor], actor, colours
-        )
+        rows = timeseries[timeseries["actor"] == actor]
+        _compare_strength_panel(ax, rows, actor, colours)
     handles = [Line2D([], [], color=c, linewidth=1.8) for c in colours.values()]
     axes[0, 0].legend(
         handles,
         list(map(str, colours)),
+        title="scenario",
+        frameon=False,
         loc="upper left",
         bbox_to_anchor=(1.01, 1),
-        frameon=False,
-        title="scenario",
     )
     fig.align_ylabels(axes[:, 0])
     return fig
@@ -98,7 +82,7 @@ def compare_strength(
 def _compare_strength_panel(
     ax: Axes, rows: pd.DataFrame, actor: str, colours: dict[str, str]
 ) -> None:
-    ax.set_title(actor_name(actor), loc="left", fontsize=11)
+    ax.set_title(actor_name(actor), **PANEL_TITLE)
     rows = rows.dropna(subset=["fighters"])
     if rows.empty:
         show_no_data(ax)
@@ -117,25 +101,19 @@ def _compare_strength_panel(
 def compare_outcomes(
     runs: pd.DataFrame,
     *,
-    outcomes: Sequence[str] = (
-        "isisk_final",
-        "attacks_total",
-        "defections_total",
-        "taliban_final",
-    ),
+    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     title: str | None = None,
 ) -> Figure:
-    """Violins of each outcome per scenario, side by side, with median and quartiles marked."""
+    """Violins of each outcome per scenario, side by side, median and quartiles marked.
+
+    Outcomes not in `sim.plots.OUTCOMES` are titled by their column name, no unit.
+    """
     require_columns(runs, [*RUN_KEY, *outcomes], "runs")
     ncols = int(np.ceil(np.sqrt(len(outcomes))))
     nrows = int(np.ceil(len(outcomes) / ncols))
-    fig, axes = titled_figure(
-        nrows,
-        ncols,
-        (5.2 * ncols, 4.4 * nrows + HEADER_INCHES),
-        title or "Outcomes by scenario",
-        f"{ensemble_label(runs, pooled=False)}; dot: median, bar: 50% of replicates",
-    )
+    subtitle = f"{ensemble_label(runs, pooled=False)}; dot: median, bar: middle 50%"
+    size = (5.2 * ncols, 4.4 * nrows + HEADER_INCHES)
+    fig, axes = titled_figure((nrows, ncols), size, title or "Outcomes by scenario", subtitle)
     colours = scenario_colours(runs)
     for ax, column in zip(axes.flat, outcomes, strict=False):
         _violin_panel(ax, runs, column, colours)
@@ -144,92 +122,56 @@ def compare_outcomes(
     return fig
 
 
-def _violin_panel(
-    ax: Axes, runs: pd.DataFrame, column: str, colours: dict[str, str]
-) -> None:
+def _violin_panel(ax: Axes, runs: pd.DataFrame, column: str, colours: dict[str, str]) -> None:
     label, unit = OUTCOMES.get(column, (column.replace("_", " "), ""))
-    ax.set_title(label, loc="left", fontsize=11)
+    ax.set_title(label, **PANEL_TITLE)
     for position, (scenario, colour) in enumerate(colours.items()):
-        values = (
-            runs.loc[runs["scenario"] == scenario, column]
-            .dropna()
-            .astype(float)
-            .to_numpy()
-        )
-        _draw_violin(ax, position, values, colour)
+        values = runs.loc[runs["scenario"] == scenario, column].dropna()
+        _draw_violin(ax, position, values.to_numpy(dtype=float), colour)
     names = list(map(str, colours))
     rotate = len(names) > 4 or max(map(len, names)) > LONG_LABEL
-    ax.set_xticks(
-        range(len(names)),
-        names,
-        rotation=30 if rotate else 0,
-        ha="right" if rotate else "center",
-    )
+    tilt = {"rotation": 30, "ha": "right"} if rotate else {}
+    ax.set_xticks(range(len(names)), names, **tilt)
     ax.set_ylabel(unit)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    format_thousands(ax)
     ax.grid(axis="y", alpha=0.3)
 
 
 def _draw_violin(ax: Axes, position: int, values: np.ndarray, colour: str) -> None:
     if values.size == 0:
-        ax.text(
-            position,
-            0.5,
-            "no data",
-            transform=ax.get_xaxis_transform(),
-            ha="center",
-            color="0.5",
-        )
+        where = ax.get_xaxis_transform()
+        ax.text(position, 0.5, "no data", transform=where, ha="center", color="0.5")
         return
     if np.unique(values).size > 1:
-        body = ax.violinplot(
-            [values], positions=[position], widths=0.8, showextrema=False
-        )["bodies"][0]
+        parts = ax.violinplot([values], [position], widths=0.8, showextrema=False)
+        body = parts["bodies"][0]
         body.set_facecolor(colour)
         body.set_edgecolor(colour)
         body.set_alpha(0.45)
     low, median, high = np.quantile(values, (0.25, 0.5, 0.75))
     ax.vlines(position, low, high, color="0.15", linewidth=5)
     ax.scatter([position], [median], color="white", edgecolor="0.15", s=30, zorder=3)
-    ax.annotate(
-        f"{median:,.0f}",
-        (position, median),
-        xytext=(7, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=8,
-        color="0.15",
-    )
+    ax.annotate(f"{median:,.0f}", (position, median), fontsize=8, **MEDIAN_LABEL)
 
 
 def compare_event_probability(
     runs: pd.DataFrame, *, steps: int, start: str = "2021-10", title: str | None = None
 ) -> Figure:
-    """Probability over time of fragmentation and of recognition, one line per scenario.
+    """Probability over time of fragmentation and of recognition, a line per scenario.
 
     Shaded bands are 95% Wilson intervals of each scenario's share of replicates.
     """
     require_columns(runs, [*RUN_KEY, *EVENTS], "runs")
-    fig, axes = titled_figure(
-        1,
-        2,
-        (14, 5.2),
-        title or "Fragmentation and recognition by scenario",
-        f"{ensemble_label(runs, pooled=False)}; shaded: 95% Wilson interval",
-        sharey=True,
-    )
-    dates = month_dates(start, steps)
+    subtitle = f"{ensemble_label(runs, pooled=False)}; shaded: 95% Wilson interval"
+    heading = title or "Fragmentation and recognition by scenario"
+    fig, axes = titled_figure((1, 2), (14, 5.2), heading, subtitle, sharey=True)
+    edges = month_edges(start, steps)
     colours = scenario_colours(runs)
     for ax, (column, label) in zip(axes[0], EVENTS.items(), strict=True):
-        ax.set_title(f"{label}, by month", loc="left", fontsize=11)
+        ax.set_title(f"{label}, by month", **PANEL_TITLE)
         for scenario, colour in colours.items():
-            draw_event(
-                ax,
-                dates,
-                runs.loc[runs["scenario"] == scenario, column],
-                colour,
-                str(scenario),
-            )
+            months = runs.loc[runs["scenario"] == scenario, column]
+            draw_event(ax, edges, months, colour, str(scenario))
         style_probability_axis(ax)
     axes[0, 1].set_ylabel("")
     axes[0, 0].legend(loc="upper left", frameon=False, title="scenario")

@@ -139,6 +139,15 @@ class AfghanistanModel(mesa.Model):
         units = self.units
         return np.bincount(units.faction, weights=units.fighters, minlength=len(self.factions))
 
+    def group_fighters(self) -> np.ndarray:
+        """Fighters per foreign-fighter group."""
+        return np.array([g.fighters for g in self.groups], dtype=np.int64)
+
+    def set_group_fighters(self, fighters: np.ndarray) -> None:
+        """Write fighters back to the foreign-fighter group agents."""
+        for group, n in zip(self.groups, fighters, strict=True):
+            group.fighters = int(n)
+
     def active_factions(self) -> np.ndarray:
         """Mask of factions still inside the Taliban (not broken away)."""
         return np.array([not f.broken_away for f in self.factions])

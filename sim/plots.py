@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Z_95 = 1.959964
@@ -31,6 +31,7 @@ EVENTS = {
     "fragmented_month": "Taliban fragmented",
     "recognized_month": "Taliban recognised",
 }
+EVENT_COLOURS = ("tab:red", "tab:blue")
 OUTCOMES = {
     "isisk_final": ("ISIS-K strength at the end", "fighters"),
     "isisk_peak": ("ISIS-K peak strength", "fighters"),
@@ -57,6 +58,15 @@ ACTOR_COLOURS = {
     "etim_tip": "tab:cyan",
 }
 SPARE_COLOURS = ("tab:olive", "tab:pink", "tab:gray", "gold", "navy", "teal")
+TITLE_STYLE = {"ha": "center", "va": "top", "fontsize": 14, "weight": "bold"}
+SUBTITLE_STYLE = {"ha": "center", "va": "top", "fontsize": 10, "color": "0.3"}
+PANEL_TITLE = {"loc": "left", "fontsize": 11}
+MEDIAN_STYLE = {
+    "va": "top",
+    "color": "tab:red",
+    "fontsize": 9,
+    "bbox": {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+}
 STRENGTH_PANELS = (
     ("Taliban factions and total", ("taliban", "faction")),
     ("ISIS-K", ("isisk",)),
@@ -96,32 +106,18 @@ def _replicates(n: int) -> str:
 
 
 def titled_figure(
-    nrows: int,
-    ncols: int,
-    size: tuple[float, float],
-    title: str,
-    subtitle: str,
-    **kwargs,
+    shape: tuple[int, int], size: tuple[float, float], title: str, subtitle: str, **kw
 ) -> tuple[Figure, np.ndarray]:
-    """Create a constrained-layout grid of axes under a bold title and a grey subtitle."""
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=size, squeeze=False, layout="constrained", **kwargs
-    )
+    """Create a constrained-layout grid of axes under a bold title and a grey subtitle.
+
+    Extra keywords go to `plt.subplots`; the axes come back as a 2-D array.
+    """
+    fig, axes = plt.subplots(*shape, figsize=size, squeeze=False, layout="constrained", **kw)
     height = size[1]
     fig.get_layout_engine().set(rect=(0, 0, 1, 1 - HEADER_INCHES / height))
-    fig.text(
-        0.5, 1 - 0.1 / height, title, ha="center", va="top", fontsize=14, weight="bold"
-    )
+    fig.text(0.5, 1 - 0.1 / height, title, **TITLE_STYLE)
     subtitle = textwrap.fill(subtitle, width=int(12 * size[0]))
-    fig.text(
-        0.5,
-        1 - 0.42 / height,
-        subtitle,
-        ha="center",
-        va="top",
-        fontsize=10,
-        color="0.3",
-    )
+    fig.text(0.5, 1 - 0.42 / height, subtitle, **SUBTITLE_STYLE)
     return fig, axes
 
 
@@ -132,23 +128,35 @@ def format_dates(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def format_thousands(ax: Axes) -> None:
-    """Label the y axis with thousands separators (75,000 rather than 75000)."""
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+class Thousands(Formatter):
+    """Tick labels with thousands separators and the decimals the tick step needs.
+
+    75,000 rather than 75000; 0.5 steps keep their decimal instead of repeating labels.
+    """
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """Format all ticks with as many decimals as their smallest step needs."""
+        step = float(np.min(np.diff(values))) if len(values) > 1 else 1.0
+        exact = (d for d in range(6) if abs(round(step, d) - step) < 1e-6 * abs(step))
+        decimals = next(exact, 6)
+        return [f"{v:,.{decimals}f}" for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """Format one value on its own: whole numbers from 10 up, else 3 digits."""
+        return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
+def format_thousands(ax: Axes, axis: str = "y") -> None:
+    """Label an axis ("x" or "y") with thousands separators."""
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(Thousands())
 
 
 def show_no_data(ax: Axes) -> None:
-    """Mark a panel that has nothing to show."""
-    ax.text(
-        0.5,
-        0.5,
-        "no data",
-        transform=ax.transAxes,
-        ha="center",
-        va="center",
-        color="0.5",
-    )
-    ax.set_xticks([])
+    """Mark a panel that has nothing to show.
+
+    Only the y ticks are cleared: the x axis may be shared with panels that have data.
+    """
+    ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="0.5")
     ax.set_yticks([])
 
 
@@ -179,23 +187,15 @@ def draw_fan(
     """
     x = bands.index.to_numpy()
     if overlaid:
-        ax.plot(
-            x,
-            bands[[0.05, 0.95]].to_numpy(),
-            color=colour,
-            linewidth=0.9,
-            linestyle=":",
-        )
+        ax.plot(x, bands[[0.05, 0.95]].to_numpy(), color=colour, lw=0.9, ls=":")
     else:
-        ax.fill_between(
-            x, bands[0.05], bands[0.95], color=colour, alpha=0.1, linewidth=0
-        )
-    ax.fill_between(x, bands[0.25], bands[0.75], color=colour, alpha=0.2, linewidth=0)
+        ax.fill_between(x, bands[0.05], bands[0.95], color=colour, alpha=0.1, lw=0)
+    ax.fill_between(x, bands[0.25], bands[0.75], color=colour, alpha=0.2, lw=0)
     ax.plot(x, bands[0.5], color=colour, linewidth=linewidth, label=label)
 
 
 def actor_name(actor: str) -> str:
-    """Readable name of an actor id ("etim_tip" -> "ETIM/TIP", "haqqani" -> "Haqqani")."""
+    """Readable name of an actor id: "etim_tip" -> "ETIM/TIP", "haqqani" -> "Haqqani"."""
     return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
@@ -207,14 +207,9 @@ def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figur
     """
     require_columns(timeseries, [*TIMESERIES_COLUMNS, "fighters"], "timeseries")
     subtitle = f"{ensemble_label(timeseries, pooled=True)}; median, 50% and 90% bands"
+    heading = title or "Fighter strength over time"
     fig, axes = titled_figure(
-        3,
-        1,
-        (11, 11),
-        title or "Fighter strength over time",
-        subtitle,
-        sharex=True,
-        height_ratios=(1.5, 1, 1),
+        (3, 1), (11, 11), heading, subtitle, sharex=True, height_ratios=(1.5, 1, 1)
     )
     for ax, (panel, types) in zip(axes[:, 0], STRENGTH_PANELS, strict=True):
         _strength_panel(ax, timeseries[timeseries["actor_type"].isin(types)], panel)
@@ -223,7 +218,7 @@ def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figur
 
 
 def _strength_panel(ax: Axes, rows: pd.DataFrame, panel: str) -> None:
-    ax.set_title(panel, loc="left", fontsize=11)
+    ax.set_title(panel, **PANEL_TITLE)
     rows = rows.dropna(subset=["fighters"])
     if rows.empty:
         show_no_data(ax)
@@ -246,29 +241,22 @@ def _strength_panel(ax: Axes, rows: pd.DataFrame, panel: str) -> None:
 def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Histograms of the main outcomes, each with its ECDF and median marked."""
     require_columns(runs, [*RUN_KEY, *OUTCOMES], "runs")
-    fig, axes = titled_figure(
-        2,
-        3,
-        (14, 8),
-        title or "Distribution of outcomes across replicates",
-        f"{ensemble_label(runs, pooled=True)}; bars: histogram, line: ECDF",
-    )
+    heading = title or "Distribution of outcomes across replicates"
+    subtitle = f"{ensemble_label(runs, pooled=True)}; bars: histogram, line: ECDF"
+    fig, axes = titled_figure((2, 3), (14, 8), heading, subtitle)
     for ax, (column, (label, unit)) in zip(axes.flat, OUTCOMES.items(), strict=True):
-        _histogram_panel(
-            ax, runs[column].dropna().astype(float).to_numpy(), label, unit
-        )
+        values = runs[column].dropna().to_numpy(dtype=float)
+        _histogram_panel(ax, values, label, unit)
     return fig
 
 
 def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> None:
-    ax.set_title(label, loc="left", fontsize=11)
+    ax.set_title(label, **PANEL_TITLE)
     if values.size == 0:
         show_no_data(ax)
         return
     bins = min(30, max(5, int(np.sqrt(values.size))))
-    counts, _, _ = ax.hist(
-        values, bins=bins, color="tab:blue", alpha=0.6, edgecolor="white"
-    )
+    counts, _, _ = ax.hist(values, bins=bins, color="tab:blue", alpha=0.6, ec="white")
     ax.set_ylim(0, HEADROOM * counts.max())
     ax.set_xlabel(unit)
     ax.set_ylabel("replicates")
@@ -282,48 +270,28 @@ def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> Non
     median = float(np.median(values))
     ax.axvline(median, color="tab:red", linestyle="--", linewidth=1.3)
     ecdf.annotate(
-        f"median {_number(median)}",
+        f"median {Thousands()(median)}",
         (median, 0.97),
-        xycoords=("data", "axes fraction"),
         xytext=(4, 0),
+        xycoords=("data", "axes fraction"),
         textcoords="offset points",
-        va="top",
-        color="tab:red",
-        fontsize=9,
-        bbox={
-            "boxstyle": "round,pad=0.2",
-            "facecolor": "white",
-            "edgecolor": "none",
-            "alpha": 0.8,
-        },
+        **MEDIAN_STYLE,
     )
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    format_thousands(ax, "x")
 
 
-def _number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+def month_edges(start: str, steps: int) -> np.ndarray:
+    """Edges of months 0..steps counted from `start` ("2021-10"): steps + 2 dates.
+
+    Month m spans edges m to m + 1, so stairs show the last month as a full step.
+    """
+    first = pd.Timestamp(start).to_period("M").to_timestamp()
+    return pd.date_range(first, periods=steps + 2, freq="MS").to_numpy()
 
 
-def month_dates(start: str, steps: int) -> pd.DatetimeIndex:
-    """First-of-month dates of months 0..steps counted from `start` (e.g. "2021-10")."""
-    return pd.date_range(
-        pd.Timestamp(start).to_period("M").to_timestamp(), periods=steps + 1, freq="MS"
-    )
-
-
-def step_edges(
-    dates: pd.DatetimeIndex, values: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Extend monthly values by one month so a post-step line shows the last month too."""
-    following = dates[-1] + pd.offsets.MonthBegin(1)
-    return dates.append(pd.DatetimeIndex([following])).to_numpy(), np.append(
-        values, values[-1]
-    )
-
-
-def event_shares(
-    months: pd.Series, steps: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def event_shares(months: pd.Series, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Share of runs whose event month is <= m for m in 0..steps, with a 95% Wilson band.
 
     A NaN month (the event never happened) counts as "not yet" at every month.
@@ -332,30 +300,16 @@ def event_shares(
     counts = np.array([(months <= m).sum() for m in range(steps + 1)], dtype=float)
     share = counts / n
     centre = (share + Z_95**2 / (2 * n)) / (1 + Z_95**2 / n)
-    half = (
-        Z_95
-        * np.sqrt(share * (1 - share) / n + Z_95**2 / (4 * n**2))
-        / (1 + Z_95**2 / n)
-    )
+    spread = np.sqrt(share * (1 - share) / n + Z_95**2 / (4 * n**2))
+    half = Z_95 * spread / (1 + Z_95**2 / n)
     return share, np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def draw_event(
-    ax: Axes, dates: pd.DatetimeIndex, months: pd.Series, colour: str, label: str
-) -> None:
-    """Draw a cumulative event probability as a step line with its 95% band."""
-    share, low, high = event_shares(months, len(dates) - 1)
-    x, share = step_edges(dates, share)
-    ax.fill_between(
-        x,
-        step_edges(dates, low)[1],
-        step_edges(dates, high)[1],
-        step="post",
-        color=colour,
-        alpha=0.18,
-        linewidth=0,
-    )
-    ax.step(x, share, where="post", color=colour, linewidth=2, label=label)
+def draw_event(ax: Axes, edges: np.ndarray, months: pd.Series, colour: str, label: str) -> None:
+    """Draw a cumulative event probability as stairs over months, with its 95% band."""
+    share, low, high = event_shares(months, len(edges) - 2)
+    ax.stairs(high, edges, baseline=low, fill=True, color=colour, alpha=0.18, lw=0)
+    ax.stairs(share, edges, baseline=None, color=colour, linewidth=2, label=label)
 
 
 def style_probability_axis(ax: Axes) -> None:
@@ -383,15 +337,12 @@ def event_probability(
     heading = title or "Probability of Taliban fragmentation and recognition"
     subtitle = f"{ensemble_label(runs, pooled=True)}; shaded: 95% Wilson interval"
     if ax is None:
-        fig, axes = titled_figure(1, 1, (10, 5.5), heading, subtitle)
-        ax = axes[0, 0]
+        ax = titled_figure((1, 1), (10, 5.5), heading, subtitle)[1][0, 0]
     else:
         ax.set_title(f"{heading}\n{subtitle}", fontsize=11)
-    dates = month_dates(start, steps)
-    for (column, label), colour in zip(
-        EVENTS.items(), ("tab:red", "tab:blue"), strict=True
-    ):
-        draw_event(ax, dates, runs[column], colour, label)
+    edges = month_edges(start, steps)
+    for (column, label), colour in zip(EVENTS.items(), EVENT_COLOURS, strict=True):
+        draw_event(ax, edges, runs[column], colour, label)
     style_probability_axis(ax)
     ax.legend(loc="upper left", frameon=False)
     return ax.get_figure(root=True)
@@ -410,10 +361,7 @@ def save_figure(
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return [
-            _save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt)
-            for fmt in formats
-        ]
+        return [_save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt) for fmt in formats]
     finally:
         plt.close(fig)
 

@@ -40,6 +40,7 @@ COLUMNS = (
 )
 COL = {name: i for i, name in enumerate(COLUMNS)}
 FLOWS = ("recruits", "losses", "defected_in", "defected_out", "deserted")
+FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
 ACTOR_TYPES = ("taliban", "faction", "isisk", "foreign_group", "international")
 
 
@@ -56,6 +57,7 @@ class Recorder:
         self.isisk = 1 + nf
         self.first_group = 2 + nf
         self.first_state = 2 + nf + ng
+        self.groups = slice(self.first_group, self.first_state)
         self.values = np.full((steps + 1, len(self.actors), len(COLUMNS)), np.nan)
         self.flows = np.zeros((len(self.actors), len(FLOWS)))
         self.tally = {"attacks": 0.0, "sectarian_attacks": 0.0, "casualties": 0.0}
@@ -65,14 +67,14 @@ class Recorder:
         self.flows[:] = 0.0
         self.tally = dict.fromkeys(self.tally, 0.0)
 
-    def add(self, flow: str, actor: int | np.ndarray, amount: float | np.ndarray) -> None:
-        """Add fighters to a flow of one actor, or of many actors at once."""
-        np.add.at(self.flows[:, FLOWS.index(flow)], actor, amount)
+    def add(self, flow: str, actor: int | slice, amount: float | np.ndarray) -> None:
+        """Add fighters to a flow of one actor, or of a slice of actors at once."""
+        self.flows[actor, FLOW_INDEX[flow]] += amount
 
     def add_by_faction(self, flow: str, faction: np.ndarray, amount: np.ndarray) -> None:
         """Add per-unit amounts to each unit's faction row."""
         per_faction = np.bincount(faction, weights=amount, minlength=len(self.model.factions))
-        self.flows[1 : 1 + len(per_faction), FLOWS.index(flow)] += per_faction
+        self.flows[1 : 1 + len(per_faction), FLOW_INDEX[flow]] += per_faction
 
     def record(self, month: int) -> None:
         """Write the state at the end of `month` into row `month`."""

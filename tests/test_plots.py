@@ -1,20 +1,20 @@
-"""Smoke tests of the figures: every plot draws, saves, and is titled with its ensemble."""
+"""Figures: every plot draws, saves and is titled with its ensemble; edge cases."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from sim.compare_plots import (  # noqa: E402
+from sim.compare_plots import (
     compare_event_probability,
     compare_outcomes,
     compare_strength,
 )
-from sim.plots import (  # noqa: E402
+from sim.plots import (
     event_probability,
     outcome_distributions,
     save_figure,
@@ -39,7 +39,7 @@ ACTORS = {
 
 
 def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
-    """Long time series: one row per (scenario, replicate, step, actor), random walks."""
+    """Long time series, one row per (scenario, replicate, step, actor): random walks."""
     dates = pd.date_range("2021-10-01", periods=STEPS + 1, freq="MS")
     rows = []
     for scenario in SCENARIOS:
@@ -73,12 +73,8 @@ def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
 def make_runs(rng: np.random.Generator) -> pd.DataFrame:
     """One row per replicate with the scalar outcomes and event months."""
     n = len(SCENARIOS) * REPLICATES
-    fragmented_month = np.where(
-        rng.random(n) < 0.4, rng.integers(0, STEPS + 1, n), np.nan
-    )
-    recognized_month = np.where(
-        rng.random(n) < 0.6, rng.integers(0, STEPS + 1, n), np.nan
-    )
+    fragmented_month = np.where(rng.random(n) < 0.4, rng.integers(0, STEPS + 1, n), np.nan)
+    recognized_month = np.where(rng.random(n) < 0.6, rng.integers(0, STEPS + 1, n), np.nan)
     return pd.DataFrame(
         {
             "scenario": np.repeat(SCENARIOS, REPLICATES),
@@ -111,12 +107,12 @@ def runs() -> pd.DataFrame:
 
 
 def baseline(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the baseline scenario only."""
+    """Keep the rows of the baseline scenario."""
     return table[table["scenario"] == "baseline"]
 
 
 def header(fig) -> str:
-    """All figure-level texts (title and subtitle) joined."""
+    """Join the figure-level texts (title and subtitle)."""
     return " | ".join(t.get_text() for t in fig.texts)
 
 
@@ -125,10 +121,16 @@ def titled_axes(fig) -> list:
     return [ax for ax in fig.axes if ax.get_title(loc="left") or ax.get_title()]
 
 
-def assert_saved(fig, path, formats=("png",)) -> None:
-    """Save the figure, check the files are written, no temporary is left, and it is closed.
+def event_stairs(ax) -> dict:
+    """Map the label of each event line (unfilled stairs) to its monthly values."""
+    stairs = [p for p in ax.patches if not p.get_fill()]
+    return {p.get_label(): p.get_data().values for p in stairs}
 
-    PNG only by default: rendering twice per figure would double the suite's runtime.
+
+def assert_saved(fig, path, formats=("png",)) -> None:
+    """Save the figure; check files written, no temporary left, figure closed.
+
+    PNG only by default: rendering twice per figure would double the runtime.
     """
     written = save_figure(fig, path, formats)
     assert written == [path.with_name(f"{path.name}.{fmt}") for fmt in formats]
@@ -139,6 +141,7 @@ def assert_saved(fig, path, formats=("png",)) -> None:
 
 
 def test_strength_fan(timeseries, tmp_path):
+    """Three panels, Taliban total first, titled with scenario and N; saves."""
     fig = strength_fan(baseline(timeseries))
     assert "Fighter strength over time" in header(fig)
     assert "baseline — N = 5 replicates" in header(fig)
@@ -149,6 +152,7 @@ def test_strength_fan(timeseries, tmp_path):
 
 
 def test_outcome_distributions(runs, tmp_path):
+    """Six outcome panels, titled with scenario and N; saves."""
     fig = outcome_distributions(baseline(runs))
     assert "baseline — N = 5 replicates" in header(fig)
     assert len(titled_axes(fig)) == 6
@@ -156,69 +160,77 @@ def test_outcome_distributions(runs, tmp_path):
 
 
 def test_event_probability(runs, tmp_path):
+    """One panel with both events over months 0..steps, y in [0, 1]; saves PNG+SVG."""
     fig = event_probability(baseline(runs), steps=STEPS)
     assert "baseline — N = 5 replicates" in header(fig)
     (ax,) = fig.axes
     assert ax.get_ylim() == (0, 1)
-    assert len(ax.get_lines()) == 2
+    values = event_stairs(ax)
+    assert list(values) == ["Taliban fragmented", "Taliban recognised"]
+    assert all(len(v) == STEPS + 1 for v in values.values())
     assert_saved(fig, tmp_path / "events", formats=("png", "svg"))
 
 
 def test_compare_strength(timeseries, tmp_path):
+    """One panel per actor, one legend entry per scenario; saves."""
     fig = compare_strength(timeseries)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
-    assert [ax.get_title(loc="left") for ax in fig.axes] == [
-        "ISIS-K",
-        "Taliban (total)",
-    ]
-    assert fig.axes[0].get_legend_handles_labels()[1] == list(SCENARIOS)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["ISIS-K", "Taliban (total)"]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(SCENARIOS)
     assert_saved(fig, tmp_path / "compare_strength")
 
 
 def test_compare_outcomes(runs, tmp_path):
+    """One panel per outcome with the scenarios as x labels; saves."""
     fig = compare_outcomes(runs)
-    assert "baseline, sanctions" in header(fig) and "N = 5" in header(fig)
+    assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     assert len(titled_axes(fig)) == 4
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == list(SCENARIOS)
     assert_saved(fig, tmp_path / "compare_outcomes")
 
 
 def test_compare_event_probability(runs, tmp_path):
+    """Two panels, one line per scenario in each; saves."""
     fig = compare_event_probability(runs, steps=STEPS)
-    assert "N = 5 replicates each" in header(fig)
+    assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     assert len(titled_axes(fig)) == 2
-    assert all(len(ax.get_lines()) == len(SCENARIOS) for ax in fig.axes)
+    assert all(list(event_stairs(ax)) == list(SCENARIOS) for ax in fig.axes)
     assert_saved(fig, tmp_path / "compare_events")
 
 
-def test_single_replicate_collapses_bands(timeseries, runs):
+def test_single_replicate_and_empty_panel(timeseries, runs):
+    """One replicate: median is the run itself; a panel without rows says "no data"."""
     one = baseline(timeseries)[lambda t: t["replicate"] == 0]
-    fig = strength_fan(one)
+    fig = strength_fan(one[one["actor_type"] != "foreign_group"])
     assert "N = 1 replicate;" in header(fig)
     isisk = one[one["actor"] == "isisk"].sort_values("step")["fighters"].to_numpy()
     np.testing.assert_allclose(fig.axes[1].get_lines()[0].get_ydata(), isisk)
+    assert [t.get_text() for t in fig.axes[2].texts] == ["no data"]
+    fig.canvas.draw()  # a shared date axis once crashed on an empty panel
+    plt.close(fig)
     outcome_distributions(baseline(runs).head(1))
     compare_outcomes(runs.groupby("scenario").head(1))
     plt.close("all")
 
 
-def test_missing_actor_type_says_no_data(timeseries):
-    fig = strength_fan(timeseries[timeseries["actor_type"] != "foreign_group"])
-    assert [t.get_text() for t in fig.axes[2].texts] == ["no data"]
+def test_several_scenarios_are_pooled(timeseries):
+    """A single-ensemble plot of several scenarios says it pools them, and counts all."""
+    fig = strength_fan(timeseries)
     assert "pooled baseline, sanctions — N = 10 replicates" in header(fig)
     plt.close(fig)
 
 
 def test_never_fragmented_gives_zero_line(runs):
+    """All-NaN fragmentation months give a probability of 0 at every month."""
     never = baseline(runs).assign(fragmented=False, fragmented_month=np.nan)
     fig = event_probability(never, steps=STEPS)
-    fragmented = fig.axes[0].get_lines()[0]
-    assert fragmented.get_label() == "Taliban fragmented"
-    assert np.all(fragmented.get_ydata() == 0)
+    assert np.all(event_stairs(fig.axes[0])["Taliban fragmented"] == 0)
     plt.close(fig)
 
 
 def test_event_probability_counts_by_month():
+    """The share at month m counts the runs with an event month <= m."""
     table = pd.DataFrame(
         {
             "scenario": "s",
@@ -228,13 +240,13 @@ def test_event_probability_counts_by_month():
         }
     )
     fig = event_probability(table, steps=3)
-    np.testing.assert_allclose(
-        fig.axes[0].get_lines()[0].get_ydata(), [0.25, 0.25, 0.75, 0.75, 0.75]
-    )
+    shares = event_stairs(fig.axes[0])["Taliban fragmented"]
+    np.testing.assert_allclose(shares, [0.25, 0.25, 0.75, 0.75])
     plt.close(fig)
 
 
 def test_event_probability_draws_into_given_axes(runs):
+    """Given an axes, the plot draws there and titles the axes."""
     fig, ax = plt.subplots()
     assert event_probability(baseline(runs), steps=STEPS, ax=ax) is fig
     assert "baseline — N = 5" in ax.get_title()
@@ -251,12 +263,14 @@ def test_event_probability_draws_into_given_axes(runs):
     ],
 )
 def test_missing_column_is_named(plot, table, column, request):
+    """A missing column raises ValueError naming it."""
     frame = request.getfixturevalue(table).drop(columns=column)
     with pytest.raises(ValueError, match=f"missing required column.*{column}"):
         plot(frame)
 
 
 def test_missing_event_column_is_named(runs):
+    """The event plots name a missing event-month column."""
     with pytest.raises(ValueError, match="recognized_month"):
         event_probability(runs.drop(columns="recognized_month"), steps=STEPS)
     with pytest.raises(ValueError, match="fragmented_month"):

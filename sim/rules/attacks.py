@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.rules.maths import clamp
 from sim.schema import AttackRule
 
 if TYPE_CHECKING:
@@ -62,10 +63,10 @@ def attack(model: AfghanistanModel) -> None:
         cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks, 0.0, 1.0
     )
     model.isisk.momentum = momentum_after(model.isisk.momentum, float(successes.sum()), rule)
-    model.credibility = float(np.clip(
+    model.credibility = clamp(
         model.credibility + rule.credibility_recovery * (1.0 - model.credibility)
-        - rule.credibility_loss * successes[0], 0.0, 1.0,
-    ))
+        - rule.credibility_loss * float(successes[0])
+    )
     recorder.tally["attacks"] = float(total)
     recorder.tally["sectarian_attacks"] = float(by_target[0])
     recorder.tally["casualties"] = float(casualties)

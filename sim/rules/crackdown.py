@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import COL
+from sim.rules.maths import clamp
 from sim.schema import CrackdownRule
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 def adaptive_intensity(base: float, gain: float, last_attacks: float, tolerance: float) -> float:
     """Crackdown intensity raised (or lowered) by last month's attacks against a tolerance."""
-    return float(np.clip(base + gain * (last_attacks - tolerance) / tolerance, 0.0, 1.0))
+    return clamp(base + gain * (last_attacks - tolerance) / tolerance)
 
 
 def effectiveness(joint: bool, security_ties: float, rule: CrackdownRule) -> float:

@@ -10,16 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells
 from sim.schema import DefectionRule
 
 if TYPE_CHECKING:
     from sim.model import AfghanistanModel
-
-
-def logistic(x: np.ndarray | float) -> np.ndarray | float:
-    """The logistic function 1 / (1 + e^-x)."""
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def abandonment(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import FLOWS
+from sim.rules.maths import clamp
 from sim.schema import FragmentationRule
 
 if TYPE_CHECKING:
@@ -65,6 +66,6 @@ def fragment(model: AfghanistanModel) -> None:
         if faction.broken_away:
             continue
         recovered = rule.recovery * (faction.baseline_cohesion - faction.cohesion)
-        faction.cohesion = float(np.clip(faction.cohesion + recovered - lost, 0.0, 1.0))
+        faction.cohesion = clamp(faction.cohesion + recovered - float(lost))
         if faction.cohesion < rule.threshold:
             faction.broken_away, faction.broken_month = True, model.month

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 
+from sim.rules.maths import clamp
 from sim.schema import InternationalActor
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def pressure_after(pressure: float, complied: float, sectarian: float, spec: Int
                    scale: float) -> float:
     """Pressure moves by `responsiveness` x (demand - compliance) plus sectarian attacks."""
     change = spec.responsiveness * (spec.demand - complied) + spec.sectarian_sensitivity * sectarian
-    return float(np.clip(pressure + scale * change, 0.0, 1.0))
+    return clamp(pressure + scale * change)
 
 
 def update_pressure(model: AfghanistanModel) -> None:

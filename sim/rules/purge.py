@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.rules.defection import logistic
+import numpy as np
+
+from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
 from sim.schema import PurgeRule
 
@@ -16,43 +18,40 @@ if TYPE_CHECKING:
     from sim.model import AfghanistanModel
 
 
-def switch_probability(purge: float, pull: float, loyalty: float, rule: PurgeRule) -> float:
+def switch_probability(purge, pull: float, loyalty, rule: PurgeRule):
     """Monthly chance that a group switches its allegiance to ISIS-K."""
-    return float(logistic(
+    return logistic(
         rule.switch_base + rule.w_switch_purge * purge + rule.w_switch_pull * pull
         - rule.w_switch_loyalty * loyalty
-    ))
+    )
 
 
 def purge_foreign_fighters(model: AfghanistanModel) -> None:
     """Apply each group's purge, leaks and allegiance switch; merge ISIS-K's allies.
 
-    Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`.
+    Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
+    mechanism's scale multiplies purge intensity (via `model.purge_effect`) and switching.
     """
     scale = model.mechanism_scale("purge")
     if scale == 0.0:
         return
-    rule, rng, recorder = model.params.rules.purge, model.rng, model.recorder
+    rule, rng, recorder, groups = model.params.rules.purge, model.rng, model.recorder, model.groups
     pull = model.isisk.momentum
-    for i, group in enumerate(model.groups, start=recorder.first_group):
-        if group.patron == "taliban":
-            purge = model.purge_effect(group.name)
-            removed = int(rng.binomial(group.fighters, rule.removal_rate * purge))
-            leaked = int(rng.binomial(group.fighters - removed, min(1.0, rule.leak_rate * purge * (1 + pull))))
-            recorder.add("losses", i, removed)
-            _hand_to_isisk(model, i, leaked)
-            group.fighters -= removed + leaked
-            loyalty = model.params.foreign_groups[group.name].loyalty
-            if rng.random() < scale * switch_probability(purge, pull, loyalty, rule):
-                group.patron = "isisk"
-        elif group.patron == "isisk":
-            merged = int(rng.binomial(group.fighters, rule.merge_rate))
-            _hand_to_isisk(model, i, merged)
-            group.fighters -= merged
-
-
-def _hand_to_isisk(model: AfghanistanModel, actor: int, fighters: int) -> None:
-    if fighters:
-        model.recorder.add("defected_out", actor, fighters)
-        model.recorder.add("defected_in", model.recorder.isisk, fighters)
-        join_cells(model, fighters)
+    fighters = model.group_fighters()
+    allied = np.array([g.patron == "taliban" for g in groups])
+    with_isisk = np.array([g.patron == "isisk" for g in groups])
+    purge = np.array([model.purge_effect(g.name) for g in groups]) * allied
+    removed = rng.binomial(fighters, rule.removal_rate * purge)
+    leaked = rng.binomial(fighters - removed, np.minimum(1.0, rule.leak_rate * purge * (1 + pull)))
+    merged = rng.binomial(fighters - removed - leaked, rule.merge_rate * with_isisk)
+    loyalty = np.array([model.params.foreign_groups[g.name].loyalty for g in groups])
+    switching = allied & (rng.random(len(groups)) < scale * switch_probability(purge, pull, loyalty, rule))
+    handed = leaked + merged
+    recorder.add("losses", recorder.groups, removed)
+    recorder.add("defected_out", recorder.groups, handed)
+    recorder.add("defected_in", recorder.isisk, handed.sum())
+    join_cells(model, int(handed.sum()))
+    model.set_group_fighters(fighters - removed - handed)
+    for group, switches in zip(groups, switching, strict=True):
+        if switches:
+            group.patron = "isisk"

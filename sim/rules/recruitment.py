@@ -34,6 +34,8 @@ def found_cells(model: AfghanistanModel, fighters: np.ndarray) -> None:
 def join_cells(model: AfghanistanModel, fighters: int) -> None:
     """Spread newcomers over existing cells in proportion to size (or found one)."""
     cells = model.isisk.cells
+    if fighters == 0:
+        return
     if len(cells) == 0:
         found_cells(model, np.array([fighters]))
         return
@@ -54,13 +56,12 @@ def recruit(model: AfghanistanModel) -> None:
     rate = local_recruits_rate(rule.isisk_local_per_month, model.isisk.momentum, rule.momentum_boost,
                                model.anger, rule.anger_recruits)
     local = int(rng.poisson(scale * rate))
-    if local:
-        join_cells(model, local)
-        recorder.add("recruits", recorder.isisk, local)
-    for i, group in enumerate(model.groups, start=recorder.first_group):
-        arrivals = int(rng.poisson(scale * model.params.foreign_groups[group.name].arrivals_per_month))
-        group.fighters += arrivals
-        recorder.add("recruits", i, arrivals)
+    join_cells(model, local)
+    recorder.add("recruits", recorder.isisk, local)
+    rates = [model.params.foreign_groups[g.name].arrivals_per_month for g in model.groups]
+    arrivals = rng.poisson(scale * np.array(rates))
+    model.set_group_fighters(model.group_fighters() + arrivals)
+    recorder.add("recruits", recorder.groups, arrivals)
     _found_units(model, scale)
     _reshape_cells(model)
     _split_units(model)
@@ -134,7 +135,7 @@ def suffer_attrition(model: AfghanistanModel) -> None:
     cells.fighters[:] -= lost
     recorder.add("losses", recorder.isisk, lost.sum())
     cells.keep(cells.fighters > 0)
-    for i, group in enumerate(model.groups, start=recorder.first_group):
-        gone = int(rng.binomial(group.fighters, rule.foreign_attrition))
-        group.fighters -= gone
-        recorder.add("losses", i, gone)
+    fighters = model.group_fighters()
+    gone = rng.binomial(fighters, rule.foreign_attrition)
+    model.set_group_fighters(fighters - gone)
+    recorder.add("losses", recorder.groups, gone)

@@ -1,0 +1,144 @@
+"""Ensembles: N replicates of a scenario on a process pool, streamed to a results directory.
+
+Replicate r always draws from `SeedSequence(seed, spawn_key=(r,))`, so results are
+identical whatever the number of workers, the chunk size, or an interruption and resume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from tqdm import tqdm
+
+from sim.model import AfghanistanModel
+from sim.schema import Scenario
+from sim.store import ResultStore
+from sim.tables import runs_table, timeseries_table
+
+PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
+
+
+def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
+    """Run the given replicates one after another; return their runs and time-series tables."""
+    outcomes, values = [], None
+    for i, replicate in enumerate(replicates):
+        recorder = AfghanistanModel(scenario, replicate=replicate, collect=False).run()
+        if values is None:
+            values = np.empty((len(replicates), *recorder.values.shape))
+            actors, types = recorder.actors, recorder.actor_types
+        values[i] = recorder.values
+        outcomes.append(recorder.outcomes())
+    runs = runs_table(scenario.name, scenario.seed, replicates, outcomes)
+    series = timeseries_table(scenario.name, replicates, values, actors, types, scenario.start)
+    return runs, series
+
+
+def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
+    """Split the missing replicates into runs of consecutive numbers, at most `chunk_size` long."""
+    chunks: list[list[int]] = []
+    for replicate in sorted(missing):
+        if chunks and replicate == chunks[-1][-1] + 1 and len(chunks[-1]) < chunk_size:
+            chunks[-1].append(replicate)
+        else:
+            chunks.append([replicate])
+    return chunks
+
+
+def default_chunk_size(replicates: int, workers: int) -> int:
+    """Chunks small enough to balance the workers and show progress, large enough to amortise."""
+    return int(np.clip(replicates // (8 * max(workers, 1)), 1, 100))
+
+
+def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
+    """What identifies and describes an ensemble, written before any run starts."""
+    model = AfghanistanModel(scenario, collect=False)
+    resolved = scenario.model_dump(mode="json")
+    return {
+        "scenario_name": scenario.name,
+        "scenario_file": source,
+        "scenario_sha256": scenario_sha256,
+        "resolved_sha256": hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest(),
+        "seed": scenario.seed,
+        "seed_derivation": "numpy.random.SeedSequence(seed, spawn_key=(replicate,))",
+        "replicates": scenario.replicates,
+        "steps": scenario.steps,
+        "start": scenario.start,
+        "scenario": resolved,
+        "agents_at_start": {
+            "units": len(model.units),
+            "cells": len(model.isisk.cells),
+            "factions": len(model.factions),
+            "foreign_groups": len(model.groups),
+            "international_actors": len(model.states),
+        },
+        "versions": {"python": platform.python_version()}
+        | {p: metadata.version(p) for p in PACKAGES},
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def run_ensemble(
+    scenario: Scenario,
+    out: Path,
+    *,
+    scenario_sha256: str,
+    source: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    progress: bool = True,
+) -> Path:
+    """Run `scenario.replicates` replicates into `out`, resuming whatever is already there.
+
+    Returns the results directory. Raises `OutputMismatchError` if `out` holds another
+    experiment (different scenario hash, seed, steps or replicate count).
+    """
+    store = ResultStore(out)
+    store.open(manifest_for(scenario, scenario_sha256, source))
+    if store.is_complete():
+        return store.out
+    workers = workers or os.cpu_count() or 1
+    missing = sorted(set(range(scenario.replicates)) - store.done())
+    chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
+    started = time.perf_counter()
+    with tqdm(total=scenario.replicates, initial=scenario.replicates - len(missing),
+              desc=scenario.name, unit="run", disable=not progress) as bar:
+        if workers == 1:
+            for chunk in chunks:
+                store.write_chunk(*run_chunk(scenario, chunk))
+                bar.update(len(chunk))
+        else:
+            _run_pool(scenario, chunks, workers, store, bar)
+    store.consolidate()
+    store.update_manifest(
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        compute_seconds_this_session=round(time.perf_counter() - started, 3),
+    )
+    return store.out
+
+
+def _run_pool(scenario: Scenario, chunks: list[list[int]], workers: int, store: ResultStore,
+              bar: tqdm) -> None:
+    """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
+    queue = list(reversed(chunks))
+    context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running: dict[Future, int] = {}
+        while queue or running:
+            while queue and len(running) < 2 * workers:
+                chunk = queue.pop()
+                running[pool.submit(run_chunk, scenario, chunk)] = len(chunk)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                store.write_chunk(*future.result())
+                bar.update(running.pop(future))

@@ -1,0 +1,15 @@
+"""Small functions shared by the rules; each works on floats and numpy arrays alike."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def logistic(x):
+    """The logistic function 1 / (1 + e^-x)."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
+    """`x` limited to [low, high] (a float; numpy's clip is slow on scalars)."""
+    return low if x < low else high if x > high else x

@@ -1,0 +1,95 @@
+"""Turn recorded runs into tidy Arrow tables: one row per run, one row per run-step-actor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.actors import PATRONS
+from sim.record import ACTOR_TYPES, COL, COLUMNS
+
+RUN_OUTCOMES = (
+    "isisk_final", "isisk_peak", "isisk_cells_final", "taliban_final", "attacks_total",
+    "sectarian_attacks_total", "casualties_total", "defections_total", "defections_taliban",
+    "defections_foreign", "desertions_total", "fragmented", "fragmented_month", "recognized",
+    "recognized_month", "recognitions_final",
+)
+YES_NO = ("fragmented", "recognized")
+MAIN_OUTCOMES = (
+    "isisk_final", "isisk_peak", "taliban_final", "attacks_total", "defections_total",
+    "fragmented", "recognized",
+)
+
+
+def month_dates(start: str, steps: int) -> np.ndarray:
+    """First day of each month from `start` ("YYYY-MM") for steps 0..steps."""
+    first = np.datetime64(start, "M")
+    return (first + np.arange(steps + 1)).astype("datetime64[ms]")
+
+
+def runs_table(scenario: str, seed: int, replicates: list[int], outcomes: list[dict]) -> pa.Table:
+    """One row per replicate: identifiers, seed and the summary outcomes."""
+    columns: dict[str, pa.Array] = {
+        "scenario": pa.array([scenario] * len(replicates), pa.string()),
+        "replicate": pa.array(replicates, pa.int32()),
+        "seed": pa.array([seed] * len(replicates), pa.int64()),
+    }
+    for name in RUN_OUTCOMES:
+        values = [o[name] for o in outcomes]
+        kind = pa.bool_() if isinstance(values[0], bool) else pa.float64()
+        columns[name] = pa.array(values, kind, from_pandas=True)
+    return pa.table(columns)
+
+
+def timeseries_table(
+    scenario: str,
+    replicates: list[int],
+    values: np.ndarray,
+    actors: list[str],
+    actor_types: list[str],
+    start: str,
+) -> pa.Table:
+    """Long table with one row per (replicate, step, actor) from `values[rep, step, actor, col]`."""
+    n_rep, n_step, n_actor, _ = values.shape
+    flat = values.reshape(-1, len(COLUMNS))
+    columns: dict[str, pa.Array] = {
+        "scenario": pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(flat), np.int8)), pa.array([scenario])
+        ),
+        "replicate": pa.array(np.repeat(np.asarray(replicates, np.int32), n_step * n_actor)),
+        "step": pa.array(np.tile(np.repeat(np.arange(n_step, dtype=np.int16), n_actor), n_rep)),
+        "date": pa.array(np.tile(np.repeat(month_dates(start, n_step - 1), n_actor), n_rep)),
+        "actor": _categories(np.tile(np.arange(n_actor, dtype=np.int16), n_rep * n_step), actors),
+        "actor_type": _categories(
+            np.tile(np.array([ACTOR_TYPES.index(t) for t in actor_types], np.int16), n_rep * n_step),
+            list(ACTOR_TYPES),
+        ),
+    }
+    for name in COLUMNS:
+        column = flat[:, COL[name]]
+        if name == "patron":
+            codes = np.where(np.isnan(column), -1, column).astype(np.int16)
+            columns[name] = pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), pa.array(PATRONS)
+            )
+        else:
+            columns[name] = pa.array(column.astype(np.float32), from_pandas=True)
+    return pa.table(columns)
+
+
+def _categories(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels))
+
+
+def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
+    """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
+    rows = []
+    for name in outcomes:
+        column = runs[name]
+        if column.dtype == bool:
+            rows.append({"outcome": name, "median": column.mean(), "p5": np.nan, "p95": np.nan})
+        else:
+            q = column.quantile([0.5, 0.05, 0.95]).to_numpy()
+            rows.append({"outcome": name, "median": q[0], "p5": q[1], "p95": q[2]})
+    return pd.DataFrame(rows).set_index("outcome")

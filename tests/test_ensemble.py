@@ -1,0 +1,118 @@
+"""Ensembles: identical results however the work is split, resume, refusal, readable tables."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from sim.cli import main
+from sim.ensemble import plan_chunks, run_ensemble
+from sim.scenario import load_with_origin
+from sim.store import OutputMismatchError
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+
+def small(replicates: int = 8, steps: int = 12, seed: int | None = None):
+    changes = {"replicates": replicates, "steps": steps}
+    if seed is not None:
+        changes["seed"] = seed
+    return load_with_origin(BASELINE, changes)
+
+
+def tables(out: Path) -> tuple:
+    return pq.read_table(out / "runs.parquet"), pq.read_table(out / "timeseries.parquet")
+
+
+def test_plan_chunks_splits_runs_of_consecutive_replicates():
+    assert plan_chunks([0, 1, 2, 3, 4, 7, 8], 2) == [[0, 1], [2, 3], [4], [7, 8]]
+
+
+def test_same_results_whatever_the_workers_and_chunks(tmp_path):
+    scenario, digest = small()
+    outs = []
+    for workers, chunk in ((1, 8), (1, 3), (2, 1), (2, 5)):
+        out = tmp_path / f"w{workers}c{chunk}"
+        run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, chunk_size=chunk,
+                     progress=False)
+        outs.append(tables(out))
+    for runs, series in outs[1:]:
+        assert runs.equals(outs[0][0])
+        assert series.equals(outs[0][1])
+    assert outs[0][0].column("replicate").to_pylist() == list(range(8))
+
+
+def test_interrupted_run_resumes_without_loss_or_duplicates(tmp_path):
+    replicates, out = 40, tmp_path / "killed"
+    command = [sys.executable, "-m", "sim.cli", "run", str(BASELINE), "-n", str(replicates),
+               "--steps", "36", "--workers", "1", "--chunk-size", "2", "--out", str(out),
+               "--no-plots", "--quiet"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("chunks/runs-*.parquet"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done_before = len(list(out.glob("chunks/runs-*.parquet")))
+    assert 3 <= done_before < replicates // 2, "the kill must land mid-run"
+    assert not (out / "runs.parquet").exists()
+    assert main([*command[3:]]) == 0
+    scenario, digest = small(replicates, 36)
+    reference = tmp_path / "whole"
+    run_ensemble(scenario, reference, scenario_sha256=digest, workers=1, progress=False)
+    resumed_runs, resumed_series = tables(out)
+    whole_runs, whole_series = tables(reference)
+    assert resumed_runs.column("replicate").to_pylist() == list(range(replicates))
+    assert resumed_runs.equals(whole_runs)
+    assert resumed_series.equals(whole_series)
+
+
+def test_a_different_seed_in_an_existing_out_is_refused(tmp_path, capsys):
+    scenario, digest = small(4, 6)
+    run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    other, digest = small(4, 6, seed=7)
+    with pytest.raises(OutputMismatchError, match="seed"):
+        run_ensemble(other, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    code = main(["run", str(ROOT / "scenarios" / "crackdown.yaml"), "-n", "4", "--steps", "6",
+                 "--out", str(tmp_path), "--quiet"])
+    assert code == 2
+    assert "different experiment" in capsys.readouterr().err
+    assert tables(tmp_path)[0].column("scenario").to_pylist() == ["baseline"] * 4
+
+
+def test_cli_run_writes_manifest_tables_and_plots(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", str(BASELINE), "-n", "3", "--steps", "6", "--seed", "5", "--out",
+                 str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "isisk_final" in printed and "runs.parquet" in printed
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 5 and manifest["replicates"] == 3 and manifest["steps"] == 6
+    assert manifest["scenario"]["name"] == "baseline"
+    assert manifest["agents_at_start"]["units"] > 100
+    assert {"mesa", "numpy", "sim"} <= set(manifest["versions"])
+    for name in ("strength", "outcomes", "events"):
+        assert (out / "plots" / f"{name}.png").stat().st_size > 1000
+        assert (out / "plots" / f"{name}.svg").stat().st_size > 1000
+    assert not (out / "chunks").exists()
+
+
+def test_tables_are_readable_without_the_package(tmp_path):
+    scenario, digest = small(3, 6)
+    run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    runs = duckdb.sql(f"select replicate, seed, isisk_final, fragmented_month "
+                      f"from '{tmp_path / 'runs.parquet'}' order by replicate").fetchall()
+    assert [r[0] for r in runs] == [0, 1, 2] and {r[1] for r in runs} == {scenario.seed}
+    isisk = duckdb.sql(f"select step, fighters from '{tmp_path / 'timeseries.parquet'}' "
+                       "where actor = 'isisk' and replicate = 0 order by step").fetchall()
+    assert [s for s, _ in isisk] == list(range(7))
+    assert isisk[0][1] == scenario.isisk.fighters
