@@ -1,7 +1,8 @@
-"""The few strategic actors, as Mesa agents: factions, ISIS-K, foreign groups, states.
+"""The few strategic actors as Mesa agents: views onto one replicate of a `World`.
 
-The many (units, cells) live in `sim.state` arrays; each agent here holds its own
-strategic state and names the arrays it owns.
+A Mesa model runs one replicate (row 0 of its world); each agent reads its own row
+and column there, so Mesa tools (AgentSet queries, DataCollector agent reporters,
+SolaraViz) see the live state while the rules run vectorised.
 """
 
 from __future__ import annotations
@@ -10,61 +11,93 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.state import Cells
+from sim.schema import PATRONS
 
 if TYPE_CHECKING:
     from sim.model import AfghanistanModel
-    from sim.schema import Faction, ForeignGroup, IsisK
-    from sim.schema import InternationalActor as ActorSpec
-
-PATRONS = ("taliban", "isisk", "independent")
 
 
 class TalibanFaction(mesa.Agent):
-    """A Taliban faction: its units are the rows of `model.units` with its index."""
+    """A Taliban faction: its units are the rows of the world's unit table with its index."""
 
-    def __init__(self, model: AfghanistanModel, name: str, index: int, spec: Faction) -> None:
+    def __init__(self, model: AfghanistanModel, index: int) -> None:
         super().__init__(model)
-        self.name = name
         self.index = index
-        self.cohesion = spec.cohesion
-        self.baseline_cohesion = spec.cohesion
-        self.pay_ratio = 1.0
-        self.broken_away = False
-        self.broken_month: int | None = None
-
-
-class IsisKCommand(mesa.Agent):
-    """ISIS-K as an organisation: its cells (arrays) and its momentum."""
-
-    def __init__(self, model: AfghanistanModel, spec: IsisK, cells: Cells) -> None:
-        super().__init__(model)
-        self.cells = cells
-        self.momentum = spec.momentum
+        self.name = model.world.faction_names[index]
 
     @property
     def fighters(self) -> int:
-        """ISIS-K fighters across all cells."""
-        return int(self.cells.fighters.sum())
+        """Fighters in the faction's units."""
+        return int(self.model.world.faction_fighters()[0, self.index])
+
+    @property
+    def cohesion(self) -> float:
+        """Cohesion in [0, 1]; below the threshold the faction breaks away."""
+        return float(self.model.world.cohesion[0, self.index])
+
+    @property
+    def pay_ratio(self) -> float:
+        """Share of its wage bill paid this month."""
+        return float(self.model.world.pay_ratio[0, self.index])
+
+    @property
+    def broken_away(self) -> bool:
+        """Whether the faction has left the Taliban."""
+        return bool(self.model.world.broken_away[0, self.index])
+
+
+class IsisKCommand(mesa.Agent):
+    """ISIS-K as an organisation: its cells and momentum."""
+
+    @property
+    def fighters(self) -> int:
+        """Fighters across all cells."""
+        return int(self.model.world.cells.fighters[0].sum())
+
+    @property
+    def cells(self) -> int:
+        """Number of cells."""
+        return int(self.model.world.cells.n[0])
+
+    @property
+    def momentum(self) -> float:
+        """Recent success in [0, 1], ISIS-K's pull on recruits."""
+        return float(self.model.world.momentum[0])
 
 
 class ForeignFighterGroup(mesa.Agent):
     """A foreign-fighter group (TTP, ETIM/TIP, ...) with its patron."""
 
-    def __init__(self, model: AfghanistanModel, name: str, spec: ForeignGroup) -> None:
+    def __init__(self, model: AfghanistanModel, index: int) -> None:
         super().__init__(model)
-        self.name = name
-        self.fighters = spec.fighters
-        self.patron = spec.patron
+        self.index = index
+        self.name = model.world.group_names[index]
+
+    @property
+    def fighters(self) -> int:
+        """Fighters in the group."""
+        return int(self.model.world.group_fighters[0, self.index])
+
+    @property
+    def patron(self) -> str:
+        """Who the group answers to: taliban, isisk or independent."""
+        return PATRONS[self.model.world.patron[0, self.index]]
 
 
 class InternationalActor(mesa.Agent):
-    """A state or donor: watches Taliban action on what it cares about, moves pressure."""
+    """A state or donor pressing the Taliban."""
 
-    def __init__(self, model: AfghanistanModel, name: str, spec: ActorSpec) -> None:
+    def __init__(self, model: AfghanistanModel, index: int) -> None:
         super().__init__(model)
-        self.name = name
-        self.pressure = spec.pressure
-        self.months_satisfied = 0
-        self.recognized = False
-        self.recognized_month: int | None = None
+        self.index = index
+        self.name = model.world.state_names[index]
+
+    @property
+    def pressure(self) -> float:
+        """Pressure on the Taliban in [0, 1]."""
+        return float(self.model.world.pressure[0, self.index])
+
+    @property
+    def recognized(self) -> bool:
+        """Whether this state has recognised the Taliban government."""
+        return bool(self.model.world.recognized_month[0, self.index] >= 0)

@@ -21,26 +21,21 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from sim.model import AfghanistanModel
+from sim.model import replicate_rng
 from sim.schema import Scenario
 from sim.store import ResultStore
 from sim.tables import runs_table, timeseries_table
+from sim.world import World
 
 PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
 
 
 def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
-    """Run the given replicates one after another; return their runs and time-series tables."""
-    outcomes, values = [], None
-    for i, replicate in enumerate(replicates):
-        recorder = AfghanistanModel(scenario, replicate=replicate, collect=False).run()
-        if values is None:
-            values = np.empty((len(replicates), *recorder.values.shape))
-            actors, types = recorder.actors, recorder.actor_types
-        values[i] = recorder.values
-        outcomes.append(recorder.outcomes())
-    runs = runs_table(scenario.name, scenario.seed, replicates, outcomes)
-    series = timeseries_table(scenario.name, replicates, values, actors, types, scenario.start)
+    """Step the given replicates together as one batch; return their runs and time series."""
+    recorder = World(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
+    runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
+    series = timeseries_table(scenario.name, replicates, recorder.values, recorder.actors,
+                              recorder.actor_types, scenario.start)
     return runs, series
 
 
@@ -56,13 +51,13 @@ def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
 
 
 def default_chunk_size(replicates: int, workers: int) -> int:
-    """Chunks small enough to balance the workers and show progress, large enough to amortise."""
-    return int(np.clip(replicates // (8 * max(workers, 1)), 1, 100))
+    """Chunks small enough to balance the workers and show progress, large enough to batch well."""
+    return int(np.clip(replicates // (4 * max(workers, 1)), 1, 50))
 
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
     """What identifies and describes an ensemble, written before any run starts."""
-    model = AfghanistanModel(scenario, collect=False)
+    world = World(scenario, [replicate_rng(scenario.seed, 0)])
     resolved = scenario.model_dump(mode="json")
     return {
         "scenario_name": scenario.name,
@@ -70,17 +65,18 @@ def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -
         "scenario_sha256": scenario_sha256,
         "resolved_sha256": hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest(),
         "seed": scenario.seed,
-        "seed_derivation": "numpy.random.SeedSequence(seed, spawn_key=(replicate,))",
+        "seed_derivation": "numpy.random.SeedSequence(seed, spawn_key=(replicate,)); "
+                           "the model's Generator, after the one integer Mesa draws from it",
         "replicates": scenario.replicates,
         "steps": scenario.steps,
         "start": scenario.start,
         "scenario": resolved,
         "agents_at_start": {
-            "units": len(model.units),
-            "cells": len(model.isisk.cells),
-            "factions": len(model.factions),
-            "foreign_groups": len(model.groups),
-            "international_actors": len(model.states),
+            "units": int(world.units.n[0]),
+            "cells": int(world.cells.n[0]),
+            "factions": len(world.faction_names),
+            "foreign_groups": len(world.group_names),
+            "international_actors": len(world.state_names),
         },
         "versions": {"python": platform.python_version()}
         | {p: metadata.version(p) for p in PACKAGES},

@@ -1,7 +1,7 @@
-"""Per-step record of a run and its summary outcomes.
+"""Per-step record of each replicate and its summary outcomes.
 
-One preallocated array `values[step, actor, column]` (NaN where a column does not
-apply to an actor); rules add this month's flows to it through `add`.
+One preallocated array `values[replicate, step, actor, column]` (NaN where a column
+does not apply to an actor); rules add this month's flows to it through `add`.
 """
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa import DataCollector
 
-from sim.actors import PATRONS
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 COLUMNS = (
     "fighters",  # fighters held at the end of the month
@@ -38,127 +36,116 @@ COLUMNS = (
     "recognized",
     "patron",  # index into actors.PATRONS
 )
+TALLIES = ("attacks", "sectarian_attacks", "casualties")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 FLOWS = ("recruits", "losses", "defected_in", "defected_out", "deserted")
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
+FLOW_COLUMNS = [COL[name] for name in FLOWS]
 ACTOR_TYPES = ("taliban", "faction", "isisk", "foreign_group", "international")
 
 
 class Recorder:
-    """Collects the month-by-month state of one run."""
+    """Collects the month-by-month state of every replicate of a world."""
 
-    def __init__(self, model: AfghanistanModel, steps: int) -> None:
-        self.model = model
-        nf, ng = len(model.factions), len(model.groups)
-        self.actors = ["taliban", *(f.name for f in model.factions), "isisk",
-                       *(g.name for g in model.groups), *(s.name for s in model.states)]
+    def __init__(self, world: World, steps: int, n_groups: int) -> None:
+        self.world = world
+        nf, ns = len(world.faction_names), len(world.state_names)
+        self.actors = ["taliban", *world.faction_names, "isisk", *world.group_names,
+                       *world.state_names]
         self.actor_types = ["taliban", *["faction"] * nf, "isisk",
-                            *["foreign_group"] * ng, *["international"] * len(model.states)]
+                            *["foreign_group"] * n_groups, *["international"] * ns]
         self.isisk = 1 + nf
-        self.first_group = 2 + nf
-        self.first_state = 2 + nf + ng
-        self.groups = slice(self.first_group, self.first_state)
-        self.values = np.full((steps + 1, len(self.actors), len(COLUMNS)), np.nan)
-        self.flows = np.zeros((len(self.actors), len(FLOWS)))
-        self.tally = {"attacks": 0.0, "sectarian_attacks": 0.0, "casualties": 0.0}
+        self.factions = slice(1, 1 + nf)
+        self.groups = slice(2 + nf, 2 + nf + n_groups)
+        self.states = slice(2 + nf + n_groups, len(self.actors))
+        rows = world.replicates
+        self.values = np.full((rows, steps + 1, len(self.actors), len(COLUMNS)), np.nan)
+        self.flows = np.zeros((rows, len(self.actors), len(FLOWS)))
+        self.tally = np.zeros((rows, len(TALLIES)))
 
     def start_step(self) -> None:
         """Zero this month's flows and tallies."""
         self.flows[:] = 0.0
-        self.tally = dict.fromkeys(self.tally, 0.0)
+        self.tally[:] = 0.0
 
-    def add(self, flow: str, actor: int | slice, amount: float | np.ndarray) -> None:
-        """Add fighters to a flow of one actor, or of a slice of actors at once."""
-        self.flows[actor, FLOW_INDEX[flow]] += amount
+    def add(self, flow: str, actor: int | slice, amount: np.ndarray) -> None:
+        """Add fighters, per replicate, to a flow of one actor (or a slice of actors)."""
+        self.flows[:, actor, FLOW_INDEX[flow]] += amount
 
-    def add_by_faction(self, flow: str, faction: np.ndarray, amount: np.ndarray) -> None:
-        """Add per-unit amounts to each unit's faction row."""
-        per_faction = np.bincount(faction, weights=amount, minlength=len(self.model.factions))
-        self.flows[1 : 1 + len(per_faction), FLOW_INDEX[flow]] += per_faction
+    def add_by_faction(self, flow: str, amount: np.ndarray) -> None:
+        """Add per-unit amounts, (replicates, units), to each unit's faction row."""
+        self.flows[:, self.factions, FLOW_INDEX[flow]] += self.world.units.by_faction(amount)
 
     def record(self, month: int) -> None:
-        """Write the state at the end of `month` into row `month`."""
-        m, row = self.model, self.values[month]
-        for j, flow in enumerate(FLOWS):
-            row[:, COL[flow]] = self.flows[:, j]
-        fighters = m.faction_fighters()
-        active = m.active_factions()
-        nf = len(fighters)
-        faction_rows = row[1 : 1 + nf]
-        faction_rows[:, COL["fighters"]] = fighters
-        faction_rows[:, COL["cohesion"]] = [f.cohesion for f in m.factions]
-        faction_rows[:, COL["broken_away"]] = ~active
-        faction_rows[:, COL["pay_ratio"]] = [f.pay_ratio for f in m.factions]
-        total = row[0]
-        for j in (COL["fighters"], *(COL[f] for f in FLOWS)):
-            total[j] = faction_rows[active, j].sum()
+        """Write every replicate's state at the end of `month`."""
+        w, row = self.world, self.values[:, month]
+        row[:, :, FLOW_COLUMNS] = self.flows
+        fighters, active = w.faction_fighters(), ~w.broken_away
+        faction = row[:, self.factions]
+        faction[..., COL["fighters"]] = fighters
+        faction[..., COL["cohesion"]] = w.cohesion
+        faction[..., COL["broken_away"]] = ~active
+        faction[..., COL["pay_ratio"]] = w.pay_ratio
+        total = row[:, 0]
+        summed = [COL["fighters"], *FLOW_COLUMNS]
+        total[:, summed] = (faction[..., summed] * active[..., None]).sum(axis=1)
         weight = fighters * active
-        total[COL["cohesion"]] = (
-            np.average(faction_rows[:, COL["cohesion"]], weights=weight) if weight.sum() else 0.0
-        )
-        total[COL["pay_ratio"]] = m.economy.pay_ratio
-        total[COL["revenue"]] = m.economy.revenue_musd
-        total[COL["crackdown"]] = m.crackdown
-        total[COL["credibility"]] = m.credibility
-        total[COL["pressure"]] = np.mean([s.pressure for s in m.states])
-        total[COL["recognized"]] = np.mean([s.recognized for s in m.states])
-        isisk = row[self.isisk]
-        isisk[COL["fighters"]] = m.isisk.fighters
-        isisk[COL["cells"]] = len(m.isisk.cells)
-        isisk[COL["momentum"]] = m.isisk.momentum
-        for key, value in self.tally.items():
-            isisk[COL[key]] = value
-        for i, group in enumerate(m.groups, start=self.first_group):
-            row[i, COL["fighters"]] = group.fighters
-            row[i, COL["patron"]] = PATRONS.index(group.patron)
-        for i, state in enumerate(m.states, start=self.first_state):
-            row[i, COL["pressure"]] = state.pressure
-            row[i, COL["recognized"]] = state.recognized
+        total[:, COL["cohesion"]] = (w.cohesion * weight).sum(1) / np.maximum(weight.sum(1), 1)
+        total[:, COL["pay_ratio"]] = w.total_pay_ratio
+        total[:, COL["revenue"]] = w.revenue_musd
+        total[:, COL["crackdown"]] = w.crackdown_effect()
+        total[:, COL["credibility"]] = w.credibility
+        total[:, COL["pressure"]] = w.pressure.mean(axis=1)
+        total[:, COL["recognized"]] = (w.recognized_month >= 0).mean(axis=1)
+        isisk = row[:, self.isisk]
+        isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)
+        isisk[:, COL["cells"]] = w.cells.n
+        isisk[:, COL["momentum"]] = w.momentum
+        for j, name in enumerate(TALLIES):
+            isisk[:, COL[name]] = self.tally[:, j]
+        row[:, self.groups, COL["fighters"]] = w.group_fighters
+        row[:, self.groups, COL["patron"]] = w.patron
+        row[:, self.states, COL["pressure"]] = w.pressure
+        row[:, self.states, COL["recognized"]] = w.recognized_month >= 0
+        row[:, self.states, FLOW_COLUMNS] = np.nan
 
-    def series(self, actor: str, column: str) -> np.ndarray:
-        """One column of one actor over all months recorded so far."""
-        return self.values[: self.model.month + 1, self.actors.index(actor), COL[column]]
+    def series(self, actor: str, column: str, replicate: int = 0) -> np.ndarray:
+        """One column of one actor over the months recorded so far."""
+        steps = self.world.month + 1
+        return self.values[replicate, :steps, self.actors.index(actor), COL[column]]
 
-    def outcomes(self) -> dict[str, float | bool]:
-        """Summary outcomes of the run (DESIGN.md section 4)."""
-        m = self.model
-        isisk = self.values[:, self.isisk]
-        breaks = [f.broken_month for f in m.factions if f.broken_month is not None]
-        recognitions = [s.recognized_month for s in m.states if s.recognized_month is not None]
-        defected = isisk[1:, COL["defected_in"]].sum()
-        from_groups = self.values[1:, self.first_group : self.first_state, COL["defected_out"]].sum()
-        return {
-            "isisk_final": float(isisk[-1, COL["fighters"]]),
-            "isisk_peak": float(isisk[:, COL["fighters"]].max()),
-            "isisk_cells_final": float(isisk[-1, COL["cells"]]),
-            "taliban_final": float(self.values[-1, 0, COL["fighters"]]),
-            "attacks_total": float(isisk[1:, COL["attacks"]].sum()),
-            "sectarian_attacks_total": float(isisk[1:, COL["sectarian_attacks"]].sum()),
-            "casualties_total": float(isisk[1:, COL["casualties"]].sum()),
-            "defections_total": float(defected),
-            "defections_taliban": float(defected - from_groups),
-            "defections_foreign": float(from_groups),
-            "desertions_total": float(self.values[1:, 1 : self.isisk, COL["deserted"]].sum()),
-            "fragmented": bool(breaks),
-            "fragmented_month": float(min(breaks)) if breaks else np.nan,
-            "recognized": bool(recognitions),
-            "recognized_month": float(min(recognitions)) if recognitions else np.nan,
-            "recognitions_final": float(len(recognitions)),
+    def outcomes(self) -> list[dict[str, float | bool]]:
+        """Summary outcomes of each replicate (DESIGN.md section 4)."""
+        w, v = self.world, self.values
+        isisk = v[:, :, self.isisk]
+        defected = isisk[:, 1:, COL["defected_in"]].sum(axis=1)
+        from_groups = v[:, 1:, self.groups, COL["defected_out"]].sum(axis=(1, 2))
+        columns = {
+            "isisk_final": isisk[:, -1, COL["fighters"]],
+            "isisk_peak": isisk[:, :, COL["fighters"]].max(axis=1),
+            "isisk_cells_final": isisk[:, -1, COL["cells"]],
+            "taliban_final": v[:, -1, 0, COL["fighters"]],
+            "attacks_total": isisk[:, 1:, COL["attacks"]].sum(axis=1),
+            "sectarian_attacks_total": isisk[:, 1:, COL["sectarian_attacks"]].sum(axis=1),
+            "casualties_total": isisk[:, 1:, COL["casualties"]].sum(axis=1),
+            "defections_total": defected,
+            "defections_taliban": defected - from_groups,
+            "defections_foreign": from_groups,
+            "desertions_total": v[:, 1:, self.factions, COL["deserted"]].sum(axis=(1, 2)),
+            "fragmented_month": _first_month(w.broken_month),
+            "recognized_month": _first_month(w.recognized_month),
+            "recognitions_final": (w.recognized_month >= 0).sum(axis=1),
         }
-
-    def datacollector(self) -> DataCollector:
-        """A Mesa DataCollector reporting each actor's fighters and the main indicators."""
-        reporters = {
-            f"fighters_{actor}": _reader(i, "fighters")
-            for i, actor in enumerate(self.actors[: self.first_state])
-        }
-        reporters |= {name: _reader(self.isisk, name) for name in ("cells", "attacks", "casualties")}
-        reporters |= {name: _reader(0, name) for name in ("revenue", "pressure", "recognized")}
-        return DataCollector(model_reporters=reporters)
+        rows = []
+        for r in range(w.replicates):
+            row: dict[str, float | bool] = {k: float(c[r]) for k, c in columns.items()}
+            row["fragmented"] = not np.isnan(row["fragmented_month"])
+            row["recognized"] = not np.isnan(row["recognized_month"])
+            rows.append(row)
+        return rows
 
 
-def _reader(actor: int, column: str):  # noqa: ANN202 - a reporter for Mesa's DataCollector
-    def read(model: AfghanistanModel) -> float:
-        return float(model.recorder.values[model.month, actor, COL[column]])
-
-    return read
+def _first_month(months: np.ndarray) -> np.ndarray:
+    """Earliest month per replicate among entries >= 0; NaN where none."""
+    happened = np.where(months >= 0, months, np.iinfo(np.int64).max).min(axis=1).astype(float)
+    return np.where(happened == np.iinfo(np.int64).max, np.nan, happened)

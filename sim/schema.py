@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Probability = Field(ge=0.0, le=1.0)
 NonNegative = Field(ge=0.0)
+PATRONS = ("taliban", "isisk", "independent")
 MECHANISMS = (
     "defection",
     "crackdown",

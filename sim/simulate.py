@@ -7,10 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim.model import AfghanistanModel
+from sim.model import replicate_rng
 from sim.scenario import load_scenario, override
 from sim.schema import Scenario
 from sim.tables import timeseries_table
+from sim.world import World
 
 
 def run(
@@ -35,7 +36,7 @@ def run(
     updates |= {k: v for k, v in (("seed", seed), ("steps", steps)) if v is not None}
     if updates:
         spec = override(spec, updates)
-    recorder = AfghanistanModel(spec, replicate=replicate, collect=False).run()
-    table = timeseries_table(spec.name, [replicate], recorder.values[None], recorder.actors,
+    recorder = World(spec, [replicate_rng(spec.seed, replicate)]).run()
+    table = timeseries_table(spec.name, [replicate], recorder.values, recorder.actors,
                              recorder.actor_types, spec.start)
     return table.to_pandas()

@@ -1,120 +1,120 @@
-"""Struct-of-arrays state for the many: Taliban units and ISIS-K cells.
+"""Struct-of-arrays state for the many, with one row per replicate.
 
-Each table keeps its columns in preallocated numpy arrays with spare capacity, so
-births append in place and deaths compact in place; rules see `[:n]` views.
+Units and cells are ragged tables: columns of shape (replicates, capacity) whose row
+r holds `n[r]` live entries at its front (the rest is zero). Rules compute on whole
+arrays; random draws go row by row through each replicate's own generator, so a
+replicate's results never depend on which other replicates share its batch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+Generators = Sequence[np.random.Generator]
 
-class Table:
-    """Columns of equal length with spare capacity; subclasses name the columns."""
+
+class Ragged:
+    """Columns of shape (replicates, capacity); subclasses name the columns.
+
+    Attribute access (`table.fighters`) returns a view of the first `width` slots,
+    where `width` is the longest row, so rules never touch the spare capacity.
+    """
 
     columns: dict[str, type] = {}
 
-    def __init__(self, capacity: int) -> None:
-        self.n = 0
-        self._capacity = max(capacity, 8)
-        for name, dtype in self.columns.items():
-            setattr(self, f"_{name}", np.zeros(self._capacity, dtype=dtype))
+    def __init__(self, rows: int, capacity: int) -> None:
+        self.n = np.zeros(rows, dtype=np.int64)
+        self.width = 0
+        self._data = {name: np.zeros((rows, max(capacity, 8)), dtype) for name, dtype in self.columns.items()}
 
-    def __len__(self) -> int:
-        return self.n
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["_data"][name][:, : self.__dict__["width"]]
+        except KeyError:
+            raise AttributeError(name) from None
 
-    def col(self, name: str) -> np.ndarray:
-        """The live rows of one column (a view: writes go to the table)."""
-        return getattr(self, f"_{name}")[: self.n]
+    @property
+    def live(self) -> np.ndarray:
+        """Mask of live entries, (replicates, width)."""
+        return np.arange(self.width) < self.n[:, None]
 
-    def append(self, **values: np.ndarray) -> None:
-        """Add rows; every column must be given, all of the same length."""
-        k = len(next(iter(values.values())))
-        if self.n + k > self._capacity:
-            self._grow(self.n + k)
+    def append(self, row: int, **values: np.ndarray) -> None:
+        """Add entries to the end of one replicate's row; every column must be given."""
+        k = len(values["fighters"])
+        start = self.n[row]
+        if start + k > self._data["fighters"].shape[1]:
+            self._grow(start + k)
         for name in self.columns:
-            getattr(self, f"_{name}")[self.n : self.n + k] = values[name]
-        self.n += k
+            self._data[name][row, start : start + k] = values[name]
+        self.n[row] += k
+        self.width = max(self.width, int(self.n[row]))
+        self._changed()
 
     def keep(self, mask: np.ndarray) -> None:
-        """Drop the rows where `mask` is False, keeping order."""
-        kept = int(mask.sum())
-        if kept == self.n:
+        """Drop live entries where `mask` is False, keeping order; free slots are zeroed."""
+        alive = mask & self.live
+        kept = alive.sum(axis=1)
+        if np.array_equal(kept, self.n):
             return
+        order = np.argsort(~alive, axis=1, kind="stable")
+        free = np.arange(self.width) >= kept[:, None]
         for name in self.columns:
-            arr = getattr(self, f"_{name}")
-            arr[:kept] = arr[: self.n][mask]
+            column = getattr(self, name)
+            column[:] = np.take_along_axis(column, order, axis=1)
+            column[free] = 0
         self.n = kept
+        self.width = int(kept.max(initial=0))
+        self._changed()
+
+    def _changed(self) -> None:
+        """Hook for subclasses that cache something derived from the rows."""
 
     def _grow(self, needed: int) -> None:
-        self._capacity = max(needed, 2 * self._capacity)
-        for name in self.columns:
-            old = getattr(self, f"_{name}")
-            new = np.zeros(self._capacity, dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, f"_{name}", new)
+        capacity = max(needed, 2 * self._data["fighters"].shape[1])
+        for name, old in self._data.items():
+            new = np.zeros((old.shape[0], capacity), old.dtype)
+            new[:, : old.shape[1]] = old
+            self._data[name] = new
 
 
-class Units(Table):
-    """Taliban units (a commander and band): the fighters are held here."""
+class Units(Ragged):
+    """Taliban units (commander and band): fighters, faction, ideology, ties, grievance."""
 
     columns = {
         "fighters": np.int64,
         "faction": np.int64,
-        "ideology": np.float64,
-        "ties": np.float64,
-        "grievance": np.float64,
+        "ideology": np.float64,  # jihad commitment in [0, 1]; 1 - ideology is the economic motive
+        "ties": np.float64,  # ties to ISIS-K in [0, 1]
+        "grievance": np.float64,  # in [0, 1], raised by unpaid months
     }
 
-    @property
-    def fighters(self) -> np.ndarray:
-        """Fighters per unit."""
-        return self._fighters[: self.n]
+    def __init__(self, rows: int, capacity: int, factions: int) -> None:
+        super().__init__(rows, capacity)
+        self.factions = factions
+        self._keys: np.ndarray | None = None
 
-    @property
-    def faction(self) -> np.ndarray:
-        """Index of the unit's faction."""
-        return self._faction[: self.n]
+    def by_faction(self, values: np.ndarray) -> np.ndarray:
+        """Per replicate, the sum of per-unit `values` over each faction's units."""
+        if self._keys is None:
+            self._keys = (self.faction + self.factions * np.arange(len(self.n))[:, None]).ravel()
+        rows = len(self.n)
+        sums = np.bincount(self._keys, weights=values.ravel(), minlength=rows * self.factions)
+        return sums.reshape(rows, self.factions)
 
-    @property
-    def ideology(self) -> np.ndarray:
-        """Jihad commitment in [0, 1]; 1 - ideology is the economic motive."""
-        return self._ideology[: self.n]
-
-    @property
-    def ties(self) -> np.ndarray:
-        """Strength of the unit's ties to ISIS-K in [0, 1]."""
-        return self._ties[: self.n]
-
-    @property
-    def grievance(self) -> np.ndarray:
-        """Grievance in [0, 1], raised by unpaid months."""
-        return self._grievance[: self.n]
+    def _changed(self) -> None:
+        self._keys = None
 
 
-class Cells(Table):
-    """ISIS-K cells."""
+class Cells(Ragged):
+    """ISIS-K cells: fighters, attack capability, exposure to Taliban intelligence."""
 
     columns = {"fighters": np.int64, "capability": np.float64, "exposure": np.float64}
 
-    @property
-    def fighters(self) -> np.ndarray:
-        """Fighters per cell."""
-        return self._fighters[: self.n]
 
-    @property
-    def capability(self) -> np.ndarray:
-        """Attack capability, growing with experience."""
-        return self._capability[: self.n]
-
-    @property
-    def exposure(self) -> np.ndarray:
-        """How visible the cell is to Taliban intelligence, in [0, 1]."""
-        return self._exposure[: self.n]
-
-
-def beta_draws(rng: np.random.Generator, mean: float, sd: float, size: int) -> np.ndarray:
-    """Draw `size` values in (0, 1) from the Beta with this mean and sd."""
+def beta_draws(rng: np.random.Generator, mean, sd, size: int | None = None) -> np.ndarray:
+    """Draws in (0, 1) from Betas with these means and sds (scalars or arrays)."""
     common = mean * (1.0 - mean) / sd**2 - 1.0
     return rng.beta(mean * common, (1.0 - mean) * common, size)
 
@@ -122,3 +122,34 @@ def beta_draws(rng: np.random.Generator, mean: float, sd: float, size: int) -> n
 def split_evenly(rng: np.random.Generator, total: int, parts: int) -> np.ndarray:
     """Split `total` fighters among `parts` groups, multinomially with equal odds."""
     return rng.multinomial(total, np.full(parts, 1.0 / parts))
+
+
+def binomial_rows(gens: Generators, n: np.ndarray, p, counts: np.ndarray) -> np.ndarray:
+    """Binomial draws for the first `counts[r]` entries of each row, from row r's generator."""
+    p = np.broadcast_to(p, n.shape)
+    out = np.zeros_like(n)
+    for r, gen in enumerate(gens):
+        c = counts[r]
+        if c:
+            out[r, :c] = gen.binomial(n[r, :c], p[r, :c])
+    return out
+
+
+def poisson_rows(gens: Generators, lam: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Poisson draws for the first `counts[r]` entries of each row."""
+    out = np.zeros(lam.shape, dtype=np.int64)
+    for r, gen in enumerate(gens):
+        c = counts[r]
+        if c:
+            out[r, :c] = gen.poisson(lam[r, :c])
+    return out
+
+
+def uniform_rows(gens: Generators, shape: tuple[int, int], counts: np.ndarray) -> np.ndarray:
+    """Uniform draws in [0, 1) for the live entries of each row; 1.0 elsewhere."""
+    out = np.ones(shape)
+    for r, gen in enumerate(gens):
+        c = counts[r]
+        if c:
+            out[r, :c] = gen.random(c)
+    return out

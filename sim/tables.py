@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.actors import PATRONS
+from sim.schema import PATRONS
 from sim.record import ACTOR_TYPES, COL, COLUMNS
 
 RUN_OUTCOMES = (

@@ -8,14 +8,13 @@ rule to a model.
 from sim.rules.attacks import attack
 from sim.rules.crackdown import adapt_policy, crack_down
 from sim.rules.defection import defect
-from sim.rules.economy import EconomyState, pay_units
+from sim.rules.economy import pay_units
 from sim.rules.fragmentation import fragment
 from sim.rules.pressure import update_pressure
 from sim.rules.purge import purge_foreign_fighters
 from sim.rules.recruitment import recruit, suffer_attrition
 
 __all__ = [
-    "EconomyState",
     "adapt_policy",
     "attack",
     "crack_down",

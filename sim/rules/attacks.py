@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.rules.maths import clamp
 from sim.schema import AttackRule
+from sim.state import poisson_rows
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 TARGETS = ("sectarian", "taliban", "foreign")
 
@@ -30,43 +30,50 @@ def severities(rng: np.random.Generator, n: int, rule: AttackRule) -> np.ndarray
     return rule.severity_min * rng.random(n) ** (-1.0 / (rule.severity_exponent - 1.0))
 
 
-def momentum_after(momentum: float, successes: float, rule: AttackRule) -> float:
+def momentum_after(momentum, successes, rule: AttackRule):
     """Smoothed success rate: ISIS-K's momentum, the pull it has on recruits."""
-    recent = min(1.0, successes / rule.momentum_saturation)
+    recent = np.minimum(1.0, successes / rule.momentum_saturation)
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def attack(model: AfghanistanModel) -> None:
+def attack(world: World) -> None:
     """Cells attack; successes kill Taliban fighters, raise momentum, erode credibility.
 
     Reads `rules.attacks.*`; the mechanism's scale multiplies the attack rate.
     """
-    scale = model.mechanism_scale("attacks")
-    cells = model.isisk.cells
-    if scale == 0.0 or len(cells) == 0:
+    scale = world.mechanism_scale("attacks")
+    if scale == 0.0:
         return
-    rule, rng, recorder = model.params.rules.attacks, model.rng, model.recorder
-    attacks = rng.poisson(scale * attack_rate(cells.fighters, cells.capability, rule))
-    total = int(attacks.sum())
+    rule, cells, units, recorder = world.params.rules.attacks, world.cells, world.units, world.recorder
     shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
-    by_target = rng.multinomial(total, shares / shares.sum())
-    successes = rng.binomial(by_target, rule.success)
-    casualties = severities(rng, int(successes.sum()), rule).sum()
-    units = model.units
-    if successes[1] and len(units):
-        kill_p = min(1.0, rule.taliban_killed_per_attack * successes[1] / max(units.fighters.sum(), 1))
-        killed = rng.binomial(units.fighters, kill_p)
-        units.fighters[:] -= killed
-        recorder.add_by_faction("losses", units.faction, killed)
+    shares = shares / shares.sum()
+    attacks = poisson_rows(world.gens, scale * attack_rate(cells.fighters, cells.capability, rule),
+                           cells.n)
+    by_target = np.zeros((world.replicates, len(TARGETS)), dtype=np.int64)
+    successes = np.zeros_like(by_target)
+    casualties = np.zeros(world.replicates)
+    killed = np.zeros_like(units.fighters)
+    taliban = units.fighters.sum(axis=1)
+    odds = np.concatenate([shares * rule.success, shares * (1.0 - rule.success)])
+    for r, gen in enumerate(world.gens):
+        outcome = gen.multinomial(attacks[r].sum(), odds)  # (target, success) pairs
+        successes[r] = outcome[: len(TARGETS)]
+        by_target[r] = successes[r] + outcome[len(TARGETS) :]
+        casualties[r] = severities(gen, int(successes[r].sum()), rule).sum()
+        if successes[r, 1] and taliban[r]:
+            kill_p = min(1.0, rule.taliban_killed_per_attack * successes[r, 1] / taliban[r])
+            killed[r, : units.n[r]] = gen.binomial(units.fighters[r, : units.n[r]], kill_p)
+    units.fighters[:] -= killed
+    recorder.add_by_faction("losses", killed)
     cells.capability[:] = np.minimum(rule.max_capability, cells.capability + rule.learning * attacks)
     cells.exposure[:] = np.clip(
         cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks, 0.0, 1.0
+    ) * cells.live
+    world.momentum[:] = momentum_after(world.momentum, successes.sum(axis=1), rule)
+    world.credibility[:] = np.clip(
+        world.credibility + rule.credibility_recovery * (1.0 - world.credibility)
+        - rule.credibility_loss * successes[:, 0], 0.0, 1.0,
     )
-    model.isisk.momentum = momentum_after(model.isisk.momentum, float(successes.sum()), rule)
-    model.credibility = clamp(
-        model.credibility + rule.credibility_recovery * (1.0 - model.credibility)
-        - rule.credibility_loss * float(successes[0])
-    )
-    recorder.tally["attacks"] = float(total)
-    recorder.tally["sectarian_attacks"] = float(by_target[0])
-    recorder.tally["casualties"] = float(casualties)
+    recorder.tally[:, 0] = attacks.sum(axis=1)
+    recorder.tally[:, 1] = by_target[:, 0]
+    recorder.tally[:, 2] = casualties

@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import COL
-from sim.rules.maths import clamp
 from sim.schema import CrackdownRule
+from sim.state import binomial_rows
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
-def adaptive_intensity(base: float, gain: float, last_attacks: float, tolerance: float) -> float:
+def adaptive_intensity(base: float, gain: float, last_attacks, tolerance: float):
     """Crackdown intensity raised (or lowered) by last month's attacks against a tolerance."""
-    return clamp(base + gain * (last_attacks - tolerance) / tolerance)
+    return np.clip(base + gain * (last_attacks - tolerance) / tolerance, 0.0, 1.0)
 
 
-def effectiveness(joint: bool, security_ties: float, rule: CrackdownRule) -> float:
+def effectiveness(joint: bool, security_ties, rule: CrackdownRule):
     """Joint operations with the US add `joint_bonus`; leaks cut by `leak` x ties of security."""
     return (1.0 + rule.joint_bonus * float(joint)) * (1.0 - rule.leak * security_ties)
 
@@ -34,41 +34,42 @@ def removal_probability(intensity: float, effect: float, exposure, rule: Crackdo
     return np.minimum(1.0, rule.removal_rate * intensity * effect * exposure)
 
 
-def adapt_policy(model: AfghanistanModel) -> None:
+def adapt_policy(world: World) -> None:
     """Set this month's crackdown intensity from `policy.crackdown`, adapting to attacks.
 
-    With `policy.adaptive_gain` = 0 the intensity is the scenario's (or event's) value.
+    With `policy.adaptive_gain` = 0 the intensity is the scenario's (or event's) value;
+    otherwise it moves with the previous month's attacks (from month 2 on).
     """
-    policy = model.params.policy
-    last = model.recorder.values[model.month - 1, model.recorder.isisk, COL["attacks"]]
-    last = 0.0 if np.isnan(last) else float(last)
-    model.crackdown = (
-        adaptive_intensity(policy.crackdown, policy.adaptive_gain, last, policy.attack_tolerance)
-        if policy.adaptive_gain > 0
-        else policy.crackdown
-    )
+    policy = world.params.policy
+    if policy.adaptive_gain == 0 or world.month == 1:
+        world.crackdown[:] = policy.crackdown
+        return
+    last = world.recorder.values[:, world.month - 1, world.recorder.isisk, COL["attacks"]]
+    world.crackdown[:] = adaptive_intensity(policy.crackdown, policy.adaptive_gain, last,
+                                            policy.attack_tolerance)
 
 
-def security_ties(model: AfghanistanModel) -> float:
-    """Fighter-weighted ties to ISIS-K of the faction running internal security."""
-    units = model.units
-    index = next(f.index for f in model.factions if f.name == model.params.policy.security_faction)
-    weights = units.fighters * (units.faction == index)
-    return float(np.average(units.ties, weights=weights)) if weights.sum() > 0 else 0.0
+def security_ties(world: World) -> np.ndarray:
+    """Fighter-weighted ties to ISIS-K of the faction running internal security, per replicate."""
+    units = world.units
+    index = world.faction_names.index(world.params.policy.security_faction)
+    weights = units.fighters * (units.faction == index) * units.live
+    total = weights.sum(axis=1)
+    return (units.ties * weights).sum(axis=1) / np.maximum(total, 1)
 
 
-def crack_down(model: AfghanistanModel) -> None:
+def crack_down(world: World) -> None:
     """Remove ISIS-K fighters cell by cell; record the anger that inaccurate force breeds.
 
     Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`.
     """
-    intensity = model.crackdown_effect()
-    model.anger = intensity * (1.0 - model.params.policy.accuracy)
-    cells = model.isisk.cells
-    if intensity == 0.0 or len(cells) == 0:
+    intensity = world.crackdown_effect()
+    world.anger[:] = intensity * (1.0 - world.params.policy.accuracy)
+    if not intensity.any():
         return
-    rule = model.params.rules.crackdown
-    effect = effectiveness(model.params.policy.joint_with_us, security_ties(model), rule)
-    removed = model.rng.binomial(cells.fighters, removal_probability(intensity, effect, cells.exposure, rule))
+    rule, cells = world.params.rules.crackdown, world.cells
+    effect = effectiveness(world.params.policy.joint_with_us, security_ties(world), rule)
+    p = removal_probability(intensity[:, None], effect[:, None], cells.exposure, rule)
+    removed = binomial_rows(world.gens, cells.fighters, p, cells.n)
     cells.fighters[:] -= removed
-    model.recorder.add("losses", model.recorder.isisk, removed.sum())
+    world.recorder.add("losses", world.recorder.isisk, removed.sum(axis=1))

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.rules.maths import logistic
+from sim.schema import PATRONS
+from sim.state import uniform_rows
 from sim.rules.recruitment import found_cells
 from sim.schema import DefectionRule
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
-def abandonment(
-    crackdown: float, joint: bool, concessions: float, purge: float, rule: DefectionRule
-) -> float:
+def abandonment(crackdown, joint: bool, concessions: float, purge, rule: DefectionRule):
     """Perceived abandonment of jihad: crackdown (far more if joint with the US), concessions, purges."""
     joint_factor = 1.0 + rule.abandonment_joint * float(joint)
     return (
@@ -31,7 +31,7 @@ def abandonment(
 
 
 def defection_probability(
-    ideology, grievance, ties, pay, cohesion, abandon: float, momentum: float, fear: float,
+    ideology, grievance, ties, pay, cohesion, abandon, momentum, fear: float,
     rule: DefectionRule,
 ):
     """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of DESIGN 3.1)."""
@@ -54,42 +54,40 @@ def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     return logistic(x)
 
 
-def defect(model: AfghanistanModel) -> None:
+def defect(world: World) -> None:
     """Each unit defects to ISIS-K (founding a cell), deserts, or stays.
 
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
-    scale = model.mechanism_scale("defection")
-    units = model.units
-    if scale == 0.0 or len(units) == 0:
+    scale = world.mechanism_scale("defection")
+    if scale == 0.0:
         return
-    rule, policy = model.params.rules.defection, model.params.policy
-    purges = [model.purge_effect(g.name) for g in model.groups if g.patron == "taliban"]
-    abandon = abandonment(
-        model.crackdown_effect(), policy.joint_with_us and model.crackdown_effect() > 0,
-        policy.concessions, float(np.mean(purges)) if purges else 0.0, rule,
-    )
-    pay = np.array([f.pay_ratio for f in model.factions])[units.faction]
-    cohesion = np.array([f.cohesion for f in model.factions])[units.faction]
+    rule, policy, units = world.params.rules.defection, world.params.policy, world.units
+    crackdown = world.crackdown_effect()
+    purge = world.purge_effect()
+    allied = world.patron == PATRONS.index("taliban")
+    mean_purge = purge.sum(axis=1) / np.maximum(allied.sum(axis=1), 1)
+    abandon = abandonment(crackdown, policy.joint_with_us, policy.concessions, mean_purge, rule)
+    pay = np.take_along_axis(world.pay_ratio, units.faction, axis=1)
+    cohesion = np.take_along_axis(world.cohesion, units.faction, axis=1)
     p_defect = np.minimum(1.0, scale * defection_probability(
-        units.ideology, units.grievance, units.ties, pay, cohesion, abandon,
-        model.isisk.momentum, policy.punishment, rule,
+        units.ideology, units.grievance, units.ties, pay, cohesion, abandon[:, None],
+        world.momentum[:, None], policy.punishment, rule,
     ))
     p_desert = np.minimum(1.0 - p_defect, scale * desertion_probability(
         units.ideology, units.grievance, pay, rule
     ))
-    draw = model.rng.random(len(units))
+    draw = uniform_rows(world.gens, units.fighters.shape, units.n)
     defecting = draw < p_defect
     deserting = ~defecting & (draw < p_defect + p_desert)
-    recorder = model.recorder
-    if defecting.any():
-        moved = units.fighters * defecting
-        recorder.add_by_faction("defected_out", units.faction, moved)
-        recorder.add("defected_in", recorder.isisk, moved.sum())
-        found_cells(model, units.fighters[defecting])
-    if deserting.any():
-        left = units.fighters * deserting
-        recorder.add_by_faction("losses", units.faction, left)
-        recorder.add_by_faction("deserted", units.faction, left)
+    recorder = world.recorder
+    moved = units.fighters * defecting
+    recorder.add_by_faction("defected_out", moved)
+    recorder.add("defected_in", recorder.isisk, moved.sum(axis=1))
+    for r in np.flatnonzero(defecting.any(axis=1)):
+        found_cells(world, r, units.fighters[r][defecting[r]])
+    left = units.fighters * deserting
+    recorder.add_by_faction("losses", left)
+    recorder.add_by_faction("deserted", left)
     units.keep(~(defecting | deserting))

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
-
-
-@dataclass
-class EconomyState:
-    """Money of the Taliban state: frozen reserves left, this month's revenue and pay."""
-
-    frozen_musd: float
-    unfrozen: bool
-    revenue_musd: float = 0.0
-    pay_ratio: float = 1.0
+    from sim.world import World
 
 
 def monthly_revenue(
@@ -39,43 +28,38 @@ def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, rel
     return np.clip(grievance + rate * (1.0 - pay) - relief * pay * grievance, 0.0, 1.0)
 
 
-def pay_units(model: AfghanistanModel) -> None:
+def pay_units(world: World) -> None:
     """Collect revenue, split the pay budget by faction revenue share, update grievance.
 
     Reads `economy.*` and each faction's `revenue_share`. Factions that broke away get
     `economy.breakaway_pay`. Off: every unit is fully paid and grievance stays put.
     """
-    scale = model.mechanism_scale("economy")
-    econ, spec = model.economy, model.params.economy
-    factions = model.factions
+    scale = world.mechanism_scale("economy")
+    spec = world.params.economy
     if scale == 0.0:
-        econ.revenue_musd, econ.pay_ratio = 0.0, 1.0
-        for faction in factions:
-            faction.pay_ratio = 1.0
+        world.revenue_musd[:] = 0.0
+        world.pay_ratio[:] = world.total_pay_ratio[:] = 1.0
         return
-    released = 0.0
-    if econ.unfrozen or spec.unfrozen:
-        released = econ.frozen_musd * spec.unfreeze_rate
-        econ.frozen_musd -= released
-    aid = sum(
-        model.params.international[s.name].aid_musd * (1.0 - s.pressure) for s in model.states
-    )
-    mean_pressure = float(np.mean([s.pressure for s in model.states]))
+    unfrozen = world.unfrozen | spec.unfrozen
+    released = np.where(unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
+    world.frozen_musd -= released
+    aid_offer = np.array([s.aid_musd for s in world.params.international.values()])
+    aid = ((1.0 - world.pressure) * aid_offer).sum(axis=1)
     revenue = scale * monthly_revenue(
-        spec.domestic_revenue_musd, spec.sanction_damage, mean_pressure, aid, released
+        spec.domestic_revenue_musd, spec.sanction_damage, world.pressure.mean(axis=1), aid, released
     )
     budget = spec.military_share * revenue
-    fighters = model.faction_fighters()
-    active = model.active_factions()
-    shares = np.array([model.params.taliban.factions[f.name].revenue_share for f in factions])
-    shares = shares * active / max((shares * active).sum(), 1e-12)
-    ratios = np.where(active, pay_ratio(budget * shares, fighters, spec.wage_usd), spec.breakaway_pay)
-    for faction, ratio in zip(factions, ratios, strict=True):
-        faction.pay_ratio = float(ratio)
-    econ.revenue_musd = revenue
-    econ.pay_ratio = float(pay_ratio(budget, (fighters * active).sum(), spec.wage_usd))
-    units = model.units
+    fighters, active = world.faction_fighters(), ~world.broken_away
+    shares = world.faction_values("revenue_share") * active
+    shares = shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    ratios = np.where(active, pay_ratio(budget[:, None] * shares, fighters, spec.wage_usd),
+                      spec.breakaway_pay)
+    paid = fighters * active
+    world.pay_ratio[:] = ratios
+    world.revenue_musd[:] = revenue
+    world.total_pay_ratio[:] = (ratios * paid).sum(axis=1) / np.maximum(paid.sum(axis=1), 1)
+    units = world.units
     units.grievance[:] = grievance_after_pay(
-        units.grievance, ratios[units.faction], spec.grievance_rate, spec.grievance_relief
-    )
-
+        units.grievance, np.take_along_axis(ratios, units.faction, axis=1),
+        spec.grievance_rate, spec.grievance_relief,
+    ) * units.live

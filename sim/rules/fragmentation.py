@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.record import FLOWS
-from sim.rules.maths import clamp
+from sim.record import FLOW_INDEX
 from sim.schema import FragmentationRule
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
 def strain(
@@ -29,43 +28,38 @@ def strain(
 
 
 def rivalry_gaps(shares: np.ndarray, rivalries: list[tuple[int, int]]) -> np.ndarray:
-    """For each faction, how far its rivals' revenue shares exceed its own, summed."""
+    """For each faction (last axis), how far its rivals' revenue shares exceed its own, summed."""
     gaps = np.zeros_like(shares)
     for a, b in rivalries:
-        gaps[a] += max(0.0, shares[b] - shares[a])
-        gaps[b] += max(0.0, shares[a] - shares[b])
+        gaps[..., a] += np.maximum(0.0, shares[..., b] - shares[..., a])
+        gaps[..., b] += np.maximum(0.0, shares[..., a] - shares[..., b])
     return gaps
 
 
-def fragment(model: AfghanistanModel) -> None:
+def fragment(world: World) -> None:
     """Update each faction's cohesion; one below `threshold` breaks away for good.
 
     Reads `rules.fragmentation.*`; the mechanism's scale multiplies the strain.
     """
-    scale = model.mechanism_scale("fragmentation")
+    scale = world.mechanism_scale("fragmentation")
     if scale == 0.0:
         return
-    rule, policy, units = model.params.rules.fragmentation, model.params.policy, model.units
-    factions = model.factions
-    fighters = model.faction_fighters()
-    ideology = np.bincount(units.faction, units.fighters * units.ideology, len(factions))
+    rule, policy, units = world.params.rules.fragmentation, world.params.policy, world.units
+    names, active = world.faction_names, ~world.broken_away
+    fighters = world.faction_fighters()
+    ideology = units.by_faction(units.fighters * units.ideology)
     ideology = ideology / np.maximum(fighters, 1.0)
-    names = [f.name for f in factions]
-    shares = np.array([model.params.taliban.factions[n].revenue_share for n in names])
-    shares = shares * model.active_factions()
-    shares = shares / max(shares.sum(), 1e-12)
-    pairs = [(names.index(a), names.index(b)) for a, b in model.params.taliban.rivalries]
-    defected = model.recorder.flows[1 : 1 + len(factions), FLOWS.index("defected_out")]
-    crackdown = model.crackdown_effect()
+    shares = world.faction_values("revenue_share") * active
+    shares = shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
+    defected = world.recorder.flows[:, world.recorder.factions, FLOW_INDEX["defected_out"]]
     loss = scale * strain(
-        ideology, crackdown, policy.joint_with_us and crackdown > 0, policy.concessions,
+        ideology, world.crackdown_effect()[:, None], policy.joint_with_us, policy.concessions,
         rivalry_gaps(shares, pairs), defected / np.maximum(fighters + defected, 1.0),
-        np.array([f.pay_ratio for f in factions]), rule,
+        world.pay_ratio, rule,
     )
-    for faction, lost in zip(factions, loss, strict=True):
-        if faction.broken_away:
-            continue
-        recovered = rule.recovery * (faction.baseline_cohesion - faction.cohesion)
-        faction.cohesion = clamp(faction.cohesion + recovered - float(lost))
-        if faction.cohesion < rule.threshold:
-            faction.broken_away, faction.broken_month = True, model.month
+    baseline = world.faction_values("cohesion")
+    updated = np.clip(world.cohesion + rule.recovery * (baseline - world.cohesion) - loss, 0.0, 1.0)
+    world.cohesion[:] = np.where(active, updated, world.cohesion)
+    breaking = active & (world.cohesion < rule.threshold)
+    world.broken_month[breaking] = world.month

@@ -9,53 +9,67 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 
-from sim.rules.maths import clamp
+
 from sim.schema import InternationalActor
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
-def taliban_action(model: AfghanistanModel) -> dict[str, float]:
-    """Taliban action in [0, 1] on each possible demand: ISIS-K, each group, concessions."""
-    policy = model.params.policy
-    joint = 1.0 + model.params.rules.crackdown.joint_bonus * float(policy.joint_with_us)
-    action = {"isisk": min(1.0, model.crackdown_effect() * joint), "concessions": policy.concessions}
-    action |= {g.name: model.purge_effect(g.name) for g in model.groups}
+def taliban_action(world: World) -> dict[str, np.ndarray]:
+    """Taliban action in [0, 1] per replicate on each demand: ISIS-K, each group, concessions."""
+    policy = world.params.policy
+    joint = 1.0 + world.params.rules.crackdown.joint_bonus * float(policy.joint_with_us)
+    action = {
+        "isisk": np.minimum(1.0, world.crackdown_effect() * joint),
+        "concessions": np.full(world.replicates, policy.concessions),
+    }
+    purge = world.purge_effect()
+    action |= {g: purge[:, j] for j, g in enumerate(world.group_names)}
     return action
 
 
-def compliance(cares_about: dict[str, float], action: dict[str, float]) -> float:
+def compliance(cares_about: dict[str, float], action: dict[str, np.ndarray]):
     """Weighted mean of the action on the targets a state cares about."""
     total = sum(cares_about.values())
-    return sum(w * action[t] for t, w in cares_about.items()) / total if total > 0 else 1.0
+    if total <= 0:
+        return 1.0
+    return sum(w * action[t] for t, w in cares_about.items()) / total
 
 
-def pressure_after(pressure: float, complied: float, sectarian: float, spec: InternationalActor,
-                   scale: float) -> float:
+def pressure_after(pressure, complied, sectarian, spec: InternationalActor, scale: float):
     """Pressure moves by `responsiveness` x (demand - compliance) plus sectarian attacks."""
     change = spec.responsiveness * (spec.demand - complied) + spec.sectarian_sensitivity * sectarian
-    return clamp(pressure + scale * change)
+    return np.clip(pressure + scale * change, 0.0, 1.0)
 
 
-def update_pressure(model: AfghanistanModel) -> None:
+def update_pressure(world: World) -> None:
     """Move each state's pressure; count months satisfied; unfreeze funds, recognise.
 
-    Reads each `international.<actor>` block. Off: pressure stays and no carrots come.
+    Reads each `international.<actor>` block. Frozen funds are released once every
+    state holding them has been satisfied for its `unfreeze_after` months. Off:
+    pressure stays and no carrots come.
     """
-    scale = model.mechanism_scale("pressure")
+    scale = world.mechanism_scale("pressure")
     if scale == 0.0:
         return
-    action = taliban_action(model)
-    sectarian = model.recorder.tally["sectarian_attacks"]
-    for state in model.states:
-        spec = model.params.international[state.name]
+    action = taliban_action(world)
+    sectarian = world.recorder.tally[:, 1]
+    holders_satisfied = np.ones(world.replicates, dtype=bool)
+    for j, spec in enumerate(world.params.international.values()):
         complied = compliance(spec.cares_about, action)
-        state.pressure = pressure_after(state.pressure, complied, sectarian, spec, scale)
-        state.months_satisfied = state.months_satisfied + 1 if complied >= spec.demand else 0
-        if spec.holds_frozen_funds and state.months_satisfied >= spec.unfreeze_after:
-            model.economy.unfrozen = True
-        if (not state.recognized and state.months_satisfied >= spec.recognize_after
-                and model.credibility >= spec.min_credibility):
-            state.recognized, state.recognized_month = True, model.month
+        world.pressure[:, j] = pressure_after(world.pressure[:, j], complied, sectarian, spec, scale)
+        satisfied = complied >= spec.demand
+        world.months_satisfied[:, j] = np.where(satisfied, world.months_satisfied[:, j] + 1, 0)
+        if spec.holds_frozen_funds:
+            holders_satisfied &= world.months_satisfied[:, j] >= spec.unfreeze_after
+        recognizes = (
+            (world.recognized_month[:, j] < 0)
+            & (world.months_satisfied[:, j] >= spec.recognize_after)
+            & (world.credibility >= spec.min_credibility)
+        )
+        world.recognized_month[recognizes, j] = world.month
+    if any(s.holds_frozen_funds for s in world.params.international.values()):
+        world.unfrozen |= holders_satisfied

@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.schema import PATRONS
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
 from sim.schema import PurgeRule
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
-def switch_probability(purge, pull: float, loyalty, rule: PurgeRule):
+def switch_probability(purge, pull, loyalty, rule: PurgeRule):
     """Monthly chance that a group switches its allegiance to ISIS-K."""
     return logistic(
         rule.switch_base + rule.w_switch_purge * purge + rule.w_switch_pull * pull
@@ -26,32 +27,34 @@ def switch_probability(purge, pull: float, loyalty, rule: PurgeRule):
     )
 
 
-def purge_foreign_fighters(model: AfghanistanModel) -> None:
+def purge_foreign_fighters(world: World) -> None:
     """Apply each group's purge, leaks and allegiance switch; merge ISIS-K's allies.
 
     Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
-    mechanism's scale multiplies purge intensity (via `model.purge_effect`) and switching.
+    mechanism's scale multiplies purge intensity (see `World.purge_effect`).
     """
-    scale = model.mechanism_scale("purge")
-    if scale == 0.0:
+    if world.mechanism_scale("purge") == 0.0:
         return
-    rule, rng, recorder, groups = model.params.rules.purge, model.rng, model.recorder, model.groups
-    pull = model.isisk.momentum
-    fighters = model.group_fighters()
-    allied = np.array([g.patron == "taliban" for g in groups])
-    with_isisk = np.array([g.patron == "isisk" for g in groups])
-    purge = np.array([model.purge_effect(g.name) for g in groups]) * allied
-    removed = rng.binomial(fighters, rule.removal_rate * purge)
-    leaked = rng.binomial(fighters - removed, np.minimum(1.0, rule.leak_rate * purge * (1 + pull)))
-    merged = rng.binomial(fighters - removed - leaked, rule.merge_rate * with_isisk)
-    loyalty = np.array([model.params.foreign_groups[g.name].loyalty for g in groups])
-    switching = allied & (rng.random(len(groups)) < scale * switch_probability(purge, pull, loyalty, rule))
-    handed = leaked + merged
+    rule, recorder, fighters = world.params.rules.purge, world.recorder, world.group_fighters
+    pull = world.momentum[:, None]
+    allied = world.patron == PATRONS.index("taliban")
+    purge = world.purge_effect()
+    loyalty = np.array([g.loyalty for g in world.params.foreign_groups.values()])
+    p_leak = np.minimum(1.0, rule.leak_rate * purge * (1 + pull))
+    p_merge = rule.merge_rate * (world.patron == PATRONS.index("isisk"))
+    p_switch = switch_probability(purge, pull, loyalty, rule)
+    # Each fighter is removed, else leaks, else merges: one multinomial per group.
+    p_removed = rule.removal_rate * purge
+    p_handed = (1.0 - p_removed) * (p_leak + (1.0 - p_leak) * p_merge)
+    odds = np.stack([p_removed, p_handed, 1.0 - p_removed - p_handed], axis=-1)
+    removed, handed = np.zeros_like(fighters), np.zeros_like(fighters)
+    switching = np.zeros(fighters.shape, dtype=bool)
+    for r, gen in enumerate(world.gens):
+        removed[r], handed[r], _ = gen.multinomial(fighters[r], odds[r]).T
+        switching[r] = allied[r] & (gen.random(len(loyalty)) < p_switch[r])
     recorder.add("losses", recorder.groups, removed)
     recorder.add("defected_out", recorder.groups, handed)
-    recorder.add("defected_in", recorder.isisk, handed.sum())
-    join_cells(model, int(handed.sum()))
-    model.set_group_fighters(fighters - removed - handed)
-    for group, switches in zip(groups, switching, strict=True):
-        if switches:
-            group.patron = "isisk"
+    recorder.add("defected_in", recorder.isisk, handed.sum(axis=1))
+    join_cells(world, handed.sum(axis=1))
+    fighters -= removed + handed
+    world.patron[switching.astype(bool)] = PATRONS.index("isisk")

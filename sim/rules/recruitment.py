@@ -2,7 +2,7 @@
 
 ISIS-K grows from defectors (who found cells), foreign fighters and local recruits,
 more so with momentum and with the anger an inaccurate crackdown breeds; cells
-split above a size and dissolve below a floor. Taliban units are born while pay
+split above a size and, below a floor, fold into the largest cell. Taliban units are born while pay
 lasts and split when large. All sides lose fighters to attrition.
 """
 
@@ -12,130 +12,145 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.state import beta_draws
+from sim.record import FLOW_INDEX
+from sim.state import beta_draws, binomial_rows
 
 if TYPE_CHECKING:
-    from sim.model import AfghanistanModel
+    from sim.world import World
 
 
-def local_recruits_rate(base: float, momentum: float, boost: float, anger: float, per_anger: float):
+def local_recruits_rate(base: float, momentum, boost: float, anger, per_anger: float):
     """Expected ISIS-K local recruits per month: base x (1 + boost x momentum) + anger term."""
     return base * (1.0 + boost * momentum) + per_anger * anger
 
 
-def found_cells(model: AfghanistanModel, fighters: np.ndarray) -> None:
-    """New ISIS-K cells, one per defecting band, at the scenario's starting capability."""
-    spec, n = model.spec.isisk, len(fighters)
-    model.isisk.cells.append(
-        fighters=fighters, capability=np.full(n, spec.capability), exposure=np.full(n, spec.exposure)
-    )
+def found_cells(world: World, r: int, fighters: np.ndarray) -> None:
+    """New ISIS-K cells in replicate r, one per defecting band, at the starting capability."""
+    spec, n = world.spec.isisk, len(fighters)
+    world.cells.append(r, fighters=fighters, capability=np.full(n, spec.capability),
+                       exposure=np.full(n, spec.exposure))
 
 
-def join_cells(model: AfghanistanModel, fighters: int) -> None:
-    """Spread newcomers over existing cells in proportion to size (or found one)."""
-    cells = model.isisk.cells
-    if fighters == 0:
-        return
-    if len(cells) == 0:
-        found_cells(model, np.array([fighters]))
-        return
-    weights = cells.fighters + 1.0
-    cells.fighters[:] += model.rng.multinomial(fighters, weights / weights.sum())
+def join_cells(world: World, fighters: np.ndarray) -> None:
+    """Spread each replicate's newcomers over its cells in proportion to size (or found one)."""
+    cells = world.cells
+    for r in np.flatnonzero(fighters):
+        n = cells.n[r]
+        if n == 0:
+            found_cells(world, r, np.array([fighters[r]]))
+            continue
+        weights = cells.fighters[r, :n] + 1.0
+        cells.fighters[r, :n] += world.gens[r].multinomial(fighters[r], weights / weights.sum())
 
 
-def recruit(model: AfghanistanModel) -> None:
+def recruit(world: World) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
     Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`;
     the scale multiplies recruitment and arrival rates.
     """
-    scale = model.mechanism_scale("recruitment")
+    scale = world.mechanism_scale("recruitment")
     if scale == 0.0:
         return
-    rule, rng, recorder = model.params.rules.recruitment, model.rng, model.recorder
-    rate = local_recruits_rate(rule.isisk_local_per_month, model.isisk.momentum, rule.momentum_boost,
-                               model.anger, rule.anger_recruits)
-    local = int(rng.poisson(scale * rate))
-    join_cells(model, local)
+    rule, recorder = world.params.rules.recruitment, world.recorder
+    local_rate = scale * local_recruits_rate(rule.isisk_local_per_month, world.momentum,
+                                             rule.momentum_boost, world.anger, rule.anger_recruits)
+    arrival_rate = scale * np.array([g.arrivals_per_month for g in world.params.foreign_groups.values()])
+    local = np.zeros(world.replicates, dtype=np.int64)
+    arrivals = np.zeros_like(world.group_fighters)
+    for r, gen in enumerate(world.gens):
+        local[r] = gen.poisson(local_rate[r])
+        arrivals[r] = gen.poisson(arrival_rate)
+    join_cells(world, local)
     recorder.add("recruits", recorder.isisk, local)
-    rates = [model.params.foreign_groups[g.name].arrivals_per_month for g in model.groups]
-    arrivals = rng.poisson(scale * np.array(rates))
-    model.set_group_fighters(model.group_fighters() + arrivals)
+    world.group_fighters += arrivals
     recorder.add("recruits", recorder.groups, arrivals)
-    _found_units(model, scale)
-    _reshape_cells(model)
-    _split_units(model)
+    _found_units(world, scale)
+    _reshape_cells(world)
+    _split_units(world)
 
 
-def _found_units(model: AfghanistanModel, scale: float) -> None:
+def _found_units(world: World, scale: float) -> None:
     """New units per faction: Poisson(birth rate x units x pay ratio), traits from the faction."""
-    rule, rng, units = model.params.rules.recruitment, model.rng, model.units
-    counts = np.bincount(units.faction, minlength=len(model.factions))
-    size = model.params.taliban.unit_size
-    for faction, n_units in zip(model.factions, counts, strict=True):
-        if faction.broken_away:
+    rule, units = world.params.rules.recruitment, world.units
+    factions = list(world.params.taliban.factions.values())
+    n_units = units.by_faction(units.live)
+    rate = scale * rule.unit_birth_rate * n_units * world.pay_ratio * ~world.broken_away
+    mean_i, sd_i = (np.array([f.ideology.mean for f in factions]),
+                    np.array([f.ideology.sd for f in factions]))
+    mean_t, sd_t = (np.array([f.ties_to_isisk.mean for f in factions]),
+                    np.array([f.ties_to_isisk.sd for f in factions]))
+    born = np.zeros_like(rate, dtype=np.int64)
+    for r, gen in enumerate(world.gens):
+        born[r] = gen.poisson(rate[r])
+        total = born[r].sum()
+        if total == 0:
             continue
-        born = int(rng.poisson(scale * rule.unit_birth_rate * n_units * faction.pay_ratio))
-        if born == 0:
-            continue
-        spec = model.params.taliban.factions[faction.name]
-        fighters = np.maximum(1, rng.poisson(size, born))
+        faction = np.repeat(np.arange(len(factions)), born[r])
+        fighters = np.maximum(1, gen.poisson(world.params.taliban.unit_size, total))
         units.append(
-            fighters=fighters,
-            faction=np.full(born, faction.index),
-            ideology=beta_draws(rng, spec.ideology.mean, spec.ideology.sd, born),
-            ties=beta_draws(rng, spec.ties_to_isisk.mean, spec.ties_to_isisk.sd, born),
-            grievance=np.zeros(born),
+            r, fighters=fighters, faction=faction,
+            ideology=beta_draws(gen, mean_i[faction], sd_i[faction]),
+            ties=beta_draws(gen, mean_t[faction], sd_t[faction]),
+            grievance=np.zeros(total),
         )
-        model.recorder.add("recruits", 1 + faction.index, fighters.sum())
+        world.recorder.flows[r, world.recorder.factions, FLOW_INDEX["recruits"]] += np.bincount(
+            faction, weights=fighters, minlength=len(factions))
 
 
-def _reshape_cells(model: AfghanistanModel) -> None:
+def _reshape_cells(world: World) -> None:
     """Split cells above `cell_split_size` in two; fold cells below `cell_floor` into the largest."""
-    rule, cells = model.params.rules.recruitment, model.isisk.cells
-    big = cells.fighters > rule.cell_split_size
-    if big.any():
-        half = cells.fighters[big] // 2
-        cells.fighters[big] -= half
-        cells.append(fighters=half, capability=cells.capability[big], exposure=cells.exposure[big] / 2)
-    small = cells.fighters < rule.cell_floor
-    if small.any() and not small.all():
-        largest = int(np.argmax(cells.fighters))
-        cells.fighters[largest] += cells.fighters[small].sum()
-        cells.fighters[small] = 0
+    rule, cells = world.params.rules.recruitment, world.cells
+    for r in np.flatnonzero((cells.fighters > rule.cell_split_size).any(axis=1)):
+        n = cells.n[r]
+        fighters = cells.fighters[r, :n]
+        big = fighters > rule.cell_split_size
+        half = fighters[big] // 2
+        fighters[big] -= half
+        cells.append(r, fighters=half, capability=cells.capability[r, :n][big],
+                     exposure=cells.exposure[r, :n][big])
+    small = (cells.fighters < rule.cell_floor) & cells.live
+    folding = small.any(axis=1) & (small.sum(axis=1) < cells.n)
+    for r in np.flatnonzero(folding):
+        largest = int(np.argmax(cells.fighters[r]))
+        cells.fighters[r, largest] += cells.fighters[r][small[r]].sum()
+        cells.fighters[r][small[r]] = 0
     cells.keep(cells.fighters > 0)
 
 
-def _split_units(model: AfghanistanModel) -> None:
+def _split_units(world: World) -> None:
     """A unit above `unit_split_factor` x `unit_size` splits: a sub-commander takes half."""
-    units = model.units
-    limit = model.params.rules.recruitment.unit_split_factor * model.params.taliban.unit_size
-    big = units.fighters > limit
-    if big.any():
-        half = units.fighters[big] // 2
-        units.fighters[big] -= half
-        units.append(fighters=half, faction=units.faction[big], ideology=units.ideology[big],
-                     ties=units.ties[big], grievance=units.grievance[big])
+    units = world.units
+    limit = world.params.rules.recruitment.unit_split_factor * world.params.taliban.unit_size
+    for r in np.flatnonzero((units.fighters > limit).any(axis=1)):
+        n = units.n[r]
+        fighters = units.fighters[r, :n]
+        big = fighters > limit
+        half = fighters[big] // 2
+        fighters[big] -= half
+        units.append(r, fighters=half, faction=units.faction[r, :n][big],
+                     ideology=units.ideology[r, :n][big], ties=units.ties[r, :n][big],
+                     grievance=units.grievance[r, :n][big])
 
 
-def suffer_attrition(model: AfghanistanModel) -> None:
+def suffer_attrition(world: World) -> None:
     """Every side loses a fixed share of fighters each month (illness, accidents, other fighting).
 
     Reads `rules.recruitment.{taliban,isisk,foreign}_attrition`; off with recruitment.
     """
-    if model.mechanism_scale("recruitment") == 0.0:
+    if world.mechanism_scale("recruitment") == 0.0:
         return
-    rule, rng, recorder = model.params.rules.recruitment, model.rng, model.recorder
-    units, cells = model.units, model.isisk.cells
-    lost = rng.binomial(units.fighters, rule.taliban_attrition)
-    units.fighters[:] -= lost
-    recorder.add_by_faction("losses", units.faction, lost)
+    rule, recorder, units, cells = world.params.rules.recruitment, world.recorder, world.units, world.cells
+    lost_units = binomial_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
+    lost_cells = binomial_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
+    lost_groups = np.zeros_like(world.group_fighters)
+    for r, gen in enumerate(world.gens):
+        lost_groups[r] = gen.binomial(world.group_fighters[r], rule.foreign_attrition)
+    units.fighters[:] -= lost_units
+    recorder.add_by_faction("losses", lost_units)
+    cells.fighters[:] -= lost_cells
+    recorder.add("losses", recorder.isisk, lost_cells.sum(axis=1))
+    world.group_fighters -= lost_groups
+    recorder.add("losses", recorder.groups, lost_groups)
     units.keep(units.fighters > 0)
-    lost = rng.binomial(cells.fighters, rule.isisk_attrition)
-    cells.fighters[:] -= lost
-    recorder.add("losses", recorder.isisk, lost.sum())
     cells.keep(cells.fighters > 0)
-    fighters = model.group_fighters()
-    gone = rng.binomial(fighters, rule.foreign_attrition)
-    model.set_group_fighters(fighters - gone)
-    recorder.add("losses", recorder.groups, gone)

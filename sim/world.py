@@ -1,0 +1,141 @@
+"""The simulated world of one or many replicates, stepped together one month at a time.
+
+Every state variable has a leading replicate axis; each replicate draws from its own
+generator, so replicate r's history is the same in a batch of 1 (the Mesa model) or
+of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.state`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim import rules
+from sim.schema import PATRONS
+from sim.record import Recorder
+from sim.scenario import event_timeline
+from sim.schema import Scenario
+from sim.state import Cells, Units, beta_draws, split_evenly
+
+
+class World:
+    """State and step of `len(gens)` replicates of one scenario."""
+
+    def __init__(self, scenario: Scenario, gens: Sequence[np.random.Generator]) -> None:
+        """Draw the initial units and cells of each replicate from its generator."""
+        self.spec = self.params = scenario
+        self.gens = list(gens)
+        self.timeline = event_timeline(scenario)
+        self.month = 0
+        rows = len(self.gens)
+        self.faction_names = list(scenario.taliban.factions)
+        self.group_names = list(scenario.foreign_groups)
+        self.state_names = list(scenario.international)
+        factions = scenario.taliban.factions.values()
+        total = sum(f.fighters for f in factions)
+        self.units = Units(rows, 2 * round(total / scenario.taliban.unit_size) + 64, len(factions))
+        self.cells = Cells(rows, 4 * scenario.isisk.cells)
+        for r, gen in enumerate(self.gens):
+            self._populate(r, gen)
+        nf, ng, ns = len(self.faction_names), len(self.group_names), len(self.state_names)
+        self.cohesion = np.tile([f.cohesion for f in factions], (rows, 1))
+        self.pay_ratio = np.ones((rows, nf))
+        self.broken_month = np.full((rows, nf), -1)
+        self.momentum = np.full(rows, scenario.isisk.momentum)
+        self.credibility = np.ones(rows)
+        self.anger = np.zeros(rows)
+        self.crackdown = np.full(rows, scenario.policy.crackdown)
+        groups = scenario.foreign_groups.values()
+        self.group_fighters = np.tile([g.fighters for g in groups], (rows, 1)).astype(np.int64)
+        self.patron = np.tile([PATRONS.index(g.patron) for g in groups], (rows, 1))
+        states = scenario.international.values()
+        self.pressure = np.tile([s.pressure for s in states], (rows, 1)).astype(float)
+        self.months_satisfied = np.zeros((rows, ns), dtype=np.int64)
+        self.recognized_month = np.full((rows, ns), -1)
+        self.frozen_musd = np.full(rows, scenario.economy.frozen_funds_musd)
+        self.unfrozen = np.full(rows, scenario.economy.unfrozen)
+        self.revenue_musd = np.zeros(rows)
+        self.total_pay_ratio = np.ones(rows)
+        self.recorder = Recorder(self, scenario.steps, ng)
+        self.recorder.record(0)
+
+    def _populate(self, r: int, gen: np.random.Generator) -> None:
+        """Split each faction's fighters into units of about `unit_size`; then seed the cells."""
+        spec = self.spec
+        for index, faction in enumerate(spec.taliban.factions.values()):
+            n = max(1, round(faction.fighters / spec.taliban.unit_size))
+            self.units.append(
+                r,
+                fighters=split_evenly(gen, faction.fighters, n),
+                faction=np.full(n, index),
+                ideology=beta_draws(gen, faction.ideology.mean, faction.ideology.sd, n),
+                ties=beta_draws(gen, faction.ties_to_isisk.mean, faction.ties_to_isisk.sd, n),
+                grievance=np.zeros(n),
+            )
+        isisk = spec.isisk
+        self.cells.append(
+            r,
+            fighters=split_evenly(gen, isisk.fighters, isisk.cells),
+            capability=np.full(isisk.cells, isisk.capability),
+            exposure=np.full(isisk.cells, isisk.exposure),
+        )
+        self.units.keep(self.units.fighters > 0)
+        self.cells.keep(self.cells.fighters > 0)
+
+    @property
+    def replicates(self) -> int:
+        """Number of replicates stepped together."""
+        return len(self.gens)
+
+    def step(self) -> None:
+        """One month: events, then the eight mechanisms in a fixed order, then the record."""
+        self.month += 1
+        self.params = self.timeline.get(self.month, self.params)
+        self.recorder.start_step()
+        rules.adapt_policy(self)
+        rules.pay_units(self)
+        rules.crack_down(self)
+        rules.purge_foreign_fighters(self)
+        rules.defect(self)
+        rules.attack(self)
+        rules.recruit(self)
+        rules.suffer_attrition(self)
+        rules.update_pressure(self)
+        rules.fragment(self)
+        self.recorder.record(self.month)
+
+    def run(self) -> Recorder:
+        """Step to the scenario's horizon and return the record."""
+        while self.month < self.spec.steps:
+            self.step()
+        return self.recorder
+
+    def mechanism_scale(self, name: str) -> float:
+        """The scale of a mechanism in force, 0 when it is switched off."""
+        switch = getattr(self.params.mechanisms, name)
+        return switch.scale if switch.enabled else 0.0
+
+    def faction_fighters(self) -> np.ndarray:
+        """Fighters per replicate and faction."""
+        return self.units.by_faction(self.units.fighters)
+
+    @property
+    def broken_away(self) -> np.ndarray:
+        """Mask of factions that broke away from the Taliban, (replicates, factions)."""
+        return self.broken_month >= 0
+
+    def crackdown_effect(self) -> np.ndarray:
+        """Crackdown intensity in force per replicate, rescaled (0 when the mechanism is off)."""
+        return np.minimum(1.0, self.crackdown * self.mechanism_scale("crackdown"))
+
+    def purge_effect(self) -> np.ndarray:
+        """Purge intensity per group in force, rescaled (0 when off), for groups allied to the Taliban."""
+        purge = self.params.policy.purge
+        scale = self.mechanism_scale("purge")
+        intensity = np.array([min(1.0, purge.get(g, 0.0) * scale) for g in self.group_names])
+        return intensity * (self.patron == PATRONS.index("taliban"))
+
+    def faction_values(self, name: str) -> np.ndarray:
+        """One numeric field of every faction's scenario block, in faction order."""
+        return np.array([getattr(f, name) for f in self.params.taliban.factions.values()])
