@@ -33,8 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run an ensemble of one scenario")
     run.add_argument("scenario", type=Path)
     _add_run_options(run)
-    run.add_argument("--out", "-o", type=Path, help="results directory (default: results/NAME-seedS)")
-    run.add_argument("--chunk-size", type=int, help="replicates per work item (results do not depend on it)")
+    run.add_argument(
+        "--out", "-o", type=Path, help="results directory (default: results/NAME-seedS)"
+    )
+    run.add_argument(
+        "--chunk-size", type=int, help="replicates per work item (results do not depend on it)"
+    )
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
 
     comp = commands.add_parser("compare", help="run several scenarios and compare them")
@@ -61,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted: finished chunks are kept; run the same command to resume",
-              file=sys.stderr)
+        print(
+            "\ninterrupted: finished chunks are kept; run the same command to resume",
+            file=sys.stderr,
+        )
         return 130
 
 
@@ -70,10 +76,19 @@ def _run(args: argparse.Namespace) -> int:
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
     out = args.out or Path("results") / f"{scenario.name}-seed{scenario.seed}"
-    run_ensemble(scenario, out, scenario_sha256=digest, source=str(args.scenario),
-                 workers=args.workers, chunk_size=args.chunk_size, progress=not args.quiet)
+    run_ensemble(
+        scenario,
+        out,
+        scenario_sha256=digest,
+        source=str(args.scenario),
+        workers=args.workers,
+        chunk_size=args.chunk_size,
+        progress=not args.quiet,
+    )
     runs = read_runs(out)
-    print(f"\n{scenario.name}: {len(runs)} replicates x {scenario.steps} months, seed {scenario.seed}")
+    print(
+        f"\n{scenario.name}: {len(runs)} replicates x {scenario.steps} months, seed {scenario.seed}"
+    )
     print(_format_summary(summary_frame(runs)))
     written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
     if not args.no_plots:
@@ -94,8 +109,15 @@ def _format_summary(summary: pd.DataFrame) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    table = compare(args.scenarios, args.out, replicates=args.replicates, steps=args.steps,
-                    seed=args.seed, workers=args.workers, progress=not args.quiet)
+    table = compare(
+        args.scenarios,
+        args.out,
+        replicates=args.replicates,
+        steps=args.steps,
+        seed=args.seed,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
     _print_differences(table, args.out)
     return 0
 
@@ -103,18 +125,29 @@ def _compare(args: argparse.Namespace) -> int:
 def _experiment(args: argparse.Namespace) -> int:
     experiment, files = load_experiment(args.file)
     out = Path(experiment.out or Path("results") / experiment.name)
-    table = compare(files, out, replicates=experiment.replicates, steps=experiment.steps,
-                    seed=experiment.seed, workers=args.workers, progress=not args.quiet)
+    table = compare(
+        files,
+        out,
+        replicates=experiment.replicates,
+        steps=experiment.steps,
+        seed=experiment.seed,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
     _print_differences(table, out)
     return 0
 
 
 def _print_differences(table: pd.DataFrame, out: Path) -> None:
-    print(f"\ndifferences from {table['reference'].iloc[0]} (median; share for yes/no outcomes), "
-          "95% paired bootstrap interval:")
+    print(
+        f"\ndifferences from {table['reference'].iloc[0]} (median; share for yes/no outcomes), "
+        "95% paired bootstrap interval:"
+    )
     for _, row in table.iterrows():
-        print(f"  {row['scenario']:<24} {row['outcome']:<18} {row['difference']:>+10.2f} "
-              f"[{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]")
+        print(
+            f"  {row['scenario']:<24} {row['outcome']:<18} {row['difference']:>+10.2f} "
+            f"[{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]"
+        )
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 

@@ -26,7 +26,9 @@ def median_differences(
     common random numbers create (replicate r of every scenario starts from one stream).
     """
     rng = np.random.default_rng(seed)
-    wide = {name: group.set_index("replicate").sort_index() for name, group in runs.groupby("scenario")}
+    wide = {
+        name: group.set_index("replicate").sort_index() for name, group in runs.groupby("scenario")
+    }
     base = wide[reference]
     rows = []
     for name, table in wide.items():
@@ -40,9 +42,17 @@ def median_differences(
             b = base.loc[common, outcome].to_numpy(float)
             boot = stat(a[idx], axis=1) - stat(b[idx], axis=1)
             low, high = np.percentile(boot, [2.5, 97.5])
-            rows.append({"scenario": name, "reference": reference, "outcome": outcome,
-                         "difference": stat(a) - stat(b), "ci_low": low, "ci_high": high,
-                         "n": len(common)})
+            rows.append(
+                {
+                    "scenario": name,
+                    "reference": reference,
+                    "outcome": outcome,
+                    "difference": stat(a) - stat(b),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": len(common),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -73,11 +83,18 @@ def compare(
         raise ValueError(f"scenario names must differ to be compared, got {names}")
     for file, scenario, digest in loaded:
         scenario = scenario.model_copy(update={"seed": common_seed})
-        run_ensemble(scenario, out / scenario.name, scenario_sha256=digest, source=str(file),
-                     workers=workers, progress=progress)
+        run_ensemble(
+            scenario,
+            out / scenario.name,
+            scenario_sha256=digest,
+            source=str(file),
+            workers=workers,
+            progress=progress,
+        )
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
-    fighters = pd.concat([read_fighters(out / n, ["isisk", "taliban"]) for n in names],
-                         ignore_index=True)
+    fighters = pd.concat(
+        [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
+    )
     horizon, start = loaded[0][1].steps, loaded[0][1].start
     figures = {
         "compare_strength": plots.compare_strength(fighters),

@@ -34,8 +34,14 @@ def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.T
     """Step the given replicates together as one batch; return their runs and time series."""
     recorder = World(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
-    series = timeseries_table(scenario.name, replicates, recorder.values, recorder.actors,
-                              recorder.actor_types, scenario.start)
+    series = timeseries_table(
+        scenario.name,
+        replicates,
+        recorder.values,
+        recorder.actors,
+        recorder.actor_types,
+        scenario.start,
+    )
     return runs, series
 
 
@@ -63,10 +69,12 @@ def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -
         "scenario_name": scenario.name,
         "scenario_file": source,
         "scenario_sha256": scenario_sha256,
-        "resolved_sha256": hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest(),
+        "resolved_sha256": hashlib.sha256(
+            json.dumps(resolved, sort_keys=True).encode()
+        ).hexdigest(),
         "seed": scenario.seed,
         "seed_derivation": "numpy.random.SeedSequence(seed, spawn_key=(replicate,)); "
-                           "the model's Generator, after the one integer Mesa draws from it",
+        "the model's Generator, after the one integer Mesa draws from it",
         "replicates": scenario.replicates,
         "steps": scenario.steps,
         "start": scenario.start,
@@ -107,8 +115,13 @@ def run_ensemble(
     missing = sorted(set(range(scenario.replicates)) - store.done())
     chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
     started = time.perf_counter()
-    with tqdm(total=scenario.replicates, initial=scenario.replicates - len(missing),
-              desc=scenario.name, unit="run", disable=not progress) as bar:
+    with tqdm(
+        total=scenario.replicates,
+        initial=scenario.replicates - len(missing),
+        desc=scenario.name,
+        unit="run",
+        disable=not progress,
+    ) as bar:
         if workers == 1:
             for chunk in chunks:
                 store.write_chunk(*run_chunk(scenario, chunk))
@@ -123,8 +136,9 @@ def run_ensemble(
     return store.out
 
 
-def _run_pool(scenario: Scenario, chunks: list[list[int]], workers: int, store: ResultStore,
-              bar: tqdm) -> None:
+def _run_pool(
+    scenario: Scenario, chunks: list[list[int]], workers: int, store: ResultStore, bar: tqdm
+) -> None:
     """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
     queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads

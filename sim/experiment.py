@@ -29,13 +29,20 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Path]]:
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([
-            Problem(str(path), ".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()
-        ]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path), ".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, ")
+                )
+                for e in exc.errors()
+            ]
+        ) from None
     files = [(path.parent / s).resolve() for s in experiment.scenarios]
-    missing = [Problem(str(path), f"scenarios[{i}]", f"no such file {f}")
-               for i, f in enumerate(files) if not f.is_file()]
+    missing = [
+        Problem(str(path), f"scenarios[{i}]", f"no such file {f}")
+        for i, f in enumerate(files)
+        if not f.is_file()
+    ]
     if missing:
         raise ScenarioError(missing)
     return experiment, files

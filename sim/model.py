@@ -108,14 +108,18 @@ class AfghanistanModel(mesa.Model):
 
 def _datacollector(recorder: Recorder) -> DataCollector:
     """A Mesa DataCollector reporting each actor's fighters and the main indicators."""
-    reporters = {f"fighters_{a}": _reader(i, "fighters")
-                 for i, a in enumerate(recorder.actors[: recorder.states.start])}
-    reporters |= {name: _reader(recorder.isisk, name) for name in ("cells", "attacks", "casualties")}
+    reporters = {
+        f"fighters_{a}": _reader(i, "fighters")
+        for i, a in enumerate(recorder.actors[: recorder.states.start])
+    }
+    reporters |= {
+        name: _reader(recorder.isisk, name) for name in ("cells", "attacks", "casualties")
+    }
     reporters |= {name: _reader(0, name) for name in ("revenue", "pressure", "recognized")}
     return DataCollector(model_reporters=reporters)
 
 
-def _reader(actor: int, column: str):  # noqa: ANN202 - a reporter for Mesa's DataCollector
+def _reader(actor: int, column: str):
     def read(model: AfghanistanModel) -> float:
         return float(model.recorder.values[0, model.month, actor, COL[column]])
 

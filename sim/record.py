@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-
 if TYPE_CHECKING:
     from sim.world import World
 
@@ -50,10 +49,20 @@ class Recorder:
     def __init__(self, world: World, steps: int, n_groups: int) -> None:
         self.world = world
         nf, ns = len(world.faction_names), len(world.state_names)
-        self.actors = ["taliban", *world.faction_names, "isisk", *world.group_names,
-                       *world.state_names]
-        self.actor_types = ["taliban", *["faction"] * nf, "isisk",
-                            *["foreign_group"] * n_groups, *["international"] * ns]
+        self.actors = [
+            "taliban",
+            *world.faction_names,
+            "isisk",
+            *world.group_names,
+            *world.state_names,
+        ]
+        self.actor_types = [
+            "taliban",
+            *["faction"] * nf,
+            "isisk",
+            *["foreign_group"] * n_groups,
+            *["international"] * ns,
+        ]
         self.isisk = 1 + nf
         self.factions = slice(1, 1 + nf)
         self.groups = slice(2 + nf, 2 + nf + n_groups)

@@ -33,4 +33,6 @@ def write_plots(out: Path, steps: int, start: str) -> list[Path]:
         "outcomes": plots.outcome_distributions(runs),
         "events": plots.event_probability(runs, steps=steps, start=start),
     }
-    return [p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)]
+    return [
+        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from sim.schema import Scenario
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
+INITIAL_ONLY = re.compile(r"^(international\.[^.]+\.pressure|economy\.frozen_funds_musd)$")
 Provenance = dict[tuple[str, ...], Path]
 
 
@@ -70,7 +72,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", f"cannot read file ({exc.strerror})")]) from exc
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         detail = str(exc).replace("\n", " ")
         raise ScenarioError([Problem(str(path), "", f"not valid safe YAML: {detail}")]) from exc
@@ -180,11 +182,17 @@ def _cross_check(s: Scenario, prov: Provenance, file: Path) -> list[Problem]:
         )
     for group in s.policy.purge:
         if group not in groups:
-            bad(("policy", "purge", group), f"unknown foreign group; expected one of {sorted(groups)}")
+            bad(
+                ("policy", "purge", group),
+                f"unknown foreign group; expected one of {sorted(groups)}",
+            )
     for i, pair in enumerate(s.taliban.rivalries):
         for name in pair:
             if name not in factions:
-                bad(("taliban", "rivalries", str(i)), f"got {name!r}; expected one of {sorted(factions)}")
+                bad(
+                    ("taliban", "rivalries", str(i)),
+                    f"got {name!r}; expected one of {sorted(factions)}",
+                )
     for actor, spec in s.international.items():
         for target in spec.cares_about:
             if target not in groups | {"isisk", "concessions"}:
@@ -217,14 +225,27 @@ def event_timeline(scenario: Scenario, file: Path | str = "<scenario>") -> dict[
         where = f"events[{i}]"
         if not 1 <= event.month <= scenario.steps:
             problems.append(
-                Problem(str(file), f"{where}.month", f"got {event.month}; expected 1..{scenario.steps}")
+                Problem(
+                    str(file), f"{where}.month", f"got {event.month}; expected 1..{scenario.steps}"
+                )
             )
             continue
         for key, value in event.set.items():
             if key.split(".")[0] not in EVENT_KEYS:
                 problems.append(
-                    Problem(str(file), f"{where}.set.{key}",
-                            f"events may change only keys under {', '.join(EVENT_KEYS)}")
+                    Problem(
+                        str(file),
+                        f"{where}.set.{key}",
+                        f"events may change only keys under {', '.join(EVENT_KEYS)}",
+                    )
+                )
+            elif INITIAL_ONLY.match(key):
+                problems.append(
+                    Problem(
+                        str(file),
+                        f"{where}.set.{key}",
+                        "sets a starting state, read at month 0 only; events cannot change it",
+                    )
                 )
             elif (error := _set_dotted(data, key, value)) is not None:
                 problems.append(Problem(str(file), f"{where}.set.{key}", error))

@@ -37,6 +37,7 @@ def run(
     if updates:
         spec = override(spec, updates)
     recorder = World(spec, [replicate_rng(spec.seed, replicate)]).run()
-    table = timeseries_table(spec.name, [replicate], recorder.values, recorder.actors,
-                             recorder.actor_types, spec.start)
+    table = timeseries_table(
+        spec.name, [replicate], recorder.values, recorder.actors, recorder.actor_types, spec.start
+    )
     return table.to_pandas()

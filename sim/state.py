@@ -9,6 +9,7 @@ replicate's results never depend on which other replicates share its batch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -22,12 +23,14 @@ class Ragged:
     where `width` is the longest row, so rules never touch the spare capacity.
     """
 
-    columns: dict[str, type] = {}
+    columns: ClassVar[dict[str, type]] = {}
 
     def __init__(self, rows: int, capacity: int) -> None:
         self.n = np.zeros(rows, dtype=np.int64)
         self.width = 0
-        self._data = {name: np.zeros((rows, max(capacity, 8)), dtype) for name, dtype in self.columns.items()}
+        self._data = {
+            name: np.zeros((rows, max(capacity, 8)), dtype) for name, dtype in self.columns.items()
+        }
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -82,7 +85,7 @@ class Ragged:
 class Units(Ragged):
     """Taliban units (commander and band): fighters, faction, ideology, ties, grievance."""
 
-    columns = {
+    columns: ClassVar[dict[str, type]] = {
         "fighters": np.int64,
         "faction": np.int64,
         "ideology": np.float64,  # jihad commitment in [0, 1]; 1 - ideology is the economic motive
@@ -110,7 +113,11 @@ class Units(Ragged):
 class Cells(Ragged):
     """ISIS-K cells: fighters, attack capability, exposure to Taliban intelligence."""
 
-    columns = {"fighters": np.int64, "capability": np.float64, "exposure": np.float64}
+    columns: ClassVar[dict[str, type]] = {
+        "fighters": np.int64,
+        "capability": np.float64,
+        "exposure": np.float64,
+    }
 
 
 def beta_draws(rng: np.random.Generator, mean, sd, size: int | None = None) -> np.ndarray:

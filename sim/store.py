@@ -60,7 +60,9 @@ class ResultStore:
             existing = json.loads(self.manifest_path.read_text())
             diffs = [k for k in IDENTITY if existing.get(k) != manifest.get(k)]
             if diffs:
-                detail = "; ".join(f"{k}: {existing.get(k)!r} there, {manifest.get(k)!r} now" for k in diffs)
+                detail = "; ".join(
+                    f"{k}: {existing.get(k)!r} there, {manifest.get(k)!r} now" for k in diffs
+                )
                 raise OutputMismatchError(
                     f"{self.out} holds results of a different experiment ({detail}). "
                     "Choose another --out, or delete that directory to start again."

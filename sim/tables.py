@@ -6,19 +6,36 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.schema import PATRONS
 from sim.record import ACTOR_TYPES, COL, COLUMNS
+from sim.schema import PATRONS
 
 RUN_OUTCOMES = (
-    "isisk_final", "isisk_peak", "isisk_cells_final", "taliban_final", "attacks_total",
-    "sectarian_attacks_total", "casualties_total", "defections_total", "defections_taliban",
-    "defections_foreign", "desertions_total", "fragmented", "fragmented_month", "recognized",
-    "recognized_month", "recognitions_final",
+    "isisk_final",
+    "isisk_peak",
+    "isisk_cells_final",
+    "taliban_final",
+    "attacks_total",
+    "sectarian_attacks_total",
+    "casualties_total",
+    "defections_total",
+    "defections_taliban",
+    "defections_foreign",
+    "desertions_total",
+    "fragmented",
+    "fragmented_month",
+    "recognized",
+    "recognized_month",
+    "recognitions_final",
 )
 YES_NO = ("fragmented", "recognized")
 MAIN_OUTCOMES = (
-    "isisk_final", "isisk_peak", "taliban_final", "attacks_total", "defections_total",
-    "fragmented", "recognized",
+    "isisk_final",
+    "isisk_peak",
+    "taliban_final",
+    "attacks_total",
+    "defections_total",
+    "fragmented",
+    "recognized",
 )
 
 
@@ -62,7 +79,9 @@ def timeseries_table(
         "date": pa.array(np.tile(np.repeat(month_dates(start, n_step - 1), n_actor), n_rep)),
         "actor": _categories(np.tile(np.arange(n_actor, dtype=np.int16), n_rep * n_step), actors),
         "actor_type": _categories(
-            np.tile(np.array([ACTOR_TYPES.index(t) for t in actor_types], np.int16), n_rep * n_step),
+            np.tile(
+                np.array([ACTOR_TYPES.index(t) for t in actor_types], np.int16), n_rep * n_step
+            ),
             list(ACTOR_TYPES),
         ),
     }

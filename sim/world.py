@@ -12,10 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim import rules
-from sim.schema import PATRONS
 from sim.record import Recorder
 from sim.scenario import event_timeline
-from sim.schema import Scenario
+from sim.schema import PATRONS, Scenario
 from sim.state import Cells, Units, beta_draws, split_evenly
 
 
@@ -130,7 +129,7 @@ class World:
         return np.minimum(1.0, self.crackdown * self.mechanism_scale("crackdown"))
 
     def purge_effect(self) -> np.ndarray:
-        """Purge intensity per group in force, rescaled (0 when off), for groups allied to the Taliban."""
+        """Purge intensity per replicate and group in force: rescaled, 0 when off or not allied."""
         purge = self.params.policy.purge
         scale = self.mechanism_scale("purge")
         intensity = np.array([min(1.0, purge.get(g, 0.0) * scale) for g in self.group_names])

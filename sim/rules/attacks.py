@@ -44,11 +44,17 @@ def attack(world: World) -> None:
     scale = world.mechanism_scale("attacks")
     if scale == 0.0:
         return
-    rule, cells, units, recorder = world.params.rules.attacks, world.cells, world.units, world.recorder
+    rule, cells, units, recorder = (
+        world.params.rules.attacks,
+        world.cells,
+        world.units,
+        world.recorder,
+    )
     shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum()
-    attacks = poisson_rows(world.gens, scale * attack_rate(cells.fighters, cells.capability, rule),
-                           cells.n)
+    attacks = poisson_rows(
+        world.gens, scale * attack_rate(cells.fighters, cells.capability, rule), cells.n
+    )
     by_target = np.zeros((world.replicates, len(TARGETS)), dtype=np.int64)
     successes = np.zeros_like(by_target)
     casualties = np.zeros(world.replicates)
@@ -65,14 +71,24 @@ def attack(world: World) -> None:
             killed[r, : units.n[r]] = gen.binomial(units.fighters[r, : units.n[r]], kill_p)
     units.fighters[:] -= killed
     recorder.add_by_faction("losses", killed)
-    cells.capability[:] = np.minimum(rule.max_capability, cells.capability + rule.learning * attacks)
-    cells.exposure[:] = np.clip(
-        cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks, 0.0, 1.0
-    ) * cells.live
+    cells.capability[:] = np.minimum(
+        rule.max_capability, cells.capability + rule.learning * attacks
+    )
+    cells.exposure[:] = (
+        np.clip(
+            cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks,
+            0.0,
+            1.0,
+        )
+        * cells.live
+    )
     world.momentum[:] = momentum_after(world.momentum, successes.sum(axis=1), rule)
     world.credibility[:] = np.clip(
-        world.credibility + rule.credibility_recovery * (1.0 - world.credibility)
-        - rule.credibility_loss * successes[:, 0], 0.0, 1.0,
+        world.credibility
+        + rule.credibility_recovery * (1.0 - world.credibility)
+        - rule.credibility_loss * successes[:, 0],
+        0.0,
+        1.0,
     )
     recorder.tally[:, 0] = attacks.sum(axis=1)
     recorder.tally[:, 1] = by_target[:, 0]

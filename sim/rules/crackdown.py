@@ -45,8 +45,9 @@ def adapt_policy(world: World) -> None:
         world.crackdown[:] = policy.crackdown
         return
     last = world.recorder.values[:, world.month - 1, world.recorder.isisk, COL["attacks"]]
-    world.crackdown[:] = adaptive_intensity(policy.crackdown, policy.adaptive_gain, last,
-                                            policy.attack_tolerance)
+    world.crackdown[:] = adaptive_intensity(
+        policy.crackdown, policy.adaptive_gain, last, policy.attack_tolerance
+    )
 
 
 def security_ties(world: World) -> np.ndarray:

@@ -11,17 +11,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.rules.maths import logistic
-from sim.schema import PATRONS
-from sim.state import uniform_rows
 from sim.rules.recruitment import found_cells
-from sim.schema import DefectionRule
+from sim.schema import PATRONS, DefectionRule
+from sim.state import uniform_rows
 
 if TYPE_CHECKING:
     from sim.world import World
 
 
 def abandonment(crackdown, joint: bool, concessions: float, purge, rule: DefectionRule):
-    """Perceived abandonment of jihad: crackdown (far more if joint with the US), concessions, purges."""
+    """Perceived abandonment of jihad: crackdown (more if joint with the US), concessions, purge."""
     joint_factor = 1.0 + rule.abandonment_joint * float(joint)
     return (
         rule.abandonment_crackdown * crackdown * joint_factor
@@ -31,7 +30,14 @@ def abandonment(crackdown, joint: bool, concessions: float, purge, rule: Defecti
 
 
 def defection_probability(
-    ideology, grievance, ties, pay, cohesion, abandon, momentum, fear: float,
+    ideology,
+    grievance,
+    ties,
+    pay,
+    cohesion,
+    abandon,
+    momentum,
+    fear: float,
     rule: DefectionRule,
 ):
     """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of DESIGN 3.1)."""
@@ -50,7 +56,11 @@ def defection_probability(
 
 def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     """Monthly chance that a unit of economic joiners goes home: grievance up, pay down."""
-    x = rule.desertion_base + rule.w_desertion_grievance * (1.0 - ideology) * grievance - rule.w_pay * pay
+    x = (
+        rule.desertion_base
+        + rule.w_desertion_grievance * (1.0 - ideology) * grievance
+        - rule.w_pay * pay
+    )
     return logistic(x)
 
 
@@ -71,13 +81,24 @@ def defect(world: World) -> None:
     abandon = abandonment(crackdown, policy.joint_with_us, policy.concessions, mean_purge, rule)
     pay = np.take_along_axis(world.pay_ratio, units.faction, axis=1)
     cohesion = np.take_along_axis(world.cohesion, units.faction, axis=1)
-    p_defect = np.minimum(1.0, scale * defection_probability(
-        units.ideology, units.grievance, units.ties, pay, cohesion, abandon[:, None],
-        world.momentum[:, None], policy.punishment, rule,
-    ))
-    p_desert = np.minimum(1.0 - p_defect, scale * desertion_probability(
-        units.ideology, units.grievance, pay, rule
-    ))
+    p_defect = np.minimum(
+        1.0,
+        scale
+        * defection_probability(
+            units.ideology,
+            units.grievance,
+            units.ties,
+            pay,
+            cohesion,
+            abandon[:, None],
+            world.momentum[:, None],
+            policy.punishment,
+            rule,
+        ),
+    )
+    p_desert = np.minimum(
+        1.0 - p_defect, scale * desertion_probability(units.ideology, units.grievance, pay, rule)
+    )
     draw = uniform_rows(world.gens, units.fighters.shape, units.n)
     defecting = draw < p_defect
     deserting = ~defecting & (draw < p_defect + p_desert)

@@ -52,14 +52,20 @@ def pay_units(world: World) -> None:
     fighters, active = world.faction_fighters(), ~world.broken_away
     shares = world.faction_values("revenue_share") * active
     shares = shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
-    ratios = np.where(active, pay_ratio(budget[:, None] * shares, fighters, spec.wage_usd),
-                      spec.breakaway_pay)
+    ratios = np.where(
+        active, pay_ratio(budget[:, None] * shares, fighters, spec.wage_usd), spec.breakaway_pay
+    )
     paid = fighters * active
     world.pay_ratio[:] = ratios
     world.revenue_musd[:] = revenue
     world.total_pay_ratio[:] = (ratios * paid).sum(axis=1) / np.maximum(paid.sum(axis=1), 1)
     units = world.units
-    units.grievance[:] = grievance_after_pay(
-        units.grievance, np.take_along_axis(ratios, units.faction, axis=1),
-        spec.grievance_rate, spec.grievance_relief,
-    ) * units.live
+    units.grievance[:] = (
+        grievance_after_pay(
+            units.grievance,
+            np.take_along_axis(ratios, units.faction, axis=1),
+            spec.grievance_rate,
+            spec.grievance_relief,
+        )
+        * units.live
+    )

@@ -1,4 +1,4 @@
-"""Mechanism 8, fragmentation: faction cohesion erodes under strain; below a threshold it breaks away."""
+"""Mechanism 8, fragmentation: cohesion erodes under strain; below a threshold, a faction leaves."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ if TYPE_CHECKING:
 
 
 def strain(
-    ideology, crackdown: float, joint: bool, concessions: float, rivalry_gap, defection_share,
-    pay, rule: FragmentationRule,
+    ideology,
+    crackdown: float,
+    joint: bool,
+    concessions: float,
+    rivalry_gap,
+    defection_share,
+    pay,
+    rule: FragmentationRule,
 ):
-    """Monthly loss of cohesion from crackdown (far more if joint), concessions, rivalry, defections, pay."""
+    """Monthly loss of cohesion: crackdown (more if joint), concessions, rivalry, defection, pay."""
     return (
         rule.crackdown_strain * crackdown * (1.0 + rule.joint_strain * float(joint)) * ideology
         + rule.concession_strain * concessions * ideology
@@ -54,9 +60,14 @@ def fragment(world: World) -> None:
     pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
     defected = world.recorder.flows[:, world.recorder.factions, FLOW_INDEX["defected_out"]]
     loss = scale * strain(
-        ideology, world.crackdown_effect()[:, None], policy.joint_with_us, policy.concessions,
-        rivalry_gaps(shares, pairs), defected / np.maximum(fighters + defected, 1.0),
-        world.pay_ratio, rule,
+        ideology,
+        world.crackdown_effect()[:, None],
+        policy.joint_with_us,
+        policy.concessions,
+        rivalry_gaps(shares, pairs),
+        defected / np.maximum(fighters + defected, 1.0),
+        world.pay_ratio,
+        rule,
     )
     baseline = world.faction_values("cohesion")
     updated = np.clip(world.cohesion + rule.recovery * (baseline - world.cohesion) - loss, 0.0, 1.0)

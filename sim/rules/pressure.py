@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-
 from sim.schema import InternationalActor
 
 if TYPE_CHECKING:
@@ -60,7 +59,9 @@ def update_pressure(world: World) -> None:
     holders_satisfied = np.ones(world.replicates, dtype=bool)
     for j, spec in enumerate(world.params.international.values()):
         complied = compliance(spec.cares_about, action)
-        world.pressure[:, j] = pressure_after(world.pressure[:, j], complied, sectarian, spec, scale)
+        world.pressure[:, j] = pressure_after(
+            world.pressure[:, j], complied, sectarian, spec, scale
+        )
         satisfied = complied >= spec.demand
         world.months_satisfied[:, j] = np.where(satisfied, world.months_satisfied[:, j] + 1, 0)
         if spec.holds_frozen_funds:

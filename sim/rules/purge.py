@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.schema import PATRONS
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
-from sim.schema import PurgeRule
+from sim.schema import PATRONS, PurgeRule
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -22,7 +21,9 @@ if TYPE_CHECKING:
 def switch_probability(purge, pull, loyalty, rule: PurgeRule):
     """Monthly chance that a group switches its allegiance to ISIS-K."""
     return logistic(
-        rule.switch_base + rule.w_switch_purge * purge + rule.w_switch_pull * pull
+        rule.switch_base
+        + rule.w_switch_purge * purge
+        + rule.w_switch_pull * pull
         - rule.w_switch_loyalty * loyalty
     )
 

@@ -27,8 +27,12 @@ def local_recruits_rate(base: float, momentum, boost: float, anger, per_anger: f
 def found_cells(world: World, r: int, fighters: np.ndarray) -> None:
     """New ISIS-K cells in replicate r, one per defecting band, at the starting capability."""
     spec, n = world.spec.isisk, len(fighters)
-    world.cells.append(r, fighters=fighters, capability=np.full(n, spec.capability),
-                       exposure=np.full(n, spec.exposure))
+    world.cells.append(
+        r,
+        fighters=fighters,
+        capability=np.full(n, spec.capability),
+        exposure=np.full(n, spec.exposure),
+    )
 
 
 def join_cells(world: World, fighters: np.ndarray) -> None:
@@ -53,9 +57,16 @@ def recruit(world: World) -> None:
     if scale == 0.0:
         return
     rule, recorder = world.params.rules.recruitment, world.recorder
-    local_rate = scale * local_recruits_rate(rule.isisk_local_per_month, world.momentum,
-                                             rule.momentum_boost, world.anger, rule.anger_recruits)
-    arrival_rate = scale * np.array([g.arrivals_per_month for g in world.params.foreign_groups.values()])
+    local_rate = scale * local_recruits_rate(
+        rule.isisk_local_per_month,
+        world.momentum,
+        rule.momentum_boost,
+        world.anger,
+        rule.anger_recruits,
+    )
+    arrival_rate = scale * np.array(
+        [g.arrivals_per_month for g in world.params.foreign_groups.values()]
+    )
     local = np.zeros(world.replicates, dtype=np.int64)
     arrivals = np.zeros_like(world.group_fighters)
     for r, gen in enumerate(world.gens):
@@ -76,10 +87,14 @@ def _found_units(world: World, scale: float) -> None:
     factions = list(world.params.taliban.factions.values())
     n_units = units.by_faction(units.live)
     rate = scale * rule.unit_birth_rate * n_units * world.pay_ratio * ~world.broken_away
-    mean_i, sd_i = (np.array([f.ideology.mean for f in factions]),
-                    np.array([f.ideology.sd for f in factions]))
-    mean_t, sd_t = (np.array([f.ties_to_isisk.mean for f in factions]),
-                    np.array([f.ties_to_isisk.sd for f in factions]))
+    mean_i, sd_i = (
+        np.array([f.ideology.mean for f in factions]),
+        np.array([f.ideology.sd for f in factions]),
+    )
+    mean_t, sd_t = (
+        np.array([f.ties_to_isisk.mean for f in factions]),
+        np.array([f.ties_to_isisk.sd for f in factions]),
+    )
     born = np.zeros_like(rate, dtype=np.int64)
     for r, gen in enumerate(world.gens):
         born[r] = gen.poisson(rate[r])
@@ -89,17 +104,20 @@ def _found_units(world: World, scale: float) -> None:
         faction = np.repeat(np.arange(len(factions)), born[r])
         fighters = np.maximum(1, gen.poisson(world.params.taliban.unit_size, total))
         units.append(
-            r, fighters=fighters, faction=faction,
+            r,
+            fighters=fighters,
+            faction=faction,
             ideology=beta_draws(gen, mean_i[faction], sd_i[faction]),
             ties=beta_draws(gen, mean_t[faction], sd_t[faction]),
             grievance=np.zeros(total),
         )
         world.recorder.flows[r, world.recorder.factions, FLOW_INDEX["recruits"]] += np.bincount(
-            faction, weights=fighters, minlength=len(factions))
+            faction, weights=fighters, minlength=len(factions)
+        )
 
 
 def _reshape_cells(world: World) -> None:
-    """Split cells above `cell_split_size` in two; fold cells below `cell_floor` into the largest."""
+    """Split cells above `cell_split_size`; fold cells below `cell_floor` into the largest."""
     rule, cells = world.params.rules.recruitment, world.cells
     for r in np.flatnonzero((cells.fighters > rule.cell_split_size).any(axis=1)):
         n = cells.n[r]
@@ -107,8 +125,12 @@ def _reshape_cells(world: World) -> None:
         big = fighters > rule.cell_split_size
         half = fighters[big] // 2
         fighters[big] -= half
-        cells.append(r, fighters=half, capability=cells.capability[r, :n][big],
-                     exposure=cells.exposure[r, :n][big])
+        cells.append(
+            r,
+            fighters=half,
+            capability=cells.capability[r, :n][big],
+            exposure=cells.exposure[r, :n][big],
+        )
     small = (cells.fighters < rule.cell_floor) & cells.live
     folding = small.any(axis=1) & (small.sum(axis=1) < cells.n)
     for r in np.flatnonzero(folding):
@@ -128,9 +150,14 @@ def _split_units(world: World) -> None:
         big = fighters > limit
         half = fighters[big] // 2
         fighters[big] -= half
-        units.append(r, fighters=half, faction=units.faction[r, :n][big],
-                     ideology=units.ideology[r, :n][big], ties=units.ties[r, :n][big],
-                     grievance=units.grievance[r, :n][big])
+        units.append(
+            r,
+            fighters=half,
+            faction=units.faction[r, :n][big],
+            ideology=units.ideology[r, :n][big],
+            ties=units.ties[r, :n][big],
+            grievance=units.grievance[r, :n][big],
+        )
 
 
 def suffer_attrition(world: World) -> None:
@@ -140,7 +167,12 @@ def suffer_attrition(world: World) -> None:
     """
     if world.mechanism_scale("recruitment") == 0.0:
         return
-    rule, recorder, units, cells = world.params.rules.recruitment, world.recorder, world.units, world.cells
+    rule, recorder, units, cells = (
+        world.params.rules.recruitment,
+        world.recorder,
+        world.units,
+        world.cells,
+    )
     lost_units = binomial_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
     lost_cells = binomial_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
     lost_groups = np.zeros_like(world.group_fighters)
