@@ -46,9 +46,9 @@ ACTOR_TYPES = ("taliban", "faction", "isisk", "foreign_group", "international")
 class Recorder:
     """Collects the month-by-month state of every replicate of a world."""
 
-    def __init__(self, world: World, steps: int, n_groups: int) -> None:
+    def __init__(self, world: World, steps: int) -> None:
         self.world = world
-        nf, ns = len(world.faction_names), len(world.state_names)
+        nf, ng, ns = len(world.faction_names), len(world.group_names), len(world.state_names)
         self.actors = [
             "taliban",
             *world.faction_names,
@@ -60,13 +60,13 @@ class Recorder:
             "taliban",
             *["faction"] * nf,
             "isisk",
-            *["foreign_group"] * n_groups,
+            *["foreign_group"] * ng,
             *["international"] * ns,
         ]
         self.isisk = 1 + nf
         self.factions = slice(1, 1 + nf)
-        self.groups = slice(2 + nf, 2 + nf + n_groups)
-        self.states = slice(2 + nf + n_groups, len(self.actors))
+        self.groups = slice(2 + nf, 2 + nf + ng)
+        self.states = slice(2 + nf + ng, len(self.actors))
         rows = world.replicates
         self.values = np.full((rows, steps + 1, len(self.actors), len(COLUMNS)), np.nan)
         self.flows = np.zeros((rows, len(self.actors), len(FLOWS)))

@@ -142,6 +142,41 @@ def binomial_rows(gens: Generators, n: np.ndarray, p, counts: np.ndarray) -> np.
     return out
 
 
+def bernoulli_losses(gen: np.random.Generator, fighters: np.ndarray, p: float) -> np.ndarray:
+    """Fighters lost per group when each fighter is lost independently with chance `p`.
+
+    Exactly `binomial(fighters, p)` in distribution, but drawn as the geometric gaps
+    between losses along all fighters in a row, so a small `p` costs a few draws,
+    not one per group.
+    """
+    total = int(fighters.sum())
+    if total == 0 or p <= 0.0:
+        return np.zeros_like(fighters)
+    if p >= 1.0:
+        return fighters.copy()
+    expected = total * p
+    positions = np.cumsum(gen.geometric(p, int(expected + 6 * expected**0.5 + 8))) - 1
+    while positions[-1] < total:
+        more = np.cumsum(gen.geometric(p, int(expected + 8))) + positions[-1]
+        positions = np.concatenate([positions, more])
+    positions = positions[positions < total]
+    owners = np.searchsorted(np.cumsum(fighters), positions, side="right")
+    return np.bincount(owners, minlength=len(fighters)).astype(fighters.dtype)
+
+
+def losses_rows(
+    gens: Generators, fighters: np.ndarray, p: np.ndarray | float, counts: np.ndarray
+) -> np.ndarray:
+    """`bernoulli_losses` for the live entries of each row, with one chance per row."""
+    p = np.broadcast_to(p, counts.shape)
+    out = np.zeros_like(fighters)
+    for r, gen in enumerate(gens):
+        c = counts[r]
+        if c:
+            out[r, :c] = bernoulli_losses(gen, fighters[r, :c], float(p[r]))
+    return out
+
+
 def poisson_rows(gens: Generators, lam: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Poisson draws for the first `counts[r]` entries of each row."""
     out = np.zeros(lam.shape, dtype=np.int64)

@@ -56,7 +56,7 @@ class World:
         self.unfrozen = np.full(rows, scenario.economy.unfrozen)
         self.revenue_musd = np.zeros(rows)
         self.total_pay_ratio = np.ones(rows)
-        self.recorder = Recorder(self, scenario.steps, ng)
+        self.recorder = Recorder(self, scenario.steps)
         self.recorder.record(0)
 
     def _populate(self, r: int, gen: np.random.Generator) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.schema import AttackRule
-from sim.state import poisson_rows
+from sim.state import bernoulli_losses, poisson_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -68,7 +68,7 @@ def attack(world: World) -> None:
         casualties[r] = severities(gen, int(successes[r].sum()), rule).sum()
         if successes[r, 1] and taliban[r]:
             kill_p = min(1.0, rule.taliban_killed_per_attack * successes[r, 1] / taliban[r])
-            killed[r, : units.n[r]] = gen.binomial(units.fighters[r, : units.n[r]], kill_p)
+            killed[r, : units.n[r]] = bernoulli_losses(gen, units.fighters[r, : units.n[r]], kill_p)
     units.fighters[:] -= killed
     recorder.add_by_faction("losses", killed)
     cells.capability[:] = np.minimum(

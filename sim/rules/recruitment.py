@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import FLOW_INDEX
-from sim.state import beta_draws, binomial_rows
+from sim.state import beta_draws, losses_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -173,8 +173,8 @@ def suffer_attrition(world: World) -> None:
         world.units,
         world.cells,
     )
-    lost_units = binomial_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
-    lost_cells = binomial_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
+    lost_units = losses_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
+    lost_cells = losses_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
     lost_groups = np.zeros_like(world.group_fighters)
     for r, gen in enumerate(world.gens):
         lost_groups[r] = gen.binomial(world.group_fighters[r], rule.foreign_attrition)
