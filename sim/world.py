@@ -37,7 +37,7 @@ class World:
         self.cells = Cells(rows, 4 * scenario.isisk.cells)
         for r, gen in enumerate(self.gens):
             self._populate(r, gen)
-        nf, ng, ns = len(self.faction_names), len(self.group_names), len(self.state_names)
+        nf, ns = len(self.faction_names), len(self.state_names)
         self.cohesion = np.tile([f.cohesion for f in factions], (rows, 1))
         self.pay_ratio = np.ones((rows, nf))
         self.broken_month = np.full((rows, nf), -1)
