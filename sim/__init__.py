@@ -2,6 +2,7 @@
 
 from sim.model import AfghanistanModel
 from sim.scenario import ScenarioError, load_scenario
+from sim.simulate import run
 
-__all__ = ["AfghanistanModel", "ScenarioError", "load_scenario"]
+__all__ = ["AfghanistanModel", "ScenarioError", "load_scenario", "run"]
 __version__ = "0.1.0"

@@ -1,0 +1,82 @@
+"""The plain APIs: one run from Python, the Mesa model, Mesa's batch runner, the CLI."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+import sim
+from sim import AfghanistanModel, load_scenario
+from sim.cli import main
+from sim.model import replicate_rng
+from sim.world import World
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+
+
+def test_run_returns_the_per_step_series():
+    series = sim.run(BASELINE, seed=1, steps=6)
+    assert set(series["step"]) == set(range(7))
+    actors = set(series["actor"])
+    assert {"taliban", "haqqani", "kandahari", "doha", "northern", "isisk", "ttp", "us"} <= actors
+    isisk = series[series["actor"] == "isisk"]
+    assert {"fighters", "cells", "attacks", "defected_in"} <= set(isisk.columns)
+    assert isisk["fighters"].iloc[0] == 2200
+    taliban = series[series["actor"] == "taliban"]
+    assert taliban[["revenue", "pressure", "recognized", "cohesion"]].iloc[1:].notna().all().all()
+
+
+def test_mesa_model_equals_its_row_in_a_batch():
+    spec = load_scenario(BASELINE)
+    spec = spec.model_copy(update={"steps": 12})
+    batch = World(spec, [replicate_rng(spec.seed, r) for r in range(4)]).run()
+    for replicate in (0, 3):
+        model = AfghanistanModel(spec, replicate=replicate, collect=False)
+        model.run()
+        assert np.array_equal(model.recorder.values[0], batch.values[replicate], equal_nan=True)
+
+
+def test_agents_are_live_views_of_the_state():
+    model = AfghanistanModel(BASELINE, steps=3)
+    model.run()
+    factions = model.agents_by_type[sim.actors.TalibanFaction]
+    assert sum(factions.get("fighters")) == model.recorder.series("taliban", "fighters")[-1]
+    assert model.isisk.fighters == model.recorder.series("isisk", "fighters")[-1]
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 4
+    assert frame["fighters_isisk"].iloc[-1] == model.isisk.fighters
+
+
+def test_mesa_batch_runner_drives_the_model_unchanged():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = mesa.batch_run(
+            AfghanistanModel,
+            parameters={"scenario": str(BASELINE), "steps": 3, "policy__crackdown": [0.0, 0.9]},
+            rng=[1],
+            max_steps=3,
+            number_processes=1,
+            display_progress=False,
+        )
+    assert {row["policy__crackdown"] for row in rows} == {0.0, 0.9}
+    assert all("fighters_isisk" in row for row in rows)
+
+
+def test_cli_single_run_prints_a_summary(tmp_path, capsys):
+    code = main(["run", str(BASELINE), "--replicates", "1", "--seed", "1", "--steps", "6",
+                 "--out", str(tmp_path), "--no-plots", "--quiet"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "1 replicates x 6 months, seed 1" in out and "isisk_final" in out
+
+
+def test_validate_exits_non_zero_on_a_bad_file(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: " + str(BASELINE) + "\npolicy: {crackdown: 2}\n")
+    assert main(["validate", str(BASELINE)]) == 0
+    assert main(["validate", str(BASELINE), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "policy.crackdown" in err and "2" in err
