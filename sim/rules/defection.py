@@ -108,7 +108,7 @@ def defect(world: World) -> None:
     recorder.add("defected_in", recorder.isisk, moved.sum(axis=1))
     for r in np.flatnonzero(defecting.any(axis=1)):
         found_cells(world, r, units.fighters[r][defecting[r]])
-    left = units.fighters * deserting
-    recorder.add_by_faction("losses", left)
-    recorder.add_by_faction("deserted", left)
+    left = units.by_faction(units.fighters * deserting)
+    recorder.add("losses", recorder.factions, left)
+    recorder.add("deserted", recorder.factions, left)
     units.keep(~(defecting | deserting))

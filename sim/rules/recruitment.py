@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import FLOW_INDEX
-from sim.state import beta_draws, losses_rows
+from sim.state import beta_draws, binomial_rows, losses_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -87,14 +87,8 @@ def _found_units(world: World, scale: float) -> None:
     factions = list(world.params.taliban.factions.values())
     n_units = units.by_faction(units.live)
     rate = scale * rule.unit_birth_rate * n_units * world.pay_ratio * ~world.broken_away
-    mean_i, sd_i = (
-        np.array([f.ideology.mean for f in factions]),
-        np.array([f.ideology.sd for f in factions]),
-    )
-    mean_t, sd_t = (
-        np.array([f.ties_to_isisk.mean for f in factions]),
-        np.array([f.ties_to_isisk.sd for f in factions]),
-    )
+    means = np.array([[f.ideology.mean, f.ties_to_isisk.mean] for f in factions])
+    sds = np.array([[f.ideology.sd, f.ties_to_isisk.sd] for f in factions])
     born = np.zeros_like(rate, dtype=np.int64)
     for r, gen in enumerate(world.gens):
         born[r] = gen.poisson(rate[r])
@@ -103,12 +97,13 @@ def _found_units(world: World, scale: float) -> None:
             continue
         faction = np.repeat(np.arange(len(factions)), born[r])
         fighters = np.maximum(1, gen.poisson(world.params.taliban.unit_size, total))
+        traits = beta_draws(gen, means[faction], sds[faction])  # (units, [ideology, ties])
         units.append(
             r,
             fighters=fighters,
             faction=faction,
-            ideology=beta_draws(gen, mean_i[faction], sd_i[faction]),
-            ties=beta_draws(gen, mean_t[faction], sd_t[faction]),
+            ideology=traits[:, 0],
+            ties=traits[:, 1],
             grievance=np.zeros(total),
         )
         world.recorder.flows[r, world.recorder.factions, FLOW_INDEX["recruits"]] += np.bincount(
@@ -174,7 +169,7 @@ def suffer_attrition(world: World) -> None:
         world.cells,
     )
     lost_units = losses_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
-    lost_cells = losses_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
+    lost_cells = binomial_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
     lost_groups = np.zeros_like(world.group_fighters)
     for r, gen in enumerate(world.gens):
         lost_groups[r] = gen.binomial(world.group_fighters[r], rule.foreign_attrition)
