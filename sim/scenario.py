@@ -142,6 +142,12 @@ def _problems(exc: ValidationError, prov: Provenance, file: Path, prefix: str) -
         loc = tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
         loc = tuple(p for p in loc if p not in ("function-after", "function-before"))
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "unknown_key":
+            for key in err["ctx"]["keys"]:
+                where = (*loc, key)
+                origin = _origin(prov, tuple(map(str, where)), file)
+                problems.append(Problem(origin, prefix + _format_path(where), msg))
+            continue
         if err["type"] == "missing":
             message = "missing required key"
         else:

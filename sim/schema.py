@@ -6,12 +6,14 @@ scenarios extend. Only switches (mechanism on/off, scale) default to "as designe
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 Probability = Field(ge=0.0, le=1.0)
 NonNegative = Field(ge=0.0)
+Weight = Annotated[float, Field(ge=0.0)]
 PATRONS = ("taliban", "isisk", "independent")
 MECHANISMS = (
     "defection",
@@ -28,7 +30,7 @@ MECHANISMS = (
 class Strict(BaseModel):
     """A schema block that rejects unknown keys, listing the valid ones."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -36,8 +38,11 @@ class Strict(BaseModel):
         if isinstance(data, dict):
             unknown = sorted(str(k) for k in data if k not in cls.model_fields)
             if unknown:
-                valid = ", ".join(sorted(cls.model_fields))
-                raise ValueError(f"unknown key(s) {', '.join(unknown)}; valid keys: {valid}")
+                raise PydanticCustomError(
+                    "unknown_key",
+                    "unknown key; valid keys: {valid}",
+                    {"keys": unknown, "valid": ", ".join(sorted(cls.model_fields))},
+                )
         return data
 
 
@@ -113,7 +118,7 @@ class Taliban(Strict):
 
     unit_size: float = Field(gt=0.0)
     factions: dict[str, Faction] = Field(min_length=1)
-    rivalries: list[tuple[str, str]] = []
+    rivalries: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
 
 
 class IsisK(Strict):
@@ -138,7 +143,7 @@ class ForeignGroup(Strict):
 class InternationalActor(Strict):
     """A state or donor pressing the Taliban."""
 
-    cares_about: dict[str, float]
+    cares_about: dict[str, Weight] = Field(min_length=1)
     demand: float = Probability
     pressure: float = Probability
     responsiveness: float = NonNegative
@@ -212,7 +217,7 @@ class AttackRule(Strict):
     size_exponent: float = NonNegative
     learning: float = NonNegative
     max_capability: float = Field(gt=0.0)
-    target_shares: dict[Literal["sectarian", "taliban", "foreign"], float]
+    target_shares: dict[Literal["sectarian", "taliban", "foreign"], Weight]
     success: float = Probability
     severity_min: float = Field(gt=0.0)
     severity_exponent: float = Field(gt=1.0)

@@ -22,12 +22,13 @@ TARGETS = ("sectarian", "taliban", "foreign")
 
 def attack_rate(fighters, capability, rule: AttackRule):
     """Expected attacks per cell-month: base x (size / reference)^exponent x capability."""
-    return rule.base_rate * (fighters / rule.reference_size) ** rule.size_exponent * capability
+    size = (fighters / rule.reference_size) ** rule.size_exponent * (fighters > 0)
+    return rule.base_rate * size * capability
 
 
 def severities(rng: np.random.Generator, n: int, rule: AttackRule) -> np.ndarray:
     """People killed or wounded in `n` successful attacks: Pareto tail, minimum `severity_min`."""
-    return rule.severity_min * rng.random(n) ** (-1.0 / (rule.severity_exponent - 1.0))
+    return rule.severity_min * (1.0 - rng.random(n)) ** (-1.0 / (rule.severity_exponent - 1.0))
 
 
 def momentum_after(momentum, successes, rule: AttackRule):
