@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import plots
+from sim import compare_plots, plots
 from sim.ensemble import run_ensemble
 from sim.report import read_fighters, read_runs
 from sim.scenario import load_with_origin
@@ -97,9 +97,9 @@ def compare(
     )
     horizon, start = loaded[0][1].steps, loaded[0][1].start
     figures = {
-        "compare_strength": plots.compare_strength(fighters),
-        "compare_outcomes": plots.compare_outcomes(runs),
-        "compare_events": plots.compare_event_probability(runs, steps=horizon, start=start),
+        "compare_strength": compare_plots.compare_strength(fighters),
+        "compare_outcomes": compare_plots.compare_outcomes(runs),
+        "compare_events": compare_plots.compare_event_probability(runs, steps=horizon, start=start),
     }
     for name, fig in figures.items():
         plots.save_figure(fig, out / "plots" / name)

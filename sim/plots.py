@@ -91,7 +91,7 @@ def ensemble_label(table: pd.DataFrame, *, pooled: bool) -> str:
 
     Pooled plots count all runs together; comparisons give N per scenario.
     """
-    counts = table.groupby("scenario", sort=False)["replicate"].nunique()
+    counts = table.groupby("scenario", sort=False, observed=True)["replicate"].nunique()
     names = ", ".join(map(str, counts.index))
     if len(counts) == 1 or pooled:
         prefix = "" if len(counts) == 1 else "pooled "
@@ -297,8 +297,8 @@ def event_shares(months: pd.Series, steps: int) -> tuple[np.ndarray, np.ndarray,
     A NaN month (the event never happened) counts as "not yet" at every month.
     """
     n = len(months)
-    counts = np.array([(months <= m).sum() for m in range(steps + 1)], dtype=float)
-    share = counts / n
+    happened = np.sort(months.dropna().to_numpy(dtype=float))
+    share = np.searchsorted(happened, np.arange(steps + 1), side="right") / n
     centre = (share + Z_95**2 / (2 * n)) / (1 + Z_95**2 / n)
     spread = np.sqrt(share * (1 - share) / n + Z_95**2 / (4 * n**2))
     half = Z_95 * spread / (1 + Z_95**2 / n)
