@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from pydantic import ValidationError
 from sim.schema import Scenario
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
-INITIAL_ONLY = re.compile(r"^(international\.[^.]+\.pressure|economy\.frozen_funds_musd)$")
 Provenance = dict[tuple[str, ...], Path]
 
 
@@ -245,23 +243,35 @@ def event_timeline(scenario: Scenario, file: Path | str = "<scenario>") -> dict[
                         f"events may change only keys under {', '.join(EVENT_KEYS)}",
                     )
                 )
-            elif INITIAL_ONLY.match(key):
-                problems.append(
-                    Problem(
-                        str(file),
-                        f"{where}.set.{key}",
-                        "sets a starting state, read at month 0 only; events cannot change it",
-                    )
-                )
             elif (error := _set_dotted(data, key, value)) is not None:
                 problems.append(Problem(str(file), f"{where}.set.{key}", error))
         try:
-            timeline[event.month] = _validate(copy.deepcopy(data), {}, file, f"{where}.set: ")
+            snapshot = _validate(copy.deepcopy(data), {}, file, f"{where}.set: ")
         except ScenarioError as exc:
             problems.extend(exc.problems)
+            continue
+        problems += [
+            Problem(str(file), f"{where}.set", m)
+            for m in _starting_state_changes(scenario, snapshot)
+        ]
+        timeline[event.month] = snapshot
     if problems:
         raise ScenarioError(problems)
     return timeline
+
+
+def _starting_state_changes(start: Scenario, later: Scenario) -> list[str]:
+    """What an event changed that only month 0 reads: actors, their pressure, frozen funds."""
+    if list(later.international) != list(start.international):
+        return ["events may not add, remove or reorder international actors"]
+    changes = [
+        f"international.{name}.pressure is a starting state; events cannot change it"
+        for name, actor in later.international.items()
+        if actor.pressure != start.international[name].pressure
+    ]
+    if later.economy.frozen_funds_musd != start.economy.frozen_funds_musd:
+        changes.append("economy.frozen_funds_musd is a starting state; events cannot change it")
+    return changes
 
 
 def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
@@ -296,6 +306,7 @@ def load_with_origin(
     for key, value in (overrides or {}).items():
         if (error := _set_dotted(data, key, value)) is not None:
             problems.append(Problem("override", key, error))
+        prov[tuple(key.split("."))] = Path("override")
     if problems:
         raise ScenarioError(problems)
     scenario = _validate(data, prov, path)

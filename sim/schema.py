@@ -154,6 +154,12 @@ class InternationalActor(Strict):
     recognize_after: int = Field(ge=1)
     min_credibility: float = Probability
 
+    @model_validator(mode="after")
+    def _weights(self) -> InternationalActor:
+        if sum(self.cares_about.values()) <= 0:
+            raise ValueError("cares_about needs a positive weight on at least one target")
+        return self
+
 
 class Economy(Strict):
     """Revenue and pay, in USD million per month unless said otherwise."""
