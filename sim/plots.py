@@ -45,6 +45,8 @@ ACTOR_NAMES = {
     "isisk": "ISIS-K",
     "ttp": "TTP",
     "etim_tip": "ETIM/TIP",
+    "imu": "IMU",
+    "al_qaeda": "Al-Qaeda",
     "us": "US",
 }
 ACTOR_COLOURS = {

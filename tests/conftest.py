@@ -1,16 +1,21 @@
-"""Shared helpers for the model tests: cached scenario loading, runs over replicates, tests.
+"""Shared helpers for the model tests: cached scenarios, batched runs over replicates, tests.
 
-Runs are cached per (scenario, replicates, overrides) for the whole session, so the
-mechanism tests can share their reference runs. Replicates are always numbered
-0..n-1, so every comparison is deterministic.
+Replicates run in batches through `sim.world.World` (one generator per row,
+`replicate_rng(seed, r)`), which gives each replicate the same numbers as a Mesa
+`AfghanistanModel(spec, replicate=r)` (see test_determinism) and is much faster than one
+model per replicate. Batched runs are cached per (scenario, replicates, overrides) for
+the whole session, so the mechanism tests share their reference arms. Replicates are
+always numbered 0..n-1, so every comparison is deterministic.
 
 Environment knobs for exploring margins (defaults are what the suite is tuned for):
-SIM_TEST_STEPS, SIM_TEST_REPLICATES, and SIM_TEST_PVALUES=1 (print every p-value; use -s).
+SIM_TEST_STEPS, SIM_TEST_REPLICATES, SIM_TEST_CHUNK (replicates per World), and
+SIM_TEST_PVALUES=1 (print every p-value; use -s).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +24,11 @@ import numpy as np
 from scipy import stats
 
 from sim import AfghanistanModel, load_scenario
-from sim.record import COL, COLUMNS, FLOWS
+from sim.model import replicate_rng
+from sim.record import COL, COLUMNS, FLOWS, Recorder
 from sim.scenario import override
-from sim.schema import Scenario
+from sim.schema import PATRONS, Scenario
+from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -31,6 +38,7 @@ BAD_DIR = Path(__file__).resolve().parent / "bad_scenarios"
 # months per run, replicates per arm, one-sided significance level of the mechanism tests
 STEPS = int(os.environ.get("SIM_TEST_STEPS", 24))
 REPLICATES = int(os.environ.get("SIM_TEST_REPLICATES", 20))
+CHUNK = int(os.environ.get("SIM_TEST_CHUNK", 50))
 ALPHA = 0.01
 
 
@@ -40,30 +48,54 @@ def scenario(name: str) -> Scenario:
     return load_scenario(SCENARIO_DIR / f"{name}.yaml")
 
 
-def run(name: str | Scenario, replicate: int = 0, **overrides: Any):
-    """One run of a scenario (by name or loaded) with `__`-joined overrides: its Recorder."""
+def spec_of(name: str | Scenario, **overrides: Any) -> Scenario:
+    """A scenario (by name or loaded) with `__`-joined overrides (`policy__crackdown=0.8`)."""
     spec = scenario(name) if isinstance(name, str) else name
-    return AfghanistanModel(spec, replicate=replicate, collect=False, **overrides).run()
+    if not overrides:
+        return spec
+    return override(spec, {k.replace("__", "."): v for k, v in overrides.items()})
+
+
+def world(name: str | Scenario, replicates: Iterable[int] = (0,), **overrides: Any) -> World:
+    """A World at month 0 holding the given replicates, one row each, in that order."""
+    spec = spec_of(name, **overrides)
+    return World(spec, [replicate_rng(spec.seed, r) for r in replicates])
+
+
+def batch(name: str | Scenario, replicates: Iterable[int] = (0,), **overrides: Any) -> Recorder:
+    """Run the given replicates together in one World to the horizon: its Recorder."""
+    return world(name, replicates, **overrides).run()
+
+
+def run(name: str | Scenario, replicate: int = 0, **overrides: Any) -> Recorder:
+    """One replicate run alone (a batch of one): its Recorder, `values[0]` the run."""
+    return batch(name, (replicate,), **overrides)
+
+
+def model(name: str | Scenario, replicate: int = 0, **overrides: Any) -> AfghanistanModel:
+    """The Mesa facade at month 0 for one replicate (no DataCollector)."""
+    return AfghanistanModel(spec_of(name, **overrides), replicate=replicate, collect=False)
 
 
 def _key(overrides: dict[str, Any]) -> str:
     return repr(sorted(overrides.items()))
 
 
-_VALUES: dict[tuple[str, int, str], tuple[np.ndarray, list[str]]] = {}
+_VALUES: dict[tuple[str, int, str], tuple[np.ndarray, Recorder]] = {}
 
 
-def values(name: str, n: int = REPLICATES, **overrides: Any) -> tuple[np.ndarray, list[str]]:
-    """`values[replicate, step, actor, column]` of replicates 0..n-1, and the actor names.
+def values(name: str, n: int = REPLICATES, **overrides: Any) -> tuple[np.ndarray, Recorder]:
+    """`values[replicate, step, actor, column]` of replicates 0..n-1, and a Recorder (layout).
 
-    `steps` defaults to `STEPS` unless given in `overrides`. Cached for the session.
+    `steps` defaults to `STEPS` unless given in `overrides`. Replicates run in Worlds
+    of at most CHUNK rows. Cached for the session.
     """
     overrides = {"steps": STEPS, **overrides}
     key = (name, n, _key(overrides))
     if key not in _VALUES:
-        spec = override(scenario(name), {k.replace("__", "."): v for k, v in overrides.items()})
-        records = [run(spec, r) for r in range(n)]
-        _VALUES[key] = (np.stack([rec.values for rec in records]), records[0].actors)
+        spec = spec_of(name, **overrides)
+        records = [batch(spec, range(i, min(n, i + CHUNK))) for i in range(0, n, CHUNK)]
+        _VALUES[key] = (np.concatenate([rec.values for rec in records]), records[0])
     return _VALUES[key]
 
 
@@ -81,40 +113,39 @@ def outcomes(name: str, n: int = REPLICATES, **overrides: Any) -> dict[str, np.n
     overrides = {"steps": STEPS, **overrides}
     key = (name, n, _key(overrides))
     if key not in _OUTCOMES:
-        vals, actors = values(name, n, **overrides)
-        _OUTCOMES[key] = summarise(vals, actors)
+        vals, layout = values(name, n, **overrides)
+        _OUTCOMES[key] = summarise(vals, layout)
     return _OUTCOMES[key]
 
 
-def summarise(vals: np.ndarray, actors: list[str]) -> dict[str, np.ndarray]:
-    """Per-replicate outcomes from stacked `values[replicate, step, actor, column]`."""
-    isisk = actors.index("isisk")
-    states = next(
-        i for i in range(isisk + 1, len(actors)) if np.isnan(vals[0, 0, i, COL["fighters"]])
-    )
+def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
+    """Per-replicate outcomes from `values[replicate, step, actor, column]` laid out as `rec`."""
+    isisk, factions, groups = rec.isisk, rec.factions, rec.groups
     out: dict[str, np.ndarray] = {}
-    for i, actor in enumerate(actors[:states]):
+    for i, actor in enumerate(rec.actors[: rec.states.start]):
         for flow in FLOWS:
             out[f"{actor}_{flow}"] = vals[:, 1:, i, COL[flow]].sum(axis=1)
         out[f"{actor}_fighters_final"] = vals[:, -1, i, COL["fighters"]]
     for column in ("cohesion", "pressure", "pay_ratio", "credibility", "revenue", "recognized"):
         out[f"{column}_mean"] = vals[:, 1:, 0, COL[column]].mean(axis=1)
         out[f"{column}_final"] = vals[:, -1, 0, COL[column]]
-    for i in range(1, isisk):
-        out[f"{actors[i]}_cohesion_mean"] = vals[:, 1:, i, COL["cohesion"]].mean(axis=1)
-    faction_cohesion = vals[:, 1:, 1:isisk, COL["cohesion"]]
-    out["min_faction_cohesion"] = faction_cohesion.min(axis=(1, 2))
+    for i in range(factions.start, factions.stop):
+        out[f"{rec.actors[i]}_cohesion_mean"] = vals[:, 1:, i, COL["cohesion"]].mean(axis=1)
+    out["min_faction_cohesion"] = vals[:, 1:, factions, COL["cohesion"]].min(axis=(1, 2))
     out["momentum_mean"] = vals[:, 1:, isisk, COL["momentum"]].mean(axis=1)
     out["isisk_final"] = vals[:, -1, isisk, COL["fighters"]]
     out["isisk_cells_final"] = vals[:, -1, isisk, COL["cells"]]
     out["attacks_total"] = vals[:, 1:, isisk, COL["attacks"]].sum(axis=1)
     out["sectarian_attacks_total"] = vals[:, 1:, isisk, COL["sectarian_attacks"]].sum(axis=1)
-    from_groups = vals[:, 1:, isisk + 1 : states, COL["defected_out"]].sum(axis=(1, 2))
+    out["casualties_total"] = vals[:, 1:, isisk, COL["casualties"]].sum(axis=1)
+    from_groups = vals[:, 1:, groups, COL["defected_out"]].sum(axis=(1, 2))
     out["defections_foreign"] = from_groups
     out["defections_taliban"] = out["isisk_defected_in"] - from_groups
-    out["desertions_total"] = vals[:, 1:, 1:isisk, COL["deserted"]].sum(axis=(1, 2))
-    out["fragmented"] = vals[:, -1, 1:isisk, COL["broken_away"]].max(axis=1)
-    out["switched_groups"] = (vals[:, -1, isisk + 1 : states, COL["patron"]] == 1).sum(axis=1)
+    out["desertions_total"] = vals[:, 1:, factions, COL["deserted"]].sum(axis=(1, 2))
+    out["fragmented"] = vals[:, -1, factions, COL["broken_away"]].max(axis=1)
+    out["switched_groups"] = (vals[:, -1, groups, COL["patron"]] == PATRONS.index("isisk")).sum(
+        axis=1
+    )
     return out
 
 

@@ -1,22 +1,26 @@
 """Invariants on every step: of every scenario file, of stress cases, of random overrides.
 
-Fighters are never negative; each actor's fighters change exactly by its recorded
-flows; defections and switches move fighters between actors without creating or
-destroying any; shares stay in [0, 1]; the taliban row is the sum of the factions
-that have not broken away (broken-away factions keep their own rows).
+Each case runs several replicates together in one World and checks every row (a few
+run through the Mesa facade and also check its agents). Fighters are never negative;
+each actor's fighters change exactly by its recorded flows; defections and switches
+move fighters between actors without creating or destroying any; shares stay in
+[0, 1]; the taliban row is the sum of the factions that have not broken away
+(broken-away factions keep their own rows); the taliban pay ratio is the
+fighter-weighted mean of the active factions' ratios.
 """
 
 import numpy as np
 import pytest
-from conftest import SCENARIO_FILES, scenario, summarise
+from conftest import SCENARIO_FILES, batch, scenario, summarise
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim import AfghanistanModel, load_scenario
-from sim.actors import PATRONS
+from sim.model import replicate_rng
 from sim.record import COL, FLOWS
 from sim.scenario import override
-from sim.schema import MECHANISMS
+from sim.schema import MECHANISMS, PATRONS
+from sim.world import World
 
 STEPS = 24
 FACTIONS = ("haqqani", "kandahari", "doha", "northern")
@@ -35,33 +39,73 @@ class Layout:
         self.holders = [*self.factions, self.isisk, *self.groups]  # rows that hold fighters
 
 
-def check_state(model: AfghanistanModel) -> None:
-    """The live arrays and agents after a step: nothing negative, traits in range."""
-    units, cells = model.units, model.isisk.cells
+def check_table(table, name: str) -> None:
+    """A ragged table: `n` live entries at the front of each row, zeros after them."""
+    assert table.width == table.n.max(initial=0), f"{name}: width is not the longest row"
+    live = table.live
+    np.testing.assert_array_equal(live.sum(axis=1), table.n)
+    for column in table.columns:
+        assert not getattr(table, column)[~live].any(), f"{name}.{column} not zero past n"
+
+
+def check_state(world: World) -> None:
+    """The live arrays of every replicate after a step: nothing negative, traits in range."""
+    units, cells = world.units, world.cells
+    check_table(units, "units")
+    check_table(cells, "cells")
+    u, c = units.live, cells.live
     assert np.all(units.fighters >= 0), "negative unit"
     assert np.all(cells.fighters >= 0), "negative cell"
-    assert all(g.fighters >= 0 for g in model.groups), "negative foreign group"
+    assert np.all(world.group_fighters >= 0), "negative foreign group"
     assert np.all((units.grievance >= 0) & (units.grievance <= 1))
-    assert np.all((units.ideology > 0) & (units.ideology < 1))
-    assert np.all((units.ties > 0) & (units.ties < 1))
-    assert np.all((units.faction >= 0) & (units.faction < len(model.factions)))
+    assert np.all((units.ideology[u] > 0) & (units.ideology[u] < 1))
+    assert np.all((units.ties[u] > 0) & (units.ties[u] < 1))
+    assert np.all((units.faction >= 0) & (units.faction < len(world.faction_names)))
     assert np.all((cells.exposure >= 0) & (cells.exposure <= 1))
-    assert np.all(cells.capability > 0)
-    # the record holds what the arrays hold
-    row = model.recorder.values[model.month]
-    rec = model.recorder
-    assert row[rec.isisk, COL["fighters"]] == cells.fighters.sum()
-    assert row[rec.isisk, COL["cells"]] == len(cells)
-    np.testing.assert_array_equal(
-        row[1 : 1 + len(model.factions), COL["fighters"]], model.faction_fighters()
+    assert np.all(cells.capability[c] > 0)
+    for name in ("cohesion", "pay_ratio", "pressure", "momentum", "credibility", "anger"):
+        x = getattr(world, name)
+        assert np.all((x >= 0) & (x <= 1)), f"{name} outside [0, 1]"
+    assert np.all((world.crackdown_effect() >= 0) & (world.crackdown_effect() <= 1))
+    assert np.all(
+        (world.frozen_musd >= 0) & (world.frozen_musd <= world.spec.economy.frozen_funds_musd)
     )
-    for i, group in enumerate(model.groups, start=rec.first_group):
-        assert row[i, COL["fighters"]] == group.fighters
+    assert np.all(world.broken_month < world.month + 1)
+    assert np.all(world.recognized_month < world.month + 1)
+    assert np.all(world.purge_effect()[world.patron != PATRONS.index("taliban")] == 0)
+    # the record holds what the arrays hold
+    rec = world.recorder
+    row = rec.values[:, world.month]
+    np.testing.assert_array_equal(row[:, rec.isisk, COL["fighters"]], cells.fighters.sum(axis=1))
+    np.testing.assert_array_equal(row[:, rec.isisk, COL["cells"]], cells.n)
+    np.testing.assert_array_equal(row[:, rec.factions, COL["fighters"]], world.faction_fighters())
+    np.testing.assert_array_equal(row[:, rec.groups, COL["fighters"]], world.group_fighters)
+    np.testing.assert_array_equal(row[:, rec.states, COL["pressure"]], world.pressure)
+
+
+def check_pay(world: World, before: np.ndarray, broken_before: np.ndarray) -> None:
+    """This month's pay: the taliban ratio is the fighter-weighted mean of active factions'."""
+    if world.mechanism_scale("economy") == 0.0:
+        np.testing.assert_array_equal(world.pay_ratio, 1.0)
+        np.testing.assert_array_equal(world.total_pay_ratio, 1.0)
+        return
+    weight = before * ~broken_before
+    expected = (world.pay_ratio * weight).sum(axis=1) / np.maximum(weight.sum(axis=1), 1)
+    np.testing.assert_allclose(world.total_pay_ratio, expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(
+        world.pay_ratio[broken_before], world.params.economy.breakaway_pay
+    )
 
 
 def check_record(rec) -> None:
-    """Every invariant of a finished run's record `values[step, actor, column]`."""
-    v, lay = rec.values, Layout(rec)
+    """Every invariant of every replicate's record `values[replicate, step, actor, column]`."""
+    for values in rec.values:
+        check_run(values, rec)
+
+
+def check_run(v: np.ndarray, rec) -> None:
+    """Every invariant of one run's record `v[step, actor, column]`."""
+    lay = Layout(rec)
     assert not np.isnan(v[:, [*lay.holders, 0], COL["fighters"]]).any()
     assert np.isnan(v[:, lay.states, COL["fighters"]]).all()
     fighters = v[:, :, COL["fighters"]]
@@ -85,7 +129,9 @@ def check_record(rec) -> None:
         flows["defected_in"][:, lay.holders].sum(axis=1),
         flows["defected_out"][:, lay.holders].sum(axis=1),
     )
-    assert np.all(flows["deserted"] <= flows["losses"])
+    rows = [0, *lay.holders]
+    assert np.all(flows["deserted"][:, rows] <= flows["losses"][:, rows])
+    assert np.isnan(v[:, lay.states][:, :, [COL[f] for f in FLOWS]]).all()
 
     # shares in [0, 1]
     def in_unit(rows, column):
@@ -125,25 +171,74 @@ def check_record(rec) -> None:
     assert np.all(isisk[:, COL["attacks"]] >= isisk[:, COL["sectarian_attacks"]])
     assert np.all(isisk[:, COL["sectarian_attacks"]] >= 0)
     assert np.all(isisk[:, COL["casualties"]] >= 0)
+    assert np.all(np.isfinite(isisk[:, COL["casualties"]]))
+    # an ISIS-K without fighters has no cells and makes no attacks
+    empty = isisk[1:, COL["fighters"]] == 0
+    assert not isisk[1:, COL["cells"]][empty].any()
 
 
-def run_checked(spec, replicate: int):
-    """Run step by step, checking the live state after each step and the record at the end."""
-    model = AfghanistanModel(spec, replicate=replicate, collect=False)
-    check_state(model)
-    while model.running:
-        model.step()
-        check_state(model)
-    assert model.month == spec.steps
-    check_record(model.recorder)
-    return model.recorder
+def run_checked(spec, replicates=(0, 1, 2)):
+    """Run a World of these replicates step by step, checking every row after each step."""
+    w = World(spec, [replicate_rng(spec.seed, r) for r in replicates])
+    check_state(w)
+    unfrozen = w.unfrozen.copy()
+    while w.month < spec.steps:
+        before, broken = w.faction_fighters(), w.broken_away.copy()
+        frozen = w.frozen_musd.copy()
+        w.step()
+        check_state(w)
+        check_pay(w, before, broken)
+        assert np.all(w.frozen_musd <= frozen), "frozen funds grew"
+        assert np.all(w.unfrozen >= unfrozen), "funds froze again"
+        unfrozen = w.unfrozen.copy()
+    assert w.month == spec.steps
+    check_record(w.recorder)
+    return w.recorder
+
+
+def check_agents(mesa: AfghanistanModel) -> None:
+    """The Mesa agents are views of the world's row 0."""
+    w = mesa.world
+    assert [f.fighters for f in mesa.factions] == list(w.faction_fighters()[0])
+    assert [f.cohesion for f in mesa.factions] == list(w.cohesion[0])
+    assert [f.pay_ratio for f in mesa.factions] == list(w.pay_ratio[0])
+    assert [f.broken_away for f in mesa.factions] == list(w.broken_away[0])
+    assert mesa.isisk.fighters == w.cells.fighters[0].sum()
+    assert mesa.isisk.cells == w.cells.n[0]
+    assert mesa.isisk.momentum == w.momentum[0]
+    assert [g.fighters for g in mesa.groups] == list(w.group_fighters[0])
+    assert [PATRONS.index(g.patron) for g in mesa.groups] == list(w.patron[0])
+    assert [s.pressure for s in mesa.states] == list(w.pressure[0])
+    assert [s.recognized for s in mesa.states] == list(w.recognized_month[0] >= 0)
+    row = mesa.recorder.values[0, mesa.month]
+    assert row[mesa.recorder.isisk, COL["fighters"]] == mesa.isisk.fighters
+    assert row[0, COL["fighters"]] == sum(f.fighters for f in mesa.factions if not f.broken_away)
+
+
+def run_checked_mesa(spec, replicate: int):
+    """Run the Mesa facade step by step, checking its state and agents after each step."""
+    mesa = AfghanistanModel(spec, replicate=replicate, collect=False)
+    check_state(mesa.world)
+    check_agents(mesa)
+    while mesa.running:
+        mesa.step()
+        check_state(mesa.world)
+        check_agents(mesa)
+    assert mesa.month == spec.steps
+    check_record(mesa.recorder)
+    return mesa
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
-@pytest.mark.parametrize("replicate", [0, 1, 2])
-def test_invariants_of_every_scenario_file(path, replicate):
+def test_invariants_of_every_scenario_file(path):
     spec = override(load_scenario(path), {"steps": STEPS})
-    run_checked(spec, replicate)
+    run_checked(spec, range(8))
+
+
+@pytest.mark.parametrize("path", SCENARIO_FILES[:3], ids=lambda p: p.stem)
+def test_invariants_of_the_mesa_facade(path):
+    spec = override(load_scenario(path), {"steps": 12})
+    run_checked_mesa(spec, 1)
 
 
 # Cases that drive the model to its edges: breakaways, ISIS-K wiped out, groups switching,
@@ -190,12 +285,11 @@ STRESS = {
 @pytest.mark.parametrize("case", STRESS)
 def test_invariants_under_stress(case):
     spec = override(scenario("baseline"), {"steps": STEPS, **STRESS[case]})
-    for replicate in (0, 1):
-        rec = run_checked(spec, replicate)
+    rec = run_checked(spec, range(4))
     if case == "breakaways":
-        assert rec.values[-1, 1:5, COL["broken_away"]].any()
+        assert rec.values[:, -1, rec.factions, COL["broken_away"]].any(axis=1).all()
     if case == "isisk_wiped_out":
-        assert rec.series("isisk", "fighters").min() == 0
+        assert np.all(rec.values[:, :, rec.isisk, COL["fighters"]].min(axis=1) == 0)
 
 
 @st.composite
@@ -252,28 +346,27 @@ def overrides(draw):
 @given(changes=overrides(), replicate=st.integers(0, 10_000))
 def test_invariants_under_random_overrides(changes, replicate):
     spec = override(scenario("baseline"), {"steps": 12, **changes})
-    run_checked(spec, replicate)
+    run_checked(spec, (replicate, replicate + 1))
 
 
 def test_summary_helper_matches_recorder_outcomes():
-    """The test helper `summarise` agrees with `Recorder.outcomes()`."""
-    for replicate in (0, 1):
-        model = AfghanistanModel(
-            scenario("foreign_fighter_purge"), replicate=replicate, collect=False, steps=STEPS
-        )
-        rec = model.run()
-        mine = summarise(rec.values[None], rec.actors)
-        theirs = rec.outcomes()
+    """The test helper `summarise` agrees with `Recorder.outcomes()`, row by row."""
+    rec = batch("foreign_fighter_purge", range(4), steps=STEPS)
+    mine = summarise(rec.values, rec)
+    for r, theirs in enumerate(rec.outcomes()):
         for key in (
             "isisk_final",
+            "isisk_cells_final",
             "attacks_total",
+            "sectarian_attacks_total",
+            "casualties_total",
             "defections_taliban",
             "defections_foreign",
             "desertions_total",
-            "sectarian_attacks_total",
         ):
-            assert mine[key][0] == theirs[key], key
-        assert bool(mine["fragmented"][0]) == theirs["fragmented"]
+            assert mine[key][r] == theirs[key], key
+        assert mine["taliban_fighters_final"][r] == theirs["taliban_final"]
+        assert bool(mine["fragmented"][r]) == theirs["fragmented"]
 
 
 @pytest.mark.parametrize(
@@ -287,10 +380,22 @@ def test_summary_helper_matches_recorder_outcomes():
         ("haqqani", "recruits", 1.0),
     ],
 )
-def test_checks_catch_a_tampered_record(row, column, delta):
-    """The invariant checks are not vacuous: one changed number breaks them."""
-    rec = AfghanistanModel(scenario("baseline"), replicate=0, collect=False, steps=6).run()
+@pytest.mark.parametrize("replicate", [0, 2])
+def test_checks_catch_a_tampered_record(row, column, delta, replicate):
+    """The invariant checks are not vacuous: one changed number, in any row, breaks them."""
+    rec = batch("baseline", range(3), steps=6)
     check_record(rec)
-    rec.values[3, rec.actors.index(row), COL[column]] += delta
+    rec.values[replicate, 3, rec.actors.index(row), COL[column]] += delta
     with pytest.raises(AssertionError):
         check_record(rec)
+
+
+def test_state_checks_catch_tampered_tables():
+    """A live entry past `n`, or a record out of step with the arrays, is caught."""
+    w = World(scenario("baseline"), [replicate_rng(1, r) for r in range(2)])
+    check_state(w)
+    w.cells.fighters[0, w.cells.n[0] - 1 :] = 0  # make room past row 0's last cell ...
+    w.cells.n[0] -= 1
+    w.cells.fighters[0, w.cells.n[0]] = 5  # ... and leave a non-zero entry there
+    with pytest.raises(AssertionError):
+        check_state(w)
