@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -27,6 +28,15 @@ MECHANISMS = (
 )
 
 
+def _plain(value: Any) -> Any:
+    """Numpy scalars (as from a sweep over `np.arange`) as the Python numbers they hold."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 class Strict(BaseModel):
     """A schema block that rejects unknown keys, listing the valid ones."""
 
@@ -36,6 +46,7 @@ class Strict(BaseModel):
     @classmethod
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
+            data = {key: _plain(value) for key, value in data.items()}
             unknown = sorted(str(k) for k in data if k not in cls.model_fields)
             if unknown:
                 raise PydanticCustomError(
@@ -90,17 +101,10 @@ class Policy(Strict):
     accuracy: float = Probability
     concessions: float = Probability
     punishment: float = Probability
-    purge: dict[str, float]
+    purge: dict[str, Annotated[float, Probability]]
     security_faction: str
     adaptive_gain: float = NonNegative
     attack_tolerance: float = Field(gt=0.0)
-
-    @model_validator(mode="after")
-    def _purge_range(self) -> Policy:
-        for group, value in self.purge.items():
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"purge.{group} = {value}: expected a number in [0, 1]")
-        return self
 
 
 class Faction(Strict):

@@ -154,6 +154,8 @@ def bernoulli_losses(gen: np.random.Generator, fighters: np.ndarray, p: float) -
         return np.zeros_like(fighters)
     if p >= 1.0:
         return fighters.copy()
+    if p < 1e-9:  # geometric gaps would overflow int64; the plain draw is cheap here
+        return gen.binomial(fighters, p)
     expected = total * p
     positions = np.cumsum(gen.geometric(p, int(expected + 6 * expected**0.5 + 8))) - 1
     while positions[-1] < total:

@@ -144,7 +144,6 @@ def test_model_stream_is_the_replicate_stream():
 # starting capacity, ISIS-K wiped out in some rows but not others.
 CHUNK_CASES = {
     "baseline": ("baseline", {}),
-    "foreign_fighter_purge": ("foreign_fighter_purge", {}),
     "ragged": (
         "joint_us_crackdown",
         {
@@ -180,6 +179,17 @@ def test_replicate_is_the_same_alone_in_a_batch_of_7_or_50_and_in_mesa(case):
         assert same_outcomes(mesa.outcomes(), seven.outcomes()[r])
     # the rows really are ragged (different numbers of units and cells per replicate)
     assert len(set(large.world.cells.n)) > 1 and len(set(large.world.units.n)) > 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CHUNK_CASES)
+def test_chunks_of_any_size_give_the_same_rows_over_the_full_horizon(case):
+    name, changes = CHUNK_CASES[case]
+    spec = spec_of(name, **changes)  # the scenario's own horizon (60 months)
+    whole = batch(spec, range(50)).values
+    for size in (1, 7, 16):
+        chunks = [batch(spec, range(i, min(50, i + size))).values for i in range(0, 50, size)]
+        assert identical(np.concatenate(chunks), whole), f"chunks of {size}"
 
 
 def test_batch_rows_are_their_replicates():

@@ -42,8 +42,9 @@ def test_same_results_whatever_the_workers_and_chunks(tmp_path):
     outs = []
     for workers, chunk in ((1, 8), (1, 3), (2, 1), (2, 5)):
         out = tmp_path / f"w{workers}c{chunk}"
-        run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, chunk_size=chunk,
-                     progress=False)
+        run_ensemble(
+            scenario, out, scenario_sha256=digest, workers=workers, chunk_size=chunk, progress=False
+        )
         outs.append(tables(out))
     for runs, series in outs[1:]:
         assert runs.equals(outs[0][0])
@@ -53,9 +54,25 @@ def test_same_results_whatever_the_workers_and_chunks(tmp_path):
 
 def test_interrupted_run_resumes_without_loss_or_duplicates(tmp_path):
     replicates, out = 40, tmp_path / "killed"
-    command = [sys.executable, "-m", "sim.cli", "run", str(BASELINE), "-n", str(replicates),
-               "--steps", "36", "--workers", "1", "--chunk-size", "2", "--out", str(out),
-               "--no-plots", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "sim.cli",
+        "run",
+        str(BASELINE),
+        "-n",
+        str(replicates),
+        "--steps",
+        "36",
+        "--workers",
+        "1",
+        "--chunk-size",
+        "2",
+        "--out",
+        str(out),
+        "--no-plots",
+        "--quiet",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("chunks/runs-*.parquet"))) < 3:
@@ -82,8 +99,19 @@ def test_a_different_seed_in_an_existing_out_is_refused(tmp_path, capsys):
     other, digest = small(4, 6, seed=7)
     with pytest.raises(OutputMismatchError, match="seed"):
         run_ensemble(other, tmp_path, scenario_sha256=digest, workers=1, progress=False)
-    code = main(["run", str(ROOT / "scenarios" / "crackdown.yaml"), "-n", "4", "--steps", "6",
-                 "--out", str(tmp_path), "--quiet"])
+    code = main(
+        [
+            "run",
+            str(ROOT / "scenarios" / "crackdown.yaml"),
+            "-n",
+            "4",
+            "--steps",
+            "6",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
     assert code == 2
     assert "different experiment" in capsys.readouterr().err
     assert tables(tmp_path)[0].column("scenario").to_pylist() == ["baseline"] * 4
@@ -91,8 +119,24 @@ def test_a_different_seed_in_an_existing_out_is_refused(tmp_path, capsys):
 
 def test_cli_run_writes_manifest_tables_and_plots(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", str(BASELINE), "-n", "3", "--steps", "6", "--seed", "5", "--out",
-                 str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(BASELINE),
+                "-n",
+                "3",
+                "--steps",
+                "6",
+                "--seed",
+                "5",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "isisk_final" in printed and "runs.parquet" in printed
     manifest = json.loads((out / "manifest.json").read_text())
@@ -109,10 +153,14 @@ def test_cli_run_writes_manifest_tables_and_plots(tmp_path, capsys):
 def test_tables_are_readable_without_the_package(tmp_path):
     scenario, digest = small(3, 6)
     run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
-    runs = duckdb.sql(f"select replicate, seed, isisk_final, fragmented_month "
-                      f"from '{tmp_path / 'runs.parquet'}' order by replicate").fetchall()
+    runs = duckdb.sql(
+        f"select replicate, seed, isisk_final, fragmented_month "
+        f"from '{tmp_path / 'runs.parquet'}' order by replicate"
+    ).fetchall()
     assert [r[0] for r in runs] == [0, 1, 2] and {r[1] for r in runs} == {scenario.seed}
-    isisk = duckdb.sql(f"select step, fighters from '{tmp_path / 'timeseries.parquet'}' "
-                       "where actor = 'isisk' and replicate = 0 order by step").fetchall()
+    isisk = duckdb.sql(
+        f"select step, fighters from '{tmp_path / 'timeseries.parquet'}' "
+        "where actor = 'isisk' and replicate = 0 order by step"
+    ).fetchall()
     assert [s for s, _ in isisk] == list(range(7))
     assert isisk[0][1] == scenario.isisk.fighters

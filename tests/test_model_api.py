@@ -66,8 +66,22 @@ def test_mesa_batch_runner_drives_the_model_unchanged():
 
 
 def test_cli_single_run_prints_a_summary(tmp_path, capsys):
-    code = main(["run", str(BASELINE), "--replicates", "1", "--seed", "1", "--steps", "6",
-                 "--out", str(tmp_path), "--no-plots", "--quiet"])
+    code = main(
+        [
+            "run",
+            str(BASELINE),
+            "--replicates",
+            "1",
+            "--seed",
+            "1",
+            "--steps",
+            "6",
+            "--out",
+            str(tmp_path),
+            "--no-plots",
+            "--quiet",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "1 replicates x 6 months, seed 1" in out and "isisk_final" in out

@@ -44,8 +44,10 @@ def baseline(steps: int, changes: dict | None = None):
 
 
 def vectorised_outcomes(scenario, replicates: int) -> dict[str, np.ndarray]:
-    runs = [AfghanistanModel(scenario, replicate=r, collect=False).run().outcomes()
-            for r in range(replicates)]
+    runs = [
+        AfghanistanModel(scenario, replicate=r, collect=False).run().outcomes()
+        for r in range(replicates)
+    ]
     return {k: np.array([run[k] for run in runs], dtype=float) for k in OUTCOMES}
 
 
@@ -70,8 +72,9 @@ def p_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, fl
 
 def assert_same_distributions(replicates: int, steps: int) -> None:
     scenario = baseline(steps)
-    p = p_values(vectorised_outcomes(scenario, replicates),
-                 reference_outcomes(scenario, replicates))
+    p = p_values(
+        vectorised_outcomes(scenario, replicates), reference_outcomes(scenario, replicates)
+    )
     rejected = {k: round(v, 4) for k, v in p.items() if v < ALPHA}
     assert not rejected, f"outcome distributions differ (p < {ALPHA}): {rejected}; all: {p}"
 
@@ -101,6 +104,8 @@ def test_same_outcome_distributions_full_horizon():
 
 def test_comparison_detects_a_different_crackdown():
     replicates, steps = 20, 24
-    p = p_values(vectorised_outcomes(baseline(steps, {"policy.crackdown": 0.0}), replicates),
-                 reference_outcomes(baseline(steps, {"policy.crackdown": 0.7}), replicates))
+    p = p_values(
+        vectorised_outcomes(baseline(steps, {"policy.crackdown": 0.0}), replicates),
+        reference_outcomes(baseline(steps, {"policy.crackdown": 0.7}), replicates),
+    )
     assert min(p.values()) < ALPHA, p

@@ -731,18 +731,6 @@ def test_bernoulli_losses_is_binomial_per_entry(p):
     assert abs(np.corrcoef(draws[:, 0], draws[:, 2])[0, 1]) < 0.08
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: sim.state.bernoulli_losses overflows int64 for tiny p (below ~1e-19): "
-    "gen.geometric(p) saturates at 2**63 - 1, the cumulative sum of the gaps wraps to "
-    "negative positions, which are counted as losses of the first entry (p = 1e-20 on "
-    "[100, 200, 0, 50] fighters gives 16 losses); for p = 1e-300 the `while positions[-1] "
-    "< total` loop never ends. Reachable through valid scenarios (e.g. "
-    "rules.recruitment.taliban_attrition: 1e-20, or a tiny taliban_killed_per_attack). "
-    "Fix: treat expected = total * p below ~1e-12 with one binomial(total, p) draw, or "
-    "clip the gaps at total before the cumulative sum",
-)
 def test_bernoulli_losses_with_a_tiny_chance():
     fighters = np.array([100, 200, 0, 50], dtype=np.int64)
     for seed in range(5):

@@ -11,15 +11,15 @@ from typing import get_args, get_origin
 import numpy as np
 import pytest
 import yaml
-from conftest import BAD_DIR, SCENARIO_FILES, scenario
+from conftest import BAD_DIR, SCENARIO_DIR, SCENARIO_FILES, scenario
 from pydantic import BaseModel
 
 from sim import AfghanistanModel, ScenarioError, load_scenario
+from sim.model import replicate_rng
 from sim.record import COL
 from sim.scenario import event_timeline, override
 from sim.schema import Scenario
-
-BUG_VALIDATION = "BUG: schema accepts {what}; {effect}. Fix: {fix}"
+from sim.world import World
 
 # file -> substrings its error message must contain (besides the file's own name)
 BAD = {
@@ -73,7 +73,7 @@ BAD = {
         "expected one of",
         "'etim_tip'",
     ],
-    "purge_out_of_range.yaml": ["policy", "purge.ttp", "1.7", "expected a number in [0, 1]"],
+    "purge_out_of_range.yaml": ["policy.purge.ttp", "1.7", "expected less than or equal to 1"],
     "beta_sd_too_large.yaml": [
         "taliban.factions.haqqani.ideology",
         "sd 0.35 too large for mean 0.1",
@@ -93,33 +93,30 @@ BAD = {
     # the bad key came from the parent: the parent is named (see the provenance tests)
     "child_of_bad.yaml": ["parent_bad.yaml", "rules.crackdown.removal_rate", "-0.5"],
     "several_problems.yaml": ["steps", "policy.accuracy", "isisk.cells"],
-}
-XFAIL_BAD = {
-    "bool_as_number.yaml": (
-        ["policy.crackdown", "number"],
-        BUG_VALIDATION.format(
-            what="a boolean for a float (`crackdown: yes` loads as 1.0)",
-            effect="a typo or a YAML 1.1 yes/no silently becomes a full-intensity crackdown",
-            fix="declare probability/float fields strict for bools, e.g. "
-            "Annotated[float, Strict()] or a before-validator rejecting bool",
-        ),
-    ),
-    "negative_target_share.yaml": (
-        ["rules.attacks.target_shares", "sectarian"],
-        BUG_VALIDATION.format(
-            what="negative rules.attacks.target_shares (only the sum is checked)",
-            effect="the run then crashes in rng.multinomial with 'pvals < 0'",
-            fix="type the shares as dict[Literal[...], NonNegative float] in AttackRule",
-        ),
-    ),
-    "negative_cares_about.yaml": (
-        ["international.us.cares_about", "isisk"],
-        BUG_VALIDATION.format(
-            what="negative international.<actor>.cares_about weights",
-            effect="compliance can leave [0, 1] or divide by a zero total",
-            fix="type cares_about as dict[str, float >= 0] and require a positive sum",
-        ),
-    ),
+    # strict types: a YAML 1.1 `yes` is a boolean, not the number 1
+    "bool_as_number.yaml": ["policy.crackdown", "got True", "valid number"],
+    "negative_target_share.yaml": [
+        "rules.attacks.target_shares.sectarian",
+        "-0.2",
+        "greater than or equal to 0",
+    ],
+    "negative_cares_about.yaml": [
+        "international.us.cares_about.isisk",
+        "-1.0",
+        "greater than or equal to 0",
+    ],
+    "string_as_number.yaml": ["isisk.fighters", "'2200'", "valid integer"],
+    "event_initial_state_key.yaml": [
+        "events[0].set: international.us.pressure is a starting state",
+        "events cannot change it",
+    ],
+    "event_frozen_funds.yaml": [
+        "events[0].set: economy.frozen_funds_musd is a starting state",
+        "events cannot change it",
+    ],
+    "event_bool_as_number.yaml": ["events[0].set", "policy.crackdown", "valid number"],
+    "all_target_shares_zero.yaml": ["rules.attacks", "target_shares must have a positive sum"],
+    "zero_cares_about.yaml": ["international.china", "cares_about needs a positive weight"],
 }
 NAME_NOT_IN_MESSAGE = {
     "child_bad_override.yaml": "baseline.yaml",  # the child's key, not the inherited file
@@ -129,11 +126,7 @@ HELPERS: set[str] = set()  # corpus files used only by other files (none at pres
 
 
 def corpus_cases():
-    cases = [pytest.param(name, expected, id=name) for name, expected in BAD.items()]
-    for name, (expected, reason) in XFAIL_BAD.items():
-        mark = pytest.mark.xfail(reason=reason, strict=True, raises=AssertionError)
-        cases.append(pytest.param(name, expected, id=name, marks=mark))
-    return cases
+    return [pytest.param(name, expected, id=name) for name, expected in BAD.items()]
 
 
 # --- shipped scenarios ------------------------------------------------------------------
@@ -147,7 +140,15 @@ def test_shipped_scenario_loads_and_runs_three_steps(path):
     for _ in range(3):
         model.step()
     assert model.month == 3
-    fighters = model.recorder.values[:4, : model.recorder.first_state, COL["fighters"]]
+    rec = model.recorder
+    fighters = rec.values[0, :4, : rec.states.start, COL["fighters"]]
+    assert np.all(np.isfinite(fighters)) and np.all(fighters >= 0)
+    assert np.isnan(rec.values[0, 4:]).all()  # months not simulated yet
+    # and as a batch of replicates
+    world = World(spec, [replicate_rng(spec.seed, r) for r in range(3)])
+    for _ in range(3):
+        world.step()
+    fighters = world.recorder.values[:, :4, : rec.states.start, COL["fighters"]]
     assert np.all(np.isfinite(fighters)) and np.all(fighters >= 0)
 
 
@@ -244,7 +245,7 @@ def test_bad_scenario_is_refused_with_a_clear_message(name, expected):
 def test_corpus_table_covers_every_file():
     files = {p.name for p in BAD_DIR.glob("*.yaml")}
     assert len(files) >= 15
-    assert files == set(BAD) | set(XFAIL_BAD) | HELPERS
+    assert files == set(BAD) | HELPERS
 
 
 @pytest.mark.parametrize("name", ["wrong_type.yaml", "event_out_of_range.yaml", "python_tag.yaml"])
@@ -303,47 +304,122 @@ def test_bad_overrides_are_refused():
         AfghanistanModel(base, policy__crackdown=-0.1)
     with pytest.raises(ScenarioError, match=r"expected 1\.\.12"):
         override(base, {"steps": 12, "events": [{"month": 13, "set": {"policy.crackdown": 0.5}}]})
-    with pytest.raises(ScenarioError):
+    with pytest.raises(ScenarioError) as info:
         load_scenario(SCENARIO_FILES[0].parent / "baseline.yaml", {"isisk.cells": 0})
+    # an override's problem is blamed on the override, not on the file
+    assert [(p.file, p.path) for p in info.value.problems] == [("override", "isisk.cells")]
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown-key error repeats the whole input block after 'got' (for a "
-    "top-level typo, the entire resolved scenario, several thousand characters) and gives "
-    "the block, not the key, as path. Fix: in scenario._problems, for errors raised by "
-    "Strict._reject_unknown_keys drop the `got {input!r}` part and append the unknown key "
-    "to the path (e.g. 'policy.crackdwn: unknown key; valid keys: ...')",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("name", "path"),
-    [("unknown_top_level_key.yaml", "polcy"), ("unknown_key_typo.yaml", "policy.crackdwn")],
+    [
+        ("unknown_top_level_key.yaml", "polcy"),
+        ("unknown_key_typo.yaml", "policy.crackdwn"),
+        ("unknown_key_deep.yaml", "rules.attacks.severity_exponnt"),
+        ("unknown_mechanism.yaml", "mechanisms.dfection"),
+    ],
 )
 def test_unknown_key_message_is_short_and_names_the_key_path(name, path):
     err = load_error(BAD_DIR / name)
     assert len(str(err)) < 600
-    assert any(p.path == path for p in err.problems)
+    assert [p.path for p in err.problems] == [path]
+    assert err.problems[0].message.startswith("unknown key; valid keys: ")
+    assert "got" not in str(err)
 
 
-@pytest.mark.xfail(
-    reason="BUG: events may set keys that only seed month 0 (international.<actor>.pressure, "
-    "economy.frozen_funds_musd): validation accepts them and the run silently ignores them, "
-    "since the model copies them into agent state once at construction. Fix: refuse these "
-    "keys in event_timeline (list of initial-state keys), or apply them to the agents when "
-    "the event fires",
-    strict=True,
-)
+def test_purge_range_error_names_the_key_path():
+    err = load_error(BAD_DIR / "purge_out_of_range.yaml")
+    assert [p.path for p in err.problems] == ["policy.purge.ttp"]
+    assert "got {" not in str(err)
+
+
+def test_each_unknown_key_is_reported_on_its_own_line(tmp_path):
+    bad = tmp_path / "typos.yaml"
+    bad.write_text(
+        f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n"
+        "policy: {crackdwn: 0.5, acuracy: 0.2}\nrules: {attacks: {sucess: 0.5}}\n"
+    )
+    err = load_error(bad)
+    assert sorted(p.path for p in err.problems) == [
+        "policy.acuracy",
+        "policy.crackdwn",
+        "rules.attacks.sucess",
+    ]
+    assert len(str(err).splitlines()) == 3
+    assert all(p.file == str(bad) for p in err.problems)
+
+
 @pytest.mark.parametrize(
-    "change",
-    [{"international.us.pressure": 0.0}, {"economy.frozen_funds_musd": 0.0}],
-    ids=lambda c: next(iter(c)),
+    ("change", "message"),
+    [
+        ({"policy.crackdown": True}, "valid number"),
+        ({"policy.crackdown": "0.5"}, "valid number"),
+        ({"isisk.fighters": 2200.5}, "valid integer"),
+        ({"taliban.unit_size": False}, "valid number"),
+        ({"policy.joint_with_us": 1}, "valid boolean"),
+        ({"policy.joint_with_us": "yes"}, "valid boolean"),
+        ({"rules.attacks.target_shares": {"sectarian": 1.0, "taliban": -0.5}}, "greater than"),
+        ({"international.us.cares_about": {"isisk": -0.1}}, "greater than"),
+    ],
+    ids=lambda c: repr(c) if isinstance(c, dict) else None,
 )
-def test_event_on_an_initial_state_key_is_refused_or_applied(change):
+def test_overrides_are_typed_strictly(change, message):
+    with pytest.raises(ScenarioError, match=message):
+        override(scenario("baseline"), change)
+
+
+def test_numbers_of_either_kind_are_accepted_where_a_float_is_expected():
+    spec = override(scenario("baseline"), {"policy.crackdown": 1, "economy.wage_usd": 450})
+    assert spec.policy.crackdown == 1.0 and spec.economy.wage_usd == 450.0
+
+
+def test_numpy_integers_are_accepted_where_an_integer_is_expected():
+    spec = override(scenario("baseline"), {"steps": np.int64(12), "isisk.fighters": np.int64(3000)})
+    assert spec.steps == 12 and spec.isisk.fighters == 3000
+    model = AfghanistanModel(scenario("baseline"), collect=False, isisk__cells=np.int64(30))
+    assert model.isisk.cells == 30
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"international.us.pressure": 0.0}, "international.us.pressure"),
+        ({"economy.frozen_funds_musd": 0.0}, "economy.frozen_funds_musd"),
+        # by any path: a whole block that changes a starting state is refused too
+        (
+            {
+                "international.china": {
+                    **scenario("baseline").international["china"].model_dump(),
+                    "pressure": 0.9,
+                }
+            },
+            "international.china.pressure",
+        ),
+        (
+            {"economy": {**scenario("baseline").economy.model_dump(), "frozen_funds_musd": 1.0}},
+            "economy.frozen_funds_musd",
+        ),
+    ],
+    ids=["pressure", "frozen_funds", "pressure_in_block", "frozen_funds_in_block"],
+)
+def test_event_on_an_initial_state_key_is_refused(change, key):
+    """Starting states are read at month 0 only: an event setting one is refused, not ignored."""
+    with pytest.raises(ScenarioError, match="starting state") as info:
+        override(scenario("baseline"), {"steps": 12, "events": [{"month": 1, "set": change}]})
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("events[0].set", f"{key} is a starting state; events cannot change it")
+    ]
+
+
+def test_event_may_set_ongoing_keys_next_to_starting_states():
     base = scenario("baseline")
-    try:
-        spec = override(base, {"steps": 12, "events": [{"month": 1, "set": change}]})
-    except ScenarioError:
-        return  # refused: fine
-    with_event = AfghanistanModel(spec, replicate=0, collect=False).run().values
-    without = AfghanistanModel(base, replicate=0, collect=False, steps=12).run().values
-    assert not np.array_equal(with_event, without, equal_nan=True), "event had no effect"
+    ok = {
+        "international.us.responsiveness": 0.2,
+        "economy.unfreeze_rate": 0.1,
+        "international.china": base.international["china"].model_dump(),  # pressure unchanged
+    }
+    spec = override(base, {"steps": 12, "events": [{"month": 1, "set": ok}]})
+    timeline = event_timeline(spec)
+    assert timeline[1].international["us"].responsiveness == 0.2
+    assert timeline[1].economy.unfreeze_rate == 0.1
+    assert timeline[1].international["china"].pressure == base.international["china"].pressure
