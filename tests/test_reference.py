@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT / "experiments" / "benchmarks"))
 
 from mesa_reference import CellAgent, ReferenceModel, UnitAgent  # noqa: E402
 
-from sim.model import AfghanistanModel  # noqa: E402
+from sim.model import AfghanistanModel, replicate_rng  # noqa: E402
 from sim.scenario import load_scenario, override  # noqa: E402
+from sim.world import World  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 ALPHA = 0.01
@@ -44,10 +45,8 @@ def baseline(steps: int, changes: dict | None = None):
 
 
 def vectorised_outcomes(scenario, replicates: int) -> dict[str, np.ndarray]:
-    runs = [
-        AfghanistanModel(scenario, replicate=r, collect=False).run().outcomes()
-        for r in range(replicates)
-    ]
+    gens = [replicate_rng(scenario.seed, r) for r in range(replicates)]
+    runs = World(scenario, gens).run().outcomes()
     return {k: np.array([run[k] for run in runs], dtype=float) for k in OUTCOMES}
 
 
@@ -83,14 +82,15 @@ def test_reference_builds_one_agent_per_unit_and_cell():
     scenario = baseline(3)
     vec = AfghanistanModel(scenario, collect=False)
     ref = ReferenceModel(scenario)
-    assert len(ref.agents_by_type[UnitAgent]) == len(vec.units)
-    assert len(ref.agents_by_type[CellAgent]) == len(vec.isisk.cells)
-    assert sum(u.fighters for u in ref.units) == vec.units.fighters.sum()
+    assert len(ref.agents_by_type[UnitAgent]) == vec.world.units.n[0]
+    assert len(ref.agents_by_type[CellAgent]) == vec.isisk.cells
+    assert sum(u.fighters for u in ref.units) == vec.world.units.fighters[0].sum()
     ref.run()
     table = ref.datacollector.get_model_vars_dataframe()
     assert len(table) == 4
     assert table["fighters_isisk"].iloc[-1] == sum(c.fighters for c in ref.cells)
-    assert set(ref.outcomes()) == set(vec.run().outcomes())
+    vec.run()
+    assert set(ref.outcomes()) == set(vec.outcomes())
 
 
 def test_same_outcome_distributions_fast():

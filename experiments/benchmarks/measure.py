@@ -88,8 +88,9 @@ def timed_runs(build: Callable[[int], Any], replicates: int) -> Timing:
 
 def vectorised(scenario: Scenario, replicates: int) -> Timing:
     """Serial replicates of `AfghanistanModel` as the ensemble runs them (no DataCollector)."""
-    return timed_runs(lambda r: _Counted(AfghanistanModel(scenario, replicate=r, collect=False)),
-                      replicates)
+    return timed_runs(
+        lambda r: _Counted(AfghanistanModel(scenario, replicate=r, collect=False)), replicates
+    )
 
 
 def reference(scenario: Scenario, replicates: int) -> Timing:
@@ -126,8 +127,9 @@ def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:
     spec = override(scenario, {"replicates": replicates})
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         start = time.perf_counter()
-        run_ensemble(spec, Path(tmp) / "out", scenario_sha256="benchmark", workers=workers,
-                     progress=False)
+        run_ensemble(
+            spec, Path(tmp) / "out", scenario_sha256="benchmark", workers=workers, progress=False
+        )
         return time.perf_counter() - start
 
 
@@ -139,12 +141,28 @@ def peak_memory(scenario_file: Path, replicates: int, workers: int) -> dict[str,
     `getrusage(RUSAGE_CHILDREN)` saw, and the wall seconds.
     """
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
-        command = [sys.executable, "-m", "sim.cli", "run", str(scenario_file),
-                   "-n", str(replicates), "--workers", str(workers),
-                   "--out", str(Path(tmp) / "out"), "--no-plots", "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "run",
+            str(scenario_file),
+            "-n",
+            str(replicates),
+            "--workers",
+            str(workers),
+            "--out",
+            str(Path(tmp) / "out"),
+            "--no-plots",
+            "--quiet",
+        ]
         start = time.perf_counter()
-        probe = subprocess.Popen([sys.executable, "-c", RUSAGE_PROBE, *command], cwd=ROOT,
-                                 stdout=subprocess.PIPE, text=True)
+        probe = subprocess.Popen(
+            [sys.executable, "-c", RUSAGE_PROBE, *command],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         peak = 0
         while probe.poll() is None:
             peak = max(peak, _tree_rss(probe.pid))

@@ -27,14 +27,13 @@ from reference_agents import (
     UnitAgent,
 )
 
-from sim.model import AfghanistanModel, replicate_rng
+from sim.model import replicate_rng
 from sim.rules.attacks import TARGETS, momentum_after
 from sim.rules.crackdown import adaptive_intensity, effectiveness
 from sim.rules.defection import abandonment
 from sim.rules.economy import monthly_revenue, pay_ratio
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
-from sim.rules.pressure import taliban_action
 from sim.rules.recruitment import local_recruits_rate
 from sim.scenario import event_timeline, load_scenario
 from sim.schema import Scenario
@@ -49,12 +48,6 @@ class ReferenceModel(mesa.Model):
     Same scenario, same mechanisms in the same order as `sim.model.AfghanistanModel`;
     the loops over agents are Python loops, as a Mesa user would write them.
     """
-
-    # The scenario helpers of the vectorised model read only `params` and `crackdown`:
-    # borrowed as they are, so the two models cannot disagree on them.
-    mechanism_scale = AfghanistanModel.mechanism_scale
-    crackdown_effect = AfghanistanModel.crackdown_effect
-    purge_effect = AfghanistanModel.purge_effect
 
     def __init__(
         self,
@@ -105,8 +98,9 @@ class ReferenceModel(mesa.Model):
     def _reporters(self) -> dict:
         """Fighters per actor and the monthly tallies, read from the agents."""
         reporters = {
-            "fighters_taliban":
-                lambda m: sum(f.fighters() for f in m.factions if not f.broken_away),
+            "fighters_taliban": lambda m: sum(
+                f.fighters() for f in m.factions if not f.broken_away
+            ),
         }
         for faction in self.factions:
             reporters[f"fighters_{faction.name}"] = lambda m, f=faction: f.fighters()
@@ -123,6 +117,33 @@ class ReferenceModel(mesa.Model):
             "deserted": lambda m: sum(f.deserted for f in m.factions),
         }
         return reporters
+
+    def mechanism_scale(self, name: str) -> float:
+        """The scale of a mechanism in force, 0 when it is switched off."""
+        switch = getattr(self.params.mechanisms, name)
+        return switch.scale if switch.enabled else 0.0
+
+    def crackdown_effect(self) -> float:
+        """Crackdown intensity in force, rescaled (0 when the mechanism is off)."""
+        return min(1.0, self.crackdown * self.mechanism_scale("crackdown"))
+
+    def purge_effect(self, group: GroupAgent) -> float:
+        """Purge intensity against a group still allied to the Taliban (else 0), rescaled."""
+        if group.patron != "taliban":
+            return 0.0
+        return min(
+            1.0, self.params.policy.purge.get(group.name, 0.0) * self.mechanism_scale("purge")
+        )
+
+    def taliban_action(self) -> dict[str, float]:
+        """Taliban action in [0, 1] on each possible demand: ISIS-K, each group, concessions."""
+        policy = self.params.policy
+        joint = 1.0 + self.params.rules.crackdown.joint_bonus * float(policy.joint_with_us)
+        action = {
+            "isisk": min(1.0, self.crackdown_effect() * joint),
+            "concessions": policy.concessions,
+        }
+        return action | {g.name: self.purge_effect(g) for g in self.groups}
 
     @property
     def units(self) -> mesa.agent.AbstractAgentSet:
@@ -165,9 +186,10 @@ class ReferenceModel(mesa.Model):
         """This month's crackdown: the policy's, or adapted to last month's attacks."""
         policy = self.params.policy
         self.crackdown = (
-            adaptive_intensity(policy.crackdown, policy.adaptive_gain, self.last_attacks,
-                               policy.attack_tolerance)
-            if policy.adaptive_gain > 0
+            adaptive_intensity(
+                policy.crackdown, policy.adaptive_gain, self.last_attacks, policy.attack_tolerance
+            )
+            if policy.adaptive_gain > 0 and self.month > 1
             else policy.crackdown
         )
 
@@ -183,18 +205,32 @@ class ReferenceModel(mesa.Model):
         if self.unfrozen or spec.unfrozen:
             released = self.frozen_musd * spec.unfreeze_rate
             self.frozen_musd -= released
-        aid = sum(self.params.international[s.name].aid_musd * (1.0 - s.pressure)
-                  for s in self.states)
-        mean_pressure = sum(s.pressure for s in self.states) / len(self.states)
-        budget = spec.military_share * scale * monthly_revenue(
-            spec.domestic_revenue_musd, spec.sanction_damage, mean_pressure, aid, released
+        aid = sum(
+            self.params.international[s.name].aid_musd * (1.0 - s.pressure) for s in self.states
         )
-        shares = {f.name: self.params.taliban.factions[f.name].revenue_share
-                  for f in self.factions if not f.broken_away}
+        mean_pressure = sum(s.pressure for s in self.states) / len(self.states)
+        budget = (
+            spec.military_share
+            * scale
+            * monthly_revenue(
+                spec.domestic_revenue_musd, spec.sanction_damage, mean_pressure, aid, released
+            )
+        )
+        shares = {
+            f.name: self.params.taliban.factions[f.name].revenue_share
+            for f in self.factions
+            if not f.broken_away
+        }
         total = max(sum(shares.values()), 1e-12)
         for faction in self.factions:
-            faction.pay_ratio = spec.breakaway_pay if faction.broken_away else float(
-                pay_ratio(budget * shares[faction.name] / total, faction.fighters(), spec.wage_usd)
+            faction.pay_ratio = (
+                spec.breakaway_pay
+                if faction.broken_away
+                else float(
+                    pay_ratio(
+                        budget * shares[faction.name] / total, faction.fighters(), spec.wage_usd
+                    )
+                )
             )
         self.units.do("get_paid")
 
@@ -221,7 +257,7 @@ class ReferenceModel(mesa.Model):
         if scale == 0.0:
             return
         for group in self.groups:
-            group.purge(scale)
+            group.purge()
         handed = sum(g.handed for g in self.groups)
         self.isisk.defected_in += handed
         self.isisk.join_cells(handed)
@@ -232,11 +268,14 @@ class ReferenceModel(mesa.Model):
         if scale == 0.0 or len(self.units) == 0:
             return
         policy = self.params.policy
-        purges = [self.purge_effect(g.name) for g in self.groups if g.patron == "taliban"]
+        purges = [self.purge_effect(g) for g in self.groups if g.patron == "taliban"]
         crackdown = self.crackdown_effect()
         abandon = abandonment(
-            crackdown, policy.joint_with_us and crackdown > 0, policy.concessions,
-            float(np.mean(purges)) if purges else 0.0, self.params.rules.defection,
+            crackdown,
+            policy.joint_with_us and crackdown > 0,
+            policy.concessions,
+            float(np.mean(purges)) if purges else 0.0,
+            self.params.rules.defection,
         )
         self.units.shuffle_do("defect_or_desert", abandon, scale)
 
@@ -255,7 +294,8 @@ class ReferenceModel(mesa.Model):
             self.units.do("take_losses", kill)
         self.isisk.momentum = momentum_after(self.isisk.momentum, float(successes.sum()), rule)
         self.credibility = clamp(
-            self.credibility + rule.credibility_recovery * (1.0 - self.credibility)
+            self.credibility
+            + rule.credibility_recovery * (1.0 - self.credibility)
             - rule.credibility_loss * float(successes[0])
         )
 
@@ -265,8 +305,13 @@ class ReferenceModel(mesa.Model):
         if scale == 0.0:
             return
         rule = self.params.rules.recruitment
-        rate = local_recruits_rate(rule.isisk_local_per_month, self.isisk.momentum,
-                                   rule.momentum_boost, self.anger, rule.anger_recruits)
+        rate = local_recruits_rate(
+            rule.isisk_local_per_month,
+            self.isisk.momentum,
+            rule.momentum_boost,
+            self.anger,
+            rule.anger_recruits,
+        )
         self.isisk.join_cells(int(self.rng.poisson(scale * rate)))
         for group in self.groups:
             group.receive_arrivals(scale)
@@ -290,8 +335,13 @@ class ReferenceModel(mesa.Model):
         scale = self.mechanism_scale("pressure")
         if scale == 0.0:
             return
-        action = taliban_action(self)
-        self.agents_by_type[StateAgent].do("step", action, self.isisk.sectarian_attacks, scale)
+        states = self.agents_by_type[StateAgent]
+        states.do("step", self.taliban_action(), self.isisk.sectarian_attacks, scale)
+        holders = [s for s in self.states if self.params.international[s.name].holds_frozen_funds]
+        if holders and all(
+            s.months_satisfied >= self.params.international[s.name].unfreeze_after for s in holders
+        ):
+            self.unfrozen = True
 
     def fragment(self) -> None:
         """Each faction's cohesion moves under strain; one below the threshold breaks away."""
@@ -304,8 +354,12 @@ class ReferenceModel(mesa.Model):
             fighters[unit.faction] += unit.fighters
             weighted[unit.faction] += unit.fighters * unit.ideology
         names = [f.name for f in self.factions]
-        shares = np.array([self.params.taliban.factions[f.name].revenue_share * (not f.broken_away)
-                           for f in self.factions])
+        shares = np.array(
+            [
+                self.params.taliban.factions[f.name].revenue_share * (not f.broken_away)
+                for f in self.factions
+            ]
+        )
         shares = shares / max(shares.sum(), 1e-12)
         pairs = [(names.index(a), names.index(b)) for a, b in self.params.taliban.rivalries]
         gaps = rivalry_gaps(shares, pairs)

@@ -16,8 +16,9 @@ import numpy as np
 from sim.schema import Scenario
 
 
-def kernel_run(scenario: Scenario, units: int, cells: int, steps: int,
-               rng: np.random.Generator) -> int:
+def kernel_run(
+    scenario: Scenario, units: int, cells: int, steps: int, rng: np.random.Generator
+) -> int:
     """Run `steps` months of the bare arithmetic on `units` units and `cells` cells.
 
     Returns the number of units that would have left (so the work cannot be skipped).
@@ -35,19 +36,31 @@ def kernel_run(scenario: Scenario, units: int, cells: int, steps: int,
     abandon, momentum, fear, kill_p = 0.2, 0.5, 0.5, 1e-3
     left = 0
     for _ in range(steps):
-        grievance = np.clip(grievance + econ.grievance_rate * (1.0 - pay)
-                            - econ.grievance_relief * pay * grievance, 0.0, 1.0)
+        grievance = np.clip(
+            grievance + econ.grievance_rate * (1.0 - pay) - econ.grievance_relief * pay * grievance,
+            0.0,
+            1.0,
+        )
         economic = (1.0 - ideology) * grievance
-        x = (d.base + d.w_abandonment * ideology * abandon + d.w_grievance * economic
-             + d.w_ties * ties + d.w_momentum * momentum - d.w_pay * pay
-             - d.w_cohesion * cohesion - d.w_fear * fear)
+        x = (
+            d.base
+            + d.w_abandonment * ideology * abandon
+            + d.w_grievance * economic
+            + d.w_ties * ties
+            + d.w_momentum * momentum
+            - d.w_pay * pay
+            - d.w_cohesion * cohesion
+            - d.w_fear * fear
+        )
         p_defect = 1.0 / (1.0 + np.exp(-x))
-        p_desert = 1.0 / (1.0 + np.exp(-(d.desertion_base + d.w_desertion_grievance * economic
-                                         - d.w_pay * pay)))
+        p_desert = 1.0 / (
+            1.0 + np.exp(-(d.desertion_base + d.w_desertion_grievance * economic - d.w_pay * pay))
+        )
         draw = rng.random(units)
         left += int(np.count_nonzero(draw < p_defect + p_desert))
-        attacks = rng.poisson(a.base_rate * (cell_fighters / a.reference_size) ** a.size_exponent
-                              * capability)
+        attacks = rng.poisson(
+            a.base_rate * (cell_fighters / a.reference_size) ** a.size_exponent * capability
+        )
         capability = np.minimum(a.max_capability, capability + a.learning * attacks)
         fighters -= rng.binomial(fighters, kill_p)
         fighters -= rng.binomial(fighters, r.taliban_attrition)
@@ -55,8 +68,9 @@ def kernel_run(scenario: Scenario, units: int, cells: int, steps: int,
     return left
 
 
-def kernel_seconds(scenario: Scenario, units: int, cells: int, steps: int, repeats: int = 5,
-                   seed: int = 0) -> float:
+def kernel_seconds(
+    scenario: Scenario, units: int, cells: int, steps: int, repeats: int = 5, seed: int = 0
+) -> float:
     """Median wall time of one `kernel_run` over `repeats` runs, after one warm-up run."""
     rng = np.random.default_rng(seed)
     kernel_run(scenario, units, cells, steps, rng)

@@ -38,8 +38,15 @@ class UnitAgent(mesa.Agent):
     splits in two when it outgrows `unit_split_factor` x `unit_size`.
     """
 
-    def __init__(self, model: ReferenceModel, faction: FactionAgent, fighters: int,
-                 ideology: float, ties: float, grievance: float = 0.0) -> None:
+    def __init__(
+        self,
+        model: ReferenceModel,
+        faction: FactionAgent,
+        fighters: int,
+        ideology: float,
+        ties: float,
+        grievance: float = 0.0,
+    ) -> None:
         """Create a unit of `faction` with its fighters and traits."""
         super().__init__(model)
         self.faction = faction
@@ -51,21 +58,35 @@ class UnitAgent(mesa.Agent):
     def get_paid(self) -> None:
         """Grievance rises with the faction's pay shortfall and is relieved by pay."""
         econ = self.model.params.economy
-        self.grievance = float(grievance_after_pay(
-            self.grievance, self.faction.pay_ratio, econ.grievance_rate, econ.grievance_relief
-        ))
+        self.grievance = float(
+            grievance_after_pay(
+                self.grievance, self.faction.pay_ratio, econ.grievance_rate, econ.grievance_relief
+            )
+        )
 
     def defect_or_desert(self, abandon: float, scale: float) -> None:
         """One uniform draw: go over to ISIS-K (found a cell), desert, or stay."""
         model = self.model
         rule, policy = model.params.rules.defection, model.params.policy
         pay, cohesion = self.faction.pay_ratio, self.faction.cohesion
-        p_defect = min(1.0, scale * defection_probability(
-            self.ideology, self.grievance, self.ties, pay, cohesion, abandon,
-            model.isisk.momentum, policy.punishment, rule,
-        ))
-        p_desert = min(1.0 - p_defect,
-                       scale * desertion_probability(self.ideology, self.grievance, pay, rule))
+        p_defect = min(
+            1.0,
+            scale
+            * defection_probability(
+                self.ideology,
+                self.grievance,
+                self.ties,
+                pay,
+                cohesion,
+                abandon,
+                model.isisk.momentum,
+                policy.punishment,
+                rule,
+            ),
+        )
+        p_desert = min(
+            1.0 - p_defect, scale * desertion_probability(self.ideology, self.grievance, pay, rule)
+        )
         draw = model.rng.random()
         if draw < p_defect:
             self.faction.defected_out += self.fighters
@@ -97,8 +118,9 @@ class UnitAgent(mesa.Agent):
 class CellAgent(mesa.Agent):
     """An ISIS-K cell: attacks, learns, is exposed and hunted, splits when large."""
 
-    def __init__(self, model: ReferenceModel, fighters: int, capability: float,
-                 exposure: float) -> None:
+    def __init__(
+        self, model: ReferenceModel, fighters: int, capability: float, exposure: float
+    ) -> None:
         """Create a cell with its fighters, attack capability and exposure."""
         super().__init__(model)
         self.fighters = int(fighters)
@@ -129,11 +151,11 @@ class CellAgent(mesa.Agent):
         )
 
     def split(self, split_size: int) -> None:
-        """Above `split_size` fighters half leave to form a new, less exposed cell."""
+        """Above `split_size` fighters half leave to form a new cell, as exposed as its parent."""
         if self.fighters > split_size:
             half = self.fighters // 2
             self.fighters -= half
-            CellAgent(self.model, half, self.capability, self.exposure / 2)
+            CellAgent(self.model, half, self.capability, self.exposure)
 
     def suffer_attrition(self, rate: float) -> None:
         """Lose fighters to attrition; a cell of none dissolves."""
@@ -211,20 +233,21 @@ class GroupAgent(mesa.Agent):
         """Zero this month's tally of fighters handed to ISIS-K."""
         self.handed = 0
 
-    def purge(self, scale: float) -> None:
+    def purge(self) -> None:
         """Purged fighters are removed or leak to ISIS-K; its allies merge; the group may switch."""
         model, rng = self.model, self.model.rng
         rule, pull = model.params.rules.purge, model.isisk.momentum
         allied, with_isisk = self.patron == "taliban", self.patron == "isisk"
-        purge = model.purge_effect(self.name) * allied
+        purge = model.purge_effect(self)
         removed = int(rng.binomial(self.fighters, rule.removal_rate * purge))
-        leaked = int(rng.binomial(self.fighters - removed,
-                                  min(1.0, rule.leak_rate * purge * (1 + pull))))
+        leaked = int(
+            rng.binomial(self.fighters - removed, min(1.0, rule.leak_rate * purge * (1 + pull)))
+        )
         merged = int(rng.binomial(self.fighters - removed - leaked, rule.merge_rate * with_isisk))
         self.handed = leaked + merged
         self.fighters -= removed + self.handed
         loyalty = model.params.foreign_groups[self.name].loyalty
-        if allied and rng.random() < scale * switch_probability(purge, pull, loyalty, rule):
+        if allied and rng.random() < switch_probability(purge, pull, loyalty, rule):
             self.patron = "isisk"
 
     def receive_arrivals(self, scale: float) -> None:
@@ -270,9 +293,13 @@ class FactionAgent(mesa.Agent):
         rate = model.params.rules.recruitment.unit_birth_rate * len(self.units()) * self.pay_ratio
         spec = model.params.taliban.factions[self.name]
         for _ in range(int(rng.poisson(scale * rate))):
-            UnitAgent(model, self, max(1, int(rng.poisson(model.params.taliban.unit_size))),
-                      beta_draws(rng, spec.ideology.mean, spec.ideology.sd, 1)[0],
-                      beta_draws(rng, spec.ties_to_isisk.mean, spec.ties_to_isisk.sd, 1)[0])
+            UnitAgent(
+                model,
+                self,
+                max(1, int(rng.poisson(model.params.taliban.unit_size))),
+                beta_draws(rng, spec.ideology.mean, spec.ideology.sd, 1)[0],
+                beta_draws(rng, spec.ties_to_isisk.mean, spec.ties_to_isisk.sd, 1)[0],
+            )
 
     def fragment(self, fighters: int, ideology: float, rivalry_gap: float, scale: float) -> None:
         """Cohesion recovers toward its start, loses this month's strain; below threshold, break."""
@@ -282,9 +309,14 @@ class FactionAgent(mesa.Agent):
         rule, policy = model.params.rules.fragmentation, model.params.policy
         crackdown = model.crackdown_effect()
         lost = scale * strain(
-            ideology, crackdown, policy.joint_with_us and crackdown > 0, policy.concessions,
-            rivalry_gap, self.defected_out / max(fighters + self.defected_out, 1.0),
-            self.pay_ratio, rule,
+            ideology,
+            crackdown,
+            policy.joint_with_us and crackdown > 0,
+            policy.concessions,
+            rivalry_gap,
+            self.defected_out / max(fighters + self.defected_out, 1.0),
+            self.pay_ratio,
+            rule,
         )
         recovered = rule.recovery * (self.baseline_cohesion - self.cohesion)
         self.cohesion = clamp(self.cohesion + recovered - float(lost))
@@ -311,8 +343,9 @@ class StateAgent(mesa.Agent):
         complied = compliance(spec.cares_about, action)
         self.pressure = pressure_after(self.pressure, complied, sectarian, spec, scale)
         self.months_satisfied = self.months_satisfied + 1 if complied >= spec.demand else 0
-        if spec.holds_frozen_funds and self.months_satisfied >= spec.unfreeze_after:
-            model.unfrozen = True
-        if (not self.recognized and self.months_satisfied >= spec.recognize_after
-                and model.credibility >= spec.min_credibility):
+        if (
+            not self.recognized
+            and self.months_satisfied >= spec.recognize_after
+            and model.credibility >= spec.min_credibility
+        ):
             self.recognized, self.recognized_month = True, model.month

@@ -97,15 +97,23 @@ def ensembles(scenario, plan: Plan) -> dict:
         result["seconds_1000_reps_2_workers"] = two
     else:
         result["seconds_1000_reps_2_workers_estimated"] = 1_000 * two / n
-    replicates = [{"replicates": n, "workers": 1, "how": "run_ensemble", "seconds": one},
-                  {"replicates": n, "workers": 2, "how": "run_ensemble", "seconds": two}]
+    replicates = [
+        {"replicates": n, "workers": 1, "how": "run_ensemble", "seconds": one},
+        {"replicates": n, "workers": 2, "how": "run_ensemble", "seconds": two},
+    ]
     for reps in plan.memory_replicates:
         memory = measure.peak_memory(BASELINE, reps, workers=2)
         key = {1_000: "1k", 10_000: "10k"}.get(reps, str(reps))
         result[f"peak_rss_mb_{key}"] = memory["tree_mb"]
         result[f"largest_process_rss_mb_{key}"] = memory["largest_process_mb"]
-        replicates.append({"replicates": reps, "workers": 2, "how": "sim run (subprocess)",
-                           "seconds": memory["seconds"]})
+        replicates.append(
+            {
+                "replicates": reps,
+                "workers": 2,
+                "how": "sim run (subprocess)",
+                "seconds": memory["seconds"],
+            }
+        )
     result.setdefault("peak_rss_mb_10k", None)  # full mode only
     for row in replicates:
         row["runs_per_s"] = row["replicates"] / row["seconds"]
@@ -120,22 +128,34 @@ def scaling(scenario, plan: Plan) -> dict:
         spec = override(measure.scaled(scenario, units), {"steps": plan.scaling_steps})
         timing = measure.vectorised(spec, replicates)
         numpy_us = measure.numpy_limit(spec, timing)
-        units_rows.append({
-            "units": measure.initial_units(spec), "replicates": replicates,
-            "steps": plan.scaling_steps, "mean_units": timing.mean_units,
-            "mean_cells": timing.mean_cells, "runs_per_s": timing.runs_per_s,
-            "us_per_update": timing.us_per_update, "numpy_us_per_update": numpy_us,
-            "vs_numpy": timing.us_per_update / numpy_us,
-        })
+        units_rows.append(
+            {
+                "units": measure.initial_units(spec),
+                "replicates": replicates,
+                "steps": plan.scaling_steps,
+                "mean_units": timing.mean_units,
+                "mean_cells": timing.mean_cells,
+                "runs_per_s": timing.runs_per_s,
+                "us_per_update": timing.us_per_update,
+                "numpy_us_per_update": numpy_us,
+                "vs_numpy": timing.us_per_update / numpy_us,
+            }
+        )
     steps_rows = []
     for steps in STEPS:
         timing = measure.vectorised(override(scenario, {"steps": steps}), plan.steps_replicates)
-        steps_rows.append({"steps": steps, "replicates": plan.steps_replicates,
-                           "runs_per_s": timing.runs_per_s,
-                           "ms_per_step": 1e3 * timing.seconds / (timing.replicates * steps)})
+        steps_rows.append(
+            {
+                "steps": steps,
+                "replicates": plan.steps_replicates,
+                "runs_per_s": timing.runs_per_s,
+                "ms_per_step": 1e3 * timing.seconds / (timing.replicates * steps),
+            }
+        )
     last, first = units_rows[-1], units_rows[-2]
-    slope = (np.log(last["runs_per_s"] / first["runs_per_s"])
-             / np.log(last["units"] / first["units"]))
+    slope = np.log(last["runs_per_s"] / first["runs_per_s"]) / np.log(
+        last["units"] / first["units"]
+    )
     return {
         "units_scaling": units_rows,
         "units_scaling_method": (
@@ -155,58 +175,88 @@ def verdicts(results: dict) -> dict[str, bool | None]:
     out = {}
     for key, (test, limit) in TARGETS.items():
         value = results.get(key)
-        out[key] = None if value is None else {
-            ">=": value >= limit, "<=": value <= limit, "<": value < limit
-        }[test]
+        out[key] = (
+            None
+            if value is None
+            else {">=": value >= limit, "<=": value <= limit, "<": value < limit}[test]
+        )
     return out
 
 
 def print_table(r: dict) -> None:
     """The results as a readable table."""
     print(f"\n== sim speed benchmarks ({r['mode']} mode, {r['cpu_count']} CPUs) ==")
-    print(f"\nBaseline, 60 steps, {r['mesa_replicates']} replicates, one process "
-          f"(mean {r['mean_units']:.0f} units + {r['mean_cells']:.0f} cells per step):")
+    print(
+        f"\nBaseline, 60 steps, {r['mesa_replicates']} replicates, one process "
+        f"(mean {r['mean_units']:.0f} units + {r['mean_cells']:.0f} cells per step):"
+    )
     print(f"  {'implementation':<34} {'reps/s':>9} {'µs/agent-update':>16}")
     for name, rps, us in (
-        ("vectorised (AfghanistanModel)", r["reps_per_s_vectorised_serial"],
-         r["us_per_agent_update_vectorised"]),
-        ("plain Mesa reference (+DataCollector)", r["reps_per_s_mesa_reference"],
-         r["us_per_agent_update_mesa_reference"]),
+        (
+            "vectorised (AfghanistanModel)",
+            r["reps_per_s_vectorised_serial"],
+            r["us_per_agent_update_vectorised"],
+        ),
+        (
+            "plain Mesa reference (+DataCollector)",
+            r["reps_per_s_mesa_reference"],
+            r["us_per_agent_update_mesa_reference"],
+        ),
         ("bare numpy kernel", None, r["us_per_agent_update_numpy"]),
     ):
         print(f"  {name:<34} {'' if rps is None else f'{rps:9.2f}':>9} {us:16.3f}")
-    print(f"  vs_mesa_reference = {r['vs_mesa_reference']:.1f}x   "
-          f"vs_numpy_limit = {r['vs_numpy_limit']:.1f}x")
+    print(
+        f"  vs_mesa_reference = {r['vs_mesa_reference']:.1f}x   "
+        f"vs_numpy_limit = {r['vs_numpy_limit']:.1f}x"
+    )
     print(f"\nEnsembles ({r['ensemble_replicates']} replicates, run_ensemble into a temp dir):")
-    print(f"  1 worker {r['reps_per_s_1_worker']:.1f} reps/s, 2 workers "
-          f"{r['reps_per_s_2_workers']:.1f} reps/s, speedup {r['speedup_2_workers']:.2f}x")
+    print(
+        f"  1 worker {r['reps_per_s_1_worker']:.1f} reps/s, 2 workers "
+        f"{r['reps_per_s_2_workers']:.1f} reps/s, speedup {r['speedup_2_workers']:.2f}x"
+    )
     key = next(k for k in r if k.startswith("seconds_1000_reps_2_workers"))
     print(f"  {key} = {r[key]:.1f}")
     print("\nReplicates (runs/s should stay flat if cost is linear in replicates):")
     for row in r["replicate_scaling"]:
-        print(f"  {row['replicates']:>7,} reps  {row['workers']} worker(s)  {row['how']:<22} "
-              f"{row['seconds']:8.1f} s  {row['runs_per_s']:7.1f} runs/s")
+        print(
+            f"  {row['replicates']:>7,} reps  {row['workers']} worker(s)  {row['how']:<22} "
+            f"{row['seconds']:8.1f} s  {row['runs_per_s']:7.1f} runs/s"
+        )
     for key in sorted(k for k in r if k.startswith("peak_rss_mb_") and r[k] is not None):
         n = key.removeprefix("peak_rss_mb_")
-        print(f"  peak RSS of `sim run` ({n} reps, 2 workers, whole process tree): {r[key]:.0f} MB "
-              f"(largest single process {r[f'largest_process_rss_mb_{n}']:.0f} MB)")
+        print(
+            f"  peak RSS of `sim run` ({n} reps, 2 workers, whole process tree): {r[key]:.0f} MB "
+            f"(largest single process {r[f'largest_process_rss_mb_{n}']:.0f} MB)"
+        )
     print(f"\nUnits ({r['units_scaling'][0]['steps']} steps; {r['units_scaling_method']}):")
-    print(f"  {'units':>8} {'reps':>5} {'units/step':>11} {'cells/step':>11} {'runs/s':>9} "
-          f"{'µs/update':>10} {'numpy µs':>9} {'vs numpy':>9}")
+    print(
+        f"  {'units':>8} {'reps':>5} {'units/step':>11} {'cells/step':>11} {'runs/s':>9} "
+        f"{'µs/update':>10} {'numpy µs':>9} {'vs numpy':>9}"
+    )
     for row in r["units_scaling"]:
-        print(f"  {row['units']:>8,} {row['replicates']:>5} {row['mean_units']:>11,.0f} "
-              f"{row['mean_cells']:>11,.0f} {row['runs_per_s']:>9.2f} "
-              f"{row['us_per_update']:>10.3f} {row['numpy_us_per_update']:>9.3f} "
-              f"{row['vs_numpy']:>8.1f}x")
-    print(f"  log-log slope of runs/s, 10k to 100k units: "
-          f"{r['runs_per_s_slope_10k_to_100k_units']:.2f} (-1 = linear)")
+        print(
+            f"  {row['units']:>8,} {row['replicates']:>5} {row['mean_units']:>11,.0f} "
+            f"{row['mean_cells']:>11,.0f} {row['runs_per_s']:>9.2f} "
+            f"{row['us_per_update']:>10.3f} {row['numpy_us_per_update']:>9.3f} "
+            f"{row['vs_numpy']:>8.1f}x"
+        )
+    print(
+        f"  log-log slope of runs/s, 10k to 100k units: "
+        f"{r['runs_per_s_slope_10k_to_100k_units']:.2f} (-1 = linear)"
+    )
     print("\nSteps (baseline):")
     for row in r["steps_scaling"]:
-        print(f"  {row['steps']:>4} steps  {row['replicates']} reps  "
-              f"{row['runs_per_s']:7.1f} runs/s  {row['ms_per_step']:.2f} ms/step")
-    print("\nTargets of the issue: " + ", ".join(
-        f"{k} {'met' if v else 'not measured' if v is None else 'NOT met'}"
-        for k, v in r["targets_met"].items()))
+        print(
+            f"  {row['steps']:>4} steps  {row['replicates']} reps  "
+            f"{row['runs_per_s']:7.1f} runs/s  {row['ms_per_step']:.2f} ms/step"
+        )
+    print(
+        "\nTargets of the issue: "
+        + ", ".join(
+            f"{k} {'met' if v else 'not measured' if v is None else 'NOT met'}"
+            for k, v in r["targets_met"].items()
+        )
+    )
     print(f"\nwrote {r['plot']} and {r['results_file']} in {r['wall_seconds']:.0f} s\n")
 
 
@@ -214,15 +264,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks of the chosen mode; print the table and the final JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI-sized runs (about 2 minutes)")
-    parser.add_argument("--out", type=Path, default=Path("results/benchmarks"),
-                        help="directory for results.json and scaling.png")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results/benchmarks"),
+        help="directory for results.json and scaling.png",
+    )
     args = parser.parse_args(argv)
     plan = PLANS["quick" if args.quick else "full"]
     started = time.perf_counter()
     scenario = load_scenario(BASELINE)
-    results: dict = {"mode": plan.mode, "cpu_count": os.cpu_count(),
-                     "python": platform.python_version(),
-                     "versions": {p: metadata.version(p) for p in ("sim", "mesa", "numpy")}}
+    results: dict = {
+        "mode": plan.mode,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "versions": {p: metadata.version(p) for p in ("sim", "mesa", "numpy")},
+    }
     results |= compare_implementations(scenario, plan)
     results |= ensembles(scenario, plan)
     results |= scaling(scenario, plan)

@@ -23,14 +23,21 @@ def plot_scaling(rows: list[dict], axes: tuple[Axes, Axes] | None = None) -> Fig
     runs = np.array([r["runs_per_s"] for r in rows])
     left, right = axes
     left.loglog(units, runs, "o-", label="vectorised model")
-    left.loglog(units, runs[-1] * units[-1] / units, "--", color="grey",
-                label="linear cost (slope -1)")
-    left.set(xlabel="Taliban units at month 0", ylabel="replicates per second",
-             title="Throughput (one process)")
+    left.loglog(
+        units, runs[-1] * units[-1] / units, "--", color="grey", label="linear cost (slope -1)"
+    )
+    left.set(
+        xlabel="Taliban units at month 0",
+        ylabel="replicates per second",
+        title="Throughput (one process)",
+    )
     right.loglog(units, [r["us_per_update"] for r in rows], "o-", label="vectorised model")
     right.loglog(units, [r["numpy_us_per_update"] for r in rows], "s-", label="bare numpy kernel")
-    right.set(xlabel="Taliban units at month 0", ylabel="µs per agent-update",
-              title="Cost per agent-update (units + cells per step)")
+    right.set(
+        xlabel="Taliban units at month 0",
+        ylabel="µs per agent-update",
+        title="Cost per agent-update (units + cells per step)",
+    )
     for ax in axes:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
