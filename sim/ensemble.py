@@ -57,8 +57,8 @@ def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
 
 
 def default_chunk_size(replicates: int, workers: int) -> int:
-    """Chunks small enough to balance the workers and show progress, large enough to batch well."""
-    return int(np.clip(replicates // (4 * max(workers, 1)), 1, 50))
+    """Chunks large enough to batch well (up to 50), at least two per worker to balance them."""
+    return int(np.clip(-(-replicates // (2 * max(workers, 1))), 1, 50))
 
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
@@ -142,6 +142,7 @@ def _run_pool(
     """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
     queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
+    context.set_forkserver_preload(["sim.ensemble"])  # workers start with the package loaded
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running: dict[Future, int] = {}
         while queue or running:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +21,15 @@ from mesa_reference import ReferenceModel
 from numpy_kernel import kernel_seconds
 
 from sim.ensemble import run_ensemble
-from sim.model import AfghanistanModel
+from sim.model import replicate_rng
 from sim.scenario import override
 from sim.schema import Scenario
+from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
+CHUNK = 50  # replicates stepped together, as `sim.ensemble` batches a chunk
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # Prints the largest RSS (kB) of any finished descendant of the wrapper, after the command.
 RUSAGE_PROBE = (
     "import resource, subprocess, sys; "
@@ -86,33 +90,25 @@ def timed_runs(build: Callable[[int], Any], replicates: int) -> Timing:
     return Timing(seconds, replicates, steps // replicates, float(units), float(cells))
 
 
-def vectorised(scenario: Scenario, replicates: int) -> Timing:
-    """Serial replicates of `AfghanistanModel` as the ensemble runs them (no DataCollector)."""
-    return timed_runs(
-        lambda r: _Counted(AfghanistanModel(scenario, replicate=r, collect=False)), replicates
-    )
+def vectorised(scenario: Scenario, replicates: int, chunk: int = CHUNK) -> Timing:
+    """Serial replicates of the engine as the ensemble runs them: batches of `chunk` `World`s."""
+    units = cells = 0
+    start = time.perf_counter()
+    for first in range(0, replicates, chunk):
+        batch = range(first, min(first + chunk, replicates))
+        world = World(scenario, [replicate_rng(scenario.seed, r) for r in batch])
+        while world.month < scenario.steps:
+            units += int(world.units.n.sum())
+            cells += int(world.cells.n.sum())
+            world.step()
+        world.recorder.outcomes()
+    seconds = time.perf_counter() - start
+    return Timing(seconds, replicates, scenario.steps, float(units), float(cells))
 
 
 def reference(scenario: Scenario, replicates: int) -> Timing:
     """Serial replicates of the plain-Mesa `ReferenceModel`, DataCollector included."""
     return timed_runs(lambda r: ReferenceModel(scenario, replicate=r), replicates)
-
-
-class _Counted:
-    """`AfghanistanModel` seen through the names `timed_runs` reads (units, cells, outcomes)."""
-
-    def __init__(self, model: AfghanistanModel) -> None:
-        self.model = model
-        self.units = model.units
-        self.cells = model.isisk.cells
-        self.step = model.step
-
-    @property
-    def running(self) -> bool:
-        return self.model.running
-
-    def outcomes(self) -> dict:
-        return self.model.recorder.outcomes()
 
 
 def numpy_limit(scenario: Scenario, timing: Timing) -> float:
@@ -134,11 +130,13 @@ def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:
 
 
 def peak_memory(scenario_file: Path, replicates: int, workers: int) -> dict[str, float]:
-    """Run `sim run` as a subprocess; sample the RSS of its whole process tree every 50 ms.
+    """Run `sim run` as a subprocess; sample the memory of its whole process tree every 0.1 s.
 
-    Returns the peak of the summed RSS of the CLI process and all its descendants
-    (forkserver and workers) in MB, the largest single-process RSS that
-    `getrusage(RUSAGE_CHILDREN)` saw, and the wall seconds.
+    Returns, in MB: the peak of the summed RSS of the CLI process and all its
+    descendants (forkserver and workers; pages they share are counted once per
+    process, so this over-states), the peak of their summed PSS (shared pages split
+    between the processes sharing them: the memory the run really holds), the largest
+    single-process RSS that `getrusage(RUSAGE_CHILDREN)` saw; and the wall seconds.
     """
     with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
         command = [
@@ -163,19 +161,25 @@ def peak_memory(scenario_file: Path, replicates: int, workers: int) -> dict[str,
             stdout=subprocess.PIPE,
             text=True,
         )
-        peak = 0
+        peak_rss = peak_pss = 0
         while probe.poll() is None:
-            peak = max(peak, _tree_rss(probe.pid))
-            time.sleep(0.05)
+            rss, pss = _tree_memory(probe.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.1)
         seconds = time.perf_counter() - start
         if probe.returncode != 0:
             raise RuntimeError(f"`{' '.join(command)}` failed with code {probe.returncode}")
         largest_kb = float(probe.stdout.read().split()[-1])
-    return {"tree_mb": peak / 2**20, "largest_process_mb": largest_kb / 1024, "seconds": seconds}
+    return {
+        "tree_rss_mb": peak_rss / 2**20,
+        "tree_pss_mb": peak_pss / 2**20,
+        "largest_process_mb": largest_kb / 1024,
+        "seconds": seconds,
+    }
 
 
-def _tree_rss(root: int) -> int:
-    """Summed resident bytes of the descendants of `root` (not `root` itself), from /proc."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Summed RSS and PSS bytes of the descendants of `root` (not `root` itself), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -186,16 +190,19 @@ def _tree_rss(root: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    total, stack = 0, list(children.get(root, []))
+    rss = pss = 0
+    stack = list(children.get(root, []))
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
         try:
             with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except (OSError, ValueError, IndexError):
+                rss += int(f.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                pss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, ValueError, IndexError, StopIteration):
             continue
-    return total
+    return rss, pss
 
 
 def initial_units(scenario: Scenario) -> int:
@@ -235,3 +242,78 @@ def scaled(scenario: Scenario, units: int) -> Scenario:
         changes[f"international.{name}.aid_musd"] = actor.aid_musd * k
         changes[f"international.{name}.sectarian_sensitivity"] = actor.sectarian_sensitivity / k
     return override(scenario, changes)
+
+
+class OtherLoad:
+    """CPU seconds that processes outside this benchmark's process tree use meanwhile.
+
+    A thread reads every process's CPU time from /proc twice a second; processes
+    that are neither this one nor its descendants count as others. Processes that
+    live less than half a second between two reads are missed. Zero without /proc.
+    """
+
+    def __init__(self, interval: float = 0.5) -> None:
+        """Prepare to sample every `interval` seconds."""
+        self.interval = interval
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.mine: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> OtherLoad:
+        """Start sampling."""
+        self.started = time.perf_counter()
+        self._sample(initial=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop sampling."""
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.seconds = time.perf_counter() - self.started
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU seconds used by other processes while sampling."""
+        return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def _sample(self, initial: bool = False) -> None:
+        stats = _process_stats()
+        stack = [os.getpid()]
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        while stack:
+            pid = stack.pop()
+            self.mine.add(pid)
+            stack.extend(children.get(pid, []))
+        for pid, (_, cpu) in stats.items():
+            if pid in self.mine:
+                continue
+            if initial:
+                self.first[pid] = cpu
+            self.last[pid] = cpu
+
+
+def _process_stats() -> dict[int, tuple[int, float]]:
+    """Parent pid and CPU seconds (user + system) of every process, from /proc."""
+    stats = {}
+    if not os.path.isdir("/proc"):
+        return stats
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+        except (OSError, ValueError, IndexError):
+            continue
+    return stats

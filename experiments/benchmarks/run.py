@@ -1,7 +1,7 @@
 """Speed benchmarks of `sim` on the baseline: one entry point, a table and a JSON line.
 
     python experiments/benchmarks/run.py --quick   # CI-sized, about 2 minutes on 2 cores
-    python experiments/benchmarks/run.py           # full mode (about 10 minutes)
+    python experiments/benchmarks/run.py           # full mode (10-15 minutes)
 
 Measures the vectorised model against the plain-Mesa reference and a bare numpy
 kernel, ensembles on 1 and 2 workers, peak memory of `sim run`, and how cost grows
@@ -52,7 +52,7 @@ class Plan:
     memory_replicates: tuple[int, ...]  # `sim run` subprocesses, 2 workers
     scaling_steps: int
     scaling_replicates: tuple[int, ...]  # one per entry of UNITS
-    steps_replicates: int  # per entry of STEPS
+    steps_replicates: int  # at 60 steps; scaled so each entry of STEPS runs as many steps
 
 
 PLANS = {
@@ -104,7 +104,8 @@ def ensembles(scenario, plan: Plan) -> dict:
     for reps in plan.memory_replicates:
         memory = measure.peak_memory(BASELINE, reps, workers=2)
         key = {1_000: "1k", 10_000: "10k"}.get(reps, str(reps))
-        result[f"peak_rss_mb_{key}"] = memory["tree_mb"]
+        result[f"peak_rss_mb_{key}"] = memory["tree_rss_mb"]
+        result[f"peak_pss_mb_{key}"] = memory["tree_pss_mb"]
         result[f"largest_process_rss_mb_{key}"] = memory["largest_process_mb"]
         replicates.append(
             {
@@ -139,19 +140,27 @@ def scaling(scenario, plan: Plan) -> dict:
                 "us_per_update": timing.us_per_update,
                 "numpy_us_per_update": numpy_us,
                 "vs_numpy": timing.us_per_update / numpy_us,
+                "ms_per_step": 1e3 * timing.seconds / (timing.replicates * timing.steps),
             }
         )
     steps_rows = []
     for steps in STEPS:
-        timing = measure.vectorised(override(scenario, {"steps": steps}), plan.steps_replicates)
+        replicates = max(1, round(plan.steps_replicates * 60 / steps))
+        timing = measure.vectorised(override(scenario, {"steps": steps}), replicates)
         steps_rows.append(
             {
                 "steps": steps,
-                "replicates": plan.steps_replicates,
+                "replicates": replicates,
                 "runs_per_s": timing.runs_per_s,
                 "ms_per_step": 1e3 * timing.seconds / (timing.replicates * steps),
+                "agents_per_step": timing.mean_units + timing.mean_cells,
+                "us_per_update": timing.us_per_update,
             }
         )
+    # Cost per step = fixed + marginal x agents, fitted on relative errors across sizes.
+    agents = np.array([r["mean_units"] + r["mean_cells"] for r in units_rows])
+    per_step = np.array([r["ms_per_step"] for r in units_rows])
+    marginal, fixed = np.polyfit(agents, per_step, 1, w=1 / per_step)
     last, first = units_rows[-1], units_rows[-2]
     slope = np.log(last["runs_per_s"] / first["runs_per_s"]) / np.log(
         last["units"] / first["units"]
@@ -166,6 +175,8 @@ def scaling(scenario, plan: Plan) -> dict:
             "sectarian sensitivity divided by k"
         ),
         "runs_per_s_slope_10k_to_100k_units": float(slope),
+        "fixed_ms_per_step": float(fixed),
+        "marginal_us_per_agent_update": float(1e3 * marginal),
         "steps_scaling": steps_rows,
     }
 
@@ -186,6 +197,11 @@ def verdicts(results: dict) -> dict[str, bool | None]:
 def print_table(r: dict) -> None:
     """The results as a readable table."""
     print(f"\n== sim speed benchmarks ({r['mode']} mode, {r['cpu_count']} CPUs) ==")
+    if r["other_processes_cpu_share"] > 0.05:
+        print(
+            f"  warning: other processes used {r['other_processes_cpu_share']:.0%} of the CPUs "
+            "during the run: times are inflated, parallel speedups most"
+        )
     print(
         f"\nBaseline, 60 steps, {r['mesa_replicates']} replicates, one process "
         f"(mean {r['mean_units']:.0f} units + {r['mean_cells']:.0f} cells per step):"
@@ -193,7 +209,7 @@ def print_table(r: dict) -> None:
     print(f"  {'implementation':<34} {'reps/s':>9} {'µs/agent-update':>16}")
     for name, rps, us in (
         (
-            "vectorised (AfghanistanModel)",
+            "vectorised (World, batches of 50)",
             r["reps_per_s_vectorised_serial"],
             r["us_per_agent_update_vectorised"],
         ),
@@ -225,8 +241,9 @@ def print_table(r: dict) -> None:
     for key in sorted(k for k in r if k.startswith("peak_rss_mb_") and r[k] is not None):
         n = key.removeprefix("peak_rss_mb_")
         print(
-            f"  peak RSS of `sim run` ({n} reps, 2 workers, whole process tree): {r[key]:.0f} MB "
-            f"(largest single process {r[f'largest_process_rss_mb_{n}']:.0f} MB)"
+            f"  `sim run` {n} reps, 2 workers, process tree: peak RSS {r[key]:.0f} MB, "
+            f"peak PSS {r[f'peak_pss_mb_{n}']:.0f} MB, "
+            f"largest process {r[f'largest_process_rss_mb_{n}']:.0f} MB"
         )
     print(f"\nUnits ({r['units_scaling'][0]['steps']} steps; {r['units_scaling_method']}):")
     print(
@@ -244,11 +261,16 @@ def print_table(r: dict) -> None:
         f"  log-log slope of runs/s, 10k to 100k units: "
         f"{r['runs_per_s_slope_10k_to_100k_units']:.2f} (-1 = linear)"
     )
+    print(
+        f"  cost per step ~ {r['fixed_ms_per_step']:.2f} ms fixed + "
+        f"{r['marginal_us_per_agent_update']:.3f} µs x (units + cells)"
+    )
     print("\nSteps (baseline):")
     for row in r["steps_scaling"]:
         print(
             f"  {row['steps']:>4} steps  {row['replicates']} reps  "
-            f"{row['runs_per_s']:7.1f} runs/s  {row['ms_per_step']:.2f} ms/step"
+            f"{row['runs_per_s']:7.1f} runs/s  {row['ms_per_step']:.2f} ms/step  "
+            f"{row['agents_per_step']:.0f} agents/step  {row['us_per_update']:.2f} µs/update"
         )
     print(
         "\nTargets of the issue: "
@@ -263,7 +285,7 @@ def print_table(r: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks of the chosen mode; print the table and the final JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="CI-sized runs (about 2 minutes)")
+    parser.add_argument("--quick", action="store_true", help="CI-sized runs (under 2 minutes)")
     parser.add_argument(
         "--out",
         type=Path,
@@ -280,9 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "versions": {p: metadata.version(p) for p in ("sim", "mesa", "numpy")},
     }
-    results |= compare_implementations(scenario, plan)
-    results |= ensembles(scenario, plan)
-    results |= scaling(scenario, plan)
+    with measure.OtherLoad() as others:
+        results |= compare_implementations(scenario, plan)
+        results |= ensembles(scenario, plan)
+        results |= scaling(scenario, plan)
+    results["other_processes_cpu_share"] = others.cpu_seconds / (others.seconds * os.cpu_count())
     results["targets_met"] = verdicts(results)
     args.out.mkdir(parents=True, exist_ok=True)
     fig = plot_scaling(results["units_scaling"])
