@@ -25,7 +25,10 @@ def pay_ratio(budget_musd: float | np.ndarray, fighters: float | np.ndarray, wag
 
 def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, relief: float):
     """Unpaid wages raise grievance by `rate` x shortfall; pay relieves it by `relief`."""
-    return np.clip(grievance + rate * (1.0 - pay) - relief * pay * grievance, 0.0, 1.0)
+    # minimum/maximum rather than clip: as fast on arrays, far faster on scalars
+    return np.minimum(
+        1.0, np.maximum(0.0, grievance + rate * (1.0 - pay) - relief * pay * grievance)
+    )
 
 
 def pay_units(world: World) -> None:
