@@ -2,9 +2,8 @@
 
 Both run the baseline over fixed seeds (the reference on another seed, so the two
 samples are independent); two-sample Kolmogorov-Smirnov and Mann-Whitney tests on
-each outcome must not reject at a family-wise 1% level (Bonferroni). A clearly different
-parameter must be
-rejected, which shows the comparison has power.
+each outcome must not reject at a family-wise 1% level (Bonferroni). A clearly
+different parameter must be rejected, which shows the comparison has power.
 """
 
 from __future__ import annotations
