@@ -71,6 +71,16 @@ class Ragged:
         self.width = int(kept.max(initial=0))
         self._changed()
 
+    def split_above(self, limit: float) -> None:
+        """Entries above `limit` fighters split: half leave as a new entry with the same traits."""
+        for r in np.flatnonzero((self.fighters > limit).any(axis=1)):
+            n = self.n[r]
+            big = self.fighters[r, :n] > limit
+            copies = {name: getattr(self, name)[r, :n][big] for name in self.columns}
+            half = copies["fighters"] // 2
+            self.fighters[r, :n][big] -= half
+            self.append(r, **(copies | {"fighters": half}))
+
     def _changed(self) -> None:
         """Hook for subclasses that cache something derived from the rows."""
 

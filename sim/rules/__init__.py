@@ -1,8 +1,8 @@
 """The eight mechanisms of DESIGN.md section 3, one module per mechanism.
 
 Each module has pure functions of numbers or numpy arrays (the rule's arithmetic,
-shared with the plain-Mesa reference implementation) and one verb that applies the
-rule to a model.
+shared with the plain-Mesa reference implementation) and the verbs that apply the
+rule to a `World` (all replicates of a batch at once).
 """
 
 from sim.rules.attacks import attack

@@ -114,18 +114,7 @@ def _found_units(world: World, scale: float) -> None:
 def _reshape_cells(world: World) -> None:
     """Split cells above `cell_split_size`; fold cells below `cell_floor` into the largest."""
     rule, cells = world.params.rules.recruitment, world.cells
-    for r in np.flatnonzero((cells.fighters > rule.cell_split_size).any(axis=1)):
-        n = cells.n[r]
-        fighters = cells.fighters[r, :n]
-        big = fighters > rule.cell_split_size
-        half = fighters[big] // 2
-        fighters[big] -= half
-        cells.append(
-            r,
-            fighters=half,
-            capability=cells.capability[r, :n][big],
-            exposure=cells.exposure[r, :n][big],
-        )
+    cells.split_above(rule.cell_split_size)
     small = (cells.fighters < rule.cell_floor) & cells.live
     folding = small.any(axis=1) & (small.sum(axis=1) < cells.n)
     for r in np.flatnonzero(folding):
@@ -137,22 +126,8 @@ def _reshape_cells(world: World) -> None:
 
 def _split_units(world: World) -> None:
     """A unit above `unit_split_factor` x `unit_size` splits: a sub-commander takes half."""
-    units = world.units
     limit = world.params.rules.recruitment.unit_split_factor * world.params.taliban.unit_size
-    for r in np.flatnonzero((units.fighters > limit).any(axis=1)):
-        n = units.n[r]
-        fighters = units.fighters[r, :n]
-        big = fighters > limit
-        half = fighters[big] // 2
-        fighters[big] -= half
-        units.append(
-            r,
-            fighters=half,
-            faction=units.faction[r, :n][big],
-            ideology=units.ideology[r, :n][big],
-            ties=units.ties[r, :n][big],
-            grievance=units.grievance[r, :n][big],
-        )
+    world.units.split_above(limit)
 
 
 def suffer_attrition(world: World) -> None:
