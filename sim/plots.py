@@ -201,6 +201,15 @@ def actor_name(actor: str) -> str:
     return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
+def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Per actor with fighters: its actor type and its `quantile_bands` of fighters."""
+    rows = timeseries.dropna(subset=["fighters"])
+    return {
+        str(actor): (str(group["actor_type"].iloc[0]), quantile_bands(group))
+        for actor, group in rows.groupby("actor", sort=False, observed=True)
+    }
+
+
 def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Fan charts of fighters over time: Taliban factions, ISIS-K and foreign groups.
 
@@ -208,30 +217,37 @@ def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figur
     scenarios in the table are pooled (use `compare_strength` to contrast them).
     """
     require_columns(timeseries, [*TIMESERIES_COLUMNS, "fighters"], "timeseries")
-    subtitle = f"{ensemble_label(timeseries, pooled=True)}; median, 50% and 90% bands"
+    label = ensemble_label(timeseries, pooled=True)
+    return strength_fan_of_bands(actor_bands(timeseries), label, title=title)
+
+
+def strength_fan_of_bands(
+    bands: dict[str, tuple[str, pd.DataFrame]], label: str, *, title: str | None = None
+) -> Figure:
+    """`strength_fan` from bands already computed (e.g. actor by actor, for large ensembles)."""
+    subtitle = f"{label}; median, 50% and 90% bands"
     heading = title or "Fighter strength over time"
     fig, axes = titled_figure(
         (3, 1), (11, 11), heading, subtitle, sharex=True, height_ratios=(1.5, 1, 1)
     )
     for ax, (panel, types) in zip(axes[:, 0], STRENGTH_PANELS, strict=True):
-        _strength_panel(ax, timeseries[timeseries["actor_type"].isin(types)], panel)
+        chosen = {a: b for a, (kind, b) in bands.items() if kind in types}
+        _strength_panel(ax, chosen, panel)
     fig.align_ylabels(axes[:, 0])
     return fig
 
 
-def _strength_panel(ax: Axes, rows: pd.DataFrame, panel: str) -> None:
+def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str) -> None:
     ax.set_title(panel, **PANEL_TITLE)
-    rows = rows.dropna(subset=["fighters"])
-    if rows.empty:
+    if not bands:
         show_no_data(ax)
         return
-    actors = sorted(pd.unique(rows["actor"]), key=lambda a: a != "taliban")
+    actors = sorted(bands, key=lambda a: a != "taliban")
     spare = iter(SPARE_COLOURS * len(actors))
     for actor in actors:
         colour = ACTOR_COLOURS.get(actor) or next(spare)
         width = 2.4 if actor == "taliban" else 1.8
-        bands = quantile_bands(rows[rows["actor"] == actor])
-        draw_fan(ax, bands, colour, actor_name(actor), linewidth=width)
+        draw_fan(ax, bands[actor], colour, actor_name(actor), linewidth=width)
     ax.set_ylabel("fighters")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)

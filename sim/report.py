@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 from sim import plots
+from sim.tables import month_dates
 
 FAN_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type", "fighters"]
 
@@ -24,12 +26,55 @@ def read_fighters(out: Path, actors: list[str] | None = None) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def fighter_bands(
+    out: Path, replicates: int, steps: int, start: str
+) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Quantile bands of fighters per actor, streaming the time series batch by batch.
+
+    Holds one float32 per (actor, month, replicate) — 41 MB for 10,000 replicates of
+    the baseline — instead of the whole long table.
+    """
+    columns = ["replicate", "step", "actor", "actor_type", "fighters"]
+    table = pq.ParquetFile(Path(out) / "timeseries.parquet")
+    names: dict[str, int] = {}
+    kinds: dict[str, str] = {}
+    values = np.full((0, steps + 1, replicates), np.nan, dtype=np.float32)
+    for batch in table.iter_batches(columns=columns, batch_size=1 << 20):
+        actor, kind = batch.column("actor"), batch.column("actor_type")
+        labels = actor.dictionary.to_pylist()
+        for label in labels:
+            names.setdefault(label, len(names))
+        if len(names) > len(values):
+            grown = np.full((len(names), steps + 1, replicates), np.nan, dtype=np.float32)
+            grown[: len(values)] = values
+            values = grown
+        index = np.array([names[label] for label in labels])[actor.indices.to_numpy()]
+        kind_labels = kind.dictionary.to_pylist()
+        pairs = np.unique(np.stack([actor.indices.to_numpy(), kind.indices.to_numpy()]), axis=1)
+        kinds |= {labels[a]: kind_labels[k] for a, k in pairs.T}
+        fighters = batch.column("fighters").to_numpy(zero_copy_only=False)
+        values[index, batch.column("step").to_numpy(), batch.column("replicate").to_numpy()] = (
+            fighters
+        )
+    dates = pd.DatetimeIndex(month_dates(start, steps), name="date")
+    bands = {}
+    for label, i in names.items():
+        if not np.isnan(values[i]).all():
+            quantiles = np.nanquantile(values[i], plots.QUANTILES, axis=1).T
+            bands[label] = (
+                kinds[label],
+                pd.DataFrame(quantiles, index=dates, columns=list(plots.QUANTILES)),
+            )
+    return bands
+
+
 def write_plots(out: Path, steps: int, start: str) -> list[Path]:
     """Fan chart, outcome distributions and event probabilities of one ensemble."""
     out = Path(out)
     runs = read_runs(out)
+    label = plots.ensemble_label(runs, pooled=True)
     figures = {
-        "strength": plots.strength_fan(read_fighters(out)),
+        "strength": plots.strength_fan_of_bands(fighter_bands(out, len(runs), steps, start), label),
         "outcomes": plots.outcome_distributions(runs),
         "events": plots.event_probability(runs, steps=steps, start=start),
     }
