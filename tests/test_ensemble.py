@@ -10,11 +10,14 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 from sim.cli import main
 from sim.ensemble import plan_chunks, run_ensemble
+from sim.plots import actor_bands
+from sim.report import fighter_bands, read_fighters
 from sim.scenario import load_with_origin
 from sim.store import OutputMismatchError
 
@@ -164,3 +167,15 @@ def test_tables_are_readable_without_the_package(tmp_path):
     ).fetchall()
     assert [s for s, _ in isisk] == list(range(7))
     assert isisk[0][1] == scenario.isisk.fighters
+
+
+def test_streamed_bands_equal_bands_of_the_whole_table(tmp_path):
+    scenario, digest = small(6, 8)
+    run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    streamed = fighter_bands(tmp_path, 6, 8, scenario.start)
+    whole = actor_bands(read_fighters(tmp_path))
+    assert streamed.keys() == whole.keys()
+    for actor, (kind, bands) in whole.items():
+        assert streamed[actor][0] == kind
+        np.testing.assert_allclose(streamed[actor][1].to_numpy(), bands.to_numpy(), rtol=1e-6)
+        assert list(streamed[actor][1].index) == list(bands.index)
