@@ -45,6 +45,12 @@ def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.T
     return runs, series
 
 
+def store_chunk(scenario: Scenario, replicates: list[int], out: Path) -> int:
+    """Run a chunk and write its files into `out`, in the worker: no table crosses processes."""
+    ResultStore(out).write_chunk(*run_chunk(scenario, replicates))
+    return len(replicates)
+
+
 def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
     """Split the missing replicates into runs of consecutive numbers, at most `chunk_size` long."""
     chunks: list[list[int]] = []
@@ -124,8 +130,7 @@ def run_ensemble(
     ) as bar:
         if workers == 1:
             for chunk in chunks:
-                store.write_chunk(*run_chunk(scenario, chunk))
-                bar.update(len(chunk))
+                bar.update(store_chunk(scenario, chunk, store.out))
         else:
             _run_pool(scenario, chunks, workers, store, bar)
     store.consolidate()
@@ -144,12 +149,10 @@ def _run_pool(
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
     context.set_forkserver_preload(["sim.ensemble"])  # workers start with the package loaded
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running: dict[Future, int] = {}
+        running: set[Future] = set()
         while queue or running:
             while queue and len(running) < 2 * workers:
-                chunk = queue.pop()
-                running[pool.submit(run_chunk, scenario, chunk)] = len(chunk)
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                running.add(pool.submit(store_chunk, scenario, queue.pop(), store.out))
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                store.write_chunk(*future.result())
-                bar.update(running.pop(future))
+                bar.update(future.result())
