@@ -6,6 +6,7 @@ sizes, prints the table and writes the results. Times are wall-clock seconds.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -127,6 +128,30 @@ def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:
             spec, Path(tmp) / "out", scenario_sha256="benchmark", workers=workers, progress=False
         )
         return time.perf_counter() - start
+
+
+def _burn(n: int) -> int:
+    """Pure CPU work: a Python loop with no memory traffic."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def parallel_ceiling(n: int = 10_000_000) -> float:
+    """Speedup of 2 processes over 1 on pure CPU work: what this machine's 2 CPUs deliver.
+
+    On shared virtual CPUs it can be well below 2; read `speedup_2_workers` against it.
+    """
+    start = time.perf_counter()
+    _burn(n)
+    _burn(n)
+    serial = time.perf_counter() - start
+    with multiprocessing.get_context("forkserver").Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_burn, [n, n])
+        parallel = time.perf_counter() - start
+    return serial / parallel
 
 
 def peak_memory(scenario_file: Path, replicates: int, workers: int) -> dict[str, float]:

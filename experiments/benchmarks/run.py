@@ -91,6 +91,7 @@ def ensembles(scenario, plan: Plan) -> dict:
         "reps_per_s_1_worker": n / one,
         "reps_per_s_2_workers": n / two,
         "speedup_2_workers": one / two,
+        "machine_parallel_ceiling": measure.parallel_ceiling(),
         "ensemble_replicates": n,
     }
     if n == 1_000:
@@ -228,7 +229,8 @@ def print_table(r: dict) -> None:
     print(f"\nEnsembles ({r['ensemble_replicates']} replicates, run_ensemble into a temp dir):")
     print(
         f"  1 worker {r['reps_per_s_1_worker']:.1f} reps/s, 2 workers "
-        f"{r['reps_per_s_2_workers']:.1f} reps/s, speedup {r['speedup_2_workers']:.2f}x"
+        f"{r['reps_per_s_2_workers']:.1f} reps/s, speedup {r['speedup_2_workers']:.2f}x "
+        f"(pure-CPU speedup of 2 processes on this machine: {r['machine_parallel_ceiling']:.2f}x)"
     )
     key = next(k for k in r if k.startswith("seconds_1000_reps_2_workers"))
     print(f"  {key} = {r[key]:.1f}")
