@@ -22,21 +22,16 @@ from mesa_reference import CellAgent, ReferenceModel, UnitAgent  # noqa: E402
 
 from sim.model import AfghanistanModel, replicate_rng  # noqa: E402
 from sim.scenario import load_scenario, override  # noqa: E402
+from sim.tables import RUN_OUTCOMES, YES_NO  # noqa: E402
 from sim.world import World  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 ALPHA = 0.01
-OUTCOMES = (
-    "isisk_final",
-    "isisk_peak",
-    "isisk_cells_final",
-    "taliban_final",
-    "attacks_total",
-    "sectarian_attacks_total",
-    "casualties_total",
-    "defections_total",
-    "defections_foreign",
-    "desertions_total",
+OUTCOMES = tuple(  # every numeric outcome but the rare-event months and counts
+    name
+    for name in RUN_OUTCOMES
+    if name not in (*YES_NO, "fragmented_month", "recognized_month", "recognitions_final")
+    and name != "defections_taliban"  # = defections_total - defections_foreign
 )
 # Family-wise 1%: Bonferroni over the outcomes and the two tests taken per outcome.
 PER_TEST = ALPHA / (2 * len(OUTCOMES))
