@@ -68,7 +68,9 @@ class ResultStore:
                     "Choose another --out, or delete that directory to start again."
                 )
             manifest = existing | {k: v for k, v in manifest.items() if k == "versions"}
-        self.chunks.mkdir(parents=True, exist_ok=True)
+        self.out.mkdir(parents=True, exist_ok=True)
+        if not self.is_complete():
+            self.chunks.mkdir(exist_ok=True)
         write_json(self.manifest_path, manifest)
         return manifest
 
