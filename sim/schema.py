@@ -16,16 +16,6 @@ Probability = Field(ge=0.0, le=1.0)
 NonNegative = Field(ge=0.0)
 Weight = Annotated[float, Field(ge=0.0)]
 PATRONS = ("taliban", "isisk", "independent")
-MECHANISMS = (
-    "defection",
-    "crackdown",
-    "pressure",
-    "economy",
-    "purge",
-    "attacks",
-    "recruitment",
-    "fragmentation",
-)
 
 
 def _plain(value: Any) -> Any:
@@ -91,6 +81,9 @@ class Mechanisms(Strict):
     attacks: Mechanism = Mechanism()
     recruitment: Mechanism = Mechanism()
     fragmentation: Mechanism = Mechanism()
+
+
+MECHANISMS = tuple(Mechanisms.model_fields)
 
 
 class Policy(Strict):
