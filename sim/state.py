@@ -2,19 +2,14 @@
 
 Units and cells are ragged tables: columns of shape (replicates, capacity) whose row
 r holds `n[r]` live entries at its front (the rest is zero). Rules compute on whole
-arrays; random draws go row by row through each replicate's own generator, so a
-replicate's results never depend on which other replicates share its batch.
+arrays and draw through `sim.streams`, one stream per replicate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
-
-Generators = Sequence[np.random.Generator]
-
 
 class Ragged:
     """Columns of shape (replicates, capacity); subclasses name the columns.
@@ -45,14 +40,25 @@ class Ragged:
 
     def append(self, row: int, **values: np.ndarray) -> None:
         """Add entries to the end of one replicate's row; every column must be given."""
-        k = len(values["fighters"])
-        start = self.n[row]
-        if start + k > self._data["fighters"].shape[1]:
-            self._grow(start + k)
+        counts = np.zeros_like(self.n)
+        counts[row] = len(values["fighters"])
+        self.extend(counts, **values)
+
+    def extend(self, counts: np.ndarray, **values: np.ndarray) -> None:
+        """Add `counts[r]` entries to the end of each row r; `values` lists them row after row."""
+        total = int(counts.sum())
+        if total == 0:
+            return
+        rows = np.repeat(np.arange(len(self.n)), counts)
+        first = np.cumsum(counts) - counts
+        slots = self.n[rows] + np.arange(total) - first[rows]
+        self.n = self.n + counts
+        needed = int(self.n.max())
+        if needed > self._data["fighters"].shape[1]:
+            self._grow(needed)
         for name in self.columns:
-            self._data[name][row, start : start + k] = values[name]
-        self.n[row] += k
-        self.width = max(self.width, int(self.n[row]))
+            self._data[name][rows, slots] = values[name]
+        self.width = needed
         self._changed()
 
     def keep(self, mask: np.ndarray) -> None:
@@ -73,13 +79,13 @@ class Ragged:
 
     def split_above(self, limit: float) -> None:
         """Entries above `limit` fighters split: half leave as a new entry with the same traits."""
-        for r in np.flatnonzero((self.fighters > limit).any(axis=1)):
-            n = self.n[r]
-            big = self.fighters[r, :n] > limit
-            copies = {name: getattr(self, name)[r, :n][big] for name in self.columns}
-            half = copies["fighters"] // 2
-            self.fighters[r, :n][big] -= half
-            self.append(r, **(copies | {"fighters": half}))
+        big = self.fighters > limit
+        if not big.any():
+            return
+        copies = {name: getattr(self, name)[big] for name in self.columns}
+        half = copies["fighters"] // 2
+        self.fighters[big] -= half
+        self.extend(big.sum(axis=1), **(copies | {"fighters": half}))
 
     def _changed(self) -> None:
         """Hook for subclasses that cache something derived from the rows."""
@@ -139,71 +145,3 @@ def beta_draws(rng: np.random.Generator, mean, sd, size: int | None = None) -> n
 def split_evenly(rng: np.random.Generator, total: int, parts: int) -> np.ndarray:
     """Split `total` fighters among `parts` groups, multinomially with equal odds."""
     return rng.multinomial(total, np.full(parts, 1.0 / parts))
-
-
-def binomial_rows(gens: Generators, n: np.ndarray, p, counts: np.ndarray) -> np.ndarray:
-    """Binomial draws for the first `counts[r]` entries of each row, from row r's generator."""
-    p = np.broadcast_to(p, n.shape)
-    out = np.zeros_like(n)
-    for r, gen in enumerate(gens):
-        c = counts[r]
-        if c:
-            out[r, :c] = gen.binomial(n[r, :c], p[r, :c])
-    return out
-
-
-def bernoulli_losses(gen: np.random.Generator, fighters: np.ndarray, p: float) -> np.ndarray:
-    """Fighters lost per group when each fighter is lost independently with chance `p`.
-
-    Exactly `binomial(fighters, p)` in distribution, but drawn as the geometric gaps
-    between losses along all fighters in a row, so a small `p` costs a few draws,
-    not one per group.
-    """
-    total = int(fighters.sum())
-    if total == 0 or p <= 0.0:
-        return np.zeros_like(fighters)
-    if p >= 1.0:
-        return fighters.copy()
-    if p < 1e-9:  # geometric gaps would overflow int64; the plain draw is cheap here
-        return gen.binomial(fighters, p)
-    expected = total * p
-    positions = np.cumsum(gen.geometric(p, int(expected + 6 * expected**0.5 + 8))) - 1
-    while positions[-1] < total:
-        more = np.cumsum(gen.geometric(p, int(expected + 8))) + positions[-1]
-        positions = np.concatenate([positions, more])
-    positions = positions[positions < total]
-    owners = np.searchsorted(np.cumsum(fighters), positions, side="right")
-    return np.bincount(owners, minlength=len(fighters)).astype(fighters.dtype)
-
-
-def losses_rows(
-    gens: Generators, fighters: np.ndarray, p: np.ndarray | float, counts: np.ndarray
-) -> np.ndarray:
-    """`bernoulli_losses` for the live entries of each row, with one chance per row."""
-    p = np.broadcast_to(p, counts.shape)
-    out = np.zeros_like(fighters)
-    for r, gen in enumerate(gens):
-        c = counts[r]
-        if c:
-            out[r, :c] = bernoulli_losses(gen, fighters[r, :c], float(p[r]))
-    return out
-
-
-def poisson_rows(gens: Generators, lam: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Poisson draws for the first `counts[r]` entries of each row."""
-    out = np.zeros(lam.shape, dtype=np.int64)
-    for r, gen in enumerate(gens):
-        c = counts[r]
-        if c:
-            out[r, :c] = gen.poisson(lam[r, :c])
-    return out
-
-
-def uniform_rows(gens: Generators, shape: tuple[int, int], counts: np.ndarray) -> np.ndarray:
-    """Uniform draws in [0, 1) for the live entries of each row; 1.0 elsewhere."""
-    out = np.ones(shape)
-    for r, gen in enumerate(gens):
-        c = counts[r]
-        if c:
-            out[r, :c] = gen.random(c)
-    return out

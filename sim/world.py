@@ -1,8 +1,8 @@
 """The simulated world of one or many replicates, stepped together one month at a time.
 
 Every state variable has a leading replicate axis; each replicate draws from its own
-generator, so replicate r's history is the same in a batch of 1 (the Mesa model) or
-of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.state`).
+stream (`sim.streams`), so replicate r's history is the same in a batch of 1 (the Mesa
+model) or of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.state`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ from sim.record import Recorder
 from sim.scenario import event_timeline
 from sim.schema import PATRONS, Scenario
 from sim.state import Cells, Units, beta_draws, split_evenly
+from sim.streams import Streams
 
 
 class World:
     """State and step of `len(gens)` replicates of one scenario."""
 
     def __init__(self, scenario: Scenario, gens: Sequence[np.random.Generator]) -> None:
-        """Draw the initial units and cells of each replicate from its generator."""
+        """Draw the initial units and cells of each replicate from its generator.
+
+        The generators then feed `streams`, from which every monthly draw comes.
+        """
         self.spec = self.params = scenario
         self.gens = list(gens)
         self.timeline = event_timeline(scenario)
@@ -37,6 +41,7 @@ class World:
         self.cells = Cells(rows, 4 * scenario.isisk.cells)
         for r, gen in enumerate(self.gens):
             self._populate(r, gen)
+        self.streams = Streams(self.gens)
         nf, ns = len(self.faction_names), len(self.state_names)
         self.cohesion = np.tile([f.cohesion for f in factions], (rows, 1))
         self.pay_ratio = np.ones((rows, nf))

@@ -20,17 +20,7 @@ from sim.rules.maths import clamp, logistic
 from sim.rules.pressure import compliance, pressure_after
 from sim.rules.purge import switch_probability
 from sim.rules.recruitment import local_recruits_rate
-from sim.state import (
-    Cells,
-    Units,
-    bernoulli_losses,
-    beta_draws,
-    binomial_rows,
-    losses_rows,
-    poisson_rows,
-    split_evenly,
-    uniform_rows,
-)
+from sim.state import Cells, Units, beta_draws, split_evenly
 
 BASE = scenario("baseline")
 DEFECTION = BASE.rules.defection
@@ -377,7 +367,7 @@ def test_attack_rate_grows_with_size_and_capability():
 
 def test_severities_at_least_minimum_and_heavy_tailed():
     rng = np.random.default_rng(12345)
-    sizes = severities(rng, 100_000, ATTACKS)
+    sizes = severities(rng.random(100_000), ATTACKS)
     assert sizes.shape == (100_000,)
     assert np.all(sizes >= ATTACKS.severity_min)
     # Pareto tail with P(S > s) = (s / min)^-(exponent - 1)
@@ -390,7 +380,7 @@ def test_severities_at_least_minimum_and_heavy_tailed():
     assert sizes.max() > 100 * np.median(sizes)
     ks = stats.kstest(sizes, stats.pareto(b=tail, scale=ATTACKS.severity_min).cdf)
     assert ks.pvalue > 0.01
-    assert severities(rng, 0, ATTACKS).shape == (0,)
+    assert severities(rng.random(0), ATTACKS).shape == (0,)
 
 
 def test_momentum_after():
@@ -529,15 +519,8 @@ def test_empty_cells_have_no_attack_rate():
     assert attack_rate(0, 2.0, ATTACKS) == 0.0
 
 
-class _Extremes:
-    """A stand-in generator whose uniforms are the extremes 0 and just below 1."""
-
-    def random(self, n):
-        return np.resize([0.0, np.nextafter(1.0, 0.0)], n)
-
-
 def test_severities_are_finite_at_the_extreme_draws():
-    sizes = severities(_Extremes(), 4, ATTACKS)
+    sizes = severities(np.resize([0.0, np.nextafter(1.0, 0.0)], 4), ATTACKS)
     assert np.all(np.isfinite(sizes))
     assert sizes[0] == ATTACKS.severity_min  # u = 0 is the smallest severity, not infinity
     assert sizes[1] > 1e5 * ATTACKS.severity_min  # u -> 1 is the far tail
@@ -682,92 +665,3 @@ def test_split_evenly_and_beta_draws():
     assert traits.shape == (20_000, 2)
     np.testing.assert_allclose(traits.mean(axis=0), [0.75, 0.1], atol=0.01)
     np.testing.assert_allclose(traits.std(axis=0), [0.12, 0.06], atol=0.01)
-
-
-# --- random draws row by row ------------------------------------------------------------
-
-
-def test_bernoulli_losses_edge_cases():
-    rng = np.random.default_rng(3)
-    fighters = np.array([4, 0, 9], dtype=np.int64)
-    for p in (0.0, -0.1):
-        np.testing.assert_array_equal(bernoulli_losses(rng, fighters, p), 0)
-    np.testing.assert_array_equal(bernoulli_losses(rng, fighters, 1.0), fighters)
-    np.testing.assert_array_equal(bernoulli_losses(rng, np.zeros(3, np.int64), 0.5), 0)
-    lost = bernoulli_losses(rng, fighters, 0.999)
-    assert lost.dtype == fighters.dtype and lost.shape == (3,)
-    assert lost[1] == 0 and np.all(lost <= fighters)
-
-
-def binomial_fit(draws: np.ndarray, n: int, p: float) -> float:
-    """Chi-square p-value of integer `draws` against Binomial(n, p), sparse cells pooled."""
-    observed = np.bincount(draws, minlength=n + 1)
-    expected = stats.binom.pmf(np.arange(n + 1), n, p) * len(draws)
-    obs_bins, exp_bins, o_acc, e_acc = [], [], 0, 0.0
-    for o, e in zip(observed, expected, strict=True):
-        o_acc, e_acc = o_acc + o, e_acc + e
-        if e_acc >= 5:
-            obs_bins.append(o_acc)
-            exp_bins.append(e_acc)
-            o_acc, e_acc = 0, 0.0
-    obs_bins[-1] += o_acc
-    exp_bins[-1] += e_acc
-    exp = np.array(exp_bins) * (sum(obs_bins) / sum(exp_bins))
-    return stats.chisquare(obs_bins, exp).pvalue
-
-
-@pytest.mark.parametrize("p", [0.003, 0.1, 0.6])
-def test_bernoulli_losses_is_binomial_per_entry(p):
-    """Each entry's losses are Binomial(fighters, p), independently of the other entries."""
-    rng = np.random.default_rng(11)
-    fighters = np.array([30, 0, 70, 5, 1000], dtype=np.int64)
-    draws = np.array([bernoulli_losses(rng, fighters, p) for _ in range(4000)])
-    assert np.all(draws <= fighters) and np.all(draws >= 0)
-    assert not draws[:, 1].any()
-    for j in (0, 2, 3, 4):
-        assert binomial_fit(draws[:, j], int(fighters[j]), p) > 1e-3, (j, p)
-    # the total is Binomial(all fighters, p); entries are independent (correlation ~ 0)
-    assert binomial_fit(draws.sum(axis=1), int(fighters.sum()), p) > 1e-3
-    assert abs(np.corrcoef(draws[:, 0], draws[:, 2])[0, 1]) < 0.08
-
-
-def test_bernoulli_losses_with_a_tiny_chance():
-    fighters = np.array([100, 200, 0, 50], dtype=np.int64)
-    for seed in range(5):
-        rng = np.random.default_rng(seed)
-        # P(any loss) = 350e-20: every draw should be zero
-        np.testing.assert_array_equal(bernoulli_losses(rng, fighters, 1e-20), 0)
-
-
-def test_row_draws_touch_only_live_entries_from_their_own_generator():
-    """Row r's draws come from gens[r] alone: the same numbers whatever rows share the batch."""
-    seeds = (5, 6, 7)
-    counts = np.array([3, 0, 5])
-    n = np.tile(np.arange(1, 6) * 20, (3, 1))
-    lam = np.full((3, 5), 4.0)
-    p = np.full((3, 5), 0.3)
-
-    def draw(which, rows):
-        gens = [np.random.default_rng(seeds[r]) for r in rows]
-        c, shape = counts[list(rows)], (len(rows), 5)
-        if which == "binomial":
-            return binomial_rows(gens, n[list(rows)], p[list(rows)], c), gens
-        if which == "poisson":
-            return poisson_rows(gens, lam[list(rows)], c), gens
-        if which == "uniform":
-            return uniform_rows(gens, shape, c), gens
-        return losses_rows(gens, n[list(rows)], np.array([0.3] * len(rows)), c), gens
-
-    for which in ("binomial", "poisson", "uniform", "losses"):
-        together, gens = draw(which, (0, 1, 2))
-        padding = 1.0 if which == "uniform" else 0
-        for r in range(3):
-            assert np.all(together[r, counts[r] :] == padding), which
-            alone, _ = draw(which, (r,))
-            np.testing.assert_array_equal(together[r], alone[0], err_msg=which)
-        # the row with no live entries draws nothing from its generator
-        assert gens[1].random() == np.random.default_rng(seeds[1]).random(), which
-    uniform, _ = draw("uniform", (0, 2))
-    assert np.all((uniform[0, :3] >= 0) & (uniform[0, :3] < 1))
-    losses, _ = draw("losses", (2,))
-    assert np.all(losses <= n[2])

@@ -144,7 +144,7 @@ class CellAgent(mesa.Agent):
             isisk.attacks += attacks
             isisk.sectarian_attacks += int(by_target[0])
             isisk.successes += successes
-            isisk.casualties += float(severities(rng, int(successes.sum()), rule).sum())
+            isisk.casualties += float(severities(rng.random(successes.sum()), rule).sum())
         self.capability = min(rule.max_capability, self.capability + rule.learning * attacks)
         self.exposure = clamp(
             self.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.schema import AttackRule
-from sim.state import bernoulli_losses, poisson_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -26,9 +25,12 @@ def attack_rate(fighters, capability, rule: AttackRule):
     return rule.base_rate * size * capability
 
 
-def severities(rng: np.random.Generator, n: int, rule: AttackRule) -> np.ndarray:
-    """People killed or wounded in `n` successful attacks: Pareto tail, minimum `severity_min`."""
-    return rule.severity_min * (1.0 - rng.random(n)) ** (-1.0 / (rule.severity_exponent - 1.0))
+def severities(u, rule: AttackRule):
+    """People killed or wounded in a successful attack, one per uniform u in [0, 1).
+
+    Pareto tail with minimum `severity_min` (the inverse of its distribution function).
+    """
+    return rule.severity_min * (1.0 - u) ** (-1.0 / (rule.severity_exponent - 1.0))
 
 
 def momentum_after(momentum, successes, rule: AttackRule):
@@ -53,23 +55,25 @@ def attack(world: World) -> None:
     )
     shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum()
-    attacks = poisson_rows(
-        world.gens, scale * attack_rate(cells.fighters, cells.capability, rule), cells.n
-    )
-    by_target = np.zeros((world.replicates, len(TARGETS)), dtype=np.int64)
-    successes = np.zeros_like(by_target)
-    casualties = np.zeros(world.replicates)
-    killed = np.zeros_like(units.fighters)
-    taliban = units.fighters.sum(axis=1)
+    streams = world.streams
+    attacks = streams.poisson(scale * attack_rate(cells.fighters, cells.capability, rule), cells.n)
     odds = np.concatenate([shares * rule.success, shares * (1.0 - rule.success)])
-    for r, gen in enumerate(world.gens):
-        outcome = gen.multinomial(attacks[r].sum(), odds)  # (target, success) pairs
-        successes[r] = outcome[: len(TARGETS)]
-        by_target[r] = successes[r] + outcome[len(TARGETS) :]
-        casualties[r] = severities(gen, int(successes[r].sum()), rule).sum()
-        if successes[r, 1] and taliban[r]:
-            kill_p = min(1.0, rule.taliban_killed_per_attack * successes[r, 1] / taliban[r])
-            killed[r, : units.n[r]] = bernoulli_losses(gen, units.fighters[r, : units.n[r]], kill_p)
+    outcome = streams.multinomial(  # each attack's (target, success) pair
+        attacks.sum(axis=1), np.broadcast_to(odds, (world.replicates, len(odds)))
+    )
+    successes = outcome[:, : len(TARGETS)]
+    by_target = successes + outcome[:, len(TARGETS) :]
+    succeeded = successes.sum(axis=1)
+    draws = streams.uniform(succeeded)
+    drawn = np.arange(draws.shape[1]) < succeeded[:, None]
+    rows = np.broadcast_to(np.arange(world.replicates)[:, None], drawn.shape)[drawn]
+    # bincount adds in order, so a replicate's total does not depend on the batch's width
+    casualties = np.bincount(rows, severities(draws[drawn], rule), minlength=world.replicates)
+    taliban = units.fighters.sum(axis=1)
+    kill_p = np.minimum(
+        1.0, rule.taliban_killed_per_attack * successes[:, 1] / np.maximum(taliban, 1)
+    )
+    killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     recorder.add_by_faction("losses", killed)
     cells.capability[:] = np.minimum(
@@ -83,7 +87,7 @@ def attack(world: World) -> None:
         )
         * cells.live
     )
-    world.momentum[:] = momentum_after(world.momentum, successes.sum(axis=1), rule)
+    world.momentum[:] = momentum_after(world.momentum, succeeded, rule)
     world.credibility[:] = np.clip(
         world.credibility
         + rule.credibility_recovery * (1.0 - world.credibility)

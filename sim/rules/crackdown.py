@@ -13,7 +13,6 @@ import numpy as np
 
 from sim.record import COL
 from sim.schema import CrackdownRule
-from sim.state import binomial_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -71,6 +70,6 @@ def crack_down(world: World) -> None:
     rule, cells = world.params.rules.crackdown, world.cells
     effect = effectiveness(world.params.policy.joint_with_us, security_ties(world), rule)
     p = removal_probability(intensity[:, None], effect[:, None], cells.exposure, rule)
-    removed = binomial_rows(world.gens, cells.fighters, p, cells.n)
+    removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
     cells.fighters[:] -= removed
     world.recorder.add("losses", world.recorder.isisk, removed.sum(axis=1))

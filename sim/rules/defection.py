@@ -13,7 +13,6 @@ import numpy as np
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells
 from sim.schema import PATRONS, DefectionRule
-from sim.state import uniform_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -99,15 +98,14 @@ def defect(world: World) -> None:
     p_desert = np.minimum(
         1.0 - p_defect, scale * desertion_probability(units.ideology, units.grievance, pay, rule)
     )
-    draw = uniform_rows(world.gens, units.fighters.shape, units.n)
+    draw = world.streams.uniform(units.n)
     defecting = draw < p_defect
     deserting = ~defecting & (draw < p_defect + p_desert)
     recorder = world.recorder
     moved = units.fighters * defecting
     recorder.add_by_faction("defected_out", moved)
     recorder.add("defected_in", recorder.isisk, moved.sum(axis=1))
-    for r in np.flatnonzero(defecting.any(axis=1)):
-        found_cells(world, r, units.fighters[r][defecting[r]])
+    found_cells(world, defecting.sum(axis=1), units.fighters[defecting])
     left = units.by_faction(units.fighters * deserting)
     recorder.add("losses", recorder.factions, left)
     recorder.add("deserted", recorder.factions, left)

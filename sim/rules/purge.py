@@ -44,18 +44,14 @@ def purge_foreign_fighters(world: World) -> None:
     p_leak = np.minimum(1.0, rule.leak_rate * purge * (1 + pull))
     p_merge = rule.merge_rate * (world.patron == PATRONS.index("isisk"))
     p_switch = switch_probability(purge, pull, loyalty, rule)
-    # Each fighter is removed, else leaks, else merges: one multinomial per group.
-    p_removed = rule.removal_rate * purge
-    p_handed = (1.0 - p_removed) * (p_leak + (1.0 - p_leak) * p_merge)
-    odds = np.stack([p_removed, p_handed, 1.0 - p_removed - p_handed], axis=-1)
-    removed, handed = np.zeros_like(fighters), np.zeros_like(fighters)
-    switching = np.zeros(fighters.shape, dtype=bool)
-    for r, gen in enumerate(world.gens):
-        removed[r], handed[r], _ = gen.multinomial(fighters[r], odds[r]).T
-        switching[r] = allied[r] & (gen.random(len(loyalty)) < p_switch[r])
+    # Each fighter is removed, else handed to ISIS-K (leaks or merges), else stays.
+    streams, groups = world.streams, np.full(world.replicates, fighters.shape[1])
+    removed = streams.binomial(fighters, rule.removal_rate * purge, groups)
+    handed = streams.binomial(fighters - removed, p_leak + (1.0 - p_leak) * p_merge, groups)
+    switching = allied & (streams.uniform(groups) < p_switch)
     recorder.add("losses", recorder.groups, removed)
     recorder.add("defected_out", recorder.groups, handed)
     recorder.add("defected_in", recorder.isisk, handed.sum(axis=1))
     join_cells(world, handed.sum(axis=1))
     fighters -= removed + handed
-    world.patron[switching.astype(bool)] = PATRONS.index("isisk")
+    world.patron[switching] = PATRONS.index("isisk")

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.record import FLOW_INDEX
-from sim.state import beta_draws, binomial_rows, losses_rows
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -24,11 +23,14 @@ def local_recruits_rate(base: float, momentum, boost: float, anger, per_anger: f
     return base * (1.0 + boost * momentum) + per_anger * anger
 
 
-def found_cells(world: World, r: int, fighters: np.ndarray) -> None:
-    """New ISIS-K cells in replicate r, one per defecting band, at the starting capability."""
+def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
+    """New ISIS-K cells, `counts[r]` in replicate r, at the starting capability.
+
+    `fighters` lists the new cells' fighters, replicate after replicate.
+    """
     spec, n = world.spec.isisk, len(fighters)
-    world.cells.append(
-        r,
+    world.cells.extend(
+        counts,
         fighters=fighters,
         capability=np.full(n, spec.capability),
         exposure=np.full(n, spec.exposure),
@@ -36,15 +38,15 @@ def found_cells(world: World, r: int, fighters: np.ndarray) -> None:
 
 
 def join_cells(world: World, fighters: np.ndarray) -> None:
-    """Spread each replicate's newcomers over its cells in proportion to size (or found one)."""
+    """Spread each replicate's newcomers over its cells in proportion to size + 1.
+
+    Newcomers to a replicate with no cells found one.
+    """
     cells = world.cells
-    for r in np.flatnonzero(fighters):
-        n = cells.n[r]
-        if n == 0:
-            found_cells(world, r, np.array([fighters[r]]))
-            continue
-        weights = cells.fighters[r, :n] + 1.0
-        cells.fighters[r, :n] += world.gens[r].multinomial(fighters[r], weights / weights.sum())
+    founding = (fighters > 0) & (cells.n == 0)
+    found_cells(world, founding.astype(np.int64), fighters[founding])
+    weights = (cells.fighters + 1.0) * cells.live
+    cells.fighters[:] += world.streams.multinomial(np.where(founding, 0, fighters), weights)
 
 
 def recruit(world: World) -> None:
@@ -67,11 +69,9 @@ def recruit(world: World) -> None:
     arrival_rate = scale * np.array(
         [g.arrivals_per_month for g in world.params.foreign_groups.values()]
     )
-    local = np.zeros(world.replicates, dtype=np.int64)
-    arrivals = np.zeros_like(world.group_fighters)
-    for r, gen in enumerate(world.gens):
-        local[r] = gen.poisson(local_rate[r])
-        arrivals[r] = gen.poisson(arrival_rate)
+    streams, rows = world.streams, np.ones(world.replicates, dtype=np.int64)
+    local = streams.poisson(local_rate[:, None], rows)[:, 0]
+    arrivals = streams.poisson(arrival_rate, rows * len(arrival_rate))
     join_cells(world, local)
     recorder.add("recruits", recorder.isisk, local)
     world.group_fighters += arrivals
@@ -87,28 +87,31 @@ def _found_units(world: World, scale: float) -> None:
     factions = list(world.params.taliban.factions.values())
     n_units = units.by_faction(units.live)
     rate = scale * rule.unit_birth_rate * n_units * world.pay_ratio * ~world.broken_away
-    means = np.array([[f.ideology.mean, f.ties_to_isisk.mean] for f in factions])
-    sds = np.array([[f.ideology.sd, f.ties_to_isisk.sd] for f in factions])
-    born = np.zeros_like(rate, dtype=np.int64)
-    for r, gen in enumerate(world.gens):
-        born[r] = gen.poisson(rate[r])
-        total = born[r].sum()
-        if total == 0:
-            continue
-        faction = np.repeat(np.arange(len(factions)), born[r])
-        fighters = np.maximum(1, gen.poisson(world.params.taliban.unit_size, total))
-        traits = beta_draws(gen, means[faction], sds[faction])  # (units, [ideology, ties])
-        units.append(
-            r,
-            fighters=fighters,
-            faction=faction,
-            ideology=traits[:, 0],
-            ties=traits[:, 1],
-            grievance=np.zeros(total),
-        )
-        world.recorder.flows[r, world.recorder.factions, FLOW_INDEX["recruits"]] += np.bincount(
-            faction, weights=fighters, minlength=len(factions)
-        )
+    born = world.streams.poisson(rate, np.full(world.replicates, len(factions)))
+    total = born.sum(axis=1)
+    if not total.any():
+        return
+    faction = np.repeat(np.tile(np.arange(len(factions)), world.replicates), born.ravel())
+    new = np.arange(total.max()) < total[:, None]  # the new units of each replicate
+    fighters = np.maximum(1, world.streams.poisson(world.params.taliban.unit_size, total)[new])
+    kind = np.zeros(new.shape, dtype=np.int64)
+    kind[new] = faction
+    traits = {}
+    for trait in ("ideology", "ties_to_isisk"):
+        mean = np.array([getattr(f, trait).mean for f in factions])[kind]
+        sd = np.array([getattr(f, trait).sd for f in factions])[kind]
+        traits[trait] = world.streams.beta(mean, sd, total)[new]
+    units.extend(
+        total,
+        fighters=fighters,
+        faction=faction,
+        ideology=traits["ideology"],
+        ties=traits["ties_to_isisk"],
+        grievance=np.zeros(len(faction)),
+    )
+    key = np.repeat(np.arange(world.replicates), total) * len(factions) + faction
+    recruits = np.bincount(key, weights=fighters, minlength=born.size).reshape(born.shape)
+    world.recorder.flows[:, world.recorder.factions, FLOW_INDEX["recruits"]] += recruits
 
 
 def _reshape_cells(world: World) -> None:
@@ -117,10 +120,12 @@ def _reshape_cells(world: World) -> None:
     cells.split_above(rule.cell_split_size)
     small = (cells.fighters < rule.cell_floor) & cells.live
     folding = small.any(axis=1) & (small.sum(axis=1) < cells.n)
-    for r in np.flatnonzero(folding):
-        largest = int(np.argmax(cells.fighters[r]))
-        cells.fighters[r, largest] += cells.fighters[r][small[r]].sum()
-        cells.fighters[r][small[r]] = 0
+    if folding.any():
+        small &= folding[:, None]
+        largest = np.argmax(cells.fighters, axis=1)
+        folded = (cells.fighters * small).sum(axis=1)
+        cells.fighters[small] = 0
+        cells.fighters[np.arange(world.replicates), largest] += folded
     cells.keep(cells.fighters > 0)
 
 
@@ -143,11 +148,12 @@ def suffer_attrition(world: World) -> None:
         world.units,
         world.cells,
     )
-    lost_units = losses_rows(world.gens, units.fighters, rule.taliban_attrition, units.n)
-    lost_cells = binomial_rows(world.gens, cells.fighters, rule.isisk_attrition, cells.n)
-    lost_groups = np.zeros_like(world.group_fighters)
-    for r, gen in enumerate(world.gens):
-        lost_groups[r] = gen.binomial(world.group_fighters[r], rule.foreign_attrition)
+    streams, groups = world.streams, world.group_fighters
+    lost_units = streams.binomial(units.fighters, rule.taliban_attrition, units.n)
+    lost_cells = streams.binomial(cells.fighters, rule.isisk_attrition, cells.n)
+    lost_groups = streams.binomial(
+        groups, rule.foreign_attrition, np.full(world.replicates, groups.shape[1])
+    )
     units.fighters[:] -= lost_units
     recorder.add_by_faction("losses", lost_units)
     cells.fighters[:] -= lost_cells
