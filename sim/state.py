@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
+
 class Ragged:
     """Columns of shape (replicates, capacity); subclasses name the columns.
 
