@@ -68,12 +68,15 @@ class Ragged:
         kept = alive.sum(axis=1)
         if np.array_equal(kept, self.n):
             return
-        order = np.argsort(~alive, axis=1, kind="stable")
-        free = np.arange(self.width) >= kept[:, None]
+        capacity = self._data["fighters"].shape[1]
+        first = np.cumsum(kept) - kept
+        rows = np.repeat(np.arange(len(kept)), kept)
+        slots = rows * capacity + np.arange(len(rows)) - first[rows]  # flat positions, packed
         for name in self.columns:
             column = getattr(self, name)
-            column[:] = np.take_along_axis(column, order, axis=1)
-            column[free] = 0
+            values = column[alive]
+            column[:] = 0
+            np.put(self._data[name], slots, values)
         self.n = kept
         self.width = int(kept.max(initial=0))
         self._changed()
@@ -117,11 +120,20 @@ class Units(Ragged):
 
     def by_faction(self, values: np.ndarray) -> np.ndarray:
         """Per replicate, the sum of per-unit `values` over each faction's units."""
+        rows = len(self.n)
+        sums = np.bincount(self.keys, weights=values.ravel(), minlength=rows * self.factions)
+        return sums.reshape(rows, self.factions)
+
+    def per_unit(self, values: np.ndarray) -> np.ndarray:
+        """Each unit's entry of a (replicates, factions) array: its own faction's value."""
+        return values.ravel()[self.keys].reshape(self.faction.shape)
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Flat (replicate, faction) index of every slot, row after row."""
         if self._keys is None:
             self._keys = (self.faction + self.factions * np.arange(len(self.n))[:, None]).ravel()
-        rows = len(self.n)
-        sums = np.bincount(self._keys, weights=values.ravel(), minlength=rows * self.factions)
-        return sums.reshape(rows, self.factions)
+        return self._keys
 
     def _changed(self) -> None:
         self._keys = None

@@ -119,7 +119,7 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     keeps the search short.
     """
     shape, u = np.shape(u), np.ravel(u)
-    n, p = _flat(n, shape), _flat(np.clip(p, 0.0, 1.0), shape)
+    n, p = _flat(n, shape), np.clip(_flat(p, shape), 0.0, 1.0)
     flip = p > 0.5
     flipped = bool(np.any(flip))
     q = np.where(flip, 1.0 - p, p) if flipped else p
@@ -148,7 +148,7 @@ def _search_up(k: np.ndarray, u: np.ndarray, first: np.ndarray, ratio) -> None:
     shrinking set; entries with u <= P(X = 0) cost one comparison.
     """
     at = np.flatnonzero(u > first)
-    pmf = cdf = np.broadcast_to(first, u.shape)[at]
+    pmf = cdf = first[at] if first.ndim else np.full(at.size, first)
     target = u[at]
     j = 0
     while at.size:

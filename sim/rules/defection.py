@@ -78,8 +78,8 @@ def defect(world: World) -> None:
     allied = world.patron == PATRONS.index("taliban")
     mean_purge = purge.sum(axis=1) / np.maximum(allied.sum(axis=1), 1)
     abandon = abandonment(crackdown, policy.joint_with_us, policy.concessions, mean_purge, rule)
-    pay = np.take_along_axis(world.pay_ratio, units.faction, axis=1)
-    cohesion = np.take_along_axis(world.cohesion, units.faction, axis=1)
+    pay = units.per_unit(world.pay_ratio)
+    cohesion = units.per_unit(world.cohesion)
     p_defect = np.minimum(
         1.0,
         scale

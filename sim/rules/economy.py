@@ -66,7 +66,7 @@ def pay_units(world: World) -> None:
     units.grievance[:] = (
         grievance_after_pay(
             units.grievance,
-            np.take_along_axis(ratios, units.faction, axis=1),
+            units.per_unit(ratios),
             spec.grievance_rate,
             spec.grievance_relief,
         )
