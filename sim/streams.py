@@ -40,7 +40,7 @@ class Streams:
         if width > self._buffer.shape[1]:
             self._refill(np.arange(rows), 2 * width)
         block = self._buffer.shape[1]
-        short = np.flatnonzero(self._next + width > block)  # each row reads `width` ahead
+        short = (self._next + width > block).nonzero()[0]  # each row reads `width` ahead
         if short.size:
             self._refill(short, block)
         slots = np.arange(width)
@@ -70,9 +70,13 @@ class Streams:
 
     def beta(self, mean: np.ndarray, sd: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Beta draws with these means and sds for the first `counts[r]` entries of each row."""
-        u = self.uniform(counts, fill=0.5, width=_width(mean))
+        u = self.uniform(counts, width=_width(mean))
+        drawn = np.arange(u.shape[1]) < np.asarray(counts)[:, None]
+        mean, sd = np.broadcast_to(mean, u.shape)[drawn], np.broadcast_to(sd, u.shape)[drawn]
         common = mean * (1.0 - mean) / sd**2 - 1.0
-        return special.betaincinv(mean * common, (1.0 - mean) * common, u)
+        out = np.zeros(u.shape)
+        out[drawn] = special.betaincinv(mean * common, (1.0 - mean) * common, u[drawn])
+        return out
 
     def multinomial(self, totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Row r's `totals[r]` items spread over its entries with chances in proportion to weights.
@@ -100,7 +104,7 @@ def poisson_quantile(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     shape, u = np.shape(u), np.ravel(u)
     lam = _flat(lam, shape)
     k = np.zeros(u.size, dtype=np.int64)
-    if np.max(lam, initial=0.0) > SEARCH_MEAN:
+    if lam.max(initial=0.0) > SEARCH_MEAN:
         u = _invert_large(
             k,
             u,
@@ -119,12 +123,12 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     keeps the search short.
     """
     shape, u = np.shape(u), np.ravel(u)
-    n, p = _flat(n, shape), np.clip(_flat(p, shape), 0.0, 1.0)
+    n, p = _flat(n, shape), _flat(p, shape).clip(0.0, 1.0)
     flip = p > 0.5
-    flipped = bool(np.any(flip))
+    flipped = bool(flip.any())
     q = np.where(flip, 1.0 - p, p) if flipped else p
     k = np.zeros(u.size, dtype=np.int64)
-    if np.max(n, initial=0) * np.max(q, initial=0.0) > SEARCH_MEAN:
+    if n.max(initial=0) * q.max(initial=0.0) > SEARCH_MEAN:
         u = _invert_large(
             k,
             u,
@@ -147,7 +151,7 @@ def _search_up(k: np.ndarray, u: np.ndarray, first: np.ndarray, ratio) -> None:
     searching stand at the same j, so each pass is one vectorised step over a
     shrinking set; entries with u <= P(X = 0) cost one comparison.
     """
-    at = np.flatnonzero(u > first)
+    at = (u > first).nonzero()[0]
     pmf = cdf = first[at] if first.ndim else np.full(at.size, first)
     target = u[at]
     j = 0
@@ -167,10 +171,10 @@ def _invert_large(k, u, large, cdf, inverse) -> np.ndarray:
     The continuous inverse, rounded up, lands on the quantile or one above it; the
     search steps up from one below. Returns u with those entries zeroed (done).
     """
-    at = np.flatnonzero(np.broadcast_to(large, u.shape))
+    at = np.broadcast_to(large, u.shape).nonzero()[0]
     target = u[at]
-    x = np.maximum(np.ceil(np.nan_to_num(inverse(target, at))) - 1, 0).astype(np.int64)
-    low = np.flatnonzero(cdf(x, at) < target)
+    x = np.fmax(np.ceil(inverse(target, at)) - 1, 0).astype(np.int64)  # fmax drops a NaN
+    low = (cdf(x, at) < target).nonzero()[0]
     while low.size:
         x[low] += 1
         low = low[cdf(x[low], at[low]) < target[low]]
