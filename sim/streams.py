@@ -10,13 +10,16 @@ batch instead of a generator call per replicate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import special
 
 BLOCK = 4096  # uniforms buffered per replicate
 SEARCH_MEAN = 12.0  # above this mean, quantiles come from scipy's special functions
+
+Ratio = Callable[[int, np.ndarray], np.ndarray]  # pmf(j) / pmf(j - 1) at some positions
+Cdf = Callable[[np.ndarray, np.ndarray], np.ndarray]  # P(X <= x) at some positions
 
 
 class Streams:
@@ -89,14 +92,28 @@ class Streams:
         if u.shape[1] == 0 or width == 0:
             return np.zeros((rows, width), dtype=np.int64)
         cumulative = np.cumsum(weights, axis=1)
-        offset = np.arange(rows)[:, None]
-        keys = cumulative / np.maximum(cumulative[:, -1:], 1e-300) + offset
+        keys = cumulative / np.maximum(cumulative[:, -1:], 1e-300)  # 1.0 at the last weight
         item = np.arange(u.shape[1]) < np.asarray(totals)[:, None]
-        row = np.broadcast_to(offset, u.shape)[item]
-        slot = np.searchsorted(keys.ravel(), (u + offset)[item], side="right")
+        row = np.broadcast_to(np.arange(rows)[:, None], u.shape)[item]
         last = width - 1 - np.argmax(weights[:, ::-1] > 0, axis=1)  # last entry with weight
-        slot = np.minimum(slot, row * width + last[row])  # r + u can round up to r + 1
-        return np.bincount(slot, minlength=rows * width).reshape(rows, width)
+        slot = _first_above(keys, row, u[item], last[row])
+        return np.bincount(row * width + slot, minlength=rows * width).reshape(rows, width)
+
+
+def _first_above(keys: np.ndarray, row: np.ndarray, u: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Per item, the first entry of its row of `keys` (non-decreasing) above u, at most `last`.
+
+    A binary search on all items at once; it compares u with its own row's keys only,
+    so the pick does not depend on the other rows of the batch.
+    """
+    flat, base = keys.ravel(), row * keys.shape[1]
+    low, high = np.zeros_like(last), last
+    while (searching := low < high).any():
+        middle = (low + high) // 2
+        above = flat[base + middle] > u
+        high = np.where(searching & above, middle, high)
+        low = np.where(searching & ~above, middle + 1, low)
+    return low
 
 
 def poisson_quantile(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
@@ -144,7 +161,7 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     return k.reshape(shape)
 
 
-def _search_up(k: np.ndarray, u: np.ndarray, first: np.ndarray, ratio) -> None:
+def _search_up(k: np.ndarray, u: np.ndarray, first: np.ndarray, ratio: Ratio) -> None:
     """Inverse-CDF search from 0 into `k`: add pmf terms until the cdf reaches u.
 
     `ratio(j, at)` is pmf(j) / pmf(j - 1) at positions `at`. All entries still
@@ -165,7 +182,9 @@ def _search_up(k: np.ndarray, u: np.ndarray, first: np.ndarray, ratio) -> None:
         at, pmf, cdf, target = at[going], pmf[going], cdf[going], target[going]
 
 
-def _invert_large(k, u, large, cdf, inverse) -> np.ndarray:
+def _invert_large(
+    k: np.ndarray, u: np.ndarray, large: np.ndarray, cdf: Cdf, inverse: Cdf
+) -> np.ndarray:
     """Quantiles of the `large`-mean entries into `k` through scipy's inverse cdf.
 
     The continuous inverse, rounded up, lands on the quantile or one above it; the
@@ -184,7 +203,7 @@ def _invert_large(k, u, large, cdf, inverse) -> np.ndarray:
     return u
 
 
-def _flat(values, shape: tuple[int, ...]) -> np.ndarray:
+def _flat(values: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
     """A parameter as a flat array over `shape`, or as a 0-d array if it is one number."""
     values = np.asarray(values)
     if values.size == 1:

@@ -28,7 +28,7 @@ from sim.schema import Scenario
 from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
-CHUNK = 100  # replicates stepped together, at most, as `sim.ensemble` batches a chunk
+CHUNK = 50  # replicates stepped together, at most, as `sim.ensemble` batches a chunk
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # Prints the largest RSS (kB) of any finished descendant of the wrapper, after the command.
