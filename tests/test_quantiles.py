@@ -1,0 +1,158 @@
+"""The random draws: exact quantiles, the distributions they give, and per-replicate streams.
+
+`sim.quantiles` inverts distribution functions; `sim.streams` feeds it each
+replicate's own uniforms. A replicate's draws must not depend on the batch it is in.
+"""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.quantiles import binomial_quantile, categorical_counts, poisson_quantile
+from sim.streams import Streams
+
+U = np.random.default_rng(2024).random(20_000)
+ALPHA = 1e-3
+
+
+def binomial_ppf(u, n, p):
+    """The quantile the engine uses: scipy's, or n - quantile(1 - p) for p > 1/2."""
+    return stats.binom.ppf(u, n, p) if p <= 0.5 else n - stats.binom.ppf(u, n, 1 - p)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.01, 0.7, 5.0, 11.9, 12.1, 40.0, 150.0, 5000.0])
+def test_poisson_quantile_is_scipys(lam):
+    """Small means (summed from 0) and large (from the mode) give scipy's ppf exactly."""
+    k = poisson_quantile(U.reshape(100, 200), lam)
+    assert k.dtype == np.int64 and k.shape == (100, 200)
+    np.testing.assert_array_equal(k.ravel(), stats.poisson.ppf(U, lam))
+
+
+@pytest.mark.parametrize(
+    ("n", "p"),
+    [(0, 0.3), (5, 0.0), (5, 1.0), (90, 0.02), (150, 0.005), (10, 0.7), (30, 0.99),
+     (200, 0.5), (1000, 0.3), (4500, 0.01), (100, 0.9)],
+)  # fmt: skip
+def test_binomial_quantile_is_scipys(n, p):
+    k = binomial_quantile(U.reshape(100, 200), n, p)
+    assert k.dtype == np.int64 and k.shape == (100, 200)
+    np.testing.assert_array_equal(k.ravel(), binomial_ppf(U, n, p))
+
+
+def test_quantiles_elementwise_with_mixed_parameters():
+    """Arrays of parameters mixing small and large means, zeros and p > 1/2."""
+    rng = np.random.default_rng(5)
+    lam = rng.choice([0.0, 0.3, 8.0, 13.0, 400.0], U.size)
+    np.testing.assert_array_equal(poisson_quantile(U, lam), stats.poisson.ppf(U, lam))
+    n = rng.choice([0, 1, 7, 150, 3000], U.size)
+    p = rng.choice([0.0, 0.004, 0.2, 0.5, 0.8, 1.0], U.size)
+    expected = np.where(p <= 0.5, stats.binom.ppf(U, n, p), n - stats.binom.ppf(U, n, 1 - p))
+    np.testing.assert_array_equal(binomial_quantile(U, n, p), expected)
+
+
+def test_quantiles_at_the_extreme_uniforms():
+    """u = 0 is the smallest value; u just below 1 is a far but finite tail value."""
+    top = np.nextafter(1.0, 0.0)
+    assert poisson_quantile(np.array([0.0, top]), 5.0).tolist()[0] == 0
+    assert 15 < poisson_quantile(np.array([top]), 5.0)[0] < 40
+    assert binomial_quantile(np.array([0.0]), 50, 0.3)[0] == 0
+    assert binomial_quantile(np.array([top]), 50, 0.3)[0] <= 50
+    assert binomial_quantile(np.array([top, 0.0]), 50, 1.0).tolist() == [50, 50]
+
+
+def test_categorical_counts_follow_the_weights():
+    weights = np.array([[1.0, 0.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0], [2.0, 2.0, 0, 0, 4]])
+    totals = np.array([40_000, 0, 40_000])
+    u = np.random.default_rng(9).random((3, 40_000))
+    counts = categorical_counts(weights, u, totals)
+    np.testing.assert_array_equal(counts.sum(axis=1), totals)
+    assert not counts[weights == 0].any()  # entries without weight are never picked
+    for r in (0, 2):
+        live = weights[r] > 0
+        expected = totals[r] * weights[r, live] / weights[r].sum()
+        assert stats.chisquare(counts[r, live], expected).pvalue > ALPHA
+
+
+def chi_square_p(draws, pmf):
+    """Goodness of fit of integer draws to a pmf over 0..len(pmf)-1, sparse tails pooled."""
+    observed = np.bincount(draws, minlength=len(pmf))[: len(pmf)]
+    expected = pmf * len(draws)
+    keep = expected >= 5
+    obs = np.append(observed[keep], len(draws) - observed[keep].sum())
+    exp = np.append(expected[keep], len(draws) - expected[keep].sum())
+    return stats.chisquare(obs, exp * obs.sum() / exp.sum()).pvalue
+
+
+@pytest.mark.parametrize(("n", "p"), [(150, 0.005), (90, 0.03), (4500, 0.01), (20, 0.8)])
+def test_stream_binomial_draws_fit_the_binomial(n, p):
+    streams = Streams([np.random.default_rng(s) for s in range(4)])
+    draws = streams.binomial(np.full((4, 5000), n), p, np.full(4, 5000))
+    assert chi_square_p(draws.ravel(), stats.binom.pmf(np.arange(n + 1), n, p)) > ALPHA
+
+
+@pytest.mark.parametrize("lam", [0.4, 6.0, 40.0, 150.0])
+def test_stream_poisson_draws_fit_the_poisson(lam):
+    streams = Streams([np.random.default_rng(s) for s in range(4)])
+    draws = streams.poisson(np.full((4, 5000), lam), np.full(4, 5000))
+    support = np.arange(int(lam + 10 * np.sqrt(lam) + 10))
+    assert chi_square_p(draws.ravel(), stats.poisson.pmf(support, lam)) > ALPHA
+
+
+def test_stream_beta_draws_fit_the_beta():
+    streams = Streams([np.random.default_rng(1), np.random.default_rng(2)])
+    draws = streams.beta(np.full((2, 10_000), 0.75), np.full((2, 10_000), 0.12), [10_000, 6000])
+    live = draws[1, :6000]
+    assert not draws[1, 6000:].any()
+    common = 0.75 * 0.25 / 0.12**2 - 1
+    beta = stats.beta(0.75 * common, 0.25 * common)
+    assert stats.kstest(np.concatenate([draws[0], live]), beta.cdf).pvalue > ALPHA
+
+
+def test_uniform_is_each_generators_sequence_in_order():
+    seeds = (11, 12, 13)
+    streams = Streams([np.random.default_rng(s) for s in seeds], block=16)
+    calls = [np.array([3, 0, 20]), np.array([40, 1, 0]), np.array([2, 2, 2])]
+    got = [streams.uniform(c, fill=-1.0, width=30) for c in calls]
+    for r, seed in enumerate(seeds):
+        expected = np.random.default_rng(seed).random(sum(int(c[r]) for c in calls))
+        taken = np.concatenate([g[r, : c[r]] for g, c in zip(got, calls, strict=True)])
+        np.testing.assert_array_equal(taken, expected)
+    for g, c in zip(got, calls, strict=True):
+        assert g.shape[1] == max(30, c.max())
+        assert np.all(g[np.arange(g.shape[1]) >= c[:, None]] == -1.0)  # the padding is `fill`
+    assert streams.uniform(np.zeros(3, int), width=4).tolist() == [[1.0] * 4] * 3
+
+
+@pytest.mark.parametrize("block", [8, 64, 4096])
+def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
+    """Row r drawn in a batch of 5 (with rows that draw nothing) equals row r drawn alone."""
+    seeds = (3, 4, 5, 6, 7)
+    counts = np.array([6, 0, 30, 1, 0])
+    n = np.tile(np.arange(1, 31) * 40, (5, 1))
+    p = np.tile(np.linspace(0.001, 0.9, 30), (5, 1))
+    weights = np.tile(np.arange(30.0), (5, 1))
+
+    def draws(rows, size):
+        streams = Streams([np.random.default_rng(seeds[r]) for r in rows], block=size)
+        rows = list(rows)
+        out = [
+            streams.binomial(n[rows], p[rows], counts[rows]),
+            streams.poisson(p[rows] * 300, counts[rows]),
+            streams.uniform(counts[rows]),
+            streams.multinomial(counts[rows] * 7, weights[rows]),
+            streams.beta(p[rows] * 0.5 + 0.2, np.full((len(rows), 30), 0.1), counts[rows]),
+        ]
+        return out, streams
+
+    together, streams = draws(range(5), block)
+    for r in range(5):
+        alone, _ = draws((r,), 4096)
+        for a, t in zip(alone, together, strict=True):
+            width = a.shape[1]  # a uniform draw alone is only as wide as the row's count
+            np.testing.assert_array_equal(a[0], t[r, :width])
+    # rows that drew nothing took nothing from their generators
+    for r in (1, 4):
+        assert (
+            streams.uniform(np.eye(5, dtype=int)[r])[r, 0]
+            == np.random.default_rng(seeds[r]).random()
+        )
