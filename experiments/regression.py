@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model import replicate_rng
 from sim.scenario import load_with_origin, override
+from sim.seeds import replicate_rng
 from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[1]

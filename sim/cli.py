@@ -11,10 +11,9 @@ import pandas as pd
 from sim.compare import compare
 from sim.ensemble import run_ensemble
 from sim.experiment import load_experiment
-from sim.report import read_runs, write_plots
+from sim.report import read_runs, summary_frame, write_plots
 from sim.scenario import ScenarioError, load_scenario, load_with_origin
 from sim.store import OutputMismatchError
-from sim.tables import summary_frame
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:

@@ -21,8 +21,8 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from sim.model import replicate_rng
 from sim.schema import Scenario
+from sim.seeds import replicate_rng
 from sim.store import ResultStore
 from sim.tables import runs_table, timeseries_table
 from sim.world import World

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sim import plots
-from sim.tables import month_dates
+from sim.tables import MAIN_OUTCOMES, month_dates
 
 FAN_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type", "fighters"]
 
@@ -81,3 +81,16 @@ def write_plots(out: Path, steps: int, start: str) -> list[Path]:
     return [
         p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
     ]
+
+
+def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
+    """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
+    rows = []
+    for name in outcomes:
+        column = runs[name]
+        if column.dtype == bool:
+            rows.append({"outcome": name, "median": column.mean(), "p5": np.nan, "p95": np.nan})
+        else:
+            q = column.quantile([0.5, 0.05, 0.95]).to_numpy()
+            rows.append({"outcome": name, "median": q[0], "p5": q[1], "p95": q[2]})
+    return pd.DataFrame(rows).set_index("outcome")

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.model import replicate_rng
 from sim.scenario import load_scenario, override
 from sim.schema import Scenario
+from sim.seeds import replicate_rng
 from sim.tables import timeseries_table
 from sim.world import World
 

@@ -11,11 +11,10 @@ of the batch instead of a generator call per replicate.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 
 import numpy as np
 from scipy import special
-
-from sim.quantiles import binomial_quantile, categorical_counts, poisson_quantile
 
 BLOCK = 4096  # uniforms buffered per replicate
 
@@ -63,11 +62,13 @@ class Streams:
 
     def poisson(self, lam: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Poisson(lam) for the first `counts[r]` entries of each row; 0 elsewhere."""
-        return poisson_quantile(self.uniform(counts, fill=0.0, width=_width(lam)), lam)
+        u = self.uniform(counts, fill=0.0, width=_width(lam))
+        return _quantiles().poisson_quantile(u, lam)
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Binomial(n, p) for the first `counts[r]` entries of each row; 0 elsewhere."""
-        return binomial_quantile(self.uniform(counts, fill=0.0, width=_width(n)), n, p)
+        u = self.uniform(counts, fill=0.0, width=_width(n))
+        return _quantiles().binomial_quantile(u, n, p)
 
     def beta(self, mean: np.ndarray, sd: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Beta draws with these means and sds for the first `counts[r]` entries of each row."""
@@ -85,9 +86,20 @@ class Streams:
         One uniform per item picks its entry from the row's cumulative weights; rows
         with items need a positive weight.
         """
-        return categorical_counts(weights, self.uniform(totals), totals)
+        return _quantiles().categorical_counts(weights, self.uniform(totals), totals)
 
 
 def _width(values: np.ndarray | float) -> int:
     """Entries per row of a parameter array (0 for a scalar, which fits any width)."""
     return np.shape(values)[-1] if np.ndim(values) else 0
+
+
+def _quantiles() -> ModuleType:
+    """The compiled inverse distribution functions, imported at the first draw.
+
+    numba and its compiled code hold about 95 MB per process; processes that build
+    worlds but never step them (the command line, the workers' forkserver) skip it.
+    """
+    from sim import quantiles
+
+    return quantiles

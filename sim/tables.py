@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from sim.record import ACTOR_TYPES, COL, COLUMNS
@@ -99,16 +98,3 @@ def timeseries_table(
 
 def _categories(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels))
-
-
-def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
-    """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
-    rows = []
-    for name in outcomes:
-        column = runs[name]
-        if column.dtype == bool:
-            rows.append({"outcome": name, "median": column.mean(), "p5": np.nan, "p95": np.nan})
-        else:
-            q = column.quantile([0.5, 0.05, 0.95]).to_numpy()
-            rows.append({"outcome": name, "median": q[0], "p5": q[1], "p95": q[2]})
-    return pd.DataFrame(rows).set_index("outcome")

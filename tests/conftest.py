@@ -24,10 +24,10 @@ import numpy as np
 from scipy import stats
 
 from sim import AfghanistanModel, load_scenario
-from sim.model import replicate_rng
 from sim.record import COL, COLUMNS, FLOWS, Recorder
 from sim.scenario import override
 from sim.schema import PATRONS, Scenario
+from sim.seeds import replicate_rng
 from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[1]

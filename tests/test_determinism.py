@@ -26,8 +26,8 @@ from conftest import (
 )
 
 from sim import AfghanistanModel
-from sim.model import replicate_rng, replicate_seed
 from sim.record import COL
+from sim.seeds import replicate_rng, replicate_seed
 from sim.world import World
 
 STEPS = 24
@@ -232,7 +232,7 @@ def test_record_is_independent_of_python_hash_seed():
         """
         import hashlib
         from sim import AfghanistanModel
-        from sim.model import replicate_rng, replicate_seed
+        from sim.seeds import replicate_rng, replicate_seed
         from sim.scenario import load_scenario, override
         from sim.world import World
         rec = AfghanistanModel("scenarios/foreign_fighter_purge.yaml", replicate=3,

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim import AfghanistanModel, load_scenario
-from sim.model import replicate_rng
 from sim.record import COL, FLOWS
 from sim.scenario import override
 from sim.schema import MECHANISMS, PATRONS
+from sim.seeds import replicate_rng
 from sim.world import World
 
 STEPS = 24

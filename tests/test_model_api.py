@@ -11,7 +11,7 @@ import numpy as np
 import sim
 from sim import AfghanistanModel, load_scenario
 from sim.cli import main
-from sim.model import replicate_rng
+from sim.seeds import replicate_rng
 from sim.world import World
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"

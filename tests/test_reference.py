@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT / "experiments" / "benchmarks"))
 
 from mesa_reference import CellAgent, ReferenceModel, UnitAgent  # noqa: E402
 
-from sim.model import AfghanistanModel, replicate_rng  # noqa: E402
+from sim.model import AfghanistanModel  # noqa: E402
 from sim.scenario import load_scenario, override  # noqa: E402
+from sim.seeds import replicate_rng  # noqa: E402
 from sim.tables import RUN_OUTCOMES, YES_NO  # noqa: E402
 from sim.world import World  # noqa: E402
 

@@ -22,9 +22,9 @@ from mesa_reference import ReferenceModel
 from numpy_kernel import kernel_seconds
 
 from sim.ensemble import run_ensemble
-from sim.model import replicate_rng
 from sim.scenario import override
 from sim.schema import Scenario
+from sim.seeds import replicate_rng
 from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,7 +27,6 @@ from reference_agents import (
     UnitAgent,
 )
 
-from sim.model import replicate_rng
 from sim.rules.attacks import TARGETS, momentum_after
 from sim.rules.crackdown import adaptive_intensity, effectiveness
 from sim.rules.defection import abandonment
@@ -37,6 +36,7 @@ from sim.rules.maths import clamp
 from sim.rules.recruitment import local_recruits_rate
 from sim.scenario import event_timeline, load_scenario
 from sim.schema import Scenario
+from sim.seeds import replicate_rng
 from sim.state import beta_draws, split_evenly
 
 __all__ = ["CellAgent", "FactionAgent", "GroupAgent", "ReferenceModel", "StateAgent", "UnitAgent"]
