@@ -19,13 +19,13 @@ SEARCH_MEAN = 12.0  # up to this mean, sum the mass from 0; above it, from the m
 NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
 
 
-@numba.njit(cache=True)
+@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
 def _poisson(u: float, lam: float) -> int:
     if lam <= 0.0 or u <= 0.0:
         return 0
     if lam <= SEARCH_MEAN:
         pmf = math.exp(-lam)
-        return _search_up(u, 0, pmf, pmf, lam, 0, False)
+        return _poisson_up(u, 0, pmf, pmf, lam)
     mode = math.floor(lam)
     pmf = math.exp(mode * math.log(lam) - lam - math.lgamma(mode + 1.0))
     term, cdf = pmf, pmf
@@ -35,7 +35,7 @@ def _poisson(u: float, lam: float) -> int:
         if term < cdf * NEGLIGIBLE:
             break
     if u > cdf:
-        return _search_up(u, mode, pmf, cdf, lam, 0, False)
+        return _poisson_up(u, mode, pmf, cdf, lam)
     k = mode
     while k > 0 and cdf - pmf >= u:  # P(X <= k - 1) still reaches u: step down
         cdf -= pmf
@@ -44,23 +44,27 @@ def _poisson(u: float, lam: float) -> int:
     return k
 
 
-@numba.njit(cache=True)
-def _binomial(u: float, n: int, p: float) -> int:
-    if n <= 0 or p <= 0.0:
+@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
+def _binomial(u: float, n: int, q: float, log_stay: float, odds: float) -> int:
+    """Binomial(n, q) quantile for 0 <= q <= 1/2, given log(1 - q) and q / (1 - q)."""
+    if n <= 0 or u <= 0.0:
         return 0
-    if p >= 1.0:
-        return n
-    flip = p > 0.5  # draw n - Bin(n, 1 - p): the same distribution, a shorter search
+    if n * q <= SEARCH_MEAN:
+        pmf = math.exp(n * log_stay)  # P(X = 0); 1 when q is 0
+        return _binomial_up(u, 0, pmf, pmf, odds, n)
+    return _binomial_from_mode(u, n, q, odds)
+
+
+@numba.njit(inline="always")
+def _chance(p: float) -> tuple[float, float, float, bool]:
+    """For Binomial(n, p): q = min(p, 1 - p), log(1 - q), q / (1 - q), and whether q is 1 - p.
+
+    A draw with p > 1/2 is n - Binomial(n, 1 - p): the same distribution, a shorter search.
+    """
+    p = min(max(p, 0.0), 1.0)
+    flip = p > 0.5
     q = 1.0 - p if flip else p
-    odds = q / (1.0 - q)
-    if u <= 0.0:
-        k = 0
-    elif n * q <= SEARCH_MEAN:
-        pmf = math.exp(n * math.log1p(-q))
-        k = _search_up(u, 0, pmf, pmf, odds, n, True)
-    else:
-        k = _binomial_from_mode(u, n, q, odds)
-    return n - k if flip else k
+    return q, math.log1p(-q), q / (1.0 - q), flip
 
 
 @numba.njit(cache=True)
@@ -80,7 +84,7 @@ def _binomial_from_mode(u: float, n: int, q: float, odds: float) -> int:
         if term < cdf * NEGLIGIBLE:
             break
     if u > cdf:
-        return _search_up(u, mode, pmf, cdf, odds, n, True)
+        return _binomial_up(u, mode, pmf, cdf, odds, n)
     k = mode
     while k > 0 and cdf - pmf >= u:  # P(X <= k - 1) still reaches u: step down
         cdf -= pmf
@@ -89,21 +93,28 @@ def _binomial_from_mode(u: float, n: int, q: float, odds: float) -> int:
     return k
 
 
-@numba.njit(cache=True)
-def _search_up(
-    u: float, k: int, pmf: float, cdf: float, rate: float, n: int, binomial: bool
-) -> int:
+@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
+def _poisson_up(u: float, k: int, pmf: float, cdf: float, lam: float) -> int:
     """Step k up from a point where P(X <= k) = cdf < u until the cdf reaches u.
 
-    The next mass term is pmf x rate / (k + 1), times (n - k) for a binomial (rate is
-    then the odds q / (1 - q)). Where rounding keeps the cdf below u (u within about
-    1e-15 of 1), the search ends where the remaining terms are too small to count.
+    The next mass term is the last times lam / (k + 1). Where rounding keeps the cdf
+    below u (u within about 1e-15 of 1), the search ends where the remaining terms
+    are too small to count.
     """
     while cdf < u:
-        factor = rate / (k + 1)
-        if binomial:
-            factor *= n - k
-        pmf *= factor
+        pmf *= lam / (k + 1)
+        if pmf <= cdf * NEGLIGIBLE:
+            return k
+        k += 1
+        cdf += pmf
+    return k
+
+
+@numba.njit(inline="always")
+def _binomial_up(u: float, k: int, pmf: float, cdf: float, odds: float, n: int) -> int:
+    """`_poisson_up` for a binomial: the next term is the last times odds (n - k) / (k + 1)."""
+    while cdf < u:
+        pmf *= odds * (n - k) / (k + 1)
         if pmf <= cdf * NEGLIGIBLE:
             return k
         k += 1
@@ -113,14 +124,30 @@ def _search_up(
 
 @numba.njit(cache=True)
 def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
+    if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists
+        mean = lam[0]
+        for i in range(u.size):
+            out[i] = _poisson(u[i], mean)
+        return
     for i in range(u.size):
         out[i] = _poisson(u[i], lam[i])
 
 
 @numba.njit(cache=True)
 def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> None:
+    each_n = n.size > 1  # n is one number for all, or one per element
+    if p.size == 1:  # one chance for all: its logarithm and odds are computed once
+        q, log_stay, odds, flip = _chance(p[0])
+        for i in range(u.size):
+            size = n[i * each_n]
+            k = _binomial(u[i], size, q, log_stay, odds)
+            out[i] = size - k if flip else k
+        return
     for i in range(u.size):
-        out[i] = _binomial(u[i], n[i], p[i])
+        q, log_stay, odds, flip = _chance(p[i])
+        size = n[i * each_n]
+        k = _binomial(u[i], size, q, log_stay, odds)
+        out[i] = size - k if flip else k
 
 
 @numba.njit(cache=True)
@@ -166,5 +193,8 @@ def categorical_counts(weights: np.ndarray, u: np.ndarray, totals: np.ndarray) -
 
 
 def _flat(values: np.ndarray | float, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """A parameter broadcast to `shape`, flat and contiguous, for the compiled loops."""
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(values, dtype=dtype), shape)).ravel()
+    """A parameter for the compiled loops: one number, or one per element of `shape`, flat."""
+    values = np.asarray(values, dtype=dtype)
+    if values.size == 1:
+        return values.reshape(1)
+    return np.ascontiguousarray(np.broadcast_to(values, shape)).ravel()
