@@ -19,8 +19,9 @@ SEARCH_MEAN = 12.0  # up to this mean, sum the mass from 0; above it, from the m
 NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
 
 
-@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
+@numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
 def _poisson(u: float, lam: float) -> int:
+    """Poisson(lam) quantile: summed from 0 for small means, from the mode above."""
     if lam <= 0.0 or u <= 0.0:
         return 0
     if lam <= SEARCH_MEAN:
@@ -44,7 +45,7 @@ def _poisson(u: float, lam: float) -> int:
     return k
 
 
-@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
+@numba.njit(inline="always")
 def _binomial(u: float, n: int, q: float, log_stay: float, odds: float) -> int:
     """Binomial(n, q) quantile for 0 <= q <= 1/2, given log(1 - q) and q / (1 - q)."""
     if n <= 0 or u <= 0.0:
@@ -69,6 +70,7 @@ def _chance(p: float) -> tuple[float, float, float, bool]:
 
 @numba.njit(cache=True)
 def _binomial_from_mode(u: float, n: int, q: float, odds: float) -> int:
+    """Binomial(n, q) quantile for a large mean: P(X <= mode) first, then step up or down."""
     mode = min(n, math.floor((n + 1) * q))
     pmf = math.exp(
         math.lgamma(n + 1.0)
@@ -93,7 +95,7 @@ def _binomial_from_mode(u: float, n: int, q: float, odds: float) -> int:
     return k
 
 
-@numba.njit(inline="always")  # compiled into the loops below: a call per element costs more
+@numba.njit(inline="always")
 def _poisson_up(u: float, k: int, pmf: float, cdf: float, lam: float) -> int:
     """Step k up from a point where P(X <= k) = cdf < u until the cdf reaches u.
 
