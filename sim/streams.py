@@ -4,7 +4,7 @@ A replicate's draws are uniforms taken in order from its own generator, buffered
 blocks (numpy's `Generator.random` gives the same numbers in one call or in many), so
 its history never depends on which replicates share its batch. Samplers turn those
 uniforms into Poisson, binomial, multinomial and Beta draws by inverting distribution
-functions (`sim.quantiles`) over whole (replicates, entries) arrays: one call per draw
+functions (`sim.draws`) over whole (replicates, entries) arrays: one call per draw
 of the batch instead of a generator call per replicate.
 """
 
@@ -43,11 +43,9 @@ class Streams:
         short = (self._next + width > block).nonzero()[0]  # each row reads `width` ahead
         if short.size:
             self._refill(short, block)
-        slots = np.arange(width)
-        start = self._next + np.arange(rows) * block
-        taken = self._buffer.ravel()[start[:, None] + slots]
+        taken = _draws().take_uniforms(self._buffer, self._next, counts, width, fill)
         self._next += counts
-        return np.where(slots < counts[:, None], taken, fill)
+        return taken
 
     def _refill(self, rows: np.ndarray, size: int) -> None:
         """Move the unused tail of these rows to the front and top them up from their generators."""
@@ -63,12 +61,12 @@ class Streams:
     def poisson(self, lam: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Poisson(lam) for the first `counts[r]` entries of each row; 0 elsewhere."""
         u = self.uniform(counts, fill=0.0, width=_width(lam))
-        return _quantiles().poisson_quantile(u, lam)
+        return _draws().poisson_quantile(u, lam)
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Binomial(n, p) for the first `counts[r]` entries of each row; 0 elsewhere."""
         u = self.uniform(counts, fill=0.0, width=_width(n))
-        return _quantiles().binomial_quantile(u, n, p)
+        return _draws().binomial_quantile(u, n, p)
 
     def beta(self, mean: np.ndarray, sd: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Beta draws with these means and sds for the first `counts[r]` entries of each row."""
@@ -86,7 +84,7 @@ class Streams:
         One uniform per item picks its entry from the row's cumulative weights; rows
         with items need a positive weight.
         """
-        return _quantiles().categorical_counts(weights, self.uniform(totals), totals)
+        return _draws().categorical_counts(weights, self.uniform(totals), totals)
 
 
 def _width(values: np.ndarray | float) -> int:
@@ -94,12 +92,12 @@ def _width(values: np.ndarray | float) -> int:
     return np.shape(values)[-1] if np.ndim(values) else 0
 
 
-def _quantiles() -> ModuleType:
-    """The compiled inverse distribution functions, imported at the first draw.
+def _draws() -> ModuleType:
+    """The compiled loops of the draws (`sim.draws`), imported at the first draw.
 
     numba and its compiled code hold about 95 MB per process; processes that build
     worlds but never step them (the command line, the workers' forkserver) skip it.
     """
-    from sim import quantiles
+    from sim import draws
 
-    return quantiles
+    return draws

@@ -1,11 +1,12 @@
-"""Inverse distribution functions, compiled: one uniform in, one draw out.
+"""The compiled loops behind every draw: taking uniforms, and inverting distribution functions.
 
-The quantile of u (the smallest k with P(X <= k) >= u) of Poisson and binomial
-distributions, element by element in loops compiled by numba, so a draw costs
-nanoseconds and a call a few microseconds whatever the batch. Small means sum the
-probability mass from 0; larger ones start at the mode, so the work per draw grows
-with the standard deviation, not the mean. Each element is computed alone, so a
-replicate's draws never depend on the other replicates of its batch.
+Each replicate's uniforms are copied out of its buffer, and the quantile of u (the
+smallest k with P(X <= k) >= u) of Poisson and binomial distributions is computed,
+element by element in loops compiled by numba, so a draw costs nanoseconds and a
+call a few microseconds whatever the batch. Small means sum the probability mass from
+0; larger ones start at the mode, so the work per draw grows with the standard
+deviation, not the mean. Each element is computed alone, so a replicate's draws never
+depend on the other replicates of its batch.
 """
 
 from __future__ import annotations
@@ -160,6 +161,26 @@ def _categorical_all(keys: np.ndarray, u: np.ndarray, totals: np.ndarray, out: n
             last -= 1
         for i in range(totals[r]):
             out[r, min(np.searchsorted(keys[r], u[r, i], side="right"), last)] += 1
+
+
+@numba.njit(cache=True)
+def _take_all(
+    buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, fill: float, out: np.ndarray
+) -> None:
+    for r in range(out.shape[0]):
+        for j in range(counts[r]):
+            out[r, j] = buffer[r, start[r] + j]
+        for j in range(counts[r], out.shape[1]):
+            out[r, j] = fill
+
+
+def take_uniforms(
+    buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, width: int, fill: float
+) -> np.ndarray:
+    """Row r's `counts[r]` uniforms from `buffer[r, start[r]:]`, padded with `fill` to `width`."""
+    out = np.empty((len(counts), width))
+    _take_all(buffer, start, counts, fill, out)
+    return out
 
 
 def poisson_quantile(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
