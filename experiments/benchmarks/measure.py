@@ -70,6 +70,11 @@ class Timing:
         return self.cell_updates / (self.replicates * self.steps)
 
 
+def median_timing(timings: list[Timing]) -> Timing:
+    """The timing with the median wall time (the middle one of an odd number)."""
+    return sorted(timings, key=lambda t: t.seconds)[len(timings) // 2]
+
+
 def timed_runs(build: Callable[[int], Any], replicates: int) -> Timing:
     """Build, run and summarise replicates 0..n-1 one after another in this process.
 
