@@ -3,12 +3,12 @@
 from importlib import import_module
 from typing import Any
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.inputs.scenario import ScenarioError, load_scenario
 
 __all__ = ["AfghanistanModel", "ScenarioError", "load_scenario", "run"]
 __version__ = "0.1.0"
 
-_ON_FIRST_USE = {"AfghanistanModel": "sim.model", "run": "sim.simulate"}
+_ON_FIRST_USE = {"AfghanistanModel": "sim.model", "run": "sim.runs.simulate"}
 
 
 def __getattr__(name: str) -> Any:

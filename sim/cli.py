@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.compare import compare
-from sim.ensemble import run_ensemble
-from sim.experiment import load_experiment
-from sim.report import read_runs, summary_frame, write_plots
-from sim.scenario import ScenarioError, load_scenario, load_with_origin
-from sim.store import OutputMismatchError
+from sim.analysis.compare import compare
+from sim.analysis.report import read_runs, summary_frame, write_plots
+from sim.inputs.experiment import load_experiment
+from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
+from sim.runs.ensemble import run_ensemble
+from sim.runs.store import OutputMismatchError
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:

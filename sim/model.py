@@ -9,12 +9,12 @@ import mesa
 import numpy as np
 from mesa import DataCollector
 
-from sim.actors import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
-from sim.record import COL, Recorder
-from sim.scenario import load_scenario, override
-from sim.schema import Scenario
-from sim.seeds import replicate_seed
-from sim.world import World
+from sim.agents import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
+from sim.engine.record import COL, Recorder
+from sim.engine.seeds import replicate_seed
+from sim.engine.world import World
+from sim.inputs.scenario import load_scenario, override
+from sim.inputs.schema import Scenario
 
 
 class AfghanistanModel(mesa.Model):

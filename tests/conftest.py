@@ -1,6 +1,6 @@
 """Shared helpers for the model tests: cached scenarios, batched runs over replicates, tests.
 
-Replicates run in batches through `sim.world.World` (one generator per row,
+Replicates run in batches through `sim.engine.world.World` (one generator per row,
 `replicate_rng(seed, r)`), which gives each replicate the same numbers as a Mesa
 `AfghanistanModel(spec, replicate=r)` (see test_determinism) and is much faster than one
 model per replicate. Batched runs are cached per (scenario, replicates, overrides) for
@@ -24,11 +24,11 @@ import numpy as np
 from scipy import stats
 
 from sim import AfghanistanModel, load_scenario
-from sim.record import COL, COLUMNS, FLOWS, Recorder
-from sim.scenario import override
-from sim.schema import PATRONS, Scenario
-from sim.seeds import replicate_rng
-from sim.world import World
+from sim.engine.record import COL, COLUMNS, FLOWS, Recorder
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import override
+from sim.inputs.schema import PATRONS, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"

@@ -26,9 +26,9 @@ from conftest import (
 )
 
 from sim import AfghanistanModel
-from sim.record import COL
-from sim.seeds import replicate_rng, replicate_seed
-from sim.world import World
+from sim.engine.record import COL
+from sim.engine.seeds import replicate_rng, replicate_seed
+from sim.engine.world import World
 
 STEPS = 24
 
@@ -60,7 +60,7 @@ def test_loading_from_path_or_scenario_is_the_same():
 
 
 def test_keyword_overrides_equal_scenario_override():
-    from sim.scenario import override
+    from sim.inputs.scenario import override
 
     spec = override(scenario("baseline"), {"steps": STEPS, "policy.crackdown": 0.8})
     by_spec = World(spec, [replicate_rng(spec.seed, 1)]).run()
@@ -232,9 +232,9 @@ def test_record_is_independent_of_python_hash_seed():
         """
         import hashlib
         from sim import AfghanistanModel
-        from sim.seeds import replicate_rng, replicate_seed
-        from sim.scenario import load_scenario, override
-        from sim.world import World
+        from sim.engine.seeds import replicate_rng, replicate_seed
+        from sim.inputs.scenario import load_scenario, override
+        from sim.engine.world import World
         rec = AfghanistanModel("scenarios/foreign_fighter_purge.yaml", replicate=3,
                                collect=False, steps=12).run()
         print(hashlib.sha256(rec.values.tobytes()).hexdigest())

@@ -1,6 +1,6 @@
 """The random draws: exact quantiles, the distributions they give, and per-replicate streams.
 
-`sim.draws` inverts distribution functions; `sim.streams` feeds it each
+`sim.engine.draws` inverts distribution functions; `sim.engine.streams` feeds it each
 replicate's own uniforms. A replicate's draws must not depend on the batch it is in.
 """
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.draws import binomial_quantile, categorical_counts, poisson_quantile
-from sim.streams import Streams
+from sim.engine.draws import binomial_quantile, categorical_counts, poisson_quantile
+from sim.engine.streams import Streams
 
 U = np.random.default_rng(2024).random(20_000)
 ALPHA = 1e-3

@@ -14,12 +14,12 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
-from sim.ensemble import plan_chunks, run_ensemble
-from sim.plots import actor_bands
-from sim.report import fighter_bands, read_fighters
-from sim.scenario import load_with_origin
-from sim.store import OutputMismatchError
+from sim.inputs.scenario import load_with_origin
+from sim.plots.fan import actor_bands
+from sim.runs.ensemble import plan_chunks, run_ensemble
+from sim.runs.store import OutputMismatchError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim import AfghanistanModel, load_scenario
-from sim.record import COL, FLOWS
-from sim.scenario import override
-from sim.schema import MECHANISMS, PATRONS
-from sim.seeds import replicate_rng
-from sim.world import World
+from sim.engine.record import COL, FLOWS
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import override
+from sim.inputs.schema import MECHANISMS, PATRONS
 
 STEPS = 24
 FACTIONS = ("haqqani", "kandahari", "doha", "northern")

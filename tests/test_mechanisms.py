@@ -26,8 +26,8 @@ from conftest import (
 )
 
 from sim import rules
-from sim.record import COL
-from sim.schema import PATRONS
+from sim.engine.record import COL
+from sim.inputs.schema import PATRONS
 
 FACTIONS = ("haqqani", "kandahari", "doha", "northern")
 GROUPS = ("ttp", "al_qaeda", "etim_tip", "imu", "katibat_imam_al_bukhari", "jamaat_ansarullah")

@@ -11,8 +11,8 @@ import numpy as np
 import sim
 from sim import AfghanistanModel, load_scenario
 from sim.cli import main
-from sim.seeds import replicate_rng
-from sim.world import World
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
@@ -42,7 +42,7 @@ def test_mesa_model_equals_its_row_in_a_batch():
 def test_agents_are_live_views_of_the_state():
     model = AfghanistanModel(BASELINE, steps=3)
     model.run()
-    factions = model.agents_by_type[sim.actors.TalibanFaction]
+    factions = model.agents_by_type[sim.agents.TalibanFaction]
     assert sum(factions.get("fighters")) == model.recorder.series("taliban", "fighters")[-1]
     assert model.isisk.fighters == model.recorder.series("isisk", "fighters")[-1]
     frame = model.datacollector.get_model_vars_dataframe()

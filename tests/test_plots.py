@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.compare_plots import (
+from sim.plots.compare import (
     compare_event_probability,
     compare_outcomes,
     compare_strength,
 )
-from sim.plots import (
+from sim.plots.fan import (
     event_probability,
     outcome_distributions,
     save_figure,

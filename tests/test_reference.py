@@ -8,24 +8,20 @@ different parameter must be rejected, which shows the comparison has power.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import load_scenario, override
+from sim.model import AfghanistanModel
+from sim.reference.model import CellAgent, ReferenceModel, UnitAgent
+from sim.runs.tables import RUN_OUTCOMES, YES_NO
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "experiments" / "benchmarks"))
-
-from mesa_reference import CellAgent, ReferenceModel, UnitAgent  # noqa: E402
-
-from sim.model import AfghanistanModel  # noqa: E402
-from sim.scenario import load_scenario, override  # noqa: E402
-from sim.seeds import replicate_rng  # noqa: E402
-from sim.tables import RUN_OUTCOMES, YES_NO  # noqa: E402
-from sim.world import World  # noqa: E402
-
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 ALPHA = 0.01
 OUTCOMES = tuple(  # every numeric outcome but the rare-event months and counts

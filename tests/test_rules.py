@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from sim.engine.state import Cells, Units, beta_draws, split_evenly
 from sim.rules.attacks import attack_rate, momentum_after, severities
 from sim.rules.crackdown import adaptive_intensity, effectiveness, removal_probability
 from sim.rules.defection import abandonment, defection_probability, desertion_probability
@@ -20,7 +21,6 @@ from sim.rules.maths import clamp, logistic
 from sim.rules.pressure import compliance, pressure_after
 from sim.rules.purge import switch_probability
 from sim.rules.recruitment import local_recruits_rate
-from sim.state import Cells, Units, beta_draws, split_evenly
 
 BASE = scenario("baseline")
 DEFECTION = BASE.rules.defection

@@ -15,11 +15,11 @@ from conftest import BAD_DIR, SCENARIO_DIR, SCENARIO_FILES, scenario
 from pydantic import BaseModel
 
 from sim import AfghanistanModel, ScenarioError, load_scenario
-from sim.record import COL
-from sim.scenario import event_timeline, override
-from sim.schema import Scenario
-from sim.seeds import replicate_rng
-from sim.world import World
+from sim.engine.record import COL
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import event_timeline, override
+from sim.inputs.schema import Scenario
 
 # file -> substrings its error message must contain (besides the file's own name)
 BAD = {

@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mesa_reference import ReferenceModel
 from numpy_kernel import kernel_seconds
 
-from sim.ensemble import run_ensemble
-from sim.scenario import override
-from sim.schema import Scenario
-from sim.seeds import replicate_rng
-from sim.world import World
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import override
+from sim.inputs.schema import Scenario
+from sim.reference.model import ReferenceModel
+from sim.runs.ensemble import run_ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
-CHUNK = 50  # replicates stepped together, at most, as `sim.ensemble` batches a chunk
+CHUNK = 50  # replicates stepped together, at most, as `sim.runs.ensemble` batches a chunk
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # Prints the largest RSS (kB) of any finished descendant of the wrapper, after the command.

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from sim.schema import Scenario
+from sim.inputs.schema import Scenario
 
 
 def kernel_run(

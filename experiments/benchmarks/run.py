@@ -28,7 +28,7 @@ import measure
 import numpy as np
 from scaling_plot import plot_scaling
 
-from sim.scenario import load_scenario, override
+from sim.inputs.scenario import load_scenario, override
 
 BASELINE = measure.ROOT / "scenarios" / "baseline.yaml"
 UNITS = (100, 1_000, 10_000, 100_000)

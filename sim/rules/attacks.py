@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.schema import AttackRule
+from sim.inputs.schema import AttackRule
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 TARGETS = ("sectarian", "taliban", "foreign")
 

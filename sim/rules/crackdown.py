@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.record import COL
-from sim.schema import CrackdownRule
+from sim.engine.record import COL
+from sim.inputs.schema import CrackdownRule
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def adaptive_intensity(base: float, gain: float, last_attacks, tolerance: float):

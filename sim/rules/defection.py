@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells
-from sim.schema import PATRONS, DefectionRule
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def abandonment(crackdown, joint: bool, concessions: float, purge, rule: DefectionRule):

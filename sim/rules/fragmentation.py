@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.record import FLOW_INDEX
-from sim.schema import FragmentationRule
+from sim.engine.record import FLOW_INDEX
+from sim.inputs.schema import FragmentationRule
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def strain(

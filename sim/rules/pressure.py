@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.schema import InternationalActor
+from sim.inputs.schema import InternationalActor
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def taliban_action(world: World) -> dict[str, np.ndarray]:

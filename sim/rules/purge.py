@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.inputs.schema import PATRONS, PurgeRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
-from sim.schema import PATRONS, PurgeRule
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def switch_probability(purge, pull, loyalty, rule: PurgeRule):

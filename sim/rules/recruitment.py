@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.record import FLOW_INDEX
+from sim.engine.record import FLOW_INDEX
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 
 def local_recruits_rate(base: float, momentum, boost: float, anger, per_anger: float):

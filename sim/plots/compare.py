@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.plots import (
+from sim.plots.fan import (
     EVENTS,
     HEADER_INCHES,
     OUTCOMES,

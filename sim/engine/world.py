@@ -1,8 +1,8 @@
 """The simulated world of one or many replicates, stepped together one month at a time.
 
 Every state variable has a leading replicate axis; each replicate draws from its own
-stream (`sim.streams`), so replicate r's history is the same in a batch of 1 (the Mesa
-model) or of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.state`).
+stream (`sim.engine.streams`), so replicate r's history is the same in a batch of 1 (the Mesa
+model) or of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.engine.state`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim import rules
-from sim.record import Recorder
-from sim.scenario import event_timeline
-from sim.schema import PATRONS, Scenario
-from sim.state import Cells, Units, beta_draws, split_evenly
-from sim.streams import Streams
+from sim.engine.record import Recorder
+from sim.engine.state import Cells, Units, beta_draws, split_evenly
+from sim.engine.streams import Streams
+from sim.inputs.scenario import event_timeline
+from sim.inputs.schema import PATRONS, Scenario
 
 
 class World:

@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import compare_plots, plots
-from sim.ensemble import run_ensemble
-from sim.report import read_fighters, read_runs
-from sim.scenario import load_with_origin
-from sim.store import write_atomic
-from sim.tables import MAIN_OUTCOMES, YES_NO
+from sim.analysis.report import read_fighters, read_runs
+from sim.inputs.scenario import load_with_origin
+from sim.plots import compare as compare_plots
+from sim.plots import fan as plots
+from sim.runs.ensemble import run_ensemble
+from sim.runs.store import write_atomic
+from sim.runs.tables import MAIN_OUTCOMES, YES_NO
 
 
 def median_differences(

@@ -18,7 +18,12 @@ from pathlib import Path
 
 import mesa
 import numpy as np
-from reference_agents import (
+
+from sim.engine.seeds import replicate_rng
+from sim.engine.state import beta_draws, split_evenly
+from sim.inputs.scenario import event_timeline, load_scenario
+from sim.inputs.schema import Scenario
+from sim.reference.agents import (
     CellAgent,
     FactionAgent,
     GroupAgent,
@@ -26,7 +31,6 @@ from reference_agents import (
     StateAgent,
     UnitAgent,
 )
-
 from sim.rules.attacks import TARGETS, momentum_after
 from sim.rules.crackdown import adaptive_intensity, effectiveness
 from sim.rules.defection import abandonment
@@ -34,10 +38,6 @@ from sim.rules.economy import monthly_revenue, pay_ratio
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
 from sim.rules.recruitment import local_recruits_rate
-from sim.scenario import event_timeline, load_scenario
-from sim.schema import Scenario
-from sim.seeds import replicate_rng
-from sim.state import beta_draws, split_evenly
 
 __all__ = ["CellAgent", "FactionAgent", "GroupAgent", "ReferenceModel", "StateAgent", "UnitAgent"]
 

@@ -4,7 +4,7 @@ A replicate's draws are uniforms taken in order from its own generator, buffered
 blocks (numpy's `Generator.random` gives the same numbers in one call or in many), so
 its history never depends on which replicates share its batch. Samplers turn those
 uniforms into Poisson, binomial, multinomial and Beta draws by inverting distribution
-functions (`sim.draws`) over whole (replicates, entries) arrays: one call per draw
+functions (`sim.engine.draws`) over whole (replicates, entries) arrays: one call per draw
 of the batch instead of a generator call per replicate.
 """
 
@@ -93,11 +93,11 @@ def _width(values: np.ndarray | float) -> int:
 
 
 def _draws() -> ModuleType:
-    """The compiled loops of the draws (`sim.draws`), imported at the first draw.
+    """The compiled loops of the draws (`sim.engine.draws`), imported at the first draw.
 
     numba and its compiled code hold about 95 MB per process; processes that build
     worlds but never step them (the command line, the workers' forkserver) skip it.
     """
-    from sim import draws
+    from sim.engine import draws
 
     return draws

@@ -21,11 +21,11 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from sim.schema import Scenario
-from sim.seeds import replicate_rng
-from sim.store import ResultStore
-from sim.tables import runs_table, timeseries_table
-from sim.world import World
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.schema import Scenario
+from sim.runs.store import ResultStore
+from sim.runs.tables import runs_table, timeseries_table
 
 PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
 
@@ -147,7 +147,7 @@ def _run_pool(
     """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
     queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
-    context.set_forkserver_preload(["sim.ensemble"])  # workers start with the package loaded
+    context.set_forkserver_preload(["sim.runs.ensemble"])  # workers start with the package loaded
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running: set[Future] = set()
         while queue or running:

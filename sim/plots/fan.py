@@ -2,7 +2,7 @@
 
 Every plot is a pure function of the result tables (`runs`, `timeseries`) and returns
 a matplotlib Figure; `save_figure` writes and closes it. Comparisons across scenarios
-live in `sim.compare_plots`.
+live in `sim.plots.compare`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.world import World
+    from sim.engine.world import World
 
 COLUMNS = (
     "fighters",  # fighters held at the end of the month

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from sim.scenario import Problem, ScenarioError, read_yaml
-from sim.schema import Strict
+from sim.inputs.scenario import Problem, ScenarioError, read_yaml
+from sim.inputs.schema import Strict
 
 
 class Experiment(Strict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sim.record import ACTOR_TYPES, COL, COLUMNS
-from sim.schema import PATRONS
+from sim.engine.record import ACTOR_TYPES, COL, COLUMNS
+from sim.inputs.schema import PATRONS
 
 RUN_OUTCOMES = (
     "isisk_final",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.engine.state import beta_draws
 from sim.rules.attacks import attack_rate, severities
 from sim.rules.crackdown import removal_probability
 from sim.rules.defection import defection_probability, desertion_probability
@@ -21,13 +22,11 @@ from sim.rules.fragmentation import strain
 from sim.rules.maths import clamp
 from sim.rules.pressure import compliance, pressure_after
 from sim.rules.purge import switch_probability
-from sim.state import beta_draws
 
 if TYPE_CHECKING:
-    from mesa_reference import ReferenceModel
-
-    from sim.schema import Faction, ForeignGroup
-    from sim.schema import InternationalActor as ActorSpec
+    from sim.inputs.schema import Faction, ForeignGroup
+    from sim.inputs.schema import InternationalActor as ActorSpec
+    from sim.reference.model import ReferenceModel
 
 
 class UnitAgent(mesa.Agent):

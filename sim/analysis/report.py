@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim import plots
-from sim.tables import MAIN_OUTCOMES, month_dates
+from sim.plots import fan as plots
+from sim.runs.tables import MAIN_OUTCOMES, month_dates
 
 FAN_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type", "fighters"]
 

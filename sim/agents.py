@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.schema import PATRONS
+from sim.inputs.schema import PATRONS
 
 if TYPE_CHECKING:
     from sim.model import AfghanistanModel

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sim.schema import Scenario
+from sim.inputs.schema import Scenario
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
 Provenance = dict[tuple[str, ...], Path]

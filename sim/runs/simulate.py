@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim.scenario import load_scenario, override
-from sim.schema import Scenario
-from sim.seeds import replicate_rng
-from sim.tables import timeseries_table
-from sim.world import World
+from sim.engine.seeds import replicate_rng
+from sim.engine.world import World
+from sim.inputs.scenario import load_scenario, override
+from sim.inputs.schema import Scenario
+from sim.runs.tables import timeseries_table
 
 
 def run(

@@ -1,0 +1,1 @@
+"""Analysis: summaries of results and comparison statistics."""

@@ -1,0 +1,1 @@
+"""Inputs: the scenario schema, scenario files and experiment files (the lowest layer)."""

@@ -1,0 +1,1 @@
+"""Plots: pure functions of result tables that draw and return matplotlib figures."""

@@ -1,0 +1,1 @@
+"""Runs: single runs, ensembles, the results store and the result tables."""
