@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.compare import compare
-from sim.analysis.report import read_runs, summary_frame, write_plots
+from sim.analysis.report import read_runs, summary_frame
+from sim.compare import compare
 from sim.inputs.experiment import load_experiment
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
+from sim.plots.files import write_plots
 from sim.runs.ensemble import run_ensemble
 from sim.runs.store import OutputMismatchError
 

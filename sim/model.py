@@ -12,9 +12,9 @@ from mesa import DataCollector
 from sim.agents import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
 from sim.engine.record import COL, Recorder
 from sim.engine.seeds import replicate_seed
-from sim.engine.world import World
 from sim.inputs.scenario import load_scenario, override
 from sim.inputs.schema import Scenario
+from sim.rules import new_world
 
 
 class AfghanistanModel(mesa.Model):
@@ -50,7 +50,7 @@ class AfghanistanModel(mesa.Model):
             rng = np.random.default_rng(replicate_seed(spec.seed, replicate))
         super().__init__(rng=rng)
         self.spec, self.replicate = spec, replicate
-        self.world = World(spec, [self.rng])
+        self.world = new_world(spec, [self.rng])
         self.factions = [TalibanFaction(self, i) for i in range(len(self.world.faction_names))]
         self.isisk = IsisKCommand(self)
         self.groups = [ForeignFighterGroup(self, j) for j in range(len(self.world.group_names))]

@@ -14,6 +14,7 @@ SIM_TEST_PVALUES=1 (print every p-value; use -s).
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable
 from functools import cache
@@ -24,11 +25,13 @@ import numpy as np
 from scipy import stats
 
 from sim import AfghanistanModel, load_scenario
+from sim.engine.outcomes import NAMES
 from sim.engine.record import COL, COLUMNS, FLOWS, Recorder
 from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
 from sim.inputs.scenario import override
 from sim.inputs.schema import PATRONS, Scenario
+from sim.rules import new_world
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -59,7 +62,7 @@ def spec_of(name: str | Scenario, **overrides: Any) -> Scenario:
 def world(name: str | Scenario, replicates: Iterable[int] = (0,), **overrides: Any) -> World:
     """A World at month 0 holding the given replicates, one row each, in that order."""
     spec = spec_of(name, **overrides)
-    return World(spec, [replicate_rng(spec.seed, r) for r in replicates])
+    return new_world(spec, [replicate_rng(spec.seed, r) for r in replicates])
 
 
 def batch(name: str | Scenario, replicates: Iterable[int] = (0,), **overrides: Any) -> Recorder:
@@ -105,7 +108,7 @@ _OUTCOMES: dict[tuple[str, int, str], dict[str, np.ndarray]] = {}
 def outcomes(name: str, n: int = REPLICATES, **overrides: Any) -> dict[str, np.ndarray]:
     """Outcomes of replicates 0..n-1, one array (length n) per outcome.
 
-    Besides `Recorder.outcomes()` (recomputed here from the record), holds for each
+    Besides `Recorder.outcomes()` (of the whole record), holds for each
     actor `<actor>_<flow>` (the flow summed over the run), and `<column>_mean` /
     `<column>_final` of the taliban row's state columns, `momentum_mean`,
     `switched_groups` (foreign groups whose patron ended as ISIS-K).
@@ -133,16 +136,10 @@ def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
         out[f"{rec.actors[i]}_cohesion_mean"] = vals[:, 1:, i, COL["cohesion"]].mean(axis=1)
     out["min_faction_cohesion"] = vals[:, 1:, factions, COL["cohesion"]].min(axis=(1, 2))
     out["momentum_mean"] = vals[:, 1:, isisk, COL["momentum"]].mean(axis=1)
-    out["isisk_final"] = vals[:, -1, isisk, COL["fighters"]]
-    out["isisk_cells_final"] = vals[:, -1, isisk, COL["cells"]]
-    out["attacks_total"] = vals[:, 1:, isisk, COL["attacks"]].sum(axis=1)
-    out["sectarian_attacks_total"] = vals[:, 1:, isisk, COL["sectarian_attacks"]].sum(axis=1)
-    out["casualties_total"] = vals[:, 1:, isisk, COL["casualties"]].sum(axis=1)
-    from_groups = vals[:, 1:, groups, COL["defected_out"]].sum(axis=(1, 2))
-    out["defections_foreign"] = from_groups
-    out["defections_taliban"] = out["isisk_defected_in"] - from_groups
-    out["desertions_total"] = vals[:, 1:, factions, COL["deserted"]].sum(axis=(1, 2))
-    out["fragmented"] = vals[:, -1, factions, COL["broken_away"]].max(axis=1)
+    whole = copy.copy(rec)
+    whole.values, whole.month = vals, vals.shape[1] - 1
+    runs = whole.outcomes()
+    out |= {name: np.array([run[name] for run in runs]) for name in NAMES}
     out["switched_groups"] = (vals[:, -1, groups, COL["patron"]] == PATRONS.index("isisk")).sum(
         axis=1
     )

@@ -21,6 +21,7 @@ from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
 from sim.inputs.scenario import override
 from sim.inputs.schema import MECHANISMS, PATRONS
+from sim.rules import new_world
 
 STEPS = 24
 FACTIONS = ("haqqani", "kandahari", "doha", "northern")
@@ -176,7 +177,7 @@ def check_run(v: np.ndarray, rec) -> None:
 
 def run_checked(spec, replicates=(0, 1, 2)):
     """Run a World of these replicates step by step, checking every row after each step."""
-    w = World(spec, [replicate_rng(spec.seed, r) for r in replicates])
+    w = new_world(spec, [replicate_rng(spec.seed, r) for r in replicates])
     check_state(w)
     unfrozen = w.unfrozen.copy()
     while w.month < spec.steps:
@@ -351,7 +352,7 @@ def test_invariants_under_random_overrides(changes, replicate):
     spec = override(scenario("baseline"), {"steps": 12, **changes})
     rec = run_checked(spec, (replicate, replicate + 1))
     # chunk invariance at the edges too: the second row is that replicate run alone
-    alone = World(spec, [replicate_rng(spec.seed, replicate + 1)]).run()
+    alone = new_world(spec, [replicate_rng(spec.seed, replicate + 1)]).run()
     assert np.array_equal(alone.values[0], rec.values[1], equal_nan=True)
 
 
@@ -398,7 +399,7 @@ def test_checks_catch_a_tampered_record(row, column, delta, replicate):
 
 def test_state_checks_catch_tampered_tables():
     """A live entry past `n`, or a record out of step with the arrays, is caught."""
-    w = World(scenario("baseline"), [replicate_rng(1, r) for r in range(2)])
+    w = new_world(scenario("baseline"), [replicate_rng(1, r) for r in range(2)])
     check_state(w)
     w.cells.fighters[0, w.cells.n[0] - 1 :] = 0  # make room past row 0's last cell ...
     w.cells.n[0] -= 1

@@ -327,7 +327,7 @@ def test_taliban_pay_ratio_is_the_fighter_weighted_mean_of_active_factions():
         w.step()
     assert w.broken_away.any() and not w.broken_away.all(axis=1).any()
     fighters, active = w.faction_fighters(), ~w.broken_away
-    rules.pay_units(w)
+    rules.pay_units(w, 1.0)
     weight = fighters * active
     expected = (w.pay_ratio * weight).sum(axis=1) / weight.sum(axis=1)
     np.testing.assert_allclose(w.total_pay_ratio, expected, rtol=1e-12)
@@ -430,17 +430,17 @@ def test_empty_cells_do_not_attack():
     w = world("baseline", range(3), rules__attacks__size_exponent=0.0)
     cells = w.cells
     cells.fighters[:, ::2] = 0  # every other cell emptied in place (still a live entry)
-    w.recorder.start_step()
-    rules.attack(w)
-    assert np.all(w.recorder.tally[:, 0] > 0)
+    w.signals.start_month()
+    rules.attack(w, 1.0)
+    assert np.all(w.signals.attacks.sum(axis=1) > 0)
     # an attack would have raised the cell's capability by `learning`
     empty = (np.arange(cells.width) % 2 == 0) & cells.live
     np.testing.assert_array_equal(cells.capability[empty], scenario("baseline").isisk.capability)
     assert np.mean(cells.capability[~empty & cells.live] > 1.0) > 0.5  # Poisson(1) attacks
     cells.fighters[:] = 0
-    w.recorder.start_step()
-    rules.attack(w)
-    np.testing.assert_array_equal(w.recorder.tally, 0.0)
+    w.signals.start_month()
+    rules.attack(w, 1.0)
+    np.testing.assert_array_equal(w.signals.attacks, 0.0)
 
 
 # --- 7. recruitment and cell life -------------------------------------------------------
@@ -479,8 +479,8 @@ def test_a_splitting_cell_keeps_its_exposure_and_capability_in_both_halves():
     cells.fighters[:, 0] = 500  # above cell_split_size = 200
     cells.exposure[:, 0] = 0.7
     cells.capability[:, 0] = 1.6
-    w.recorder.start_step()
-    rules.recruit(w)
+    w.signals.start_month()
+    rules.recruit(w, 1.0)
     np.testing.assert_array_equal(cells.n, n + 1)
     for r in range(3):
         last = n[r]  # the split-off half is appended after the live cells

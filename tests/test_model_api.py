@@ -12,7 +12,7 @@ import sim
 from sim import AfghanistanModel, load_scenario
 from sim.cli import main
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
+from sim.rules import new_world
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
@@ -32,7 +32,7 @@ def test_run_returns_the_per_step_series():
 def test_mesa_model_equals_its_row_in_a_batch():
     spec = load_scenario(BASELINE)
     spec = spec.model_copy(update={"steps": 12})
-    batch = World(spec, [replicate_rng(spec.seed, r) for r in range(4)]).run()
+    batch = new_world(spec, [replicate_rng(spec.seed, r) for r in range(4)]).run()
     for replicate in (0, 3):
         model = AfghanistanModel(spec, replicate=replicate, collect=False)
         model.run()

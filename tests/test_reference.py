@@ -14,21 +14,21 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.engine.outcomes import OUTCOMES as ALL_OUTCOMES
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.scenario import load_scenario, override
 from sim.model import AfghanistanModel
 from sim.reference.model import CellAgent, ReferenceModel, UnitAgent
-from sim.runs.tables import RUN_OUTCOMES, YES_NO
+from sim.rules import new_world
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 ALPHA = 0.01
-OUTCOMES = tuple(  # every numeric outcome but the rare-event months and counts
-    name
-    for name in RUN_OUTCOMES
-    if name not in (*YES_NO, "fragmented_month", "recognized_month", "recognitions_final")
-    and name != "defections_taliban"  # = defections_total - defections_foreign
+OUTCOMES = tuple(  # every amount but the rare-event counts and a derived one
+    o.name
+    for o in ALL_OUTCOMES
+    if o.kind == "amount"
+    and o.name not in ("recognitions_final", "defections_taliban")  # the latter is derived
 )
 # Family-wise 1%: Bonferroni over the outcomes and the two tests taken per outcome.
 PER_TEST = ALPHA / (2 * len(OUTCOMES))
@@ -40,7 +40,7 @@ def baseline(steps: int, changes: dict | None = None):
 
 def vectorised_outcomes(scenario, replicates: int) -> dict[str, np.ndarray]:
     gens = [replicate_rng(scenario.seed, r) for r in range(replicates)]
-    runs = World(scenario, gens).run().outcomes()
+    runs = new_world(scenario, gens).run().outcomes()
     return {k: np.array([run[k] for run in runs], dtype=float) for k in OUTCOMES}
 
 

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from sim import AfghanistanModel, ScenarioError, load_scenario
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.scenario import event_timeline, override
 from sim.inputs.schema import Scenario
+from sim.rules import new_world
 
 # file -> substrings its error message must contain (besides the file's own name)
 BAD = {
@@ -145,7 +145,7 @@ def test_shipped_scenario_loads_and_runs_three_steps(path):
     assert np.all(np.isfinite(fighters)) and np.all(fighters >= 0)
     assert np.isnan(rec.values[0, 4:]).all()  # months not simulated yet
     # and as a batch of replicates
-    world = World(spec, [replicate_rng(spec.seed, r) for r in range(3)])
+    world = new_world(spec, [replicate_rng(spec.seed, r) for r in range(3)])
     for _ in range(3):
         world.step()
     fighters = world.recorder.values[:, :4, : rec.states.start, COL["fighters"]]

@@ -21,10 +21,10 @@ from typing import Any
 from numpy_kernel import kernel_seconds
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.reference.model import ReferenceModel
+from sim.rules import new_world
 from sim.runs.ensemble import run_ensemble
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def vectorised(scenario: Scenario, replicates: int, chunk: int = CHUNK) -> Timin
     start = time.perf_counter()
     for first in range(0, replicates, chunk):
         batch = range(first, min(first + chunk, replicates))
-        world = World(scenario, [replicate_rng(scenario.seed, r) for r in batch])
+        world = new_world(scenario, [replicate_rng(scenario.seed, r) for r in batch])
         while world.month < scenario.steps:
             units += int(world.units.n.sum())
             cells += int(world.cells.n.sum())

@@ -1,19 +1,11 @@
-"""Compare scenarios: common random numbers, side-by-side figures, differences in medians."""
+"""Comparison statistics: differences in medians between scenarios, paired by replicate."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.report import read_fighters, read_runs
-from sim.inputs.scenario import load_with_origin
-from sim.plots import compare as compare_plots
-from sim.plots import fan as plots
-from sim.runs.ensemble import run_ensemble
-from sim.runs.store import write_atomic
-from sim.runs.tables import MAIN_OUTCOMES, YES_NO
+from sim.engine.outcomes import EVENTS, MAIN
 
 
 def median_differences(
@@ -37,8 +29,8 @@ def median_differences(
             continue
         common = base.index.intersection(table.index)
         idx = rng.integers(0, len(common), (resamples, len(common)))
-        for outcome in MAIN_OUTCOMES:
-            stat = np.mean if outcome in YES_NO else np.median
+        for outcome in MAIN:
+            stat = np.mean if outcome in EVENTS else np.median
             a = table.loc[common, outcome].to_numpy(float)
             b = base.loc[common, outcome].to_numpy(float)
             boot = stat(a[idx], axis=1) - stat(b[idx], axis=1)
@@ -55,55 +47,3 @@ def median_differences(
                 }
             )
     return pd.DataFrame(rows)
-
-
-def compare(
-    files: list[Path],
-    out: Path,
-    *,
-    replicates: int | None = None,
-    steps: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    progress: bool = True,
-) -> pd.DataFrame:
-    """Run each scenario with one common seed into `out/<name>/`; write comparison figures.
-
-    The first file is the reference for the table of differences, written to
-    `out/differences.csv`. Returns that table.
-    """
-    out = Path(out)
-    loaded = []
-    for file in files:
-        changes = {k: v for k, v in (("replicates", replicates), ("steps", steps)) if v}
-        scenario, digest = load_with_origin(file, changes)
-        loaded.append((file, scenario, digest))
-    common_seed = seed if seed is not None else loaded[0][1].seed
-    names = [s.name for _, s, _ in loaded]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must differ to be compared, got {names}")
-    for file, scenario, digest in loaded:
-        scenario = scenario.model_copy(update={"seed": common_seed})
-        run_ensemble(
-            scenario,
-            out / scenario.name,
-            scenario_sha256=digest,
-            source=str(file),
-            workers=workers,
-            progress=progress,
-        )
-    runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
-    fighters = pd.concat(
-        [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
-    )
-    horizon, start = loaded[0][1].steps, loaded[0][1].start
-    figures = {
-        "compare_strength": compare_plots.compare_strength(fighters),
-        "compare_outcomes": compare_plots.compare_outcomes(runs),
-        "compare_events": compare_plots.compare_event_probability(runs, steps=horizon, start=start),
-    }
-    for name, fig in figures.items():
-        plots.save_figure(fig, out / "plots" / name)
-    table = median_differences(runs, names[0])
-    write_atomic(out / "differences.csv", lambda tmp: table.to_csv(tmp, index=False))
-    return table

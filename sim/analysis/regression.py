@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.scenario import load_with_origin, override
+from sim.rules import new_world
 
 REPLICATES = 6
 STEPS = 24
@@ -29,7 +29,7 @@ def summary(scenarios: Path) -> dict:
         scenario, _ = load_with_origin(path)
         scenario = override(scenario, {"steps": STEPS})
         gens = [replicate_rng(scenario.seed, r) for r in range(REPLICATES)]
-        runs = World(scenario, gens).run().outcomes()
+        runs = new_world(scenario, gens).run().outcomes()
         runs_by_name[path.stem] = [{k: _plain(v) for k, v in run.items()} for run in runs]
     return {
         "regenerate": "python experiments/regression.py, only for changes meant to change results",

@@ -1,4 +1,4 @@
-"""Read a results directory and draw its figures into `plots/`."""
+"""Read a results directory: runs, fighters, quantile bands over replicates, summaries."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.plots import fan as plots
-from sim.runs.tables import MAIN_OUTCOMES, month_dates
+from sim.engine.outcomes import MAIN
+from sim.runs.tables import month_dates
 
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""The quantiles of every band: the median, the middle 50% and the middle 90%."""
 FAN_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type", "fighters"]
 
 
@@ -24,6 +26,12 @@ def read_fighters(out: Path, actors: list[str] | None = None) -> pd.DataFrame:
     filters = [("actor", "in", actors)] if actors else None
     table = pq.read_table(Path(out) / "timeseries.parquet", columns=FAN_COLUMNS, filters=filters)
     return table.to_pandas()
+
+
+def quantile_frame(values: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """Quantiles across runs (columns of `values`) at each row: columns are `QUANTILES`."""
+    quantiles = np.nanquantile(np.asarray(values, dtype=float), QUANTILES, axis=1).T
+    return pd.DataFrame(quantiles, index=index, columns=list(QUANTILES))
 
 
 def fighter_bands(
@@ -60,30 +68,11 @@ def fighter_bands(
     bands = {}
     for label, i in names.items():
         if not np.isnan(values[i]).all():
-            quantiles = np.nanquantile(values[i], plots.QUANTILES, axis=1).T
-            bands[label] = (
-                kinds[label],
-                pd.DataFrame(quantiles, index=dates, columns=list(plots.QUANTILES)),
-            )
+            bands[label] = (kinds[label], quantile_frame(values[i], dates))
     return bands
 
 
-def write_plots(out: Path, steps: int, start: str) -> list[Path]:
-    """Fan chart, outcome distributions and event probabilities of one ensemble."""
-    out = Path(out)
-    runs = read_runs(out)
-    label = plots.ensemble_label(runs, pooled=True)
-    figures = {
-        "strength": plots.strength_fan_of_bands(fighter_bands(out, len(runs), steps, start), label),
-        "outcomes": plots.outcome_distributions(runs),
-        "events": plots.event_probability(runs, steps=steps, start=start),
-    }
-    return [
-        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
-    ]
-
-
-def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
+def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN) -> pd.DataFrame:
     """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
     rows = []
     for name in outcomes:

@@ -1,7 +1,8 @@
 """Per-step record of each replicate and its summary outcomes.
 
 One preallocated array `values[replicate, step, actor, column]` (NaN where a column
-does not apply to an actor); rules add this month's flows to it through `add`.
+does not apply to an actor). `Recorder.record` is the only reader of the world for the
+record: it copies the month's state and signals at the end of each step.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim.engine.outcomes import NAMES
+from sim.engine.signals import FLOWS
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -33,12 +37,9 @@ COLUMNS = (
     "credibility",
     "pressure",
     "recognized",
-    "patron",  # index into actors.PATRONS
+    "patron",  # index into schema.PATRONS
 )
-TALLIES = ("attacks", "sectarian_attacks", "casualties")
 COL = {name: i for i, name in enumerate(COLUMNS)}
-FLOWS = ("recruits", "losses", "defected_in", "defected_out", "deserted")
-FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
 FLOW_COLUMNS = [COL[name] for name in FLOWS]
 ACTOR_TYPES = ("taliban", "faction", "isisk", "foreign_group", "international")
 
@@ -46,16 +47,11 @@ ACTOR_TYPES = ("taliban", "faction", "isisk", "foreign_group", "international")
 class Recorder:
     """Collects the month-by-month state of every replicate of a world."""
 
-    def __init__(self, world: World, steps: int) -> None:
-        self.world = world
-        nf, ng, ns = len(world.faction_names), len(world.group_names), len(world.state_names)
-        self.actors = [
-            "taliban",
-            *world.faction_names,
-            "isisk",
-            *world.group_names,
-            *world.state_names,
-        ]
+    def __init__(
+        self, replicates: int, steps: int, factions: list[str], groups: list[str], states: list[str]
+    ) -> None:
+        nf, ng, ns = len(factions), len(groups), len(states)
+        self.actors = ["taliban", *factions, "isisk", *groups, *states]
         self.actor_types = [
             "taliban",
             *["faction"] * nf,
@@ -67,30 +63,16 @@ class Recorder:
         self.factions = slice(1, 1 + nf)
         self.groups = slice(2 + nf, 2 + nf + ng)
         self.states = slice(2 + nf + ng, len(self.actors))
-        rows = world.replicates
-        self.values = np.full((rows, steps + 1, len(self.actors), len(COLUMNS)), np.nan)
-        self.flows = np.zeros((rows, len(self.actors), len(FLOWS)))
-        self.tally = np.zeros((rows, len(TALLIES)))
+        self.values = np.full((replicates, steps + 1, len(self.actors), len(COLUMNS)), np.nan)
+        self.month = -1
 
-    def start_step(self) -> None:
-        """Zero this month's flows and tallies."""
-        self.flows[:] = 0.0
-        self.tally[:] = 0.0
-
-    def add(self, flow: str, actor: int | slice, amount: np.ndarray) -> None:
-        """Add fighters, per replicate, to a flow of one actor (or a slice of actors)."""
-        self.flows[:, actor, FLOW_INDEX[flow]] += amount
-
-    def add_by_faction(self, flow: str, amount: np.ndarray) -> None:
-        """Add per-unit amounts, (replicates, units), to each unit's faction row."""
-        self.flows[:, self.factions, FLOW_INDEX[flow]] += self.world.units.by_faction(amount)
-
-    def record(self, month: int) -> None:
-        """Write every replicate's state at the end of `month`."""
-        w, row = self.world, self.values[:, month]
-        row[:, :, FLOW_COLUMNS] = self.flows
+    def record(self, world: World) -> None:
+        """Write every replicate's state and signals at the end of `world.month`."""
+        self.month = world.month
+        w, s, row = world, world.signals, self.values[:, world.month]
         fighters, active = w.faction_fighters(), ~w.broken_away
         faction = row[:, self.factions]
+        faction[..., FLOW_COLUMNS] = s.factions
         faction[..., COL["fighters"]] = fighters
         faction[..., COL["cohesion"]] = w.cohesion
         faction[..., COL["broken_away"]] = ~active
@@ -107,28 +89,32 @@ class Recorder:
         total[:, COL["pressure"]] = w.pressure.mean(axis=1)
         total[:, COL["recognized"]] = (w.recognized_month >= 0).mean(axis=1)
         isisk = row[:, self.isisk]
+        isisk[:, FLOW_COLUMNS] = s.isisk
         isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)
         isisk[:, COL["cells"]] = w.cells.n
         isisk[:, COL["momentum"]] = w.momentum
-        for j, name in enumerate(TALLIES):
-            isisk[:, COL[name]] = self.tally[:, j]
-        row[:, self.groups, COL["fighters"]] = w.group_fighters
-        row[:, self.groups, COL["patron"]] = w.patron
+        isisk[:, COL["attacks"]] = s.attacks.sum(axis=1)
+        isisk[:, COL["sectarian_attacks"]] = s.sectarian_attacks
+        isisk[:, COL["casualties"]] = s.casualties
+        groups = row[:, self.groups]
+        groups[..., FLOW_COLUMNS] = s.groups
+        groups[..., COL["fighters"]] = w.group_fighters
+        groups[..., COL["patron"]] = w.patron
         row[:, self.states, COL["pressure"]] = w.pressure
         row[:, self.states, COL["recognized"]] = w.recognized_month >= 0
-        row[:, self.states, FLOW_COLUMNS] = np.nan
 
     def series(self, actor: str, column: str, replicate: int = 0) -> np.ndarray:
         """One column of one actor over the months recorded so far."""
-        steps = self.world.month + 1
-        return self.values[replicate, :steps, self.actors.index(actor), COL[column]]
+        return self.values[replicate, : self.month + 1, self.actors.index(actor), COL[column]]
 
     def outcomes(self) -> list[dict[str, float | bool]]:
-        """Summary outcomes of each replicate (DESIGN.md section 4)."""
-        w, v = self.world, self.values
+        """Summary outcomes of each replicate (`sim.engine.outcomes.OUTCOMES`), from the record."""
+        v = self.values[:, : self.month + 1]
         isisk = v[:, :, self.isisk]
         defected = isisk[:, 1:, COL["defected_in"]].sum(axis=1)
         from_groups = v[:, 1:, self.groups, COL["defected_out"]].sum(axis=(1, 2))
+        broken = v[:, :, self.factions, COL["broken_away"]] > 0
+        recognized = v[:, :, self.states, COL["recognized"]] > 0
         columns = {
             "isisk_final": isisk[:, -1, COL["fighters"]],
             "isisk_peak": isisk[:, :, COL["fighters"]].max(axis=1),
@@ -141,20 +127,23 @@ class Recorder:
             "defections_taliban": defected - from_groups,
             "defections_foreign": from_groups,
             "desertions_total": v[:, 1:, self.factions, COL["deserted"]].sum(axis=(1, 2)),
-            "fragmented_month": _first_month(w.broken_month),
-            "recognized_month": _first_month(w.recognized_month),
-            "recognitions_final": (w.recognized_month >= 0).sum(axis=1),
+            "fragmented_month": _first_month(broken.any(axis=2)),
+            "recognized_month": _first_month(recognized.any(axis=2)),
+            "recognitions_final": recognized[:, -1].sum(axis=1).astype(float),
         }
-        rows = []
-        for r in range(w.replicates):
-            row: dict[str, float | bool] = {k: float(c[r]) for k, c in columns.items()}
-            row["fragmented"] = not np.isnan(row["fragmented_month"])
-            row["recognized"] = not np.isnan(row["recognized_month"])
-            rows.append(row)
-        return rows
+        columns["fragmented"] = ~np.isnan(columns["fragmented_month"])
+        columns["recognized"] = ~np.isnan(columns["recognized_month"])
+        return [
+            {name: _scalar(columns[name][r]) for name in NAMES} for r in range(len(self.values))
+        ]
 
 
-def _first_month(months: np.ndarray) -> np.ndarray:
-    """Earliest month per replicate among entries >= 0; NaN where none."""
-    happened = np.where(months >= 0, months, np.iinfo(np.int64).max).min(axis=1).astype(float)
-    return np.where(happened == np.iinfo(np.int64).max, np.nan, happened)
+def _first_month(happened: np.ndarray) -> np.ndarray:
+    """First month per replicate at which `happened[replicate, month]` holds; NaN if never."""
+    first = np.argmax(happened, axis=1).astype(float)
+    return np.where(happened.any(axis=1), first, np.nan)
+
+
+def _scalar(value: np.generic) -> float | bool:
+    """A numpy scalar as the plain Python float or bool the tables expect."""
+    return bool(value) if isinstance(value, np.bool_) else float(value)

@@ -1,33 +1,60 @@
 """The simulated world of one or many replicates, stepped together one month at a time.
 
 Every state variable has a leading replicate axis; each replicate draws from its own
-stream (`sim.engine.streams`), so replicate r's history is the same in a batch of 1 (the Mesa
-model) or of 100 (an ensemble chunk). Units and cells are ragged tables (`sim.engine.state`).
+stream (`sim.engine.streams`), so replicate r's history is the same in a batch of 1 (the
+Mesa model) or of 100 (an ensemble chunk). Units and cells are ragged tables
+(`sim.engine.state`). The world does not know the rules: it steps through the schedule
+it is given (`sim.rules.SCHEDULE`, through `sim.rules.new_world`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from sim import rules
 from sim.engine.record import Recorder
+from sim.engine.signals import Signals
 from sim.engine.state import Cells, Units, beta_draws, split_evenly
 from sim.engine.streams import Streams
 from sim.inputs.scenario import event_timeline
-from sim.inputs.schema import PATRONS, Scenario
+from sim.inputs.schema import MECHANISMS, PATRONS, Scenario
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of the monthly schedule: a rule of a mechanism and the state it touches.
+
+    `rule(world, scale)` runs only while its mechanism is switched on, with the
+    mechanism's scale; `reads` and `writes` name the world's fields, for the reader.
+    """
+
+    mechanism: str
+    rule: Callable[[World, float], None]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    when_off: Callable[[World], None] | None = None
 
 
 class World:
     """State and step of `len(gens)` replicates of one scenario."""
 
-    def __init__(self, scenario: Scenario, gens: Sequence[np.random.Generator]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        gens: Sequence[np.random.Generator],
+        schedule: Sequence[Step],
+    ) -> None:
         """Draw the initial units and cells of each replicate from its generator.
 
         The generators then feed `streams`, from which every monthly draw comes.
         """
+        unknown = {s.mechanism for s in schedule} - set(MECHANISMS)
+        if unknown:
+            raise ValueError(f"schedule names unknown mechanisms {sorted(unknown)}")
         self.spec = self.params = scenario
+        self.schedule = tuple(schedule)
         self.gens = list(gens)
         self.timeline = event_timeline(scenario)
         self.month = 0
@@ -61,8 +88,11 @@ class World:
         self.unfrozen = np.full(rows, scenario.economy.unfrozen)
         self.revenue_musd = np.zeros(rows)
         self.total_pay_ratio = np.ones(rows)
-        self.recorder = Recorder(self, scenario.steps)
-        self.recorder.record(0)
+        self.signals = Signals(rows, nf, len(self.group_names))
+        self.recorder = Recorder(
+            rows, scenario.steps, self.faction_names, self.group_names, self.state_names
+        )
+        self.recorder.record(self)
 
     def _populate(self, r: int, gen: np.random.Generator) -> None:
         """Split each faction's fighters into units of about `unit_size`; then seed the cells."""
@@ -93,21 +123,21 @@ class World:
         return len(self.gens)
 
     def step(self) -> None:
-        """One month: events, then the eight mechanisms in a fixed order, then the record."""
+        """One month: events, fresh signals, each rule of the schedule in order, the record.
+
+        This is the one place where a mechanism's switch is read: a rule whose mechanism
+        is off does not run (its `when_off` runs instead, where it has one).
+        """
         self.month += 1
         self.params = self.timeline.get(self.month, self.params)
-        self.recorder.start_step()
-        rules.adapt_policy(self)
-        rules.pay_units(self)
-        rules.crack_down(self)
-        rules.purge_foreign_fighters(self)
-        rules.defect(self)
-        rules.attack(self)
-        rules.recruit(self)
-        rules.suffer_attrition(self)
-        rules.update_pressure(self)
-        rules.fragment(self)
-        self.recorder.record(self.month)
+        self.signals.start_month()
+        for step in self.schedule:
+            scale = self.mechanism_scale(step.mechanism)
+            if scale > 0.0:
+                step.rule(self, scale)
+            elif step.when_off is not None:
+                step.when_off(self)
+        self.recorder.record(self)
 
     def run(self) -> Recorder:
         """Step to the scenario's horizon and return the record."""

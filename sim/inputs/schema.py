@@ -16,6 +16,11 @@ Probability = Field(ge=0.0, le=1.0)
 NonNegative = Field(ge=0.0)
 Weight = Annotated[float, Field(ge=0.0)]
 PATRONS = ("taliban", "isisk", "independent")
+"""Who a foreign-fighter group fights for."""
+Patron = Literal[PATRONS]
+TARGETS = ("sectarian", "taliban", "foreign")
+"""What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners and their interests."""
+Target = Literal[TARGETS]
 
 
 def _plain(value: Any) -> Any:
@@ -132,7 +137,7 @@ class ForeignGroup(Strict):
     """A foreign-fighter group at month 0."""
 
     fighters: int = Field(ge=0)
-    patron: Literal["taliban", "isisk", "independent"]
+    patron: Patron
     loyalty: float = Probability
     arrivals_per_month: float = NonNegative
 
@@ -220,7 +225,7 @@ class AttackRule(Strict):
     size_exponent: float = NonNegative
     learning: float = NonNegative
     max_capability: float = Field(gt=0.0)
-    target_shares: dict[Literal["sectarian", "taliban", "foreign"], Weight]
+    target_shares: dict[Target, Weight]
     success: float = Probability
     severity_min: float = Field(gt=0.0)
     severity_exponent: float = Field(gt=1.0)

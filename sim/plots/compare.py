@@ -15,10 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.engine.outcomes import OUTCOME
 from sim.plots.fan import (
     EVENTS,
     HEADER_INCHES,
-    OUTCOMES,
     PANEL_TITLE,
     RUN_KEY,
     TIMESERIES_COLUMNS,
@@ -106,7 +106,7 @@ def compare_outcomes(
 ) -> Figure:
     """Violins of each outcome per scenario, side by side, median and quartiles marked.
 
-    Outcomes not in `sim.plots.OUTCOMES` are titled by their column name, no unit.
+    Outcomes not in `sim.engine.outcomes.OUTCOMES` are titled by their column name, no unit.
     """
     require_columns(runs, [*RUN_KEY, *outcomes], "runs")
     ncols = int(np.ceil(np.sqrt(len(outcomes))))
@@ -123,7 +123,9 @@ def compare_outcomes(
 
 
 def _violin_panel(ax: Axes, runs: pd.DataFrame, column: str, colours: dict[str, str]) -> None:
-    label, unit = OUTCOMES.get(column, (column.replace("_", " "), ""))
+    outcome = OUTCOME.get(column)
+    label = outcome.label if outcome else column.replace("_", " ")
+    unit = outcome.unit if outcome else ""
     ax.set_title(label, **PANEL_TITLE)
     for position, (scenario, colour) in enumerate(colours.items()):
         values = runs.loc[runs["scenario"] == scenario, column].dropna()

@@ -21,7 +21,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+from sim.analysis.report import quantile_frame
+from sim.engine.outcomes import OUTCOME
+
 Z_95 = 1.959964
 HEADER_INCHES = 0.75
 HEADROOM = 1.18
@@ -32,14 +34,14 @@ EVENTS = {
     "recognized_month": "Taliban recognised",
 }
 EVENT_COLOURS = ("tab:red", "tab:blue")
-OUTCOMES = {
-    "isisk_final": ("ISIS-K strength at the end", "fighters"),
-    "isisk_peak": ("ISIS-K peak strength", "fighters"),
-    "attacks_total": ("ISIS-K attacks, total", "attacks"),
-    "defections_total": ("Defections to ISIS-K, total", "fighters"),
-    "taliban_final": ("Taliban strength at the end", "fighters"),
-    "casualties_total": ("Casualties, total", "people"),
-}
+DISTRIBUTIONS = (  # the outcomes drawn as histograms, labels from `OUTCOME`
+    "isisk_final",
+    "isisk_peak",
+    "attacks_total",
+    "defections_total",
+    "taliban_final",
+    "casualties_total",
+)
 ACTOR_NAMES = {
     "taliban": "Taliban (total)",
     "isisk": "ISIS-K",
@@ -169,8 +171,7 @@ def quantile_bands(rows: pd.DataFrame, value: str = "fighters") -> pd.DataFrame:
     """
     wide = rows.set_index(["date", *RUN_KEY])[value].unstack(RUN_KEY).sort_index()
     wide = wide.dropna(how="all")
-    values = np.nanquantile(wide.to_numpy(dtype=float), QUANTILES, axis=1).T
-    return pd.DataFrame(values, index=wide.index, columns=list(QUANTILES))
+    return quantile_frame(wide.to_numpy(dtype=float), wide.index)
 
 
 def draw_fan(
@@ -258,13 +259,13 @@ def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str) -> Non
 
 def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Histograms of the main outcomes, each with its ECDF and median marked."""
-    require_columns(runs, [*RUN_KEY, *OUTCOMES], "runs")
+    require_columns(runs, [*RUN_KEY, *DISTRIBUTIONS], "runs")
     heading = title or "Distribution of outcomes across replicates"
     subtitle = f"{ensemble_label(runs, pooled=True)}; bars: histogram, line: ECDF"
     fig, axes = titled_figure((2, 3), (14, 8), heading, subtitle)
-    for ax, (column, (label, unit)) in zip(axes.flat, OUTCOMES.items(), strict=True):
+    for ax, column in zip(axes.flat, DISTRIBUTIONS, strict=True):
         values = runs[column].dropna().to_numpy(dtype=float)
-        _histogram_panel(ax, values, label, unit)
+        _histogram_panel(ax, values, OUTCOME[column].label, OUTCOME[column].unit)
     return fig
 
 

@@ -1,25 +1,116 @@
-"""The eight mechanisms of DESIGN.md section 3, one module per mechanism.
+"""The eight mechanisms of DESIGN.md section 3, one module per mechanism, and their schedule.
 
 Each module has pure functions of numbers or numpy arrays (the rule's arithmetic,
-shared with the plain-Mesa reference implementation) and the verbs that apply the
-rule to a `World` (all replicates of a batch at once).
+shared with the plain-Mesa reference in `sim.reference`) and the verbs that apply the
+rule to a `World` (all replicates of a batch at once). `SCHEDULE` is the one list of
+the month's rules, in order, with the mechanism that switches each and what it reads
+and writes; the scenario schema's `mechanisms` block is tested against it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.engine.world import Step, World
+from sim.inputs.schema import Scenario
 from sim.rules.attacks import attack
-from sim.rules.crackdown import adapt_policy, crack_down
+from sim.rules.crackdown import adapt_policy, calm, crack_down
 from sim.rules.defection import defect
-from sim.rules.economy import pay_units
+from sim.rules.economy import pay_in_full, pay_units
 from sim.rules.fragmentation import fragment
 from sim.rules.pressure import update_pressure
 from sim.rules.purge import purge_foreign_fighters
 from sim.rules.recruitment import recruit, suffer_attrition
 
+SCHEDULE = (
+    Step(
+        "crackdown",
+        adapt_policy,
+        reads=("policy", "signals.previous_attacks"),
+        writes=("crackdown",),
+    ),
+    Step(
+        "economy",
+        pay_units,
+        reads=("economy", "pressure", "unfrozen", "frozen_musd", "units", "broken_month"),
+        writes=("revenue_musd", "pay_ratio", "total_pay_ratio", "frozen_musd", "units.grievance"),
+        when_off=pay_in_full,
+    ),
+    Step(
+        "crackdown",
+        crack_down,
+        reads=("crackdown", "policy", "units.ties", "cells"),
+        writes=("anger", "cells.fighters", "signals.isisk"),
+        when_off=calm,
+    ),
+    Step(
+        "purge",
+        purge_foreign_fighters,
+        reads=("policy.purge", "patron", "momentum", "group_fighters"),
+        writes=("group_fighters", "patron", "cells", "signals.groups", "signals.isisk"),
+    ),
+    Step(
+        "defection",
+        defect,
+        reads=("crackdown", "policy", "pay_ratio", "cohesion", "momentum", "units"),
+        writes=("units", "cells", "signals.factions", "signals.isisk"),
+    ),
+    Step(
+        "attacks",
+        attack,
+        reads=("cells", "units"),
+        writes=(
+            "units.fighters",
+            "cells",
+            "momentum",
+            "credibility",
+            "signals.attacks",
+            "signals.casualties",
+            "signals.factions",
+        ),
+    ),
+    Step(
+        "recruitment",
+        recruit,
+        reads=("momentum", "anger", "pay_ratio", "units", "cells"),
+        writes=("units", "cells", "group_fighters", "signals"),
+    ),
+    Step(
+        "recruitment",
+        suffer_attrition,
+        reads=("units", "cells", "group_fighters"),
+        writes=("units", "cells", "group_fighters", "signals"),
+    ),
+    Step(
+        "pressure",
+        update_pressure,
+        reads=("crackdown", "policy", "signals.attacks", "credibility"),
+        writes=("pressure", "months_satisfied", "recognized_month", "unfrozen"),
+    ),
+    Step(
+        "fragmentation",
+        fragment,
+        reads=("units", "crackdown", "policy", "pay_ratio", "signals.factions"),
+        writes=("cohesion", "broken_month"),
+    ),
+)
+
+
+def new_world(scenario: Scenario, gens: Sequence[np.random.Generator]) -> World:
+    """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`."""
+    return World(scenario, gens, SCHEDULE)
+
+
 __all__ = [
+    "SCHEDULE",
     "adapt_policy",
     "attack",
     "crack_down",
     "defect",
     "fragment",
+    "new_world",
     "pay_units",
     "purge_foreign_fighters",
     "recruit",

@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.inputs.schema import AttackRule
+from sim.inputs.schema import TARGETS, AttackRule
 
 if TYPE_CHECKING:
     from sim.engine.world import World
-
-TARGETS = ("sectarian", "taliban", "foreign")
 
 
 def attack_rate(fighters, capability, rule: AttackRule):
@@ -39,19 +37,16 @@ def momentum_after(momentum, successes, rule: AttackRule):
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def attack(world: World) -> None:
+def attack(world: World, scale: float) -> None:
     """Cells attack; successes kill Taliban fighters, raise momentum, erode credibility.
 
     Reads `rules.attacks.*`; the mechanism's scale multiplies the attack rate.
     """
-    scale = world.mechanism_scale("attacks")
-    if scale == 0.0:
-        return
-    rule, cells, units, recorder = (
+    rule, cells, units, signals = (
         world.params.rules.attacks,
         world.cells,
         world.units,
-        world.recorder,
+        world.signals,
     )
     shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum()
@@ -75,7 +70,7 @@ def attack(world: World) -> None:
     )
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
-    recorder.add_by_faction("losses", killed)
+    signals.faction_flow("losses")[:] += units.by_faction(killed)
     cells.capability[:] = np.minimum(
         rule.max_capability, cells.capability + rule.learning * attacks
     )
@@ -95,6 +90,5 @@ def attack(world: World) -> None:
         0.0,
         1.0,
     )
-    recorder.tally[:, 0] = attacks.sum(axis=1)
-    recorder.tally[:, 1] = by_target[:, 0]
-    recorder.tally[:, 2] = casualties
+    signals.attacks[:] = by_target
+    signals.casualties[:] = casualties

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.record import COL
 from sim.inputs.schema import CrackdownRule
 
 if TYPE_CHECKING:
@@ -33,19 +32,22 @@ def removal_probability(intensity: float, effect: float, exposure, rule: Crackdo
     return np.minimum(1.0, rule.removal_rate * intensity * effect * exposure)
 
 
-def adapt_policy(world: World) -> None:
+def adapt_policy(world: World, scale: float) -> None:
     """Set this month's crackdown intensity from `policy.crackdown`, adapting to attacks.
 
     With `policy.adaptive_gain` = 0 the intensity is the scenario's (or event's) value;
-    otherwise it moves with the previous month's attacks (from month 2 on).
+    otherwise it moves with the previous month's attacks (from month 2 on). The
+    mechanism's scale applies later, in `World.crackdown_effect`.
     """
     policy = world.params.policy
     if policy.adaptive_gain == 0 or world.month == 1:
         world.crackdown[:] = policy.crackdown
         return
-    last = world.recorder.values[:, world.month - 1, world.recorder.isisk, COL["attacks"]]
     world.crackdown[:] = adaptive_intensity(
-        policy.crackdown, policy.adaptive_gain, last, policy.attack_tolerance
+        policy.crackdown,
+        policy.adaptive_gain,
+        world.signals.previous_attacks,
+        policy.attack_tolerance,
     )
 
 
@@ -58,10 +60,11 @@ def security_ties(world: World) -> np.ndarray:
     return (units.ties * weights).sum(axis=1) / np.maximum(total, 1)
 
 
-def crack_down(world: World) -> None:
+def crack_down(world: World, scale: float) -> None:
     """Remove ISIS-K fighters cell by cell; record the anger that inaccurate force breeds.
 
-    Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`.
+    Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`;
+    the mechanism's scale multiplies the intensity (`World.crackdown_effect`).
     """
     intensity = world.crackdown_effect()
     world.anger[:] = intensity * (1.0 - world.params.policy.accuracy)
@@ -72,4 +75,9 @@ def crack_down(world: World) -> None:
     p = removal_probability(intensity[:, None], effect[:, None], cells.exposure, rule)
     removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
     cells.fighters[:] -= removed
-    world.recorder.add("losses", world.recorder.isisk, removed.sum(axis=1))
+    world.signals.isisk_flow("losses")[:] += removed.sum(axis=1)
+
+
+def calm(world: World) -> None:
+    """With the crackdown switched off, no force is used and no anger is bred."""
+    world.anger[:] = 0.0

@@ -63,15 +63,12 @@ def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     return logistic(x)
 
 
-def defect(world: World) -> None:
+def defect(world: World, scale: float) -> None:
     """Each unit defects to ISIS-K (founding a cell), deserts, or stays.
 
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
-    scale = world.mechanism_scale("defection")
-    if scale == 0.0:
-        return
     rule, policy, units = world.params.rules.defection, world.params.policy, world.units
     crackdown = world.crackdown_effect()
     purge = world.purge_effect()
@@ -101,12 +98,12 @@ def defect(world: World) -> None:
     draw = world.streams.uniform(units.n)
     defecting = draw < p_defect
     deserting = ~defecting & (draw < p_defect + p_desert)
-    recorder = world.recorder
+    signals = world.signals
     moved = units.fighters * defecting
-    recorder.add_by_faction("defected_out", moved)
-    recorder.add("defected_in", recorder.isisk, moved.sum(axis=1))
+    signals.faction_flow("defected_out")[:] += units.by_faction(moved)
+    signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
     found_cells(world, defecting.sum(axis=1), units.fighters[defecting])
     left = units.by_faction(units.fighters * deserting)
-    recorder.add("losses", recorder.factions, left)
-    recorder.add("deserted", recorder.factions, left)
+    signals.faction_flow("losses")[:] += left
+    signals.faction_flow("deserted")[:] += left
     units.keep(~(defecting | deserting))

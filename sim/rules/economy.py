@@ -31,18 +31,13 @@ def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, rel
     )
 
 
-def pay_units(world: World) -> None:
+def pay_units(world: World, scale: float) -> None:
     """Collect revenue, split the pay budget by faction revenue share, update grievance.
 
     Reads `economy.*` and each faction's `revenue_share`. Factions that broke away get
-    `economy.breakaway_pay`. Off: every unit is fully paid and grievance stays put.
+    `economy.breakaway_pay`. The scale multiplies revenue.
     """
-    scale = world.mechanism_scale("economy")
     spec = world.params.economy
-    if scale == 0.0:
-        world.revenue_musd[:] = 0.0
-        world.pay_ratio[:] = world.total_pay_ratio[:] = 1.0
-        return
     unfrozen = world.unfrozen | spec.unfrozen
     released = np.where(unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
     world.frozen_musd -= released
@@ -72,3 +67,9 @@ def pay_units(world: World) -> None:
         )
         * units.live
     )
+
+
+def pay_in_full(world: World) -> None:
+    """With the economy switched off, every unit is fully paid and grievance stays put."""
+    world.revenue_musd[:] = 0.0
+    world.pay_ratio[:] = world.total_pay_ratio[:] = 1.0

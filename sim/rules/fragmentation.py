@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.record import FLOW_INDEX
 from sim.inputs.schema import FragmentationRule
 
 if TYPE_CHECKING:
@@ -42,14 +41,11 @@ def rivalry_gaps(shares: np.ndarray, rivalries: list[tuple[int, int]]) -> np.nda
     return gaps
 
 
-def fragment(world: World) -> None:
+def fragment(world: World, scale: float) -> None:
     """Update each faction's cohesion; one below `threshold` breaks away for good.
 
     Reads `rules.fragmentation.*`; the mechanism's scale multiplies the strain.
     """
-    scale = world.mechanism_scale("fragmentation")
-    if scale == 0.0:
-        return
     rule, policy, units = world.params.rules.fragmentation, world.params.policy, world.units
     names, active = world.faction_names, ~world.broken_away
     fighters = world.faction_fighters()
@@ -58,7 +54,7 @@ def fragment(world: World) -> None:
     shares = world.faction_values("revenue_share") * active
     shares = shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
     pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
-    defected = world.recorder.flows[:, world.recorder.factions, FLOW_INDEX["defected_out"]]
+    defected = world.signals.faction_flow("defected_out")
     loss = scale * strain(
         ideology,
         world.crackdown_effect()[:, None],

@@ -44,18 +44,15 @@ def pressure_after(pressure, complied, sectarian, spec: InternationalActor, scal
     return np.clip(pressure + scale * change, 0.0, 1.0)
 
 
-def update_pressure(world: World) -> None:
+def update_pressure(world: World, scale: float) -> None:
     """Move each state's pressure; count months satisfied; unfreeze funds, recognise.
 
     Reads each `international.<actor>` block. Frozen funds are released once every
-    state holding them has been satisfied for its `unfreeze_after` months. Off:
-    pressure stays and no carrots come.
+    state holding them has been satisfied for its `unfreeze_after` months. The scale
+    multiplies every change of pressure. Off: pressure stays and no carrots come.
     """
-    scale = world.mechanism_scale("pressure")
-    if scale == 0.0:
-        return
     action = taliban_action(world)
-    sectarian = world.recorder.tally[:, 1]
+    sectarian = world.signals.sectarian_attacks
     holders_satisfied = np.ones(world.replicates, dtype=bool)
     for j, spec in enumerate(world.params.international.values()):
         complied = compliance(spec.cares_about, action)

@@ -28,15 +28,13 @@ def switch_probability(purge, pull, loyalty, rule: PurgeRule):
     )
 
 
-def purge_foreign_fighters(world: World) -> None:
+def purge_foreign_fighters(world: World, scale: float) -> None:
     """Apply each group's purge, leaks and allegiance switch; merge ISIS-K's allies.
 
     Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
     mechanism's scale multiplies purge intensity (see `World.purge_effect`).
     """
-    if world.mechanism_scale("purge") == 0.0:
-        return
-    rule, recorder, fighters = world.params.rules.purge, world.recorder, world.group_fighters
+    rule, signals, fighters = world.params.rules.purge, world.signals, world.group_fighters
     pull = world.momentum[:, None]
     allied = world.patron == PATRONS.index("taliban")
     purge = world.purge_effect()
@@ -49,9 +47,9 @@ def purge_foreign_fighters(world: World) -> None:
     removed = streams.binomial(fighters, rule.removal_rate * purge, groups)
     handed = streams.binomial(fighters - removed, p_leak + (1.0 - p_leak) * p_merge, groups)
     switching = allied & (streams.uniform(groups) < p_switch)
-    recorder.add("losses", recorder.groups, removed)
-    recorder.add("defected_out", recorder.groups, handed)
-    recorder.add("defected_in", recorder.isisk, handed.sum(axis=1))
+    signals.group_flow("losses")[:] += removed
+    signals.group_flow("defected_out")[:] += handed
+    signals.isisk_flow("defected_in")[:] += handed.sum(axis=1)
     join_cells(world, handed.sum(axis=1))
     fighters -= removed + handed
     world.patron[switching] = PATRONS.index("isisk")

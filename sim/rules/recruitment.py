@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.record import FLOW_INDEX
-
 if TYPE_CHECKING:
     from sim.engine.world import World
 
@@ -49,16 +47,13 @@ def join_cells(world: World, fighters: np.ndarray) -> None:
     cells.fighters[:] += world.streams.multinomial(np.where(founding, 0, fighters), weights)
 
 
-def recruit(world: World) -> None:
+def recruit(world: World, scale: float) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
     Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`;
     the scale multiplies recruitment and arrival rates.
     """
-    scale = world.mechanism_scale("recruitment")
-    if scale == 0.0:
-        return
-    rule, recorder = world.params.rules.recruitment, world.recorder
+    rule, signals = world.params.rules.recruitment, world.signals
     local_rate = scale * local_recruits_rate(
         rule.isisk_local_per_month,
         world.momentum,
@@ -73,9 +68,9 @@ def recruit(world: World) -> None:
     local = streams.poisson(local_rate[:, None], rows)[:, 0]
     arrivals = streams.poisson(arrival_rate, rows * len(arrival_rate))
     join_cells(world, local)
-    recorder.add("recruits", recorder.isisk, local)
+    signals.isisk_flow("recruits")[:] += local
     world.group_fighters += arrivals
-    recorder.add("recruits", recorder.groups, arrivals)
+    signals.group_flow("recruits")[:] += arrivals
     _found_units(world, scale)
     _reshape_cells(world)
     _split_units(world)
@@ -111,7 +106,7 @@ def _found_units(world: World, scale: float) -> None:
     )
     key = np.repeat(np.arange(world.replicates), total) * len(factions) + faction
     recruits = np.bincount(key, weights=fighters, minlength=born.size).reshape(born.shape)
-    world.recorder.flows[:, world.recorder.factions, FLOW_INDEX["recruits"]] += recruits
+    world.signals.faction_flow("recruits")[:] += recruits
 
 
 def _reshape_cells(world: World) -> None:
@@ -135,16 +130,15 @@ def _split_units(world: World) -> None:
     world.units.split_above(limit)
 
 
-def suffer_attrition(world: World) -> None:
+def suffer_attrition(world: World, scale: float) -> None:
     """Every side loses a fixed share of fighters each month (illness, accidents, other fighting).
 
-    Reads `rules.recruitment.{taliban,isisk,foreign}_attrition`; off with recruitment.
+    Reads `rules.recruitment.{taliban,isisk,foreign}_attrition`; off with recruitment,
+    and not rescaled by it.
     """
-    if world.mechanism_scale("recruitment") == 0.0:
-        return
-    rule, recorder, units, cells = (
+    rule, signals, units, cells = (
         world.params.rules.recruitment,
-        world.recorder,
+        world.signals,
         world.units,
         world.cells,
     )
@@ -155,10 +149,10 @@ def suffer_attrition(world: World) -> None:
         groups, rule.foreign_attrition, np.full(world.replicates, groups.shape[1])
     )
     units.fighters[:] -= lost_units
-    recorder.add_by_faction("losses", lost_units)
+    signals.faction_flow("losses")[:] += units.by_faction(lost_units)
     cells.fighters[:] -= lost_cells
-    recorder.add("losses", recorder.isisk, lost_cells.sum(axis=1))
+    signals.isisk_flow("losses")[:] += lost_cells.sum(axis=1)
     world.group_fighters -= lost_groups
-    recorder.add("losses", recorder.groups, lost_groups)
+    signals.group_flow("losses")[:] += lost_groups
     units.keep(units.fighters > 0)
     cells.keep(cells.fighters > 0)

@@ -22,8 +22,8 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.schema import Scenario
+from sim.rules import new_world
 from sim.runs.store import ResultStore
 from sim.runs.tables import runs_table, timeseries_table
 
@@ -32,7 +32,7 @@ PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib
 
 def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
     """Step the given replicates together as one batch; return their runs and time series."""
-    recorder = World(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
+    recorder = new_world(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
         scenario.name,
@@ -69,7 +69,7 @@ def default_chunk_size(replicates: int, workers: int) -> int:
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
     """What identifies and describes an ensemble, written before any run starts."""
-    world = World(scenario, [replicate_rng(scenario.seed, 0)])
+    world = new_world(scenario, [replicate_rng(scenario.seed, 0)])
     resolved = scenario.model_dump(mode="json")
     return {
         "scenario_name": scenario.name,

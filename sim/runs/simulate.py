@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.world import World
 from sim.inputs.scenario import load_scenario, override
 from sim.inputs.schema import Scenario
+from sim.rules import new_world
 from sim.runs.tables import timeseries_table
 
 
@@ -36,7 +36,7 @@ def run(
     updates |= {k: v for k, v in (("seed", seed), ("steps", steps)) if v is not None}
     if updates:
         spec = override(spec, updates)
-    recorder = World(spec, [replicate_rng(spec.seed, replicate)]).run()
+    recorder = new_world(spec, [replicate_rng(spec.seed, replicate)]).run()
     table = timeseries_table(
         spec.name, [replicate], recorder.values, recorder.actors, recorder.actor_types, spec.start
     )

@@ -5,37 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from sim.engine.outcomes import NAMES
 from sim.engine.record import ACTOR_TYPES, COL, COLUMNS
 from sim.inputs.schema import PATRONS
-
-RUN_OUTCOMES = (
-    "isisk_final",
-    "isisk_peak",
-    "isisk_cells_final",
-    "taliban_final",
-    "attacks_total",
-    "sectarian_attacks_total",
-    "casualties_total",
-    "defections_total",
-    "defections_taliban",
-    "defections_foreign",
-    "desertions_total",
-    "fragmented",
-    "fragmented_month",
-    "recognized",
-    "recognized_month",
-    "recognitions_final",
-)
-YES_NO = ("fragmented", "recognized")
-MAIN_OUTCOMES = (
-    "isisk_final",
-    "isisk_peak",
-    "taliban_final",
-    "attacks_total",
-    "defections_total",
-    "fragmented",
-    "recognized",
-)
 
 
 def month_dates(start: str, steps: int) -> np.ndarray:
@@ -51,7 +23,7 @@ def runs_table(scenario: str, seed: int, replicates: list[int], outcomes: list[d
         "replicate": pa.array(replicates, pa.int32()),
         "seed": pa.array([seed] * len(replicates), pa.int64()),
     }
-    for name in RUN_OUTCOMES:
+    for name in NAMES:
         values = [o[name] for o in outcomes]
         kind = pa.bool_() if isinstance(values[0], bool) else pa.float64()
         columns[name] = pa.array(values, kind, from_pandas=True)

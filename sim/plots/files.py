@@ -1,0 +1,43 @@
+"""Draw an ensemble's or a comparison's figures from its results directory into `plots/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.report import fighter_bands, read_fighters, read_runs
+from sim.plots import compare as compare_plots
+from sim.plots import fan as plots
+
+
+def write_plots(out: Path, steps: int, start: str) -> list[Path]:
+    """Fan chart, outcome distributions and event probabilities of one ensemble; the files."""
+    out = Path(out)
+    runs = read_runs(out)
+    label = plots.ensemble_label(runs, pooled=True)
+    figures = {
+        "strength": plots.strength_fan_of_bands(fighter_bands(out, len(runs), steps, start), label),
+        "outcomes": plots.outcome_distributions(runs),
+        "events": plots.event_probability(runs, steps=steps, start=start),
+    }
+    return [
+        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
+    ]
+
+
+def write_comparison_plots(out: Path, names: list[str], steps: int, start: str) -> list[Path]:
+    """Overlaid fan charts, violins and event probabilities of the scenarios in `out/<name>/`."""
+    out = Path(out)
+    runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
+    fighters = pd.concat(
+        [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
+    )
+    figures = {
+        "compare_strength": compare_plots.compare_strength(fighters),
+        "compare_outcomes": compare_plots.compare_outcomes(runs),
+        "compare_events": compare_plots.compare_event_probability(runs, steps=steps, start=start),
+    }
+    return [
+        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
+    ]
