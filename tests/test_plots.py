@@ -23,6 +23,7 @@ from sim.plots.fan import (
 
 SCENARIOS = ("baseline", "sanctions")
 REPLICATES = 5
+START = "2021-10"
 STEPS = 12
 ACTORS = {
     "taliban": ("taliban", 75_000),
@@ -40,7 +41,7 @@ ACTORS = {
 
 def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
     """Long time series, one row per (scenario, replicate, step, actor): random walks."""
-    dates = pd.date_range("2021-10-01", periods=STEPS + 1, freq="MS")
+    dates = pd.date_range(f"{START}-01", periods=STEPS + 1, freq="MS")
     rows = []
     for scenario in SCENARIOS:
         for replicate in range(REPLICATES):
@@ -161,7 +162,7 @@ def test_outcome_distributions(runs, tmp_path):
 
 def test_event_probability(runs, tmp_path):
     """One panel with both events over months 0..steps, y in [0, 1]; saves PNG+SVG."""
-    fig = event_probability(baseline(runs), steps=STEPS)
+    fig = event_probability(baseline(runs), steps=STEPS, start=START)
     assert "baseline — N = 5 replicates" in header(fig)
     (ax,) = fig.axes
     assert ax.get_ylim() == (0, 1)
@@ -192,7 +193,7 @@ def test_compare_outcomes(runs, tmp_path):
 
 def test_compare_event_probability(runs, tmp_path):
     """Two panels, one line per scenario in each; saves."""
-    fig = compare_event_probability(runs, steps=STEPS)
+    fig = compare_event_probability(runs, steps=STEPS, start=START)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     assert len(titled_axes(fig)) == 2
     assert all(list(event_stairs(ax)) == list(SCENARIOS) for ax in fig.axes)
@@ -224,7 +225,7 @@ def test_several_scenarios_are_pooled(timeseries):
 def test_never_fragmented_gives_zero_line(runs):
     """All-NaN fragmentation months give a probability of 0 at every month."""
     never = baseline(runs).assign(fragmented=False, fragmented_month=np.nan)
-    fig = event_probability(never, steps=STEPS)
+    fig = event_probability(never, steps=STEPS, start=START)
     assert np.all(event_stairs(fig.axes[0])["Taliban fragmented"] == 0)
     plt.close(fig)
 
@@ -239,7 +240,7 @@ def test_event_probability_counts_by_month():
             "recognized_month": np.nan,
         }
     )
-    fig = event_probability(table, steps=3)
+    fig = event_probability(table, steps=3, start=START)
     shares = event_stairs(fig.axes[0])["Taliban fragmented"]
     np.testing.assert_allclose(shares, [0.25, 0.25, 0.75, 0.75])
     plt.close(fig)
@@ -248,7 +249,7 @@ def test_event_probability_counts_by_month():
 def test_event_probability_draws_into_given_axes(runs):
     """Given an axes, the plot draws there and titles the axes."""
     fig, ax = plt.subplots()
-    assert event_probability(baseline(runs), steps=STEPS, ax=ax) is fig
+    assert event_probability(baseline(runs), steps=STEPS, start=START, ax=ax) is fig
     assert "baseline — N = 5" in ax.get_title()
     plt.close(fig)
 
@@ -272,6 +273,6 @@ def test_missing_column_is_named(plot, table, column, request):
 def test_missing_event_column_is_named(runs):
     """The event plots name a missing event-month column."""
     with pytest.raises(ValueError, match="recognized_month"):
-        event_probability(runs.drop(columns="recognized_month"), steps=STEPS)
+        event_probability(runs.drop(columns="recognized_month"), steps=STEPS, start=START)
     with pytest.raises(ValueError, match="fragmented_month"):
-        compare_event_probability(runs.drop(columns="fragmented_month"), steps=STEPS)
+        compare_event_probability(runs.drop(columns="fragmented_month"), steps=STEPS, start=START)

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sim.engine.outcomes import MAIN
-from sim.runs.tables import month_dates
+from sim.inputs.calendar import month_dates
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """The quantiles of every band: the median, the middle 50% and the middle 90%."""

@@ -149,10 +149,15 @@ class Cells(Ragged):
     }
 
 
+def beta_shape(mean, sd) -> tuple[np.ndarray, np.ndarray]:
+    """The Beta distribution's (a, b) from its mean and sd (method of moments)."""
+    common = mean * (1.0 - mean) / sd**2 - 1.0
+    return mean * common, (1.0 - mean) * common
+
+
 def beta_draws(rng: np.random.Generator, mean, sd, size: int | None = None) -> np.ndarray:
     """Draws in (0, 1) from Betas with these means and sds (scalars or arrays)."""
-    common = mean * (1.0 - mean) / sd**2 - 1.0
-    return rng.beta(mean * common, (1.0 - mean) * common, size)
+    return rng.beta(*beta_shape(mean, sd), size)
 
 
 def split_evenly(rng: np.random.Generator, total: int, parts: int) -> np.ndarray:

@@ -16,6 +16,8 @@ from types import ModuleType
 import numpy as np
 from scipy import special
 
+from sim.engine.state import beta_shape
+
 BLOCK = 4096  # uniforms buffered per replicate
 
 
@@ -73,9 +75,8 @@ class Streams:
         u = self.uniform(counts, width=_width(mean))
         drawn = np.arange(u.shape[1]) < np.asarray(counts)[:, None]
         mean, sd = np.broadcast_to(mean, u.shape)[drawn], np.broadcast_to(sd, u.shape)[drawn]
-        common = mean * (1.0 - mean) / sd**2 - 1.0
         out = np.zeros(u.shape)
-        out[drawn] = special.betaincinv(mean * common, (1.0 - mean) * common, u[drawn])
+        out[drawn] = special.betaincinv(*beta_shape(mean, sd), u[drawn])
         return out
 
     def multinomial(self, totals: np.ndarray, weights: np.ndarray) -> np.ndarray:

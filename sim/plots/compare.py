@@ -157,7 +157,7 @@ def _draw_violin(ax: Axes, position: int, values: np.ndarray, colour: str) -> No
 
 
 def compare_event_probability(
-    runs: pd.DataFrame, *, steps: int, start: str = "2021-10", title: str | None = None
+    runs: pd.DataFrame, *, steps: int, start: str, title: str | None = None
 ) -> Figure:
     """Probability over time of fragmentation and of recognition, a line per scenario.
 

@@ -23,6 +23,7 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.analysis.report import quantile_frame
 from sim.engine.outcomes import OUTCOME
+from sim.inputs.calendar import month_dates
 
 Z_95 = 1.959964
 HEADER_INCHES = 0.75
@@ -302,12 +303,11 @@ def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> Non
 
 
 def month_edges(start: str, steps: int) -> np.ndarray:
-    """Edges of months 0..steps counted from `start` ("2021-10"): steps + 2 dates.
+    """Edges of months 0..steps counted from `start` ("YYYY-MM"): steps + 2 dates.
 
     Month m spans edges m to m + 1, so stairs show the last month as a full step.
     """
-    first = pd.Timestamp(start).to_period("M").to_timestamp()
-    return pd.date_range(first, periods=steps + 2, freq="MS").to_numpy()
+    return month_dates(start, steps + 1)
 
 
 def event_shares(months: pd.Series, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -343,7 +343,7 @@ def event_probability(
     runs: pd.DataFrame,
     *,
     steps: int,
-    start: str = "2021-10",
+    start: str,
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:

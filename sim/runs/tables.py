@@ -7,13 +7,8 @@ import pyarrow as pa
 
 from sim.engine.outcomes import NAMES
 from sim.engine.record import ACTOR_TYPES, COL, COLUMNS
+from sim.inputs.calendar import month_dates
 from sim.inputs.schema import PATRONS
-
-
-def month_dates(start: str, steps: int) -> np.ndarray:
-    """First day of each month from `start` ("YYYY-MM") for steps 0..steps."""
-    first = np.datetime64(start, "M")
-    return (first + np.arange(steps + 1)).astype("datetime64[ms]")
 
 
 def runs_table(scenario: str, seed: int, replicates: list[int], outcomes: list[dict]) -> pa.Table:
