@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.analysis.report import read_runs, summary_frame
 from sim.compare import compare
+from sim.inputs.actors import actor_styles
 from sim.inputs.experiment import load_experiment
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
 from sim.plots.files import write_plots
@@ -92,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     print(_format_summary(summary_frame(runs)))
     written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
     if not args.no_plots:
-        written += write_plots(out, scenario.steps, scenario.start)
+        written += write_plots(out, scenario.steps, scenario.start, actor_styles(scenario))
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
 

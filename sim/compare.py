@@ -8,6 +8,7 @@ import pandas as pd
 
 from sim.analysis.compare import median_differences
 from sim.analysis.report import read_runs
+from sim.inputs.actors import actor_styles
 from sim.inputs.scenario import load_with_origin
 from sim.plots.files import write_comparison_plots
 from sim.runs.ensemble import run_ensemble
@@ -50,7 +51,8 @@ def compare(
             progress=progress,
         )
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
-    write_comparison_plots(out, names, loaded[0][1].steps, loaded[0][1].start)
+    first = loaded[0][1]
+    write_comparison_plots(out, names, first.steps, first.start, actor_styles(first))
     table = median_differences(runs, names[0])
     write_atomic(out / "differences.csv", lambda tmp: table.to_csv(tmp, index=False))
     return table

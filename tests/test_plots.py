@@ -1,5 +1,7 @@
 """Figures: every plot draws, saves and is titled with its ensemble; edge cases."""
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.inputs.actors import ActorStyle, actor_styles
+from sim.inputs.scenario import load_scenario
 from sim.plots.compare import (
     compare_event_probability,
     compare_outcomes,
@@ -23,6 +27,7 @@ from sim.plots.fan import (
 
 SCENARIOS = ("baseline", "sanctions")
 REPLICATES = 5
+ROOT = Path(__file__).resolve().parents[1]
 START = "2021-10"
 STEPS = 12
 ACTORS = {
@@ -143,13 +148,26 @@ def assert_saved(fig, path, formats=("png",)) -> None:
 
 def test_strength_fan(timeseries, tmp_path):
     """Three panels, Taliban total first, titled with scenario and N; saves."""
-    fig = strength_fan(baseline(timeseries))
+    styles = actor_styles(load_scenario(ROOT / "scenarios" / "baseline.yaml"))
+    fig = strength_fan(baseline(timeseries), styles=styles)
     assert "Fighter strength over time" in header(fig)
     assert "baseline — N = 5 replicates" in header(fig)
     assert len(titled_axes(fig)) == 3
-    labels = fig.axes[0].get_legend_handles_labels()[1]
+    handles, labels = fig.axes[0].get_legend_handles_labels()
     assert labels[0] == "Taliban (total)" and "Haqqani" in labels
+    assert handles[labels.index("Haqqani")].get_color() == "tab:blue"  # the scenario's colour
+    assert "TTP" in fig.axes[2].get_legend_handles_labels()[1]
     assert_saved(fig, tmp_path / "strength")
+
+
+def test_an_actor_the_scenario_does_not_style_gets_a_name_and_a_colour(timeseries):
+    rows = baseline(timeseries)
+    renamed = rows.assign(actor=rows["actor"].astype(str).replace("doha", "new_wing"))
+    fig = strength_fan(renamed, styles={"haqqani": ActorStyle("Haqqani network", "tab:blue")})
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    assert "New Wing" in labels and "Haqqani network" in labels
+    colours = [h.get_color() for h in handles]
+    assert len(set(colours)) == len(colours)
 
 
 def test_outcome_distributions(runs, tmp_path):
@@ -174,7 +192,8 @@ def test_event_probability(runs, tmp_path):
 
 def test_compare_strength(timeseries, tmp_path):
     """One panel per actor, one legend entry per scenario; saves."""
-    fig = compare_strength(timeseries)
+    styles = actor_styles(load_scenario(ROOT / "scenarios" / "baseline.yaml"))
+    fig = compare_strength(timeseries, styles=styles)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["ISIS-K", "Taliban (total)"]

@@ -52,6 +52,13 @@ class Strict(BaseModel):
         return data
 
 
+class Styled(Strict):
+    """An actor's optional display name and colour in plots (defaults: from its id, a palette)."""
+
+    label: str | None = Field(default=None, min_length=1, max_length=40)
+    colour: str | None = Field(default=None, pattern=r"^(#[0-9a-fA-F]{6}|(tab:)?[a-z]{3,20})$")
+
+
 class Spread(Strict):
     """A unit trait drawn from a Beta distribution with this mean and sd."""
 
@@ -105,7 +112,7 @@ class Policy(Strict):
     attack_tolerance: float = Field(gt=0.0)
 
 
-class Faction(Strict):
+class Faction(Styled):
     """A Taliban faction at month 0."""
 
     fighters: int = Field(ge=1)
@@ -115,7 +122,7 @@ class Faction(Strict):
     revenue_share: float = Field(gt=0.0)
 
 
-class Taliban(Strict):
+class Taliban(Styled):
     """Taliban factions and how their fighters are split into units."""
 
     unit_size: float = Field(gt=0.0)
@@ -123,7 +130,7 @@ class Taliban(Strict):
     rivalries: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
 
 
-class IsisK(Strict):
+class IsisK(Styled):
     """ISIS-K at month 0."""
 
     fighters: int = Field(ge=0)
@@ -133,7 +140,7 @@ class IsisK(Strict):
     momentum: float = Probability
 
 
-class ForeignGroup(Strict):
+class ForeignGroup(Styled):
     """A foreign-fighter group at month 0."""
 
     fighters: int = Field(ge=0)
@@ -142,7 +149,7 @@ class ForeignGroup(Strict):
     arrivals_per_month: float = NonNegative
 
 
-class InternationalActor(Strict):
+class InternationalActor(Styled):
     """A state or donor pressing the Taliban."""
 
     cares_about: dict[str, Weight] = Field(min_length=1)

@@ -22,6 +22,7 @@ from sim.plots.fan import (
     PANEL_TITLE,
     RUN_KEY,
     TIMESERIES_COLUMNS,
+    Styles,
     actor_name,
     draw_event,
     draw_fan,
@@ -53,6 +54,7 @@ def compare_strength(
     timeseries: pd.DataFrame,
     *,
     actors: Sequence[str] = ("isisk", "taliban"),
+    styles: Styles | None = None,
     title: str | None = None,
 ) -> Figure:
     """Overlaid fan charts across scenarios: a panel per actor, a colour per scenario."""
@@ -65,7 +67,7 @@ def compare_strength(
     colours = scenario_colours(timeseries)
     for ax, actor in zip(axes[:, 0], actors, strict=True):
         rows = timeseries[timeseries["actor"] == actor]
-        _compare_strength_panel(ax, rows, actor, colours)
+        _compare_strength_panel(ax, rows, actor_name(actor, styles), colours)
     handles = [Line2D([], [], color=c, linewidth=1.8) for c in colours.values()]
     axes[0, 0].legend(
         handles,
@@ -80,9 +82,9 @@ def compare_strength(
 
 
 def _compare_strength_panel(
-    ax: Axes, rows: pd.DataFrame, actor: str, colours: dict[str, str]
+    ax: Axes, rows: pd.DataFrame, name: str, colours: dict[str, str]
 ) -> None:
-    ax.set_title(actor_name(actor), **PANEL_TITLE)
+    ax.set_title(name, **PANEL_TITLE)
     rows = rows.dropna(subset=["fighters"])
     if rows.empty:
         show_no_data(ax)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import textwrap
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -23,6 +23,7 @@ from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.analysis.report import quantile_frame
 from sim.engine.outcomes import OUTCOME
+from sim.inputs.actors import ActorStyle, default_label
 from sim.inputs.calendar import month_dates
 
 Z_95 = 1.959964
@@ -43,26 +44,17 @@ DISTRIBUTIONS = (  # the outcomes drawn as histograms, labels from `OUTCOME`
     "taliban_final",
     "casualties_total",
 )
-ACTOR_NAMES = {
-    "taliban": "Taliban (total)",
-    "isisk": "ISIS-K",
-    "ttp": "TTP",
-    "etim_tip": "ETIM/TIP",
-    "imu": "IMU",
-    "al_qaeda": "Al-Qaeda",
-    "us": "US",
-}
-ACTOR_COLOURS = {
-    "taliban": "black",
-    "haqqani": "tab:blue",
-    "kandahari": "tab:green",
-    "doha": "tab:purple",
-    "northern": "tab:brown",
-    "isisk": "tab:red",
-    "ttp": "tab:orange",
-    "etim_tip": "tab:cyan",
-}
-SPARE_COLOURS = ("tab:olive", "tab:pink", "tab:gray", "gold", "navy", "teal")
+PALETTE = (  # for actors whose scenario gives no colour
+    "tab:olive",
+    "tab:pink",
+    "tab:gray",
+    "gold",
+    "navy",
+    "teal",
+    "tab:blue",
+    "tab:green",
+)
+Styles = Mapping[str, ActorStyle]
 TITLE_STYLE = {"ha": "center", "va": "top", "fontsize": 14, "weight": "bold"}
 SUBTITLE_STYLE = {"ha": "center", "va": "top", "fontsize": 10, "color": "0.3"}
 PANEL_TITLE = {"loc": "left", "fontsize": 11}
@@ -198,9 +190,10 @@ def draw_fan(
     ax.plot(x, bands[0.5], color=colour, linewidth=linewidth, label=label)
 
 
-def actor_name(actor: str) -> str:
-    """Readable name of an actor id: "etim_tip" -> "ETIM/TIP", "haqqani" -> "Haqqani"."""
-    return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
+def actor_name(actor: str, styles: Styles | None = None) -> str:
+    """The scenario's label of an actor, or one made from its id."""
+    style = (styles or {}).get(actor)
+    return style.label if style else default_label(actor)
 
 
 def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
@@ -212,19 +205,26 @@ def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]
     }
 
 
-def strength_fan(timeseries: pd.DataFrame, *, title: str | None = None) -> Figure:
+def strength_fan(
+    timeseries: pd.DataFrame, *, styles: Styles | None = None, title: str | None = None
+) -> Figure:
     """Fan charts of fighters over time: Taliban factions, ISIS-K and foreign groups.
 
     Each actor gets its median across replicates with 50% and 90% bands; several
     scenarios in the table are pooled (use `compare_strength` to contrast them).
+    `styles` (from `sim.inputs.actors.actor_styles`) names and colours the actors.
     """
     require_columns(timeseries, [*TIMESERIES_COLUMNS, "fighters"], "timeseries")
     label = ensemble_label(timeseries, pooled=True)
-    return strength_fan_of_bands(actor_bands(timeseries), label, title=title)
+    return strength_fan_of_bands(actor_bands(timeseries), label, styles=styles, title=title)
 
 
 def strength_fan_of_bands(
-    bands: dict[str, tuple[str, pd.DataFrame]], label: str, *, title: str | None = None
+    bands: dict[str, tuple[str, pd.DataFrame]],
+    label: str,
+    *,
+    styles: Styles | None = None,
+    title: str | None = None,
 ) -> Figure:
     """`strength_fan` from bands already computed (e.g. actor by actor, for large ensembles)."""
     subtitle = f"{label}; median, 50% and 90% bands"
@@ -234,22 +234,23 @@ def strength_fan_of_bands(
     )
     for ax, (panel, types) in zip(axes[:, 0], STRENGTH_PANELS, strict=True):
         chosen = {a: b for a, (kind, b) in bands.items() if kind in types}
-        _strength_panel(ax, chosen, panel)
+        _strength_panel(ax, chosen, panel, styles or {})
     fig.align_ylabels(axes[:, 0])
     return fig
 
 
-def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str) -> None:
+def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str, styles: Styles) -> None:
     ax.set_title(panel, **PANEL_TITLE)
     if not bands:
         show_no_data(ax)
         return
     actors = sorted(bands, key=lambda a: a != "taliban")
-    spare = iter(SPARE_COLOURS * len(actors))
+    spare = iter(PALETTE * len(actors))
     for actor in actors:
-        colour = ACTOR_COLOURS.get(actor) or next(spare)
+        style = styles.get(actor)
+        colour = (style and style.colour) or next(spare)
         width = 2.4 if actor == "taliban" else 1.8
-        draw_fan(ax, bands[actor], colour, actor_name(actor), linewidth=width)
+        draw_fan(ax, bands[actor], colour, actor_name(actor, styles), linewidth=width)
     ax.set_ylabel("fighters")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)

@@ -9,15 +9,18 @@ import pandas as pd
 from sim.analysis.report import fighter_bands, read_fighters, read_runs
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
+from sim.plots.fan import Styles
 
 
-def write_plots(out: Path, steps: int, start: str) -> list[Path]:
+def write_plots(out: Path, steps: int, start: str, styles: Styles | None = None) -> list[Path]:
     """Fan chart, outcome distributions and event probabilities of one ensemble; the files."""
     out = Path(out)
     runs = read_runs(out)
     label = plots.ensemble_label(runs, pooled=True)
     figures = {
-        "strength": plots.strength_fan_of_bands(fighter_bands(out, len(runs), steps, start), label),
+        "strength": plots.strength_fan_of_bands(
+            fighter_bands(out, len(runs), steps, start), label, styles=styles
+        ),
         "outcomes": plots.outcome_distributions(runs),
         "events": plots.event_probability(runs, steps=steps, start=start),
     }
@@ -26,7 +29,9 @@ def write_plots(out: Path, steps: int, start: str) -> list[Path]:
     ]
 
 
-def write_comparison_plots(out: Path, names: list[str], steps: int, start: str) -> list[Path]:
+def write_comparison_plots(
+    out: Path, names: list[str], steps: int, start: str, styles: Styles | None = None
+) -> list[Path]:
     """Overlaid fan charts, violins and event probabilities of the scenarios in `out/<name>/`."""
     out = Path(out)
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
@@ -34,7 +39,7 @@ def write_comparison_plots(out: Path, names: list[str], steps: int, start: str) 
         [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
     )
     figures = {
-        "compare_strength": compare_plots.compare_strength(fighters),
+        "compare_strength": compare_plots.compare_strength(fighters, styles=styles),
         "compare_outcomes": compare_plots.compare_outcomes(runs),
         "compare_events": compare_plots.compare_event_probability(runs, steps=steps, start=start),
     }
