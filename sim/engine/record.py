@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.engine.outcomes import NAMES
 from sim.engine.signals import FLOWS
+from sim.inputs.schema import BREAKAWAYS
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -25,14 +26,23 @@ COLUMNS = (
     "defected_out",  # fighters handed to another actor
     "deserted",  # fighters who left the fight (part of losses)
     "cells",
-    "attacks",
+    "attacks",  # ISIS-K attacks in Afghanistan
     "sectarian_attacks",
+    "attacks_abroad",
     "casualties",
+    "crackdown_removed",  # ISIS-K fighters removed by the crackdown
+    "capability",  # mean capability of ISIS-K cells
     "momentum",
     "cohesion",
     "broken_away",
+    "breakaway_to",  # index into schema.BREAKAWAYS
     "pay_ratio",
-    "revenue",
+    "arrears",  # months of pay owed
+    "revenue",  # fiscal revenue, USD million a month
+    "aid",  # aid received, USD million a month (mostly outside the budget)
+    "hardship",
+    "frozen",  # reserves still frozen, USD million
+    "unfrozen",
     "crackdown",
     "credibility",
     "pressure",
@@ -77,13 +87,20 @@ class Recorder:
         faction[..., COL["cohesion"]] = w.cohesion
         faction[..., COL["broken_away"]] = ~active
         faction[..., COL["pay_ratio"]] = w.pay_ratio
+        faction[..., COL["arrears"]] = w.arrears
+        faction[..., COL["breakaway_to"]] = np.where(w.breakaway_to >= 0, w.breakaway_to, np.nan)
         total = row[:, 0]
         summed = [COL["fighters"], *FLOW_COLUMNS]
         total[:, summed] = (faction[..., summed] * active[..., None]).sum(axis=1)
         weight = fighters * active
         total[:, COL["cohesion"]] = (w.cohesion * weight).sum(1) / np.maximum(weight.sum(1), 1)
         total[:, COL["pay_ratio"]] = w.total_pay_ratio
+        total[:, COL["arrears"]] = (w.arrears * weight).sum(1) / np.maximum(weight.sum(1), 1)
         total[:, COL["revenue"]] = w.revenue_musd
+        total[:, COL["aid"]] = w.aid_musd
+        total[:, COL["hardship"]] = w.hardship
+        total[:, COL["frozen"]] = w.frozen_musd
+        total[:, COL["unfrozen"]] = w.unfrozen
         total[:, COL["crackdown"]] = w.crackdown_effect()
         total[:, COL["credibility"]] = w.credibility
         total[:, COL["pressure"]] = w.pressure.mean(axis=1)
@@ -93,9 +110,13 @@ class Recorder:
         isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)
         isisk[:, COL["cells"]] = w.cells.n
         isisk[:, COL["momentum"]] = w.momentum
-        isisk[:, COL["attacks"]] = s.attacks.sum(axis=1)
+        isisk[:, COL["attacks"]] = s.attacks_at_home
         isisk[:, COL["sectarian_attacks"]] = s.sectarian_attacks
+        isisk[:, COL["attacks_abroad"]] = s.attacks_abroad
         isisk[:, COL["casualties"]] = s.casualties
+        isisk[:, COL["crackdown_removed"]] = s.removed
+        cells = w.cells
+        isisk[:, COL["capability"]] = cells.row_sums(cells.capability) / np.maximum(cells.n, 1)
         groups = row[:, self.groups]
         groups[..., FLOW_COLUMNS] = s.groups
         groups[..., COL["fighters"]] = w.group_fighters
@@ -114,6 +135,7 @@ class Recorder:
         defected = isisk[:, 1:, COL["defected_in"]].sum(axis=1)
         from_groups = v[:, 1:, self.groups, COL["defected_out"]].sum(axis=(1, 2))
         broken = v[:, :, self.factions, COL["broken_away"]] > 0
+        went = v[:, -1, self.factions, COL["breakaway_to"]]
         recognized = v[:, :, self.states, COL["recognized"]] > 0
         columns = {
             "isisk_final": isisk[:, -1, COL["fighters"]],
@@ -122,12 +144,21 @@ class Recorder:
             "taliban_final": v[:, -1, 0, COL["fighters"]],
             "attacks_total": isisk[:, 1:, COL["attacks"]].sum(axis=1),
             "sectarian_attacks_total": isisk[:, 1:, COL["sectarian_attacks"]].sum(axis=1),
+            "attacks_abroad_total": isisk[:, 1:, COL["attacks_abroad"]].sum(axis=1),
             "casualties_total": isisk[:, 1:, COL["casualties"]].sum(axis=1),
+            "crackdown_removed_total": isisk[:, 1:, COL["crackdown_removed"]].sum(axis=1),
             "defections_total": defected,
             "defections_taliban": defected - from_groups,
             "defections_foreign": from_groups,
             "desertions_total": v[:, 1:, self.factions, COL["deserted"]].sum(axis=(1, 2)),
             "fragmented_month": _first_month(broken.any(axis=2)),
+            **{
+                f"breakaways_{kind}": (went == k).sum(axis=1).astype(float)
+                for k, kind in enumerate(BREAKAWAYS)
+            },
+            "revenue_mean": v[:, 1:, 0, COL["revenue"]].mean(axis=1),
+            "hardship_final": v[:, -1, 0, COL["hardship"]],
+            "unfrozen_month": _first_month(v[:, :, 0, COL["unfrozen"]] > 0),
             "recognized_month": _first_month(recognized.any(axis=2)),
             "recognitions_final": recognized[:, -1].sum(axis=1).astype(float),
         }

@@ -24,7 +24,12 @@ class Signals:
         groups: fighters gained and lost by each foreign group, (replicates, groups, FLOWS).
         attacks: ISIS-K attacks by target (`TARGETS`), (replicates, targets).
         casualties: people killed or wounded in successful attacks, (replicates,).
-        previous_attacks: last month's attacks in all, (replicates,), for the adaptive policy.
+        previous_attacks: last month's attacks in Afghanistan, (replicates,), for the
+            adaptive policy.
+        crackdown_force: the crackdown's intensity x effectiveness this month, (replicates,);
+            with a cell's exposure it sets how hard the cell is pressed.
+        anger: indiscriminate force this month, intensity x (1 - accuracy), (replicates,).
+        removed: ISIS-K fighters removed by the crackdown this month, (replicates,).
     """
 
     def __init__(self, replicates: int, factions: int, groups: int) -> None:
@@ -34,11 +39,24 @@ class Signals:
         self.attacks = np.zeros((replicates, len(TARGETS)))
         self.casualties = np.zeros(replicates)
         self.previous_attacks = np.zeros(replicates)
+        self.crackdown_force = np.zeros(replicates)
+        self.anger = np.zeros(replicates)
+        self.removed = np.zeros(replicates)
 
     def start_month(self) -> None:
         """Keep last month's attack count; zero every flow and tally of the new month."""
-        self.previous_attacks = self.attacks.sum(axis=1)
-        for field in (self.factions, self.isisk, self.groups, self.attacks, self.casualties):
+        self.previous_attacks = self.attacks_at_home
+        fields = (
+            self.factions,
+            self.isisk,
+            self.groups,
+            self.attacks,
+            self.casualties,
+            self.crackdown_force,
+            self.anger,
+            self.removed,
+        )
+        for field in fields:
             field[:] = 0.0
 
     def faction_flow(self, flow: str) -> np.ndarray:
@@ -52,6 +70,21 @@ class Signals:
     def group_flow(self, flow: str) -> np.ndarray:
         """A writable view of one flow of every foreign group, (replicates, groups)."""
         return self.groups[..., FLOW[flow]]
+
+    @property
+    def attacks_at_home(self) -> np.ndarray:
+        """This month's attacks in Afghanistan (every target but `abroad`), (replicates,)."""
+        return self.attacks.sum(axis=1) - self.attacks_abroad
+
+    @property
+    def attacks_abroad(self) -> np.ndarray:
+        """This month's attacks abroad, counted apart from those in Afghanistan, (replicates,)."""
+        return self.attacks[:, TARGETS.index("abroad")]
+
+    @property
+    def attacks_on_foreigners(self) -> np.ndarray:
+        """Attacks on foreigners in Afghanistan and abroad: what states count against ISIS-K."""
+        return self.attacks[:, TARGETS.index("foreign")] + self.attacks_abroad
 
     @property
     def sectarian_attacks(self) -> np.ndarray:

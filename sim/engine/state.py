@@ -81,6 +81,16 @@ class Ragged:
         self.width = int(kept.max(initial=0))
         self._changed()
 
+    def row_sums(self, values: np.ndarray) -> np.ndarray:
+        """Sum of `values` over each row's live entries, added in order.
+
+        Unlike `sum(axis=1)`, the result does not depend on the table's width, so a
+        replicate's floats are the same in a batch of any size.
+        """
+        rows = np.broadcast_to(np.arange(len(self.n))[:, None], values.shape)
+        live = self.live
+        return np.bincount(rows[live], weights=values[live], minlength=len(self.n))
+
     def split_above(self, limit: float) -> None:
         """Entries above `limit` fighters split: half leave as a new entry with the same traits."""
         big = self.fighters > limit

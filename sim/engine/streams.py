@@ -65,6 +65,15 @@ class Streams:
         u = self.uniform(counts, fill=0.0, width=_width(lam))
         return _draws().poisson_quantile(u, lam)
 
+    def normal(self) -> np.ndarray:
+        """One standard normal draw per row."""
+        return self.normals(1)[:, 0]
+
+    def normals(self, k: int) -> np.ndarray:
+        """`k` standard normal draws per row (the inverse normal CDF of uniforms), (rows, k)."""
+        u = self.uniform(np.full(len(self.gens), k, dtype=np.int64), width=k)[:, :k]
+        return special.ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
+
     def binomial(self, n: np.ndarray, p: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Binomial(n, p) for the first `counts[r]` entries of each row; 0 elsewhere."""
         u = self.uniform(counts, fill=0.0, width=_width(n))

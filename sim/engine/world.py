@@ -70,12 +70,15 @@ class World:
             self._populate(r, gen)
         self.streams = Streams(self.gens)
         nf, ns = len(self.faction_names), len(self.state_names)
+        economy = scenario.economy
         self.cohesion = np.tile([f.cohesion for f in factions], (rows, 1))
         self.pay_ratio = np.ones((rows, nf))
+        self.arrears = np.full((rows, nf), economy.initial_arrears_months)
         self.broken_month = np.full((rows, nf), -1)
+        self.breakaway_to = np.full((rows, nf), -1)  # index into schema.BREAKAWAYS
+        self.core = self.faction_names.index(scenario.taliban.core)
         self.momentum = np.full(rows, scenario.isisk.momentum)
         self.credibility = np.ones(rows)
-        self.anger = np.zeros(rows)
         self.crackdown = np.full(rows, scenario.policy.crackdown)
         groups = scenario.foreign_groups.values()
         self.group_fighters = np.tile([g.fighters for g in groups], (rows, 1)).astype(np.int64)
@@ -84,8 +87,10 @@ class World:
         self.pressure = np.tile([s.pressure for s in states], (rows, 1)).astype(float)
         self.months_satisfied = np.zeros((rows, ns), dtype=np.int64)
         self.recognized_month = np.full((rows, ns), -1)
-        self.frozen_musd = np.full(rows, scenario.economy.frozen_funds_musd)
-        self.unfrozen = np.full(rows, scenario.economy.unfrozen)
+        self.frozen_musd = np.full(rows, economy.frozen_funds_musd)
+        self.unfrozen = np.full(rows, economy.unfrozen)
+        self.hardship = np.full(rows, economy.hardship)
+        self.aid_musd = np.zeros(rows)
         self.revenue_musd = np.zeros(rows)
         self.total_pay_ratio = np.ones(rows)
         self.signals = Signals(rows, nf, len(self.group_names))
@@ -97,6 +102,8 @@ class World:
     def _populate(self, r: int, gen: np.random.Generator) -> None:
         """Split each faction's fighters into units of about `unit_size`; then seed the cells."""
         spec = self.spec
+        economy = spec.economy
+        initial_grievance = min(1.0, economy.grievance_rate * economy.initial_arrears_months)
         for index, faction in enumerate(spec.taliban.factions.values()):
             n = max(1, round(faction.fighters / spec.taliban.unit_size))
             self.units.append(
@@ -105,7 +112,7 @@ class World:
                 faction=np.full(n, index),
                 ideology=beta_draws(gen, faction.ideology.mean, faction.ideology.sd, n),
                 ties=beta_draws(gen, faction.ties_to_isisk.mean, faction.ties_to_isisk.sd, n),
-                grievance=np.zeros(n),
+                grievance=np.full(n, initial_grievance),
             )
         isisk = spec.isisk
         self.cells.append(
@@ -169,6 +176,15 @@ class World:
         scale = self.mechanism_scale("purge")
         intensity = np.array([min(1.0, purge.get(g, 0.0) * scale) for g in self.group_names])
         return intensity * (self.patron == PATRONS.index("taliban"))
+
+    def recognized_share(self) -> np.ndarray:
+        """Share of the international actors that recognise the Taliban, per replicate."""
+        return (self.recognized_month >= 0).mean(axis=1)
+
+    def active_shares(self, name: str) -> np.ndarray:
+        """A faction field (`revenue_share`, `posts`) renormalised over the factions still in."""
+        shares = self.faction_values(name) * ~self.broken_away
+        return shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
 
     def faction_values(self, name: str) -> np.ndarray:
         """One numeric field of every faction's scenario block, in faction order."""

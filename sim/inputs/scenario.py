@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sim.inputs.schema import Scenario
+from sim.inputs.schema import DEMANDS, Scenario
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
 Provenance = dict[tuple[str, ...], Path]
@@ -197,12 +197,14 @@ def _cross_check(s: Scenario, prov: Provenance, file: Path) -> list[Problem]:
                     ("taliban", "rivalries", str(i)),
                     f"got {name!r}; expected one of {sorted(factions)}",
                 )
+    if s.taliban.core not in factions:
+        bad(("taliban", "core"), f"got {s.taliban.core!r}; expected one of {sorted(factions)}")
     for actor, spec in s.international.items():
         for target in spec.cares_about:
-            if target not in groups | {"isisk", "concessions"}:
+            if target not in groups | set(DEMANDS):
                 bad(
                     ("international", actor, "cares_about", target),
-                    f"unknown target; expected 'isisk', 'concessions' or one of {sorted(groups)}",
+                    f"unknown target; expected one of {[*DEMANDS, *sorted(groups)]}",
                 )
     return problems
 

@@ -18,8 +18,12 @@ Weight = Annotated[float, Field(ge=0.0)]
 PATRONS = ("taliban", "isisk", "independent")
 """Who a foreign-fighter group fights for."""
 Patron = Literal[PATRONS]
-TARGETS = ("sectarian", "taliban", "foreign")
-"""What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners and their interests."""
+TARGETS = ("sectarian", "taliban", "foreign", "abroad")
+"""What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners in Afghanistan, abroad."""
+BREAKAWAYS = ("isisk", "independent", "rival")
+"""Where a faction that leaves the Taliban goes: to ISIS-K, its own way, or rival Taliban rule."""
+DEMANDS = ("isisk", "joint", "concessions")
+"""What a state may ask of the Taliban besides purging a named foreign group."""
 Target = Literal[TARGETS]
 
 
@@ -99,7 +103,7 @@ MECHANISMS = tuple(Mechanisms.model_fields)
 
 
 class Policy(Strict):
-    """The Taliban leadership's choices; events change them mid-run."""
+    """The Taliban leadership's levers; events change them mid-run. Each has a cost (ODD 7.6)."""
 
     crackdown: float = Probability
     joint_with_us: bool
@@ -120,24 +124,29 @@ class Faction(Styled):
     ties_to_isisk: Spread
     cohesion: float = Probability
     revenue_share: float = Field(gt=0.0)
+    posts: float = Field(ge=0.0)
+    autonomy: float = Probability
 
 
 class Taliban(Styled):
-    """Taliban factions and how their fighters are split into units."""
+    """Taliban factions, the leadership core, and how fighters are split into units."""
 
     unit_size: float = Field(gt=0.0)
+    core: str
     factions: dict[str, Faction] = Field(min_length=1)
     rivalries: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = []
 
 
 class IsisK(Styled):
-    """ISIS-K at month 0."""
+    """ISIS-K at month 0, and the prisoners released in August 2021 still joining."""
 
     fighters: int = Field(ge=0)
     cells: int = Field(ge=1)
     capability: float = Field(gt=0.0)
     exposure: float = Probability
     momentum: float = Probability
+    released_prisoners: int = Field(ge=0)
+    release_months: int = Field(ge=1)
 
 
 class ForeignGroup(Styled):
@@ -150,17 +159,24 @@ class ForeignGroup(Styled):
 
 
 class InternationalActor(Styled):
-    """A state or donor pressing the Taliban."""
+    """A state or donor pressing the Taliban: what it watches, its sticks and its carrots."""
 
     cares_about: dict[str, Weight] = Field(min_length=1)
     demand: float = Probability
     pressure: float = Probability
+    baseline_pressure: float = Probability
+    pressure_decay: float = Probability
     responsiveness: float = NonNegative
     sectarian_sensitivity: float = NonNegative
+    attack_sensitivity: float = NonNegative
+    conduct_sensitivity: float = NonNegative
     aid_musd: float = NonNegative
+    aid_conditionality: float = Probability
     holds_frozen_funds: bool
+    satisfied_below: float = Probability
     unfreeze_after: int = Field(ge=1)
     recognize_after: int = Field(ge=1)
+    recognition_rate: float = Probability
     min_credibility: float = Probability
 
     @model_validator(mode="after")
@@ -171,12 +187,24 @@ class InternationalActor(Styled):
 
 
 class Economy(Strict):
-    """Revenue and pay, in USD million per month unless said otherwise."""
+    """Fiscal revenue, pay and arrears, hardship; USD million per month unless said otherwise."""
 
     domestic_revenue_musd: float = NonNegative
+    revenue_noise: float = NonNegative
+    hardship: float = Probability
+    hardship_floor: float = Probability
+    frozen_hardship: float = Probability
+    aid_relief: float = NonNegative
+    hardship_adjust: float = Probability
+    hardship_revenue_loss: float = Probability
     sanction_damage: float = Probability
+    recognition_trade_gain: float = NonNegative
+    aid_fungible: float = Probability
     military_share: float = Probability
     wage_usd: float = Field(gt=0.0)
+    crackdown_cost_musd: float = NonNegative
+    accuracy_cost_musd: float = NonNegative
+    initial_arrears_months: float = NonNegative
     frozen_funds_musd: float = NonNegative
     unfrozen: bool
     unfreeze_rate: float = Probability
@@ -200,37 +228,54 @@ class DefectionRule(Strict):
     abandonment_joint: float = NonNegative
     abandonment_concessions: float = NonNegative
     abandonment_purge: float = NonNegative
+    abandonment_recognition: float = NonNegative
+    punishment_grievance: float = NonNegative
+    found_cell: float = Probability
     desertion_base: float
     w_desertion_grievance: float = NonNegative
 
 
 class CrackdownRule(Strict):
-    """How a crackdown removes ISIS-K fighters and how leaks blunt it."""
+    """How a crackdown removes ISIS-K fighters and leaders, and how leaks blunt it."""
 
     removal_rate: float = Probability
+    accuracy_floor: float = Probability
+    leader_hit: float = Probability
     joint_bonus: float = NonNegative
     leak: float = Probability
 
 
+class PressureRule(Strict):
+    """What every state's pressure shares: how conduct is judged, and its monthly noise."""
+
+    punishment_conduct: float = NonNegative
+    noise: float = NonNegative
+
+
 class PurgeRule(Strict):
-    """How a purge removes foreign fighters and pushes them toward ISIS-K."""
+    """How a purge removes foreign fighters and pushes some of them toward ISIS-K."""
 
     removal_rate: float = Probability
     switch_base: float
     w_switch_purge: float = NonNegative
     w_switch_pull: float = NonNegative
     w_switch_loyalty: float = NonNegative
+    splinter_share: float = Probability
     leak_rate: float = Probability
     merge_rate: float = Probability
 
 
 class AttackRule(Strict):
-    """Attack tempo, targets, success and severity of ISIS-K cells."""
+    """Attack tempo, suppression, targets, success and severity of ISIS-K cells."""
 
     base_rate: float = NonNegative
     reference_size: float = Field(gt=0.0)
     size_exponent: float = NonNegative
+    lie_low: float = NonNegative
+    abroad_shift: float = Probability
     learning: float = NonNegative
+    capability_recovery: float = Probability
+    min_capability: float = Field(gt=0.0)
     max_capability: float = Field(gt=0.0)
     target_shares: dict[Target, Weight]
     success: float = Probability
@@ -248,6 +293,8 @@ class AttackRule(Strict):
     def _shares(self) -> AttackRule:
         if sum(self.target_shares.values()) <= 0:
             raise ValueError("target_shares must have a positive sum")
+        if self.min_capability > self.max_capability:
+            raise ValueError("min_capability must not exceed max_capability")
         return self
 
 
@@ -256,6 +303,8 @@ class RecruitmentRule(Strict):
 
     isisk_local_per_month: float = NonNegative
     momentum_boost: float = NonNegative
+    hardship_boost: float = NonNegative
+    recognition_boost: float = NonNegative
     anger_recruits: float = NonNegative
     cell_split_size: int = Field(ge=2)
     cell_floor: int = Field(ge=0)
@@ -267,16 +316,32 @@ class RecruitmentRule(Strict):
 
 
 class FragmentationRule(Strict):
-    """Cohesion dynamics of Taliban factions and the breakaway threshold."""
+    """Cohesion dynamics and the leaders' choice between staying and each way of leaving."""
 
     recovery: float = Probability
+    legitimacy_cohesion: float = NonNegative
     crackdown_strain: float = NonNegative
     joint_strain: float = NonNegative
     concession_strain: float = NonNegative
     rivalry_strain: float = NonNegative
     defection_strain: float = NonNegative
     pay_strain: float = NonNegative
-    threshold: float = Probability
+    decision_rate: float = Probability
+    sensitivity: float = Field(gt=0.0)
+    stay_base: float
+    w_stay_cohesion: float = NonNegative
+    w_stay_posts: float = NonNegative
+    w_stay_pay: float = NonNegative
+    to_isisk_base: float
+    w_isisk_ideology: float = NonNegative
+    w_isisk_ties: float = NonNegative
+    w_isisk_pull: float = NonNegative
+    independent_base: float
+    w_independent_autonomy: float = NonNegative
+    w_independent_exclusion: float = NonNegative
+    rival_base: float
+    w_rival_strength: float = NonNegative
+    w_rival_grievance: float = NonNegative
 
 
 class Rules(Strict):
@@ -284,6 +349,7 @@ class Rules(Strict):
 
     defection: DefectionRule
     crackdown: CrackdownRule
+    pressure: PressureRule
     purge: PurgeRule
     attacks: AttackRule
     recruitment: RecruitmentRule

@@ -16,7 +16,7 @@ import numpy as np
 from sim.engine.world import Step, World
 from sim.inputs.schema import Scenario
 from sim.rules.attacks import attack
-from sim.rules.crackdown import adapt_policy, calm, crack_down
+from sim.rules.crackdown import adapt_policy, crack_down
 from sim.rules.defection import defect
 from sim.rules.economy import pay_in_full, pay_units
 from sim.rules.fragmentation import fragment
@@ -34,16 +34,41 @@ SCHEDULE = (
     Step(
         "economy",
         pay_units,
-        reads=("economy", "pressure", "unfrozen", "frozen_musd", "units", "broken_month"),
-        writes=("revenue_musd", "pay_ratio", "total_pay_ratio", "frozen_musd", "units.grievance"),
+        reads=(
+            "economy",
+            "pressure",
+            "recognized_month",
+            "unfrozen",
+            "frozen_musd",
+            "hardship",
+            "crackdown",
+            "units",
+            "broken_month",
+        ),
+        writes=(
+            "frozen_musd",
+            "aid_musd",
+            "hardship",
+            "revenue_musd",
+            "pay_ratio",
+            "arrears",
+            "total_pay_ratio",
+            "units.grievance",
+        ),
         when_off=pay_in_full,
     ),
     Step(
         "crackdown",
         crack_down,
         reads=("crackdown", "policy", "units.ties", "cells"),
-        writes=("anger", "cells.fighters", "signals.isisk"),
-        when_off=calm,
+        writes=(
+            "cells.fighters",
+            "cells.capability",
+            "signals.crackdown_force",
+            "signals.anger",
+            "signals.removed",
+            "signals.isisk",
+        ),
     ),
     Step(
         "purge",
@@ -54,13 +79,13 @@ SCHEDULE = (
     Step(
         "defection",
         defect,
-        reads=("crackdown", "policy", "pay_ratio", "cohesion", "momentum", "units"),
+        reads=("crackdown", "policy", "recognized_month", "pay_ratio", "cohesion", "momentum"),
         writes=("units", "cells", "signals.factions", "signals.isisk"),
     ),
     Step(
         "attacks",
         attack,
-        reads=("cells", "units"),
+        reads=("cells", "units", "signals.crackdown_force"),
         writes=(
             "units.fighters",
             "cells",
@@ -74,7 +99,7 @@ SCHEDULE = (
     Step(
         "recruitment",
         recruit,
-        reads=("momentum", "anger", "pay_ratio", "units", "cells"),
+        reads=("momentum", "hardship", "recognized_month", "signals.anger", "pay_ratio"),
         writes=("units", "cells", "group_fighters", "signals"),
     ),
     Step(
@@ -86,14 +111,14 @@ SCHEDULE = (
     Step(
         "pressure",
         update_pressure,
-        reads=("crackdown", "policy", "signals.attacks", "credibility"),
+        reads=("crackdown", "policy", "signals.attacks", "signals.anger", "credibility"),
         writes=("pressure", "months_satisfied", "recognized_month", "unfrozen"),
     ),
     Step(
         "fragmentation",
         fragment,
-        reads=("units", "crackdown", "policy", "pay_ratio", "signals.factions"),
-        writes=("cohesion", "broken_month"),
+        reads=("units", "crackdown", "policy", "pay_ratio", "momentum", "signals.factions"),
+        writes=("cohesion", "broken_month", "breakaway_to", "units", "cells", "signals"),
     ),
 )
 

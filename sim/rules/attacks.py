@@ -1,8 +1,11 @@
-"""Mechanism 6, ISIS-K attacks: tempo grows with size and experience, severity does not.
+"""Mechanism 6, ISIS-K attacks: tempo grows with size and capability; pressure suppresses it.
 
 Stylised facts from Clauset & Gleditsch (2012) for tempo and a heavy-tailed
-(Pareto) severity (Bohorquez et al. 2009). Sectarian attacks are ISIS-K's bid
-against the Taliban (outbidding): they erode Taliban credibility.
+(Pareto) severity (Bohorquez et al. 2009). Cells pressed by an effective crackdown lie
+low, and part of what they hold back goes into attacks abroad, counted apart.
+Sectarian attacks are ISIS-K's bid against the Taliban (outbidding): they erode
+Taliban credibility. Capability grows with experience, falls with arrests of leaders
+(`crackdown`) and returns toward its starting level.
 """
 
 from __future__ import annotations
@@ -16,11 +19,28 @@ from sim.inputs.schema import TARGETS, AttackRule
 if TYPE_CHECKING:
     from sim.engine.world import World
 
+ABROAD = TARGETS.index("abroad")
+
 
 def attack_rate(fighters, capability, rule: AttackRule):
-    """Expected attacks per cell-month: base x (size / reference)^exponent x capability."""
+    """Attacks per cell-month expected unpressed: base x (size / ref)^exponent x capability."""
     size = (fighters / rule.reference_size) ** rule.size_exponent * (fighters > 0)
     return rule.base_rate * size * capability
+
+
+def suppression(force, exposure, rule: AttackRule):
+    """Share of a cell's tempo held back under pressure: 1 - exp(-lie_low x force x exposure)."""
+    return 1.0 - np.exp(-rule.lie_low * force * exposure)
+
+
+def target_odds(shares: np.ndarray, shifted, rule: AttackRule) -> np.ndarray:
+    """Chance of each (target, success) outcome of an attack, (replicates, 2 x targets).
+
+    `shifted` is the share of attacks that are held-back tempo turned abroad.
+    """
+    odds = (1.0 - shifted)[:, None] * shares
+    odds[:, ABROAD] += shifted
+    return np.concatenate([odds * rule.success, odds * (1.0 - rule.success)], axis=1)
 
 
 def severities(u, rule: AttackRule):
@@ -37,10 +57,17 @@ def momentum_after(momentum, successes, rule: AttackRule):
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def attack(world: World, scale: float) -> None:
-    """Cells attack; successes kill Taliban fighters, raise momentum, erode credibility.
+def capability_after(capability, attacks, start: float, rule: AttackRule):
+    """Experience adds `learning` per attack; losses heal toward the start at `recovery`."""
+    recovered = capability + rule.capability_recovery * (start - capability)
+    return np.clip(recovered + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
-    Reads `rules.attacks.*`; the mechanism's scale multiplies the attack rate.
+
+def attack(world: World, scale: float) -> None:
+    """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility.
+
+    Reads `rules.attacks.*` and the crackdown's force this month; the mechanism's scale
+    multiplies the attack rate. Attacks abroad are counted apart from those in Afghanistan.
     """
     rule, cells, units, signals = (
         world.params.rules.attacks,
@@ -51,10 +78,14 @@ def attack(world: World, scale: float) -> None:
     shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum()
     streams = world.streams
-    attacks = streams.poisson(scale * attack_rate(cells.fighters, cells.capability, rule), cells.n)
-    odds = np.concatenate([shares * rule.success, shares * (1.0 - rule.success)])
+    unpressed = scale * attack_rate(cells.fighters, cells.capability, rule)
+    held_back = unpressed * suppression(signals.crackdown_force[:, None], cells.exposure, rule)
+    abroad = rule.abroad_shift * held_back
+    attacks = streams.poisson(unpressed - held_back + abroad, cells.n)
+    total = attacks.sum(axis=1)
+    expected = np.maximum((unpressed - held_back + abroad).sum(axis=1), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
-        attacks.sum(axis=1), np.broadcast_to(odds, (world.replicates, len(odds)))
+        total, target_odds(shares, abroad.sum(axis=1) / expected, rule)
     )
     successes = outcome[:, : len(TARGETS)]
     by_target = successes + outcome[:, len(TARGETS) :]
@@ -65,15 +96,13 @@ def attack(world: World, scale: float) -> None:
     # bincount adds in order, so a replicate's total does not depend on the batch's width
     casualties = np.bincount(rows, severities(draws[drawn], rule), minlength=world.replicates)
     taliban = units.fighters.sum(axis=1)
-    kill_p = np.minimum(
-        1.0, rule.taliban_killed_per_attack * successes[:, 1] / np.maximum(taliban, 1)
-    )
+    on_taliban = successes[:, TARGETS.index("taliban")]
+    kill_p = np.minimum(1.0, rule.taliban_killed_per_attack * on_taliban / np.maximum(taliban, 1))
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     signals.faction_flow("losses")[:] += units.by_faction(killed)
-    cells.capability[:] = np.minimum(
-        rule.max_capability, cells.capability + rule.learning * attacks
-    )
+    start = world.spec.isisk.capability
+    cells.capability[:] = capability_after(cells.capability, attacks, start, rule) * cells.live
     cells.exposure[:] = (
         np.clip(
             cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks,
@@ -86,7 +115,7 @@ def attack(world: World, scale: float) -> None:
     world.credibility[:] = np.clip(
         world.credibility
         + rule.credibility_recovery * (1.0 - world.credibility)
-        - rule.credibility_loss * successes[:, 0],
+        - rule.credibility_loss * successes[:, TARGETS.index("sectarian")],
         0.0,
         1.0,
     )

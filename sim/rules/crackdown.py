@@ -1,8 +1,10 @@
-"""Mechanism 2, crackdown: the leadership's campaign against ISIS-K cells.
+"""Mechanism 2, crackdown: the leadership's campaign against ISIS-K cells and their leaders.
 
 Force with imperfect intelligence contains rather than eradicates (Kress & Szechtman
-2009): removal scales with each cell's exposure, and leaks through a security
-faction tied to ISIS-K blunt it. Inaccurate force breeds anger (Bennett 2008).
+2009): removal scales with each cell's exposure and with accuracy, and leaks through a
+security faction tied to ISIS-K blunt it. Intelligence-led arrests of leaders cut a
+cell's capability. Inaccurate force breeds anger (Bennett 2008); accuracy costs money
+(`economy.accuracy_cost_musd`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,19 @@ def effectiveness(joint: bool, security_ties, rule: CrackdownRule):
     return (1.0 + rule.joint_bonus * float(joint)) * (1.0 - rule.leak * security_ties)
 
 
-def removal_probability(intensity: float, effect: float, exposure, rule: CrackdownRule):
-    """Monthly chance that a cell fighter is killed or detained."""
-    return np.minimum(1.0, rule.removal_rate * intensity * effect * exposure)
+def precision(accuracy: float, rule: CrackdownRule) -> float:
+    """Yield of force at this accuracy relative to wholly accurate force."""
+    return rule.accuracy_floor + (1.0 - rule.accuracy_floor) * accuracy
+
+
+def removal_probability(force, exposure, accuracy: float, rule: CrackdownRule):
+    """Monthly chance that a cell fighter is killed or detained under this force."""
+    return np.minimum(1.0, rule.removal_rate * force * precision(accuracy, rule) * exposure)
+
+
+def leadership_loss(force, exposure, accuracy: float, rule: CrackdownRule):
+    """Share of a cell's capability lost this month to arrests of its leaders."""
+    return np.minimum(1.0, rule.leader_hit * force * accuracy * exposure)
 
 
 def adapt_policy(world: World, scale: float) -> None:
@@ -61,23 +73,24 @@ def security_ties(world: World) -> np.ndarray:
 
 
 def crack_down(world: World, scale: float) -> None:
-    """Remove ISIS-K fighters cell by cell; record the anger that inaccurate force breeds.
+    """Remove ISIS-K fighters and cut leaders cell by cell; signal force, anger and removals.
 
     Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`;
     the mechanism's scale multiplies the intensity (`World.crackdown_effect`).
     """
     intensity = world.crackdown_effect()
-    world.anger[:] = intensity * (1.0 - world.params.policy.accuracy)
+    policy, signals = world.params.policy, world.signals
+    signals.anger[:] = intensity * (1.0 - policy.accuracy)
     if not intensity.any():
         return
     rule, cells = world.params.rules.crackdown, world.cells
-    effect = effectiveness(world.params.policy.joint_with_us, security_ties(world), rule)
-    p = removal_probability(intensity[:, None], effect[:, None], cells.exposure, rule)
+    force = intensity * effectiveness(policy.joint_with_us, security_ties(world), rule)
+    signals.crackdown_force[:] = force
+    p = removal_probability(force[:, None], cells.exposure, policy.accuracy, rule)
     removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
     cells.fighters[:] -= removed
-    world.signals.isisk_flow("losses")[:] += removed.sum(axis=1)
-
-
-def calm(world: World) -> None:
-    """With the crackdown switched off, no force is used and no anger is bred."""
-    world.anger[:] = 0.0
+    cells.capability[:] *= 1.0 - leadership_loss(
+        force[:, None], cells.exposure, policy.accuracy, rule
+    )
+    signals.removed[:] = removed.sum(axis=1)
+    signals.isisk_flow("losses")[:] += signals.removed

@@ -2,6 +2,7 @@
 
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
 leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid.
+Punishment deters defection but adds to grievance (its cost).
 """
 
 from __future__ import annotations
@@ -12,19 +13,35 @@ import numpy as np
 
 from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
-from sim.rules.recruitment import found_cells
+from sim.rules.recruitment import found_cells, join_cells
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def abandonment(crackdown, joint: bool, concessions: float, purge, rule: DefectionRule):
-    """Perceived abandonment of jihad: crackdown (more if joint with the US), concessions, purge."""
+def abandonment(crackdown, joint: bool, concessions: float, purge, recognized, rule: DefectionRule):
+    """Perceived abandonment of jihad: crackdown (more if joint), concessions, purge, recognised."""
     joint_factor = 1.0 + rule.abandonment_joint * float(joint)
     return (
         rule.abandonment_crackdown * crackdown * joint_factor
         + rule.abandonment_concessions * concessions
         + rule.abandonment_purge * purge
+        + rule.abandonment_recognition * recognized
+    )
+
+
+def perceived_abandonment(world: World) -> np.ndarray:
+    """`abandonment` of the policy in force, per replicate."""
+    policy, rule = world.params.policy, world.params.rules.defection
+    allied = world.patron == PATRONS.index("taliban")
+    mean_purge = world.purge_effect().sum(axis=1) / np.maximum(allied.sum(axis=1), 1)
+    return abandonment(
+        world.crackdown_effect(),
+        policy.joint_with_us,
+        policy.concessions,
+        mean_purge,
+        world.recognized_share(),
+        rule,
     )
 
 
@@ -63,20 +80,34 @@ def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     return logistic(x)
 
 
+def go_over(world: World, going: np.ndarray) -> None:
+    """Units in the mask `going` join ISIS-K: a share found cells, the rest join existing ones.
+
+    Records the flows (defected out of each faction, into ISIS-K) and removes the units.
+    """
+    units, signals, rule = world.units, world.signals, world.params.rules.defection
+    moved = units.fighters * going
+    signals.faction_flow("defected_out")[:] += units.by_faction(moved)
+    signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
+    drawing = np.where(going.any(axis=1), units.n, 0)  # only rows with someone going draw
+    founding = going & (world.streams.uniform(drawing, width=units.width) < rule.found_cell)
+    found_cells(world, founding.sum(axis=1), units.fighters[founding])
+    join_cells(world, (moved * ~founding).sum(axis=1))
+    units.keep(~going)
+
+
 def defect(world: World, scale: float) -> None:
-    """Each unit defects to ISIS-K (founding a cell), deserts, or stays.
+    """Each unit defects to ISIS-K, deserts, or stays; punishment adds to grievance.
 
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
     rule, policy, units = world.params.rules.defection, world.params.policy, world.units
-    crackdown = world.crackdown_effect()
-    purge = world.purge_effect()
-    allied = world.patron == PATRONS.index("taliban")
-    mean_purge = purge.sum(axis=1) / np.maximum(allied.sum(axis=1), 1)
-    abandon = abandonment(crackdown, policy.joint_with_us, policy.concessions, mean_purge, rule)
+    units.grievance[:] = (
+        np.minimum(1.0, units.grievance + rule.punishment_grievance * policy.punishment)
+        * units.live
+    )
     pay = units.per_unit(world.pay_ratio)
-    cohesion = units.per_unit(world.cohesion)
     p_defect = np.minimum(
         1.0,
         scale
@@ -85,8 +116,8 @@ def defect(world: World, scale: float) -> None:
             units.grievance,
             units.ties,
             pay,
-            cohesion,
-            abandon[:, None],
+            units.per_unit(world.cohesion),
+            perceived_abandonment(world)[:, None],
             world.momentum[:, None],
             policy.punishment,
             rule,
@@ -98,12 +129,9 @@ def defect(world: World, scale: float) -> None:
     draw = world.streams.uniform(units.n)
     defecting = draw < p_defect
     deserting = ~defecting & (draw < p_defect + p_desert)
-    signals = world.signals
-    moved = units.fighters * defecting
-    signals.faction_flow("defected_out")[:] += units.by_faction(moved)
-    signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
-    found_cells(world, defecting.sum(axis=1), units.fighters[defecting])
     left = units.by_faction(units.fighters * deserting)
-    signals.faction_flow("losses")[:] += left
-    signals.faction_flow("deserted")[:] += left
-    units.keep(~(defecting | deserting))
+    world.signals.faction_flow("losses")[:] += left
+    world.signals.faction_flow("deserted")[:] += left
+    units.fighters[:] *= ~deserting
+    go_over(world, defecting)
+    units.keep(units.fighters > 0)

@@ -1,4 +1,10 @@
-"""Mechanism 4, economy and pay: revenue pays units; shortfalls raise grievance."""
+"""Mechanism 4, economy and pay: fiscal revenue pays units; reserves and aid act on hardship.
+
+Frozen central-bank reserves are not budget revenue: while frozen they hold hardship
+up (liquidity, prices). Aid mostly bypasses the budget and relieves hardship.
+Hardship cuts revenue and (in `recruitment`) widens ISIS-K's recruiting pool. The
+budget pays units by faction; shortfalls become arrears and grievance.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,49 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.inputs.schema import Economy
+
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def monthly_revenue(
-    domestic: float, sanction_damage: float, mean_pressure: float, aid: float, released: float
-) -> float:
-    """Domestic revenue cut by sanctions in proportion to pressure, plus aid and unfrozen funds."""
-    return domestic * (1.0 - sanction_damage * mean_pressure) + aid + released
+def hardship_target(frozen_share, aid_musd, spec: Economy):
+    """Hardship the economy tends to: a floor, plus frozen reserves, less aid's relief."""
+    target = spec.hardship_floor + spec.frozen_hardship * frozen_share
+    return np.clip(target - spec.aid_relief * aid_musd / 100.0, 0.0, 1.0)
+
+
+def fiscal_revenue(hardship, mean_pressure, recognized_share, shock, spec: Economy):
+    """Domestic collections (customs, mining, taxes) as hardship, sanctions and trade allow."""
+    return (
+        spec.domestic_revenue_musd
+        * (1.0 - spec.hardship_revenue_loss * hardship)
+        * (1.0 - spec.sanction_damage * mean_pressure)
+        * (1.0 + spec.recognition_trade_gain * recognized_share)
+        * shock
+    )
+
+
+def aid_received(offers, conditionality, pressure):
+    """Aid of each state, cut by its pressure where it conditions aid, summed over states."""
+    return (offers * (1.0 - conditionality * pressure)).sum(axis=-1)
+
+
+def policy_costs(intensity, accuracy: float, spec: Economy):
+    """What the crackdown costs the budget: operations, and intelligence for accuracy."""
+    return intensity * (spec.crackdown_cost_musd + spec.accuracy_cost_musd * accuracy)
 
 
 def pay_ratio(budget_musd: float | np.ndarray, fighters: float | np.ndarray, wage_usd: float):
     """Share of the wage bill that the budget covers, at most 1."""
     need = np.maximum(fighters, 1.0) * wage_usd / 1e6
     return np.minimum(1.0, budget_musd / need)
+
+
+def arrears_after(arrears, budget_musd, fighters, wage_usd: float):
+    """Months of pay owed: a shortfall adds to them, a surplus pays them back."""
+    need = np.maximum(fighters, 1.0) * wage_usd / 1e6
+    return np.maximum(0.0, arrears + 1.0 - budget_musd / need)
 
 
 def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, relief: float):
@@ -32,26 +66,36 @@ def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, rel
 
 
 def pay_units(world: World, scale: float) -> None:
-    """Collect revenue, split the pay budget by faction revenue share, update grievance.
+    """Release unfrozen reserves, move hardship, collect revenue, pay units and owe arrears.
 
-    Reads `economy.*` and each faction's `revenue_share`. Factions that broke away get
-    `economy.breakaway_pay`. The scale multiplies revenue.
+    Reads `economy.*`, each state's `aid_musd`, `aid_conditionality` and pressure, each
+    faction's `revenue_share`. Factions that broke away get `economy.breakaway_pay`.
+    The scale multiplies revenue.
     """
-    spec = world.params.economy
-    unfrozen = world.unfrozen | spec.unfrozen
-    released = np.where(unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
+    spec, policy = world.params.economy, world.params.policy
+    released = np.where(world.unfrozen | spec.unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
     world.frozen_musd -= released
-    aid_offer = np.array([s.aid_musd for s in world.params.international.values()])
-    aid = ((1.0 - world.pressure) * aid_offer).sum(axis=1)
-    revenue = scale * monthly_revenue(
-        spec.domestic_revenue_musd, spec.sanction_damage, world.pressure.mean(axis=1), aid, released
+    states = world.params.international.values()
+    world.aid_musd[:] = aid_received(
+        np.array([s.aid_musd for s in states]),
+        np.array([s.aid_conditionality for s in states]),
+        world.pressure,
     )
-    budget = spec.military_share * revenue
+    frozen_share = world.frozen_musd / max(spec.frozen_funds_musd, 1e-12)
+    target = hardship_target(frozen_share, world.aid_musd, spec)
+    world.hardship += spec.hardship_adjust * (target - world.hardship)
+    shock = np.exp(spec.revenue_noise * world.streams.normal() - spec.revenue_noise**2 / 2)
+    revenue = scale * fiscal_revenue(
+        world.hardship, world.pressure.mean(axis=1), world.recognized_share(), shock, spec
+    )
+    costs = policy_costs(world.crackdown_effect(), policy.accuracy, spec)
+    budget = np.maximum(0.0, spec.military_share * revenue + spec.aid_fungible * world.aid_musd)
+    budget = np.maximum(0.0, budget - costs)
     fighters, active = world.faction_fighters(), ~world.broken_away
-    shares = world.faction_values("revenue_share") * active
-    shares = shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
-    ratios = np.where(
-        active, pay_ratio(budget[:, None] * shares, fighters, spec.wage_usd), spec.breakaway_pay
+    owed = budget[:, None] * world.active_shares("revenue_share")
+    ratios = np.where(active, pay_ratio(owed, fighters, spec.wage_usd), spec.breakaway_pay)
+    world.arrears[:] = np.where(
+        active, arrears_after(world.arrears, owed, fighters, spec.wage_usd), world.arrears
     )
     paid = fighters * active
     world.pay_ratio[:] = ratios

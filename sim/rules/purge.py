@@ -1,7 +1,8 @@
 """Mechanism 5, foreign-fighter purge: complying with China/Pakistan/Russia costs allies.
 
-Purged fighters are removed, leak to ISIS-K, and whole groups may switch patron;
-groups allied to ISIS-K merge their fighters into its cells.
+Purged fighters are removed or leak to ISIS-K, and a group may splinter: a share of
+its fighters goes over at once (never the whole group in one draw); groups allied to
+ISIS-K merge their fighters into its cells.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def switch_probability(purge, pull, loyalty, rule: PurgeRule):
-    """Monthly chance that a group switches its allegiance to ISIS-K."""
+    """Monthly chance that a splinter of an allied group switches its allegiance to ISIS-K."""
     return logistic(
         rule.switch_base
         + rule.w_switch_purge * purge
@@ -29,7 +30,7 @@ def switch_probability(purge, pull, loyalty, rule: PurgeRule):
 
 
 def purge_foreign_fighters(world: World, scale: float) -> None:
-    """Apply each group's purge, leaks and allegiance switch; merge ISIS-K's allies.
+    """Apply each group's purge, leaks and splinters; merge ISIS-K's allies.
 
     Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
     mechanism's scale multiplies purge intensity (see `World.purge_effect`).
@@ -46,10 +47,13 @@ def purge_foreign_fighters(world: World, scale: float) -> None:
     streams, groups = world.streams, np.full(world.replicates, fighters.shape[1])
     removed = streams.binomial(fighters, rule.removal_rate * purge, groups)
     handed = streams.binomial(fighters - removed, p_leak + (1.0 - p_leak) * p_merge, groups)
-    switching = allied & (streams.uniform(groups) < p_switch)
+    splitting = allied & (streams.uniform(groups) < p_switch)
+    splinter = streams.binomial(
+        fighters - removed - handed, rule.splinter_share * splitting, groups
+    )
+    handed += splinter
     signals.group_flow("losses")[:] += removed
     signals.group_flow("defected_out")[:] += handed
     signals.isisk_flow("defected_in")[:] += handed.sum(axis=1)
     join_cells(world, handed.sum(axis=1))
     fighters -= removed + handed
-    world.patron[switching] = PATRONS.index("isisk")

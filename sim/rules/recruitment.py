@@ -1,9 +1,11 @@
 """Mechanism 7, recruitment and cell life: births, splits, deaths and attrition.
 
-ISIS-K grows from defectors (who found cells), foreign fighters and local recruits,
-more so with momentum and with the anger an inaccurate crackdown breeds; cells
-split above a size and, below a floor, fold into the largest cell. Taliban units are born while pay
-lasts and split when large. All sides lose fighters to attrition.
+ISIS-K grows from defectors (who found or join cells), foreign fighters, the prisoners
+released in August 2021, and local recruits: more of them with momentum, with hardship
+(the recruiting pool), with recognition of the Taliban by foreign states (the
+"apostate regime" narrative), and with the anger an inaccurate crackdown breeds. Cells
+split above a size and, below a floor, fold into the largest cell. Taliban units are
+born while pay lasts and split when large. All sides lose fighters to attrition.
 """
 
 from __future__ import annotations
@@ -12,13 +14,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.inputs.schema import RecruitmentRule
+
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def local_recruits_rate(base: float, momentum, boost: float, anger, per_anger: float):
-    """Expected ISIS-K local recruits per month: base x (1 + boost x momentum) + anger term."""
-    return base * (1.0 + boost * momentum) + per_anger * anger
+def local_recruits_rate(momentum, hardship, recognized, anger, rule: RecruitmentRule):
+    """Expected ISIS-K local recruits a month: momentum, hardship, recognition, anger."""
+    pull = (
+        (1.0 + rule.momentum_boost * momentum)
+        * (1.0 + rule.hardship_boost * hardship)
+        * (1.0 + rule.recognition_boost * recognized)
+    )
+    return rule.isisk_local_per_month * pull + rule.anger_recruits * anger
+
+
+def prisoners_released(month: int, released: int, months: int) -> int:
+    """Released prisoners who rejoin ISIS-K in `month`: spread evenly over the first months."""
+    if month > months:
+        return 0
+    return released // months + (1 if month <= released % months else 0)
 
 
 def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
@@ -53,19 +69,16 @@ def recruit(world: World, scale: float) -> None:
     Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`;
     the scale multiplies recruitment and arrival rates.
     """
-    rule, signals = world.params.rules.recruitment, world.signals
+    rule, signals, isisk = world.params.rules.recruitment, world.signals, world.spec.isisk
     local_rate = scale * local_recruits_rate(
-        rule.isisk_local_per_month,
-        world.momentum,
-        rule.momentum_boost,
-        world.anger,
-        rule.anger_recruits,
+        world.momentum, world.hardship, world.recognized_share(), signals.anger, rule
     )
     arrival_rate = scale * np.array(
         [g.arrivals_per_month for g in world.params.foreign_groups.values()]
     )
     streams, rows = world.streams, np.ones(world.replicates, dtype=np.int64)
     local = streams.poisson(local_rate[:, None], rows)[:, 0]
+    local += prisoners_released(world.month, isisk.released_prisoners, isisk.release_months)
     arrivals = streams.poisson(arrival_rate, rows * len(arrival_rate))
     join_cells(world, local)
     signals.isisk_flow("recruits")[:] += local
