@@ -90,13 +90,22 @@ def _construct_mapping(loader: BoundedLoader, node: yaml.MappingNode) -> dict:
 BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def is_file(path: Path) -> bool:
+    """Whether `path` is a regular file; False for names no file can have (a NUL, too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_text(path: Path) -> str:
     """The file's text, if it is UTF-8 and at most `MAX_BYTES` long."""
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise refuse(path, "", f"cannot read file ({exc.strerror})") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not a file name"
+        raise refuse(quote(str(path)), "", f"cannot read file ({reason})") from None
     if len(raw) > MAX_BYTES:
         raise refuse(path, "", f"larger than {MAX_BYTES} bytes; a scenario file is a few kB")
     try:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.inputs.problems import Problem, ScenarioError, quote, refuse
-from sim.inputs.reading import read_yaml
+from sim.inputs.reading import is_file, read_yaml
 from sim.inputs.schema import Scenario
 
 __all__ = ["Problem", "ScenarioError", "event_timeline", "load_scenario", "override", "read_yaml"]
@@ -83,12 +83,11 @@ def _parent_file(path: Path, parent: Any) -> Path:
         )
     try:
         target = (path.parent / parent).resolve()
-        is_dir, is_file = target.is_dir(), target.is_file()
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # too long for the file system
         raise refuse(path, "extends", f"got {quote(parent)}; not a usable file name") from None
-    if is_dir:
+    if target.is_dir():
         raise refuse(path, "extends", f"got {quote(parent)}; {target} is a directory, not a file")
-    if not is_file:
+    if not is_file(target):
         raise refuse(path, "extends", f"got {quote(parent)}; no such file {target}")
     return target
 
@@ -107,7 +106,9 @@ def _format_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _problems(exc: ValidationError, prov: Provenance, file: Path, prefix: str) -> list[Problem]:
+def validation_problems(
+    exc: ValidationError, prov: Provenance, file: Path, prefix: str
+) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
@@ -184,7 +185,7 @@ def _validate(data: dict, prov: Provenance, file: Path, prefix: str = "") -> Sce
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, prov, file, prefix)) from None
+        raise ScenarioError(validation_problems(exc, prov, file, prefix)) from None
     problems = _cross_check(scenario, prov, file, prefix)
     if problems:
         raise ScenarioError(problems)
@@ -316,11 +317,7 @@ def load_with_origin(
 ) -> tuple[Scenario, str]:
     """Like `load_scenario`, also returning a SHA-256 of every file in the extends chain."""
     path = Path(path)
-    try:
-        is_file = path.is_file()
-    except (OSError, ValueError):  # a NUL byte or an over-long name
-        is_file = False
-    if not is_file:
+    if not is_file(path):
         raise refuse(quote(str(path)), "", "no such scenario file")
     data, prov, files = resolve(path)
     problems = []
