@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.report import read_fighters, read_runs
+from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import load_with_origin
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
@@ -86,7 +87,7 @@ def compare(
         scenario = scenario.model_copy(update={"seed": common_seed})
         run_ensemble(
             scenario,
-            out / scenario.name,
+            safe_folder_name(out, scenario.name),
             scenario_sha256=digest,
             source=str(file),
             workers=workers,
