@@ -146,6 +146,12 @@ BAD = {
         "1000000000000.0",
         "less than or equal to 30",
     ],
+    "attack_rate_runaway.yaml": [
+        "rules.attacks",
+        "expected attacks per cell-month",
+        "at most 1000",
+    ],
+    "inflow_runaway.yaml": ["rules.recruitment", "new fighters a month", "at most 100000"],
     "start_bad_month.yaml": ["start", "'2021-13'", "MM from 01 to 12"],
     # names become folder names
     "name_traversal.yaml": ["name", "'../../x'", "letters, digits", "not starting with '.'"],

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.inputs.limits import runaway_rates
 from sim.inputs.problems import Problem, ScenarioError, quote, refuse
 from sim.inputs.reading import is_file, read_yaml
 from sim.inputs.schema import Scenario
@@ -83,9 +84,10 @@ def _parent_file(path: Path, parent: Any) -> Path:
         )
     try:
         target = (path.parent / parent).resolve()
+        is_dir = target.is_dir()
     except (OSError, ValueError):  # too long for the file system
         raise refuse(path, "extends", f"got {quote(parent)}; not a usable file name") from None
-    if target.is_dir():
+    if is_dir:
         raise refuse(path, "extends", f"got {quote(parent)}; {target} is a directory, not a file")
     if not is_file(target):
         raise refuse(path, "extends", f"got {quote(parent)}; no such file {target}")
@@ -109,6 +111,10 @@ def _format_path(loc: tuple[Any, ...]) -> str:
 def validation_problems(
     exc: ValidationError, prov: Provenance, file: Path, prefix: str
 ) -> list[Problem]:
+    """One `Problem` per pydantic error: origin file, key path, value quoted short, expectation.
+
+    A block is not quoted: a rule about a whole block names the block instead.
+    """
     problems = []
     for err in exc.errors():
         loc = tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
@@ -122,9 +128,13 @@ def validation_problems(
             continue
         if err["type"] == "missing":
             message = "missing required key"
+        elif not isinstance(err["input"], (dict, list)):
+            message = f"got {quote(err['input'])}; {msg.replace('Input should be', 'expected')}"
+        elif err["type"] == "value_error":
+            message = msg
         else:
-            msg = msg.replace("Input should be", "expected")
-            message = f"got {quote(err['input'])}; {msg}"
+            kind = type(err["input"]).__name__
+            message = f"got a {kind}; {msg.replace('Input should be', 'expected')}"
         origin = _origin(prov, tuple(str(p) for p in loc), file)
         path = _format_path(loc)
         problems.append(Problem(origin, f"{prefix}{path}" if prefix else path, message))
@@ -171,6 +181,8 @@ def _cross_check(s: Scenario, prov: Provenance, file: Path, prefix: str = "") ->
                     ("taliban", "rivalries", str(i)),
                     f"got {quote(name)}; expected one of {sorted(factions)}",
                 )
+    for loc, message in runaway_rates(s):
+        bad(loc, message)
     for actor, spec in s.international.items():
         for target in spec.cares_about:
             if target not in groups | {"isisk", "concessions"}:

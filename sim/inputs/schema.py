@@ -210,7 +210,7 @@ class Economy(Strict):
     domestic_revenue_musd: float = Money
     sanction_damage: float = Probability
     military_share: float = Probability
-    wage_usd: float = Field(gt=0.0, le=1e6)  # USD a fighter-month
+    wage_usd: float = Field(ge=1.0, le=1e6)  # USD a fighter-month
     frozen_funds_musd: float = Money
     unfrozen: bool
     unfreeze_rate: float = Probability
@@ -290,12 +290,12 @@ class RecruitmentRule(Strict):
     """Births, splits, deaths and attrition of cells and units."""
 
     isisk_local_per_month: float = PerMonth
-    momentum_boost: float = NonNegative
+    momentum_boost: float = Field(ge=0.0, le=10.0)  # recruits x (1 + boost) at full momentum
     anger_recruits: float = PerMonth
-    cell_split_size: int = Field(ge=2, le=1_000_000)  # fighters
-    cell_floor: int = Field(ge=0, le=1_000_000)  # fighters
+    cell_split_size: int = Field(ge=2, le=100_000)  # fighters; a cell is a few dozen
+    cell_floor: int = Field(ge=0, le=100_000)  # fighters
     isisk_attrition: float = Probability
-    unit_birth_rate: float = Probability
+    unit_birth_rate: float = Field(ge=0.0, le=0.1)  # per unit-month: doubling in 7 months
     unit_split_factor: float = Field(gt=1.0, le=100.0)  # x unit_size
     taliban_attrition: float = Probability
     foreign_attrition: float = Probability
