@@ -14,15 +14,21 @@ from typing import Annotated, get_args, get_origin
 
 import numpy as np
 import pytest
+import yaml
 from conftest import BAD_DIR, SCENARIO_DIR, scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from sim import ScenarioError, load_scenario
+from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
+from sim.inputs.experiment import load_experiment
+from sim.inputs.names import safe_folder_name
 from sim.inputs.reading import MAX_BYTES
-from sim.inputs.scenario import override
+from sim.inputs.scenario import event_timeline, override
 from sim.inputs.schema import Scenario
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
@@ -59,7 +65,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
 
 
 def test_too_many_keys_are_refused(tmp_path):
-    keys = "".join(f"k{i}: {i}\n" for i in range(30_000))  # 60,000 values, 400 kB
+    keys = "".join(f"k{i}: 0\n" for i in range(25_001))  # 50,002 values, 220 kB
     message = refused(write(tmp_path, "keys.yaml", f"extends: {BASELINE}\n{keys}"))
     assert "more than 50000 values" in message
 
@@ -203,3 +209,131 @@ def test_each_number_at_the_edge_of_its_range_runs(key, value):
         counts = values[0, :, :, COL[column]]
         counts = counts[~np.isnan(counts)]
         assert np.all(np.isfinite(counts)) and np.all(counts >= 0), column
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def test_the_timeline_is_resolved_once_when_the_scenario_loads():
+    spec = load_scenario(SCENARIO_DIR / "foreign_fighter_purge.yaml")
+    first = event_timeline(spec)
+    assert event_timeline(spec)[3] is first[3]  # kept, not validated again
+    assert World(spec, [replicate_rng(spec.seed, 0)]).timeline[3] is first[3]
+    built = Scenario.model_validate(spec.model_dump())  # not through the loader
+    assert event_timeline(built)[3].policy.purge["ttp"] == 0.7
+
+
+def test_same_key_in_the_same_month_is_refused_in_overrides_too():
+    events = [
+        {"month": 2, "set": {"policy.crackdown": 0.5}},
+        {"month": 2, "set": {"policy": {**scenario("baseline").policy.model_dump()}}},
+        {"month": 3, "set": {"policy.crackdown": 0.9}},  # another month: fine
+    ]
+    with pytest.raises(ScenarioError) as info:
+        override(scenario("baseline"), {"steps": 6, "events": events})
+    assert [p.path for p in info.value.problems] == ["events[1].set.policy"]
+    assert "events[0].set.policy.crackdown" in info.value.problems[0].message
+    ok = override(scenario("baseline"), {"steps": 6, "events": [events[0], events[2]]})
+    assert event_timeline(ok)[3].policy.crackdown == 0.9
+
+
+# --- names and folders ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", ".hidden", "a/b", "", "a\0b", "x" * 300])
+def test_safe_folder_name_refuses_names_that_leave_the_folder(tmp_path, name):
+    with pytest.raises(ScenarioError, match="letters, digits"):
+        safe_folder_name(tmp_path, name)
+
+
+def test_safe_folder_name_stays_in_the_folder(tmp_path):
+    folder = safe_folder_name(tmp_path, "baseline-seed20211001")
+    assert folder.parent == tmp_path and folder.name == "baseline-seed20211001"
+
+
+def test_run_with_an_unsafe_name_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path / "..")
+    before = set(tmp_path.parent.parent.iterdir())
+    assert main(["run", str(BAD_DIR / "name_traversal.yaml"), "-n", "1", "-q"]) == 2
+    assert "letters, digits" in capsys.readouterr().err
+    assert set(tmp_path.parent.parent.iterdir()) == before
+
+
+# --- experiment files ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("replicats: 10\n", ["replicats", "unknown key; valid keys", "replicates"]),
+        ("name: ../up\n", ["name", "'../up'", "letters, digits"]),
+        ("seed: .nan\n", ["seed", "valid integer"]),
+        ("replicates: 100000000000\n", ["replicates", "less than or equal to 1000000"]),
+        ("scenarios: [/etc/passwd, b.yaml]\n", ["scenarios[0]", "expected a .yaml file"]),
+    ],
+    ids=["unknown_key", "unsafe_name", "nan_seed", "too_many", "not_yaml"],
+)
+def test_bad_experiment_files_are_refused_clearly(tmp_path, text, expected):
+    base = {"name": "x", "scenarios": [str(BASELINE), str(BASELINE)], "replicates": 2, "seed": 1}
+    data = base | yaml.safe_load(text)
+    path = write(tmp_path, "experiment.yaml", yaml.safe_dump(data))
+    with pytest.raises(ScenarioError) as info:
+        load_experiment(path)
+    message = str(info.value)
+    assert str(path) in message
+    for text in expected:
+        assert text in message, message
+
+
+# --- junk of any shape ---------------------------------------------------------------------
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+)
+JUNK = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+RAW = scenario("baseline").model_dump()
+PATHS = sorted(
+    {".".join(p) for key, _, _ in bounded_fields(Scenario, RAW) for p in [key.split(".")]}
+    | {"name", "start", "events", "policy", "taliban.factions", "rules.attacks", "extends"}
+)
+JUNK_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@JUNK_SETTINGS
+@given(st.dictionaries(st.sampled_from(PATHS), JUNK, min_size=1, max_size=4))
+def test_junk_values_give_a_scenario_error_or_a_scenario(tmp_path, junk):
+    """Junk at any key of a real scenario, written as YAML and loaded: nothing but ScenarioError."""
+    nested: dict = {"extends": str(BASELINE)}
+    for dotted, value in junk.items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {}) if isinstance(node.get(key, {}), dict) else {}
+        node[leaf] = value
+    path = tmp_path / "junk.yaml"
+    path.write_text(yaml.safe_dump(nested))
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        assert all(len(line) < 1000 for line in str(exc).splitlines())
+
+
+@JUNK_SETTINGS
+@given(st.binary(max_size=300) | st.text(max_size=300))
+def test_junk_files_give_a_scenario_error(tmp_path, junk):
+    path = tmp_path / "junk.yaml"
+    path.write_bytes(junk if isinstance(junk, bytes) else junk.encode())
+    with pytest.raises(ScenarioError):
+        load_scenario(path)
