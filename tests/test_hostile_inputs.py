@@ -141,6 +141,9 @@ def test_non_finite_overrides_are_refused(value):
         override(scenario("baseline"), {"policy.crackdown": value})
     with pytest.raises(ScenarioError, match="finite number"):
         override(scenario("baseline"), {"international.us.cares_about.isisk": value})
+    event = {"month": 1, "set": {"rules.defection.base": value}}
+    with pytest.raises(ScenarioError, match=r"events\[0\]\.set: rules\.defection\.base"):
+        override(scenario("baseline"), {"steps": 6, "events": [event]})
 
 
 def test_seed_beyond_64_bits_is_refused():
