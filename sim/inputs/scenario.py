@@ -18,7 +18,14 @@ from sim.inputs.problems import Problem, ScenarioError, quote, refuse
 from sim.inputs.reading import is_file, read_yaml
 from sim.inputs.schema import Scenario
 
-__all__ = ["Problem", "ScenarioError", "event_timeline", "load_scenario", "override", "read_yaml"]
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "event_timeline",
+    "load_scenario",
+    "load_with_origin",
+    "override",
+]
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
 SUFFIXES = (".yaml", ".yml")  # `extends` reads scenario files only, never any file at all
