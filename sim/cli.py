@@ -12,6 +12,7 @@ from sim.analysis.report import read_runs, summary_frame
 from sim.compare import compare
 from sim.inputs.actors import actor_styles
 from sim.inputs.experiment import load_experiment
+from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
 from sim.plots.files import write_plots
 from sim.runs.ensemble import run_ensemble
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
-    out = args.out or Path("results") / f"{scenario.name}-seed{scenario.seed}"
+    out = args.out or safe_folder_name(Path("results"), f"{scenario.name}-seed{scenario.seed}")
     run_ensemble(
         scenario,
         out,
@@ -125,7 +126,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _experiment(args: argparse.Namespace) -> int:
     experiment, files = load_experiment(args.file)
-    out = Path(experiment.out or Path("results") / experiment.name)
+    out = Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
     table = compare(
         files,
         out,

@@ -9,6 +9,7 @@ import pandas as pd
 from sim.analysis.compare import median_differences
 from sim.analysis.report import read_runs
 from sim.inputs.actors import actor_styles
+from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import load_with_origin
 from sim.plots.files import write_comparison_plots
 from sim.runs.ensemble import run_ensemble
@@ -44,7 +45,7 @@ def compare(
         scenario = scenario.model_copy(update={"seed": common_seed})
         run_ensemble(
             scenario,
-            out / scenario.name,
+            safe_folder_name(out, scenario.name),
             scenario_sha256=digest,
             source=str(file),
             workers=workers,

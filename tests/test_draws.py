@@ -156,3 +156,32 @@ def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
             streams.uniform(np.eye(5, dtype=int)[r])[r, 0]
             == np.random.default_rng(seeds[r]).random()
         )
+
+
+@pytest.mark.parametrize("lam", [np.inf, np.nan, 1e12, -np.inf])
+def test_poisson_refuses_a_non_finite_or_absurd_mean(lam):
+    if lam == -np.inf:  # below zero draws 0, as a zero mean does
+        assert (poisson_quantile(U[:10], lam) == 0).all()
+        return
+    with pytest.raises(ValueError, match="Poisson mean"):
+        poisson_quantile(U[:10], lam)
+    with pytest.raises(ValueError, match="Poisson mean"):
+        poisson_quantile(U[:10], np.r_[np.ones(9), lam])
+
+
+def test_binomial_refuses_a_nan_chance():
+    with pytest.raises(ValueError, match="NaN"):
+        binomial_quantile(U[:10], 10, np.nan)
+    with pytest.raises(ValueError, match="NaN"):
+        binomial_quantile(U[:10], 10, np.r_[np.full(9, 0.5), np.nan])
+
+
+def test_uniforms_beyond_the_buffer_are_refused():
+    from sim.engine.draws import take_uniforms
+
+    buffer = np.zeros((2, 8))
+    start = np.array([0, 6])
+    with pytest.raises(ValueError, match="beyond"):
+        take_uniforms(buffer, start, np.array([1, 4]), 4, 0.0)  # row 1 would read 6..9
+    with pytest.raises(ValueError, match="beyond"):
+        take_uniforms(buffer, np.zeros(2, dtype=np.int64), np.array([5, 0]), 4, 0.0)

@@ -117,6 +117,70 @@ BAD = {
     "event_bool_as_number.yaml": ["events[0].set", "policy.crackdown", "valid number"],
     "all_target_shares_zero.yaml": ["rules.attacks", "target_shares must have a positive sum"],
     "zero_cares_about.yaml": ["international.china", "cares_about needs a positive weight"],
+    # non-finite and absurd numbers (each bound says why in sim/inputs/schema.py)
+    "capability_inf.yaml": ["isisk.capability", "got inf", "finite number"],
+    "capability_huge.yaml": ["isisk.capability", "1e+300", "less than or equal to 100"],
+    "defection_base_nan.yaml": ["rules.defection.base", "got nan", "finite number"],
+    "revenue_inf.yaml": ["economy.domestic_revenue_musd", "got inf", "finite number"],
+    "target_share_inf.yaml": ["rules.attacks.target_shares.sectarian", "got inf", "finite number"],
+    "scale_too_large.yaml": [
+        "mechanisms.recruitment.scale",
+        "1000000.0",
+        "less than or equal to 10",
+    ],
+    "local_recruits_too_many.yaml": [
+        "rules.recruitment.isisk_local_per_month",
+        "10000000.0",
+        "less than or equal to 10000",
+    ],
+    "fighters_too_many.yaml": [
+        "taliban.factions.kandahari.fighters",
+        "1000000000",
+        "less than or equal to 1000000",
+    ],
+    "fighters_beyond_int64.yaml": ["isisk.fighters", "1" + "0" * 30, "less than or equal to"],
+    "unit_size_tiny.yaml": ["taliban.unit_size", "0.001", "greater than or equal to 1"],
+    "too_many_units.yaml": ["taliban", "935,000 units at month 0", "at most 100,000"],
+    "base_rate_huge.yaml": [
+        "rules.attacks.base_rate",
+        "1000000000000.0",
+        "less than or equal to 30",
+    ],
+    "attack_rate_runaway.yaml": [
+        "rules.attacks",
+        "expected attacks per cell-month",
+        "at most 1000",
+    ],
+    "inflow_runaway.yaml": ["rules.recruitment", "new fighters a month", "at most 100000"],
+    "start_bad_month.yaml": ["start", "'2021-13'", "MM from 01 to 12"],
+    # names become folder names
+    "name_traversal.yaml": ["name", "'../../x'", "letters, digits", "not starting with '.'"],
+    "name_absolute.yaml": ["name", "'/tmp/x'", "letters, digits"],
+    "name_nul.yaml": ["name", "'base\\x00line'", "letters, digits"],
+    # events
+    "event_same_key_same_month.yaml": [
+        "events[2].set.policy.crackdown",
+        "events[0].set.policy.crackdown also sets it in month 6",
+    ],
+    "event_block_and_key_same_month.yaml": [
+        "events[1].set.policy.purge",
+        "events[0].set.policy.purge.ttp also sets it in month 6",
+    ],
+    "event_unknown_faction.yaml": [
+        "events[0].set: policy.security_faction",
+        "'haqani'",
+        "expected one of",
+    ],
+    # files that are not scenarios, or are built to exhaust memory or the stack
+    "empty.yaml": ["the file is empty", "expected a mapping of keys"],
+    "extends_directory.yaml": ["extends", "'../../scenarios'", "expected a scenario file (.yaml"],
+    "extends_not_yaml.yaml": ["extends", "'/etc/passwd'", "expected a scenario file (.yaml"],
+    "non_string_key.yaml": ["key True is a bool", "keys must be names", "line 4"],
+    "recursive_alias.yaml": ["an alias refers to a value that contains it", "line 3"],
+    "long_value.yaml": ["policy.crackdown", "'xxxx", "...; expected a valid number"],
+    "billion_laughs.yaml": ["more than 50000 values (aliases expanded)", "line 6"],
+    "deep_nesting.yaml": ["nested more than 32 levels deep", "line 2"],
+    "not_utf8.yaml": ["not UTF-8 text (byte 39)"],
 }
 NAME_NOT_IN_MESSAGE = {
     "child_bad_override.yaml": "baseline.yaml",  # the child's key, not the inherited file

@@ -7,6 +7,11 @@ call a few microseconds whatever the batch. Small means sum the probability mass
 0; larger ones start at the mode, so the work per draw grows with the standard
 deviation, not the mean. Each element is computed alone, so a replicate's draws never
 depend on the other replicates of its batch.
+
+The loops refuse (ValueError) what no scenario within the schema's bounds produces: a
+Poisson mean that is not finite or above `MAX_MEAN`, a chance that is NaN, uniforms
+beyond the end of a buffer. A bug upstream then stops the run instead of reading
+memory out of bounds or returning nonsense counts.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 
 SEARCH_MEAN = 12.0  # up to this mean, sum the mass from 0; above it, from the mode
 NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
+MAX_MEAN = 1e8  # over twice Afghanistan's population: no count in the model comes near it
 
 
 @numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
@@ -63,6 +69,8 @@ def _chance(p: float) -> tuple[float, float, float, bool]:
 
     A draw with p > 1/2 is n - Binomial(n, 1 - p): the same distribution, a shorter search.
     """
+    if p != p:
+        raise ValueError("binomial chance is NaN")
     p = min(max(p, 0.0), 1.0)
     flip = p > 0.5
     q = 1.0 - p if flip else p
@@ -129,10 +137,14 @@ def _binomial_up(u: float, k: int, pmf: float, cdf: float, odds: float, n: int) 
 def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
     if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists
         mean = lam[0]
+        if not mean <= MAX_MEAN:  # NaN fails it too
+            raise ValueError("Poisson mean not finite or above MAX_MEAN")
         for i in range(u.size):
             out[i] = _poisson(u[i], mean)
         return
     for i in range(u.size):
+        if not lam[i] <= MAX_MEAN:
+            raise ValueError("Poisson mean not finite or above MAX_MEAN")
         out[i] = _poisson(u[i], lam[i])
 
 
@@ -168,6 +180,8 @@ def _take_all(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, fill: float, out: np.ndarray
 ) -> None:
     for r in range(out.shape[0]):
+        if counts[r] < 0 or counts[r] > out.shape[1] or start[r] + counts[r] > buffer.shape[1]:
+            raise ValueError("uniforms asked for beyond the buffer or the requested width")
         for j in range(counts[r]):
             out[r, j] = buffer[r, start[r] + j]
         for j in range(counts[r], out.shape[1]):

@@ -6,20 +6,22 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
-from sim.inputs.scenario import Problem, ScenarioError, read_yaml
-from sim.inputs.schema import Strict
+from sim.inputs.problems import Problem, ScenarioError, quote
+from sim.inputs.reading import is_file, read_yaml
+from sim.inputs.scenario import SUFFIXES, validation_problems
+from sim.inputs.schema import SafeName, Strict
 
 
 class Experiment(Strict):
     """A comparison of scenarios under common random numbers."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    scenarios: list[str] = Field(min_length=2)
-    replicates: int = Field(ge=1)
-    seed: int = Field(ge=0)
-    steps: int | None = Field(default=None, ge=1)
-    out: str | None = None
+    name: SafeName
+    description: str = Field(default="", max_length=10_000)
+    scenarios: list[str] = Field(min_length=2, max_length=100)
+    replicates: int = Field(ge=1, le=1_000_000)
+    seed: int = Field(ge=0, lt=2**63)  # stored as a 64-bit integer
+    steps: int | None = Field(default=None, ge=1, le=600)
+    out: str | None = Field(default=None, min_length=1, max_length=4096)
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, list[Path]]:
@@ -29,20 +31,18 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Path]]:
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(
-            [
-                Problem(
-                    str(path), ".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, ")
-                )
-                for e in exc.errors()
-            ]
-        ) from None
-    files = [(path.parent / s).resolve() for s in experiment.scenarios]
-    missing = [
-        Problem(str(path), f"scenarios[{i}]", f"no such file {f}")
-        for i, f in enumerate(files)
-        if not f.is_file()
-    ]
-    if missing:
-        raise ScenarioError(missing)
+        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
+    problems, files = [], []
+    for i, name in enumerate(experiment.scenarios):
+        where = f"scenarios[{i}]"
+        if not name.endswith(SUFFIXES) or "\0" in name or len(name) > 4096:
+            problems.append(Problem(str(path), where, f"got {quote(name)}; expected a .yaml file"))
+            continue
+        file = path.parent / name
+        if is_file(file):
+            files.append(file.resolve())
+        else:
+            problems.append(Problem(str(path), where, f"got {quote(name)}; no such file {file}"))
+    if problems:
+        raise ScenarioError(problems)
     return experiment, files

@@ -8,92 +8,57 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from sim.inputs.limits import runaway_rates
+from sim.inputs.problems import Problem, ScenarioError, quote, refuse
+from sim.inputs.reading import is_file, read_yaml
 from sim.inputs.schema import DEMANDS, Scenario
 
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "event_timeline",
+    "load_scenario",
+    "load_with_origin",
+    "override",
+]
+
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
+SUFFIXES = (".yaml", ".yml")  # `extends` reads scenario files only, never any file at all
+MAX_CHAIN = 16  # files in one `extends` chain; the shipped ones have two
 Provenance = dict[tuple[str, ...], Path]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where it is and what was expected."""
-
-    file: str
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.message}"
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be run; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that also refuses a key given twice in one mapping."""
-
-
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
-)
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML file with the safe loader into a mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), "", f"cannot read file ({exc.strerror})")]) from exc
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        detail = str(exc).replace("\n", " ")
-        raise ScenarioError([Problem(str(path), "", f"not valid safe YAML: {detail}")]) from exc
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [Problem(str(path), "", f"expected a mapping of keys, got {type(data).__name__}")]
-        )
-    return data
-
-
 def _merge(base: dict, top: dict, prov: Provenance, src: Path, at: tuple[str, ...]) -> dict:
-    """Deep-merge mapping `top` over `base`; lists and scalars are replaced whole."""
+    """Deep-merge mapping `top` over `base`; lists and scalars are replaced whole.
+
+    Linear in the size of both: a replaced block forgets the origins of its own keys only.
+    """
     merged = dict(base)
     for key, value in top.items():
         path = (*at, str(key))
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value, prov, src, path)
+        old = merged.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            merged[key] = _merge(old, value, prov, src, path)
         else:
+            if isinstance(old, dict):
+                _forget(old, prov, path)
             merged[key] = value
-            for old in [p for p in prov if p[: len(path)] == path]:
-                del prov[old]
         prov[path] = src
     return merged
+
+
+def _forget(block: dict, prov: Provenance, at: tuple[str, ...]) -> None:
+    """Drop the origins of every key under `block` (at key path `at`), which is replaced."""
+    for key, value in block.items():
+        path = (*at, str(key))
+        prov.pop(path, None)
+        if isinstance(value, dict):
+            _forget(value, prov, path)
 
 
 def resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Provenance, list[Path]]:
@@ -101,23 +66,39 @@ def resolve(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, Provenance,
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
-        raise ScenarioError([Problem(str(chain[-1]), "extends", f"extends cycle: {cycle}")])
+        raise refuse(chain[-1], "extends", f"extends cycle: {cycle}")
+    if len(chain) >= MAX_CHAIN:
+        raise refuse(chain[-1], "extends", f"more than {MAX_CHAIN} files in the extends chain")
     data = read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         prov: Provenance = {}
         return _merge({}, data, prov, path, ()), prov, [path]
-    if not isinstance(parent, str):
-        raise ScenarioError(
-            [Problem(str(path), "extends", f"got {parent!r}; expected a file name (string)")]
-        )
-    target = (path.parent / parent).resolve()
-    if not target.is_file():
-        raise ScenarioError(
-            [Problem(str(path), "extends", f"got {parent!r}; no such file {target}")]
-        )
+    target = _parent_file(path, parent)
     base, prov, files = resolve(target, (*chain, path))
     return _merge(base, data, prov, path, ()), prov, [*files, path]
+
+
+def _parent_file(path: Path, parent: Any) -> Path:
+    """The scenario file that `extends: parent` in `path` names, checked to be one."""
+    if not isinstance(parent, str) or not parent or "\0" in parent:
+        raise refuse(path, "extends", f"got {quote(parent)}; expected a file name (string)")
+    if not parent.endswith(SUFFIXES):
+        raise refuse(
+            path,
+            "extends",
+            f"got {quote(parent)}; expected a scenario file (.yaml or .yml)",
+        )
+    try:
+        target = (path.parent / parent).resolve()
+        is_dir = target.is_dir()
+    except (OSError, ValueError):  # too long for the file system
+        raise refuse(path, "extends", f"got {quote(parent)}; not a usable file name") from None
+    if is_dir:
+        raise refuse(path, "extends", f"got {quote(parent)}; {target} is a directory, not a file")
+    if not is_file(target):
+        raise refuse(path, "extends", f"got {quote(parent)}; no such file {target}")
+    return target
 
 
 def _origin(prov: Provenance, loc: tuple[str, ...], default: Path) -> str:
@@ -134,7 +115,13 @@ def _format_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _problems(exc: ValidationError, prov: Provenance, file: Path, prefix: str) -> list[Problem]:
+def validation_problems(
+    exc: ValidationError, prov: Provenance, file: Path, prefix: str
+) -> list[Problem]:
+    """One `Problem` per pydantic error: origin file, key path, value quoted short, expectation.
+
+    A block is not quoted: a rule about a whole block names the block instead.
+    """
     problems = []
     for err in exc.errors():
         loc = tuple(str(p) if not isinstance(p, int) else p for p in err["loc"])
@@ -148,9 +135,13 @@ def _problems(exc: ValidationError, prov: Provenance, file: Path, prefix: str) -
             continue
         if err["type"] == "missing":
             message = "missing required key"
+        elif not isinstance(err["input"], (dict, list)):
+            message = f"got {quote(err['input'])}; {msg.replace('Input should be', 'expected')}"
+        elif err["type"] == "value_error":
+            message = msg
         else:
-            msg = msg.replace("Input should be", "expected")
-            message = f"got {err['input']!r}; {msg}"
+            kind = type(err["input"]).__name__
+            message = f"got a {kind}; {msg.replace('Input should be', 'expected')}"
         origin = _origin(prov, tuple(str(p) for p in loc), file)
         path = _format_path(loc)
         problems.append(Problem(origin, f"{prefix}{path}" if prefix else path, message))
@@ -171,18 +162,18 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> str | None:
     return None
 
 
-def _cross_check(s: Scenario, prov: Provenance, file: Path) -> list[Problem]:
+def _cross_check(s: Scenario, prov: Provenance, file: Path, prefix: str = "") -> list[Problem]:
     """Check names that refer to other parts of the scenario."""
     factions, groups = set(s.taliban.factions), set(s.foreign_groups)
     problems = []
 
     def bad(loc: tuple[str, ...], message: str) -> None:
-        problems.append(Problem(_origin(prov, loc, file), _format_path(loc), message))
+        problems.append(Problem(_origin(prov, loc, file), prefix + _format_path(loc), message))
 
     if s.policy.security_faction not in factions:
         bad(
             ("policy", "security_faction"),
-            f"got {s.policy.security_faction!r}; expected one of {sorted(factions)}",
+            f"got {quote(s.policy.security_faction)}; expected one of {sorted(factions)}",
         )
     for group in s.policy.purge:
         if group not in groups:
@@ -195,10 +186,12 @@ def _cross_check(s: Scenario, prov: Provenance, file: Path) -> list[Problem]:
             if name not in factions:
                 bad(
                     ("taliban", "rivalries", str(i)),
-                    f"got {name!r}; expected one of {sorted(factions)}",
+                    f"got {quote(name)}; expected one of {sorted(factions)}",
                 )
     if s.taliban.core not in factions:
-        bad(("taliban", "core"), f"got {s.taliban.core!r}; expected one of {sorted(factions)}")
+        bad(("taliban", "core"), f"got {quote(s.taliban.core)}; expected one of {sorted(factions)}")
+    for loc, message in runaway_rates(s):
+        bad(loc, message)
     for actor, spec in s.international.items():
         for target in spec.cares_about:
             if target not in groups | set(DEMANDS):
@@ -213,26 +206,38 @@ def _validate(data: dict, prov: Provenance, file: Path, prefix: str = "") -> Sce
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, prov, file, prefix)) from None
-    problems = _cross_check(scenario, prov, file)
+        raise ScenarioError(validation_problems(exc, prov, file, prefix)) from None
+    problems = _cross_check(scenario, prov, file, prefix)
     if problems:
         raise ScenarioError(problems)
     return scenario
 
 
 def event_timeline(scenario: Scenario, file: Path | str = "<scenario>") -> dict[int, Scenario]:
-    """The scenario in force from each event month on, each snapshot validated."""
-    file = Path(file)
+    """The scenario in force from each event month on: resolved and validated once, then kept.
+
+    The loader resolves it when the file loads; for a scenario built otherwise it is
+    resolved on first use (raising `ScenarioError` if an event is bad).
+    """
+    if scenario._timeline is None:
+        scenario._timeline = _resolve_events(scenario, Path(file))
+    return dict(scenario._timeline)
+
+
+def _resolve_events(scenario: Scenario, file: Path) -> tuple[tuple[int, Scenario], ...]:
+    """Apply the events in month order, validating the scenario after each."""
     data = scenario.model_dump()
     data["events"] = []
     timeline: dict[int, Scenario] = {}
-    problems: list[Problem] = []
+    problems = _same_month_clashes(scenario, file)
     for i, event in sorted(enumerate(scenario.events), key=lambda ie: ie[1].month):
         where = f"events[{i}]"
         if not 1 <= event.month <= scenario.steps:
             problems.append(
                 Problem(
-                    str(file), f"{where}.month", f"got {event.month}; expected 1..{scenario.steps}"
+                    str(file),
+                    f"{where}.month",
+                    f"got {quote(event.month)}; expected 1..{scenario.steps}",
                 )
             )
             continue
@@ -256,10 +261,42 @@ def event_timeline(scenario: Scenario, file: Path | str = "<scenario>") -> dict[
             Problem(str(file), f"{where}.set", m)
             for m in _starting_state_changes(scenario, snapshot)
         ]
+        snapshot._timeline = ()
         timeline[event.month] = snapshot
     if problems:
         raise ScenarioError(problems)
-    return timeline
+    return tuple(timeline.items())
+
+
+def _same_month_clashes(scenario: Scenario, file: Path) -> list[Problem]:
+    """Two events of one month that set the same key, or one a block holding the other's key.
+
+    Which would win is an accident of their order in the file, so it is refused.
+    """
+    exact: dict[tuple[int, tuple[str, ...]], tuple[int, str]] = {}  # (month, key): who set it
+    within: dict[tuple[int, tuple[str, ...]], tuple[int, str]] = {}  # ... or a key inside it
+    problems = []
+    for i, event in enumerate(scenario.events):
+        keys = [(key, tuple(key.split("."))) for key in event.set]
+        for key, parts in keys:
+            setters = [exact.get((event.month, parts[:n])) for n in range(1, len(parts))]
+            setters.append(within.get((event.month, parts)))
+            clash = next((s for s in setters if s is not None), None)
+            if clash is not None:
+                problems.append(
+                    Problem(
+                        str(file),
+                        f"events[{i}].set.{key}",
+                        f"events[{clash[0]}].set.{clash[1]} also sets it in month "
+                        f"{event.month}; which applies would depend on their order: "
+                        "merge them into one event",
+                    )
+                )
+        for key, parts in keys:
+            exact.setdefault((event.month, parts), (i, key))
+            for n in range(1, len(parts) + 1):
+                within.setdefault((event.month, parts[:n]), (i, key))
+    return problems
 
 
 def _starting_state_changes(start: Scenario, later: Scenario) -> list[str]:
@@ -301,8 +338,8 @@ def load_with_origin(
 ) -> tuple[Scenario, str]:
     """Like `load_scenario`, also returning a SHA-256 of every file in the extends chain."""
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError([Problem(str(path), "", "no such scenario file")])
+    if not is_file(path):
+        raise refuse(quote(str(path)), "", "no such scenario file")
     data, prov, files = resolve(path)
     problems = []
     for key, value in (overrides or {}).items():
