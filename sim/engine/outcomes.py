@@ -55,6 +55,7 @@ OUTCOMES = (
     Outcome("recognized_month", "Month of the first recognition", "month", "month"),
     Outcome("recognitions_final", "States recognising at the end", "states"),
     Outcome("revenue_mean", "Fiscal revenue, monthly mean", "USD million"),
+    Outcome("pressure_final", "International pressure at the end, mean of states", "0-1"),
     Outcome("hardship_final", "Economic hardship at the end", "0-1"),
     Outcome("unfrozen_month", "Month the reserves were unfrozen", "month", "month"),
 )

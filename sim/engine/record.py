@@ -157,6 +157,7 @@ class Recorder:
                 for k, kind in enumerate(BREAKAWAYS)
             },
             "revenue_mean": v[:, 1:, 0, COL["revenue"]].mean(axis=1),
+            "pressure_final": v[:, -1, 0, COL["pressure"]],
             "hardship_final": v[:, -1, 0, COL["hardship"]],
             "unfrozen_month": _first_month(v[:, :, 0, COL["unfrozen"]] > 0),
             "recognized_month": _first_month(recognized.any(axis=2)),
