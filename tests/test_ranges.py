@@ -6,29 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.inputs.ranges import RANGES, ParameterRange, range_of
+from sim.inputs.ranges import RANGES, ParameterRange, parameters, range_of
 from sim.inputs.scenario import ScenarioError, load_scenario, override
 
 BASELINE = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
-NOT_PARAMETERS = {"seed", "replicates", "steps"}
 CROSS_CHECKS = ("min_capability must not exceed", "a Beta needs sd")
-
-
-def numbers(data: dict, at: str = ""):
-    """(key path, value) of every number in a nested mapping; booleans are switches."""
-    for key, value in data.items():
-        path = f"{at}{key}"
-        if isinstance(value, dict):
-            yield from numbers(value, f"{path}.")
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            yield path, value
-
-
-PARAMETERS = [
-    (key, value)
-    for key, value in numbers(BASELINE.model_dump(exclude={"events"}))
-    if key not in NOT_PARAMETERS
-]
+PARAMETERS = parameters(BASELINE)
 
 
 @pytest.mark.parametrize(("key", "value"), PARAMETERS, ids=[k for k, _ in PARAMETERS])

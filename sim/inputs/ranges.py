@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from sim.inputs.schema import Scenario
+
+RUN_SETTINGS = ("seed", "replicates", "steps")
+
 
 @dataclass(frozen=True)
 class ParameterRange:
@@ -97,7 +101,7 @@ RANGES = (
     R("international.*.responsiveness", 0.01, 0.1, J),
     R("international.*.sectarian_sensitivity", 0.0, 0.002, J + "per sectarian attack"),
     R("international.*.attack_sensitivity", 0.0, 0.005, J + "per attack on foreigners"),
-    R("international.*.conduct_sensitivity", 0.0, 0.05, J + "zero for states that ignore rights"),
+    R("international.*.conduct_sensitivity", 0.0, 0.08, J + "zero for states that ignore rights"),
     R("international.us.aid_musd", 20, 120, "OCHA 2022: the US about a third of $2.1-2.6bn/half"),
     R("international.donors.aid_musd", 80, 250, "OCHA: $1.5bn in 2021, $2.1-2.6bn in H1 2022"),
     R("international.*.aid_musd", 0.0, 20.0, J + "regional states' aid is small"),
@@ -247,6 +251,27 @@ RANGES = (
     # --- mechanism switches ---
     R("mechanisms.*.scale", 0.5, 1.5, J + "a rule half or half again as strong"),
 )
+
+
+def parameters(scenario: Scenario) -> list[tuple[str, float]]:
+    """(key path, value) of every number of a scenario that is a model parameter.
+
+    Run settings (seed, replicates, steps), switches (booleans), names and events are not.
+    """
+    return [
+        (key, value)
+        for key, value in _numbers(scenario.model_dump(exclude={"events"}))
+        if key not in RUN_SETTINGS
+    ]
+
+
+def _numbers(data: dict, at: str = ""):
+    for key, value in data.items():
+        path = f"{at}{key}"
+        if isinstance(value, dict):
+            yield from _numbers(value, f"{path}.")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            yield path, value
 
 
 def range_of(key: str) -> ParameterRange | None:
