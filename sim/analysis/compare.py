@@ -12,6 +12,7 @@ from sim.inputs.scenario import load_with_origin
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
 from sim.runs.ensemble import run_ensemble
+from sim.runs.executors import Executor
 from sim.runs.store import write_atomic
 from sim.runs.tables import MAIN_OUTCOMES, YES_NO
 
@@ -66,11 +67,13 @@ def compare(
     seed: int | None = None,
     workers: int | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Run each scenario with one common seed into `out/<name>/`; write comparison figures.
 
     The first file is the reference for the table of differences, written to
-    `out/differences.csv`. Returns that table.
+    `out/differences.csv`. Returns that table. Every scenario runs on `executor`
+    (default: this machine's process pool of `workers` processes).
     """
     out = Path(out)
     loaded = []
@@ -91,6 +94,7 @@ def compare(
             source=str(file),
             workers=workers,
             progress=progress,
+            executor=executor,
         )
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
     fighters = pd.concat(
