@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from tqdm import tqdm
 
 distributed = pytest.importorskip("distributed")
 
@@ -16,6 +18,7 @@ from sim.inputs.scenario import load_with_origin  # noqa: E402
 from sim.runs.dask_cluster import DaskExecutor, store_shared_chunk  # noqa: E402
 from sim.runs.ensemble import run_ensemble  # noqa: E402
 from sim.runs.executors import Executor, ExecutorError, LocalPool, open_executor  # noqa: E402
+from sim.runs.store import ResultStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -83,6 +86,25 @@ def test_a_few_hundred_replicates_match_the_local_pool(client, tmp_path):
         executor=DaskExecutor(client),
     )
     assert_same_results(tmp_path / "dask", tmp_path / "local", 300)
+
+
+def compiled_loops() -> int:
+    """How many compiled specialisations of the draw loops this process has loaded."""
+    from sim.engine import draws
+
+    loops = (draws._poisson_all, draws._binomial_all, draws._categorical_all, draws._take_all)
+    return sum(len(loop.signatures) for loop in loops)
+
+
+def test_workers_load_the_compiled_loops_before_their_first_chunk(client, tmp_path):
+    with contextlib.suppress(ValueError):  # registered by an earlier test
+        client.unregister_worker_plugin("sim-warm-up")
+    client.restart()
+    assert set(client.run(compiled_loops).values()) == {0}
+    scenario, _ = small(2, 2)
+    DaskExecutor(client).run_chunks(scenario, [], ResultStore(tmp_path), tqdm(disable=True))
+    loaded = client.run(compiled_loops)
+    assert len(loaded) == 2 and min(loaded.values()) > 0
 
 
 class KillOnce(distributed.WorkerPlugin):
@@ -175,6 +197,7 @@ def test_cli_runs_on_a_running_scheduler(client, local_40, tmp_path, capsys):
     assert_same_results(out, local_40, 40)
 
 
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
 def test_cli_starts_a_local_cluster_when_given_no_scheduler(tmp_path):
     out = tmp_path / "out"
     argv = ["run", str(BASELINE), "-n", "4", "--steps", "6", "--out", str(out), "--no-plots"]
