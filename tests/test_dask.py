@@ -197,6 +197,15 @@ def test_cli_runs_on_a_running_scheduler(client, local_40, tmp_path, capsys):
     assert_same_results(out, local_40, 40)
 
 
+def test_cli_compare_runs_every_scenario_on_the_scheduler(client, tmp_path):
+    files = [str(ROOT / "scenarios" / f"{name}.yaml") for name in ("baseline", "crackdown")]
+    argv = ["compare", *files, "-n", "4", "--steps", "6", "--out", str(tmp_path), "--quiet"]
+    assert main([*argv, "--executor", "dask", "--scheduler", client.scheduler.address]) == 0
+    for name in ("baseline", "crackdown"):
+        assert tables(tmp_path / name)[0].column("replicate").to_pylist() == [0, 1, 2, 3]
+    assert (tmp_path / "differences.csv").exists()
+
+
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
 def test_cli_starts_a_local_cluster_when_given_no_scheduler(tmp_path):
     out = tmp_path / "out"
