@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
 from sim.plots.files import write_plots
 from sim.runs.ensemble import run_ensemble
+from sim.runs.executors import KINDS, Executor, ExecutorError, open_executor
 from sim.runs.store import OutputMismatchError
 
 
@@ -25,6 +27,34 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="scenario seed (default: the scenario's)")
     parser.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_executor_options(parser)
+
+
+def _add_executor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--executor",
+        choices=KINDS,
+        default="local",
+        help="where the runs go: this machine's process pool, or Dask (default: local)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="a running dask.distributed scheduler (default with --executor dask: a "
+        "LocalCluster of --workers processes on this machine)",
+    )
+    parser.add_argument(
+        "--shared-path",
+        action="store_true",
+        help="Dask workers write chunk files into --out themselves; --out must be the same "
+        "path on every worker (default: they return the tables and this process writes them)",
+    )
+
+
+def _open_executor(args: argparse.Namespace) -> AbstractContextManager[Executor]:
+    return open_executor(
+        args.executor, workers=args.workers, scheduler=args.scheduler, shared_path=args.shared_path
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_executor_options(exp)
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -63,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (ScenarioError, OutputMismatchError) as exc:
+    except (ScenarioError, OutputMismatchError, ExecutorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -78,15 +109,16 @@ def _run(args: argparse.Namespace) -> int:
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
     out = args.out or safe_folder_name(Path("results"), f"{scenario.name}-seed{scenario.seed}")
-    run_ensemble(
-        scenario,
-        out,
-        scenario_sha256=digest,
-        source=str(args.scenario),
-        workers=args.workers,
-        chunk_size=args.chunk_size,
-        progress=not args.quiet,
-    )
+    with _open_executor(args) as executor:
+        run_ensemble(
+            scenario,
+            out,
+            scenario_sha256=digest,
+            source=str(args.scenario),
+            chunk_size=args.chunk_size,
+            progress=not args.quiet,
+            executor=executor,
+        )
     runs = read_runs(out)
     print(
         f"\n{scenario.name}: {len(runs)} replicates x {scenario.steps} months, seed {scenario.seed}"
@@ -111,15 +143,16 @@ def _format_summary(summary: pd.DataFrame) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    table = compare(
-        args.scenarios,
-        args.out,
-        replicates=args.replicates,
-        steps=args.steps,
-        seed=args.seed,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
+    with _open_executor(args) as executor:
+        table = compare(
+            args.scenarios,
+            args.out,
+            replicates=args.replicates,
+            steps=args.steps,
+            seed=args.seed,
+            progress=not args.quiet,
+            executor=executor,
+        )
     _print_differences(table, args.out)
     return 0
 
@@ -127,15 +160,16 @@ def _compare(args: argparse.Namespace) -> int:
 def _experiment(args: argparse.Namespace) -> int:
     experiment, files = load_experiment(args.file)
     out = Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
-    table = compare(
-        files,
-        out,
-        replicates=experiment.replicates,
-        steps=experiment.steps,
-        seed=experiment.seed,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
+    with _open_executor(args) as executor:
+        table = compare(
+            files,
+            out,
+            replicates=experiment.replicates,
+            steps=experiment.steps,
+            seed=experiment.seed,
+            progress=not args.quiet,
+            executor=executor,
+        )
     _print_differences(table, out)
     return 0
 

@@ -13,6 +13,7 @@ from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import load_with_origin
 from sim.plots.files import write_comparison_plots
 from sim.runs.ensemble import run_ensemble
+from sim.runs.executors import Executor
 from sim.runs.store import write_atomic
 
 
@@ -25,11 +26,13 @@ def compare(
     seed: int | None = None,
     workers: int | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Run each scenario with one common seed into `out/<name>/`; write comparison figures.
 
     The first file is the reference for the table of differences, written to
-    `out/differences.csv`. Returns that table.
+    `out/differences.csv`. Returns that table. Every scenario runs on `executor`
+    (default: this machine's process pool of `workers` processes).
     """
     out = Path(out)
     loaded = []
@@ -50,6 +53,7 @@ def compare(
             source=str(file),
             workers=workers,
             progress=progress,
+            executor=executor,
         )
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
     first = loaded[0][1]

@@ -26,6 +26,7 @@ from sim.inputs.schema import Scenario
 from sim.reference.model import ReferenceModel
 from sim.rules import new_world
 from sim.runs.ensemble import run_ensemble
+from sim.runs.executors import open_executor
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 50  # replicates stepped together, at most, as `sim.runs.ensemble` batches a chunk
@@ -133,6 +134,26 @@ def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:
             spec, Path(tmp) / "out", scenario_sha256="benchmark", workers=workers, progress=False
         )
         return time.perf_counter() - start
+
+
+def dask_ensemble(scenario: Scenario, replicates: int, workers: int) -> tuple[float, float]:
+    """Seconds to start a Dask `LocalCluster` of `workers` processes, and of `run_ensemble` on it.
+
+    The second includes what the local pool's time includes but its start-up: the
+    workers' warm-up (one replicate each), sending chunks out, tables back, Parquet.
+    """
+    spec = override(scenario, {"replicates": replicates})
+    start = time.perf_counter()
+    with (
+        open_executor("dask", workers=workers) as executor,
+        tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp,
+    ):
+        cluster_start = time.perf_counter() - start
+        start = time.perf_counter()
+        run_ensemble(
+            spec, Path(tmp) / "out", scenario_sha256="benchmark", progress=False, executor=executor
+        )
+        return cluster_start, time.perf_counter() - start
 
 
 def _burn(n: int) -> int:

@@ -12,6 +12,7 @@ with units, steps and replicates; prints a table, writes `results.json` and
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -102,6 +103,7 @@ def ensembles(scenario, plan: Plan) -> dict:
         "machine_parallel_ceiling": measure.parallel_ceiling(),
         "ensemble_replicates": n,
     }
+    result |= dask_ensembles(scenario, n, two)
     if n == 1_000:
         result["seconds_1000_reps_2_workers"] = two
     else:
@@ -129,6 +131,19 @@ def ensembles(scenario, plan: Plan) -> dict:
         row["runs_per_s"] = row["replicates"] / row["seconds"]
     result["replicate_scaling"] = replicates
     return result
+
+
+def dask_ensembles(scenario, replicates: int, local_seconds: float) -> dict:
+    """The same ensemble on a Dask LocalCluster of 2 workers, against the local pool's time."""
+    if importlib.util.find_spec("distributed") is None:  # the optional dask extra
+        return {"reps_per_s_dask_2_workers": None}
+    cluster_start, seconds = measure.dask_ensemble(scenario, replicates, 2)
+    return {
+        "reps_per_s_dask_2_workers": replicates / seconds,
+        "reps_per_s_dask_2_workers_with_start": replicates / (seconds + cluster_start),
+        "dask_cluster_start_seconds": cluster_start,
+        "dask_vs_local_pool_2_workers": local_seconds / seconds,
+    }
 
 
 def scaling(scenario, plan: Plan) -> dict:
@@ -240,6 +255,15 @@ def print_table(r: dict) -> None:
         f"{r['reps_per_s_2_workers']:.1f} reps/s, speedup {r['speedup_2_workers']:.2f}x "
         f"(pure-CPU speedup of 2 processes on this machine: {r['machine_parallel_ceiling']:.2f}x)"
     )
+    if r["reps_per_s_dask_2_workers"] is None:
+        print("  Dask LocalCluster: not measured (pip install -e '.[dask]')")
+    else:
+        print(
+            f"  Dask LocalCluster, 2 workers {r['reps_per_s_dask_2_workers']:.1f} reps/s "
+            f"({r['dask_vs_local_pool_2_workers']:.2f}x the local pool's; the cluster's start, "
+            f"{r['dask_cluster_start_seconds']:.1f} s, not counted; counted: "
+            f"{r['reps_per_s_dask_2_workers_with_start']:.1f} reps/s)"
+        )
     key = next(k for k in r if k.startswith("seconds_1000_reps_2_workers"))
     print(f"  {key} = {r[key]:.1f}")
     print("\nReplicates (runs/s should stay flat if cost is linear in replicates):")

@@ -1,4 +1,4 @@
-"""Ensembles: N replicates of a scenario on a process pool, streamed to a results directory.
+"""Ensembles: N replicates of a scenario in chunks on an executor, streamed to a results directory.
 
 Replicate r always draws from `SeedSequence(seed, spawn_key=(r,))`, so results are
 identical whatever the number of workers, the chunk size, or an interruption and resume.
@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +27,9 @@ from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs.store import ResultStore
 from sim.runs.tables import runs_table, timeseries_table
+
+if TYPE_CHECKING:
+    from sim.runs.executors import Executor
 
 PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
 
@@ -107,19 +111,27 @@ def run_ensemble(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
 ) -> Path:
     """Run `scenario.replicates` replicates into `out`, resuming whatever is already there.
 
-    Returns the results directory. Raises `OutputMismatchError` if `out` holds another
-    experiment (different scenario hash, seed, steps or replicate count).
+    The chunks run on `executor` (see `sim.runs.executors`), by default this machine's
+    process pool of `workers` processes. Returns the results directory. Raises
+    `OutputMismatchError` if `out` holds another experiment (different scenario hash,
+    seed, steps or replicate count).
     """
+    if executor is not None and workers is not None:
+        raise ValueError(f"workers={workers}: give the workers to the executor, not to both")
     store = ResultStore(out)
     store.open(manifest_for(scenario, scenario_sha256, source))
     if store.is_complete():
         return store.out
-    workers = workers or os.cpu_count() or 1
+    if executor is None:
+        from sim.runs.executors import LocalPool  # executors builds on this module
+
+        executor = LocalPool(workers or os.cpu_count() or 1)
     missing = sorted(set(range(scenario.replicates)) - store.done())
-    chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
+    chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), executor.workers))
     started = time.perf_counter()
     with tqdm(
         total=scenario.replicates,
@@ -128,11 +140,7 @@ def run_ensemble(
         unit="run",
         disable=not progress,
     ) as bar:
-        if workers == 1:
-            for chunk in chunks:
-                bar.update(store_chunk(scenario, chunk, store.out))
-        else:
-            _run_pool(scenario, chunks, workers, store, bar)
+        executor.run_chunks(scenario, chunks, store, bar)
     store.consolidate()
     store.update_manifest(
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
