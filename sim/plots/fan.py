@@ -201,6 +201,15 @@ def actor_name(actor: str) -> str:
     return ACTOR_NAMES.get(actor, actor.replace("_", " ").title())
 
 
+def actor_colours(actors: Sequence[str]) -> dict[str, str]:
+    """Colour of each actor of one panel: its own colour, else the next spare one in order.
+
+    Shared with the interactive page, so a run there has the colours of the ensemble plots.
+    """
+    spare = iter(SPARE_COLOURS * len(actors))
+    return {actor: ACTOR_COLOURS.get(actor) or next(spare) for actor in actors}
+
+
 def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
     """Per actor with fighters: its actor type and its `quantile_bands` of fighters."""
     rows = timeseries.dropna(subset=["fighters"])
@@ -243,9 +252,7 @@ def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str) -> Non
         show_no_data(ax)
         return
     actors = sorted(bands, key=lambda a: a != "taliban")
-    spare = iter(SPARE_COLOURS * len(actors))
-    for actor in actors:
-        colour = ACTOR_COLOURS.get(actor) or next(spare)
+    for actor, colour in actor_colours(actors).items():
         width = 2.4 if actor == "taliban" else 1.8
         draw_fan(ax, bands[actor], colour, actor_name(actor), linewidth=width)
     ax.set_ylabel("fighters")
