@@ -6,6 +6,7 @@ band size through the environment first (`sim.viz.serve`).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +16,6 @@ import solara
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
 from sim.inputs.scenario import load_scenario
 from sim.inputs.schema import Scenario
@@ -23,7 +23,7 @@ from sim.model import AfghanistanModel
 from sim.plots.fan import PANEL_TITLE, STRENGTH_PANELS
 from sim.viz import panels
 from sim.viz.band import Band
-from sim.viz.levers import model_params
+from sim.viz.levers import lever_value, levers, model_params
 from sim.viz.network import draw_holdings
 from sim.viz.serve import BAND_VARIABLE, DEFAULT_BAND, SCENARIO_VARIABLE
 
@@ -40,6 +40,15 @@ class LeverRun(AfghanistanModel):
     ) -> None:
         """Build replicate `replicate` of `spec` with the levers' values as overrides."""
         super().__init__(spec, replicate=replicate, **levers)
+        self.unmoved = spec
+
+    def moved_levers(self) -> dict[str, Any]:
+        """Label and value of each lever set away from the scenario file's value."""
+        return {
+            lever.label: now
+            for lever in levers(self.unmoved)
+            if (now := lever_value(self.spec, lever.key)) != lever_value(self.unmoved, lever.key)
+        }
 
 
 PAGE_STYLE = {"font.size": 8, "legend.fontsize": 7}
@@ -56,10 +65,13 @@ def _show(title: str, draw: Callable[[Axes], None]) -> None:
     solara.FigureMatplotlib(fig, format="png", dpi=90)
 
 
-@solara.component
-def Status(model: LeverRun) -> None:
-    """The month reached, its date, and what the run has come to so far."""
-    update_counter.get()
+def _shown(value: Any) -> str:
+    """A lever's value as the page prints it: yes/no, or a number without float noise."""
+    return ("yes" if value else "no") if isinstance(value, bool) else f"{value:g}"
+
+
+def status(model: LeverRun) -> None:
+    """The month reached, its date, the levers moved, and what the run has come to so far."""
     recorder, spec = model.recorder, model.spec
     year, month = divmod(int(spec.start[:4]) * 12 + int(spec.start[5:]) - 1 + model.month, 12)
     attacks = int(recorder.series("isisk", "attacks")[1:].sum())
@@ -77,6 +89,8 @@ def Status(model: LeverRun) -> None:
             classes=["sim-month"],
         )
         solara.Text(f"replicate {model.replicate} of scenario seed {spec.seed}")
+        moved = ", ".join(f"{k} = {_shown(v)}" for k, v in model.moved_levers().items())
+        solara.Text(f"levers moved: {moved or 'none'}", classes=["sim-levers"])
         for label, value in rows.items():
             solara.Text(f"{label}: {value}", classes=["sim-figure"])
 
@@ -86,21 +100,25 @@ def band_size() -> int:
     return int(os.environ.get(BAND_VARIABLE, DEFAULT_BAND))
 
 
+@functools.lru_cache(maxsize=8)
+def ensemble_band(scenario_json: str, size: int) -> Band:
+    """The band of a scenario (as JSON, to be hashable), kept for the last few settings."""
+    return Band(Scenario.model_validate_json(scenario_json), size)
+
+
 def _strength(title: str, types: tuple[str, ...]):
     """A panel of the strength fan: this run over the band of the same scenario and levers."""
 
-    @solara.component
-    def Strength(model: LeverRun) -> None:
-        update_counter.get()
+    def strength(model: LeverRun) -> None:
         size = band_size()
-        band = solara.use_memo(lambda: Band(model.spec, size) if size else None, [model])
+        band = ensemble_band(model.spec.model_dump_json(), size) if size else None
         heading = f"{title} (dashed, shaded: median, 90% of {size} runs)" if size else title
         _show(
             heading,
             lambda ax: panels.draw_strength(ax, model.recorder, model.spec.steps, types, band),
         )
 
-    return Strength
+    return strength
 
 
 def _panel(title: str, draw: panels.Draw):
@@ -125,7 +143,7 @@ def _network(model: LeverRun) -> None:
 
 
 COMPONENTS = [
-    Status,
+    status,
     _network,
     *(_strength(title, types) for title, types in STRENGTH_PANELS),
     _cohesion,
@@ -137,7 +155,7 @@ COMPONENTS = [
 def Page() -> None:
     """The page of the scenario named by `SCENARIO_VARIABLE`."""
     spec = solara.use_memo(lambda: load_scenario(os.environ[SCENARIO_VARIABLE]), [])
-    model = solara.use_memo(lambda: LeverRun(spec), [])
+    model = solara.use_memo(lambda: solara.reactive(LeverRun(spec)), [])
     SolaraViz(
         model,
         components=[(c, 0) for c in COMPONENTS],
