@@ -35,7 +35,8 @@ FLAGS = [
 LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
 START_SECONDS = 90
 STEPS = 3
-RESET_TRIES = 5
+RESET_TRIES = 4
+STEP_SECONDS = 30  # generous: a loaded machine renders the eleven panels slowly
 
 if not (os.access(CHROMIUM, os.X_OK) or shutil.which("chromium")):
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -78,7 +79,11 @@ def page_url(tmp_path):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a websocket still open holds uvicorn's shutdown
+            server.kill()
+            server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -130,25 +135,27 @@ def test_levers_and_steps_change_the_page(page_url, browser_page, tmp_path):
     slider = lever.locator("[role=slider]")
     assert float(slider.get_attribute("aria-valuenow")) == pytest.approx(0.3)
     track = lever.locator(".v-slider")
-    box = track.bounding_box()
-    track.click(position={"x": 0.8 * box["width"], "y": box["height"] / 2})
-    sync_api.expect(slider).not_to_have_attribute("aria-valuenow", "0.3")
-    moved = float(slider.get_attribute("aria-valuenow"))
-    assert moved > 0.6
-    expected = f"levers moved: Crackdown intensity = {moved:g}"
     levers = page.locator(".sim-levers")
-    for _ in range(RESET_TRIES):  # the slider's value reaches the server asynchronously
-        page.get_by_role("button", name="Reset").click()
+    for attempt in range(RESET_TRIES):  # a slider's value reaches the server asynchronously
+        box = track.bounding_box()
+        share = 0.8 if attempt % 2 == 0 else 0.6  # a new value each time, so the slider sends
+        track.click(position={"x": share * box["width"], "y": box["height"] / 2})
+        sync_api.expect(slider).to_have_attribute("aria-valuenow", f"{share:g}")
         page.wait_for_timeout(1000)
-        if levers.text_content().strip() == expected:
+        page.get_by_role("button", name="Reset").click()
+        expected = f"levers moved: Crackdown intensity = {share:g}"
+        try:
+            sync_api.expect(levers).to_have_text(expected, timeout=5_000)
             break
+        except AssertionError:
+            continue
     sync_api.expect(levers).to_have_text(expected)
 
     images = _panel_images(page)
     step = page.get_by_role("button", name="Step")
     for month in range(1, STEPS + 1):
         step.click()
-        sync_api.expect(status).to_contain_text(f"month {month} of 60", timeout=20_000)
+        sync_api.expect(status).to_contain_text(f"month {month} of 60", timeout=STEP_SECONDS * 1000)
     sync_api.expect(status).to_contain_text(f"month {STEPS} of 60 (2022-01)")
     sync_api.expect(page.get_by_text(f"Time: {STEPS}.0")).to_be_visible()
     sync_api.expect(taliban).not_to_have_text("Taliban fighters: 75,000")
