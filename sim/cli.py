@@ -1,8 +1,9 @@
-"""The `sim` command: run, compare, experiment, validate."""
+"""The `sim` command: run, compare, experiment, validate, viz."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -83,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_executor_options(exp)
+
+    viz = commands.add_parser("viz", help="watch one run in the browser and move the levers")
+    viz.add_argument("scenario", type=Path)
+    viz.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default: 8765)")
+    viz.add_argument(
+        "--band", type=int, default=100, help="replicates in the ensemble band (0: none)"
+    )
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -187,6 +195,16 @@ def _print_differences(table: pd.DataFrame, out: Path) -> None:
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 
+def _viz(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("solara") is None:
+        print("error: sim viz needs the viz extra: pip install -e '.[viz]'", file=sys.stderr)
+        return 2
+    from sim.viz.serve import serve
+
+    serve(args.scenario, port=args.port, band=args.band)
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     failed = 0
     for file in args.files:
@@ -199,7 +217,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"run": _run, "compare": _compare, "experiment": _experiment, "validate": _validate}
+COMMANDS = {
+    "run": _run,
+    "compare": _compare,
+    "experiment": _experiment,
+    "validate": _validate,
+    "viz": _viz,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

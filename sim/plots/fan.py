@@ -196,6 +196,16 @@ def actor_name(actor: str, styles: Styles | None = None) -> str:
     return style.label if style else default_label(actor)
 
 
+def actor_colours(actors: Sequence[str], styles: Styles | None = None) -> dict[str, str]:
+    """Colour of each actor of one panel: the scenario's, else the next palette colour.
+
+    Shared with the interactive page, so a run there has the colours of the ensemble plots.
+    """
+    spare = iter(PALETTE * len(actors))
+    styles = styles or {}
+    return {actor: (actor in styles and styles[actor].colour) or next(spare) for actor in actors}
+
+
 def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
     """Per actor with fighters: its actor type and its `quantile_bands` of fighters."""
     rows = timeseries.dropna(subset=["fighters"])
@@ -245,10 +255,7 @@ def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str, styles
         show_no_data(ax)
         return
     actors = sorted(bands, key=lambda a: a != "taliban")
-    spare = iter(PALETTE * len(actors))
-    for actor in actors:
-        style = styles.get(actor)
-        colour = (style and style.colour) or next(spare)
+    for actor, colour in actor_colours(actors, styles).items():
         width = 2.4 if actor == "taliban" else 1.8
         draw_fan(ax, bands[actor], colour, actor_name(actor, styles), linewidth=width)
     ax.set_ylabel("fighters")
