@@ -49,6 +49,7 @@ OUTCOMES = (
     "isisk_final",
     "attacks_total",
     "defections_total",
+    "desertions_total",
     "fragmented",
     "revenue_mean",
     "hardship_final",

@@ -159,6 +159,7 @@ RANGES = (
     # --- crackdown ---
     R("rules.crackdown.removal_rate", 0.3, 1.0, "Taliban claim: ~600 arrests, 33 killed, 3 months"),
     R("rules.crackdown.accuracy_floor", 0.1, 0.5, J + "Bennett 2008: indiscriminate force"),
+    R("rules.crackdown.accuracy_tempo", 0.2, 0.8, J + "targeted raids are slower than sweeps"),
     R("rules.crackdown.leader_hit", 0.1, 0.6, J + "intelligence-led arrests of leaders"),
     R("rules.crackdown.joint_bonus", 0.5, 2.0, J + "US intelligence and strikes"),
     R("rules.crackdown.leak", 0.3, 0.9, "source article: Haqqani ties to ISIS-K leaders"),

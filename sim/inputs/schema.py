@@ -286,6 +286,7 @@ class CrackdownRule(Strict):
 
     removal_rate: float = Probability
     accuracy_floor: float = Probability
+    accuracy_tempo: float = Probability
     leader_hit: float = Probability
     joint_bonus: float = NonNegative
     leak: float = Probability

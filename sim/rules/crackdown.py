@@ -4,7 +4,8 @@ Force with imperfect intelligence contains rather than eradicates (Kress & Szech
 2009): removal scales with each cell's exposure and with accuracy, and leaks through a
 security faction tied to ISIS-K blunt it. Intelligence-led arrests of leaders cut a
 cell's capability. Inaccurate force breeds anger (Bennett 2008); accuracy costs money
-(`economy.accuracy_cost_musd`).
+(`economy.accuracy_cost_musd`) and reach: accurate operations cover less ground a month,
+so they press fewer cells into lying low (`accuracy_tempo`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ def adaptive_intensity(base: float, gain: float, last_attacks, tolerance: float)
     return np.clip(base + gain * (last_attacks - tolerance) / tolerance, 0.0, 1.0)
 
 
-def effectiveness(joint: bool, security_ties, rule: CrackdownRule):
-    """Joint operations with the US add `joint_bonus`; leaks cut by `leak` x ties of security."""
-    return (1.0 + rule.joint_bonus * float(joint)) * (1.0 - rule.leak * security_ties)
+def effectiveness(joint: bool, security_ties, accuracy: float, rule: CrackdownRule):
+    """Joint operations with the US add `joint_bonus`; leaks cut by `leak` x ties of security;
+    intelligence-led (accurate) operations reach fewer places a month (`accuracy_tempo`).
+    """
+    joint_factor = 1.0 + rule.joint_bonus * float(joint)
+    coverage = 1.0 - rule.accuracy_tempo * accuracy
+    return joint_factor * (1.0 - rule.leak * security_ties) * coverage
 
 
 def precision(accuracy: float, rule: CrackdownRule) -> float:
@@ -84,7 +89,9 @@ def crack_down(world: World, scale: float) -> None:
     if not intensity.any():
         return
     rule, cells = world.params.rules.crackdown, world.cells
-    force = intensity * effectiveness(policy.joint_with_us, security_ties(world), rule)
+    force = intensity * effectiveness(
+        policy.joint_with_us, security_ties(world), policy.accuracy, rule
+    )
     signals.crackdown_force[:] = force
     p = removal_probability(force[:, None], cells.exposure, policy.accuracy, rule)
     removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
