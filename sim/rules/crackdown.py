@@ -26,7 +26,9 @@ def adaptive_intensity(base: float, gain: float, last_attacks, tolerance: float)
 
 
 def effectiveness(joint: bool, security_ties, accuracy: float, rule: CrackdownRule):
-    """Joint operations with the US add `joint_bonus`; leaks cut by `leak` x ties of security;
+    """Force per unit of intensity: joint with the US, less leaks, less accuracy's lost reach.
+
+    Joint operations add `joint_bonus`; leaks cut by `leak` x ties of the security faction;
     intelligence-led (accurate) operations reach fewer places a month (`accuracy_tempo`).
     """
     joint_factor = 1.0 + rule.joint_bonus * float(joint)
