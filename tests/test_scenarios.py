@@ -257,7 +257,7 @@ def test_child_scenarios_inherit_and_override():
     assert crackdown.policy.crackdown == 0.7
     assert crackdown.policy.accuracy == base.policy.accuracy  # inherited
     haqqani = scenario("haqqani_ascendant").taliban.factions
-    assert haqqani["haqqani"].revenue_share == 0.4  # overridden
+    assert haqqani["haqqani"].posts == 0.45  # overridden
     assert haqqani["haqqani"].fighters == base.taliban.factions["haqqani"].fighters  # merged in
     assert scenario("unfreeze_funds").economy.unfrozen is True
 

@@ -149,7 +149,7 @@ RANGES = (
     R("rules.defection.w_fear", 0.5, 3.0, J + "Epstein 2002: deterrence against grievance"),
     R("rules.defection.abandonment_crackdown", 0.2, 1.0, J),
     R("rules.defection.abandonment_joint", 0.5, 2.0, "source article: joint action far costlier"),
-    R("rules.defection.abandonment_concessions", 0.2, 1.0, J),
+    R("rules.defection.abandonment_concessions", 0.1, 1.0, J),
     R("rules.defection.abandonment_purge", 0.2, 1.0, J + "source article: purge of old comrades"),
     R("rules.defection.abandonment_recognition", 0.0, 0.6, J + "the 'apostate regime' narrative"),
     R("rules.defection.punishment_grievance", 0.0, 0.05, J),
