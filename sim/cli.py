@@ -1,26 +1,43 @@
 """The `sim` command: run, compare, experiment, validate."""
 
+# Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
+# quick, and an ensemble's workers never load pandas or matplotlib.
+
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
+import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from sim import arguments
 
-from sim.analysis.compare import compare
-from sim.analysis.report import read_runs, summary_frame, write_plots
-from sim.inputs.experiment import load_experiment
-from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
-from sim.runs.ensemble import run_ensemble
-from sim.runs.store import OutputMismatchError
+if TYPE_CHECKING:
+    import pandas as pd
+
+WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensembles run in-process)"
+USER_ERRORS = (
+    ("sim.inputs.scenario", "ScenarioError"),
+    ("sim.runs.store", "StoreError"),
+    ("sim.analysis.compare", "CompareError"),
+)
+FORCE_HELP = "resume results made by other code or package versions (recorded in the manifest)"
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--replicates", "-n", type=int, help="replicates (default: the scenario's)")
-    parser.add_argument("--steps", type=int, help="months to simulate (default: the scenario's)")
-    parser.add_argument("--seed", type=int, help="scenario seed (default: the scenario's)")
-    parser.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    parser.add_argument(
+        "--replicates", "-n", type=arguments.replicates, help="replicates (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--steps", type=arguments.steps, help="months to simulate (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--seed", type=arguments.seed, help="scenario seed, 0 to 2**63-1 (default: the scenario's)"
+    )
+    parser.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    parser.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -36,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", "-o", type=Path, help="results directory (default: results/NAME-seedS)"
     )
     run.add_argument(
-        "--chunk-size", type=int, help="replicates per work item (results do not depend on it)"
+        "--chunk-size",
+        type=arguments.chunk_size,
+        help="replicates per work item (results do not depend on it)",
     )
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
 
@@ -47,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("experiment", help="run an experiment file (experiments/*.yaml)")
     exp.add_argument("file", type=Path)
-    exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    exp.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    exp.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
@@ -59,19 +79,64 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except (ScenarioError, OutputMismatchError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            _cap_workers(args)
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(
             "\ninterrupted: finished chunks are kept; run the same command to resume",
             file=sys.stderr,
         )
         return 130
+    except _user_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {_describe_os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """What a user can fix: bad scenario or experiment files, results folders, comparisons.
+
+    Only from the modules the command loaded (no other can have raised), so that an
+    error costs no import.
+    """
+    return tuple(getattr(sys.modules[m], name) for m, name in USER_ERRORS if m in sys.modules)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return (
+            f"no space left on the disk{where}: nothing half-written is kept and finished "
+            "chunks are; free some space and run the same command to resume"
+        )
+    return f"{exc.strerror or exc}{where}"
+
+
+def _show_warning(message, *_: object, **__: object) -> None:
+    """Print a warning as one line (no file and line of the code that raised it)."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _cap_workers(args: argparse.Namespace) -> None:
+    """At most one worker per CPU; more only queue for the same CPUs. Says so when capping."""
+    if getattr(args, "workers", None) is None:
+        return
+    from sim.runs.ensemble import available_cpus
+
+    if args.workers > (cpus := available_cpus()):
+        print(f"note: --workers {args.workers} capped at the {cpus} CPUs", file=sys.stderr)
+        args.workers = cpus
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.analysis.report import read_runs, summary_frame, write_plots
+    from sim.inputs.scenario import load_with_origin
+    from sim.runs.ensemble import run_ensemble
+
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
     out = args.out or Path("results") / f"{scenario.name}-seed{scenario.seed}"
@@ -83,6 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         workers=args.workers,
         chunk_size=args.chunk_size,
         progress=not args.quiet,
+        force_resume=args.force_resume,
     )
     runs = read_runs(out)
     print(
@@ -97,6 +163,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _format_summary(summary: pd.DataFrame) -> str:
+    import pandas as pd
+
     lines = [f"  {'outcome':<18} {'median':>10} {'90% interval':>22}"]
     for name, row in summary.iterrows():
         if pd.isna(row["p5"]):
@@ -108,6 +176,8 @@ def _format_summary(summary: pd.DataFrame) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from sim.analysis.compare import compare
+
     table = compare(
         args.scenarios,
         args.out,
@@ -116,12 +186,16 @@ def _compare(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         progress=not args.quiet,
+        force_resume=args.force_resume,
     )
     _print_differences(table, args.out)
     return 0
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from sim.analysis.compare import compare
+    from sim.inputs.experiment import load_experiment
+
     experiment, files = load_experiment(args.file)
     out = Path(experiment.out or Path("results") / experiment.name)
     table = compare(
@@ -132,6 +206,7 @@ def _experiment(args: argparse.Namespace) -> int:
         seed=experiment.seed,
         workers=args.workers,
         progress=not args.quiet,
+        force_resume=args.force_resume,
     )
     _print_differences(table, out)
     return 0
@@ -151,6 +226,8 @@ def _print_differences(table: pd.DataFrame, out: Path) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from sim.inputs.scenario import ScenarioError, load_scenario
+
     failed = 0
     for file in args.files:
         try:

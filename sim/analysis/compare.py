@@ -12,8 +12,12 @@ from sim.inputs.scenario import load_with_origin
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
 from sim.runs.ensemble import run_ensemble
-from sim.runs.store import write_atomic
+from sim.runs.store import ResultStore, write_atomic
 from sim.runs.tables import MAIN_OUTCOMES, YES_NO
+
+
+class CompareError(ValueError):
+    """Scenarios that cannot be compared: fewer than two, or two of one name."""
 
 
 def median_differences(
@@ -66,24 +70,45 @@ def compare(
     seed: int | None = None,
     workers: int | None = None,
     progress: bool = True,
+    force_resume: bool = False,
 ) -> pd.DataFrame:
     """Run each scenario with one common seed into `out/<name>/`; write comparison figures.
 
     The first file is the reference for the table of differences, written to
-    `out/differences.csv`. Returns that table.
+    `out/differences.csv`. Returns that table. Raises `CompareError` for fewer than
+    two scenarios or two of one name; `out` is locked while the comparison runs.
     """
     out = Path(out)
+    if len(files) < 2:
+        raise CompareError(f"compare needs at least two scenarios, got {len(files)}: {files}")
     loaded = []
     for file in files:
-        changes = {k: v for k, v in (("replicates", replicates), ("steps", steps)) if v}
+        changes = {k: v for k, v in (("replicates", replicates), ("steps", steps)) if v is not None}
         scenario, digest = load_with_origin(file, changes)
         loaded.append((file, scenario, digest))
     common_seed = seed if seed is not None else loaded[0][1].seed
     names = [s.name for _, s, _ in loaded]
-    if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must differ to be compared, got {names}")
+    twice = sorted(
+        {
+            f"{n} ({', '.join(str(f) for f, s, _ in loaded if s.name == n)})"
+            for n in names
+            if names.count(n) > 1
+        }
+    )
+    if twice:
+        raise CompareError(
+            f"each scenario can be compared once, and names must differ: {'; '.join(twice)}"
+        )
+    with ResultStore(out).lock():
+        return _run_and_compare(loaded, out, common_seed, workers, progress, force_resume)
+
+
+def _run_and_compare(
+    loaded: list, out: Path, seed: int, workers: int | None, progress: bool, force_resume: bool
+) -> pd.DataFrame:
+    names = [s.name for _, s, _ in loaded]
     for file, scenario, digest in loaded:
-        scenario = scenario.model_copy(update={"seed": common_seed})
+        scenario = scenario.model_copy(update={"seed": seed})
         run_ensemble(
             scenario,
             out / scenario.name,
@@ -91,6 +116,7 @@ def compare(
             source=str(file),
             workers=workers,
             progress=progress,
+            force_resume=force_resume,
         )
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
     fighters = pd.concat(
