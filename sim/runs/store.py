@@ -68,6 +68,7 @@ class ResultStore:
         self.out = Path(out)
         self.chunks = self.out / "chunks"
         self.manifest_path = self.out / "manifest.json"
+        self._strays: set[Path] = set()  # files of someone else in chunks/, reported once
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -229,9 +230,11 @@ class ResultStore:
         for path in self._chunk_files():
             parsed = chunks.parse(path)
             if parsed is None:
-                warnings.warn(
-                    f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
-                )
+                if path not in self._strays:
+                    self._strays.add(path)
+                    warnings.warn(
+                        f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
+                    )
             elif parsed[0] == "runs":
                 ranges.append(parsed[1:])
         return ranges
