@@ -17,6 +17,8 @@ from sim import arguments
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sim.analysis.summary import Summary
+
 WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensembles run in-process)"
 USER_ERRORS = (
     ("sim.inputs.scenario", "ScenarioError"),
@@ -133,7 +135,7 @@ def _cap_workers(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.analysis.report import read_runs, summary_frame, write_plots
+    from sim.analysis.summary import read_summary
     from sim.inputs.scenario import load_with_origin
     from sim.runs.ensemble import run_ensemble
 
@@ -150,28 +152,26 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         force_resume=args.force_resume,
     )
-    runs = read_runs(out)
-    print(
-        f"\n{scenario.name}: {len(runs)} replicates x {scenario.steps} months, seed {scenario.seed}"
-    )
-    print(_format_summary(summary_frame(runs)))
+    count, summary = read_summary(out)
+    print(f"\n{scenario.name}: {count} replicates x {scenario.steps} months, seed {scenario.seed}")
+    print(_format_summary(summary))
     written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
     if not args.no_plots:
+        from sim.analysis.report import write_plots
+
         written += write_plots(out, scenario.steps, scenario.start)
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
 
 
-def _format_summary(summary: pd.DataFrame) -> str:
-    import pandas as pd
-
+def _format_summary(summary: list[Summary]) -> str:
     lines = [f"  {'outcome':<18} {'median':>10} {'90% interval':>22}"]
-    for name, row in summary.iterrows():
-        if pd.isna(row["p5"]):
-            lines.append(f"  {name:<18} {row['median']:>9.0%}  {'(share of runs)':>22}")
+    for name, median, p5, p95 in summary:
+        if p5 is None:
+            lines.append(f"  {name:<18} {median:>9.0%}  {'(share of runs)':>22}")
         else:
-            interval = f"[{row['p5']:,.0f}, {row['p95']:,.0f}]"
-            lines.append(f"  {name:<18} {row['median']:>10,.0f} {interval:>22}")
+            interval = f"[{p5:,.0f}, {p95:,.0f}]"
+            lines.append(f"  {name:<18} {median:>10,.0f} {interval:>22}")
     return "\n".join(lines)
 
 

@@ -101,3 +101,22 @@ def test_ensemble_workers_load_neither_pandas_matplotlib_nor_mesa():
     loaded = loaded_after("import sim.runs.ensemble")
     assert "numpy" in loaded, "the probe must see what the engine imports"
     assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
+
+
+def test_the_printed_summary_matches_pandas_quantiles(tmp_path):
+    import pandas as pd
+
+    from sim.analysis.summary import read_summary
+    from sim.inputs.scenario import load_with_origin
+    from sim.runs.ensemble import run_ensemble
+
+    scenario, digest = load_with_origin(BASELINE, {"replicates": 7, "steps": 12})
+    out = run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    count, summary = read_summary(out)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert count == 7
+    for name, median, p5, p95 in summary:
+        if runs[name].dtype == bool:
+            assert (median, p5, p95) == (runs[name].mean(), None, None)
+        else:
+            assert [median, p5, p95] == runs[name].quantile([0.5, 0.05, 0.95]).tolist()

@@ -1,4 +1,8 @@
-"""Read a results directory and draw its figures into `plots/`."""
+"""Read a results directory and draw its figures into `plots/`.
+
+matplotlib is imported only to draw (`sim.plots.fan` on first use), so reading results
+and `sim run --no-plots` do without it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.plots import fan as plots
-from sim.runs.tables import MAIN_OUTCOMES, month_dates
+from sim.runs.tables import month_dates
 
 FAN_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type", "fighters"]
 
@@ -34,6 +37,8 @@ def fighter_bands(
     Holds one float32 per (actor, month, replicate) — 41 MB for 10,000 replicates of
     the baseline — instead of the whole long table.
     """
+    from sim.plots import fan as plots
+
     columns = ["replicate", "step", "actor", "actor_type", "fighters"]
     table = pq.ParquetFile(Path(out) / "timeseries.parquet")
     names: dict[str, int] = {}
@@ -70,6 +75,8 @@ def fighter_bands(
 
 def write_plots(out: Path, steps: int, start: str) -> list[Path]:
     """Fan chart, outcome distributions and event probabilities of one ensemble."""
+    from sim.plots import fan as plots
+
     out = Path(out)
     runs = read_runs(out)
     label = plots.ensemble_label(runs, pooled=True)
@@ -81,16 +88,3 @@ def write_plots(out: Path, steps: int, start: str) -> list[Path]:
     return [
         p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
     ]
-
-
-def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN_OUTCOMES) -> pd.DataFrame:
-    """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
-    rows = []
-    for name in outcomes:
-        column = runs[name]
-        if column.dtype == bool:
-            rows.append({"outcome": name, "median": column.mean(), "p5": np.nan, "p95": np.nan})
-        else:
-            q = column.quantile([0.5, 0.05, 0.95]).to_numpy()
-            rows.append({"outcome": name, "median": q[0], "p5": q[1], "p95": q[2]})
-    return pd.DataFrame(rows).set_index("outcome")

@@ -67,8 +67,9 @@ def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
 
 
 def default_chunk_size(replicates: int, workers: int) -> int:
-    """Chunks large enough to batch well (up to 50), at least two per worker to balance them."""
-    return int(np.clip(-(-replicates // (2 * max(workers, 1))), 1, 50))
+    """Chunks large enough to batch well (up to 50); on a pool, at least two per worker."""
+    per_chunk = replicates if workers <= 1 else -(-replicates // (2 * workers))
+    return int(np.clip(per_chunk, 1, 50))
 
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
