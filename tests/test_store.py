@@ -186,6 +186,8 @@ def test_resuming_with_other_code_is_refused_unless_forced(tmp_path, monkeypatch
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["code"]["numba"] != "0.0.1", "the folder's own code stays recorded"
     assert [f["code"]["numba"] for f in manifest["forced_resumes"]] == ["0.0.1"]
+    with pytest.raises(OutputMismatchError, match="finished results of other code"):
+        run(out)
 
 
 def test_the_source_hash_follows_the_code(tmp_path):

@@ -211,6 +211,11 @@ class ResultStore:
         if not changed:
             return existing
         detail = ", ".join(f"{k} {old.get(k, 'unknown')} there, {new.get(k)} now" for k in changed)
+        if not force_resume and self.is_complete():
+            raise OutputMismatchError(
+                f"{self.out} holds finished results of other code ({detail}): use another "
+                "--out to run this code, or delete that folder"
+            )
         if not force_resume:
             raise OutputMismatchError(
                 f"{self.out} was started by other code ({detail}): resuming would mix results "
