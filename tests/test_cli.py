@@ -120,3 +120,14 @@ def test_the_printed_summary_matches_pandas_quantiles(tmp_path):
             assert (median, p5, p95) == (runs[name].mean(), None, None)
         else:
             assert [median, p5, p95] == runs[name].quantile([0.5, 0.05, 0.95]).tolist()
+
+
+def test_compare_runs_each_scenario_into_its_own_locked_folder(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", str(BASELINE), str(CRACKDOWN), "-n", "3", "--steps", "3",
+                 "--out", str(out), "-q"]) == 0  # fmt: skip
+    assert "differences from baseline" in capsys.readouterr().out
+    for name in ("baseline", "crackdown"):
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert (manifest["replicates"], manifest["steps"]) == (3, 3)
+    assert (out / "differences.csv").exists() and (out / "plots" / "compare_strength.png").exists()

@@ -283,7 +283,7 @@ class ResultStore:
         try:
             for file in files:
                 try:
-                    table = pq.read_table(file)
+                    table = pq.ParquetFile(file).read()
                 except (OSError, ValueError) as exc:
                     parsed = chunks.parse(file)
                     for kind in ("runs", "ts"):
