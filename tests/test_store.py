@@ -244,3 +244,13 @@ def test_a_read_only_out_is_refused(tmp_path, capsys):
     finally:
         out.chmod(0o755)
     assert "cannot write into" in capsys.readouterr().err
+
+
+def test_a_run_killed_before_consolidating_is_consolidated(tmp_path):
+    reference = run(tmp_path / "whole")
+    out = tmp_path / "all-chunks"
+    partial(out, [[0, 1], [2, 3], [4, 5]])
+    run(out, workers=2)
+    for name in ("runs.parquet", "timeseries.parquet"):
+        assert pq.read_table(out / name).equals(pq.read_table(reference / name))
+    assert not (out / "chunks").exists()

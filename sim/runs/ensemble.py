@@ -138,7 +138,7 @@ def run_ensemble(
         if len(missing) * scenario.steps < IN_PROCESS_REPLICATE_MONTHS:
             workers = 1
         chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
-        workers = min(workers, len(chunks))
+        workers = max(1, min(workers, len(chunks)))
         started = time.perf_counter()
         with tqdm(
             total=scenario.replicates,
