@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.analysis.report import read_fighters, read_runs
 from sim.inputs.scenario import load_with_origin
+from sim.inputs.schema import Scenario
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
 from sim.runs.ensemble import run_ensemble
@@ -81,30 +82,30 @@ def compare(
     out = Path(out)
     if len(files) < 2:
         raise CompareError(f"compare needs at least two scenarios, got {len(files)}: {files}")
-    loaded = []
+    loaded: list[tuple[Path, Scenario, str]] = []
     for file in files:
         changes = {k: v for k, v in (("replicates", replicates), ("steps", steps)) if v is not None}
         scenario, digest = load_with_origin(file, changes)
         loaded.append((file, scenario, digest))
     common_seed = seed if seed is not None else loaded[0][1].seed
     names = [s.name for _, s, _ in loaded]
-    twice = sorted(
-        {
-            f"{n} ({', '.join(str(f) for f, s, _ in loaded if s.name == n)})"
-            for n in names
-            if names.count(n) > 1
-        }
-    )
-    if twice:
-        raise CompareError(
-            f"each scenario can be compared once, and names must differ: {'; '.join(twice)}"
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        given = "; ".join(
+            f"{n} from {', '.join(str(f) for f, s, _ in loaded if s.name == n)}" for n in repeated
         )
+        raise CompareError(f"each scenario can be compared once, and names must differ: {given}")
     with ResultStore(out).lock():
         return _run_and_compare(loaded, out, common_seed, workers, progress, force_resume)
 
 
 def _run_and_compare(
-    loaded: list, out: Path, seed: int, workers: int | None, progress: bool, force_resume: bool
+    loaded: list[tuple[Path, Scenario, str]],
+    out: Path,
+    seed: int,
+    workers: int | None,
+    progress: bool,
+    force_resume: bool,
 ) -> pd.DataFrame:
     names = [s.name for _, s, _ in loaded]
     for file, scenario, digest in loaded:
