@@ -58,8 +58,8 @@ def partial(out: Path, chunks: list[list[int]], replicates: int = 6, steps: int 
         store.write_chunk(*run_chunk(scenario, chunk))
 
 
-def command(out: Path, *extra: str, replicates: int = 6) -> list[str]:
-    return [sys.executable, "-m", "sim.cli", *cli(out, *extra, replicates=replicates)]
+def command(out: Path, *extra: str, replicates: int = 6, steps: int = 6) -> list[str]:
+    return [sys.executable, "-m", "sim.cli", *cli(out, *extra, replicates=replicates, steps=steps)]
 
 
 def test_a_folder_locked_by_another_process_is_refused_at_once(tmp_path):
@@ -76,7 +76,7 @@ def test_a_folder_locked_by_another_process_is_refused_at_once(tmp_path):
 def test_two_concurrent_runs_into_one_folder_lose_nothing(tmp_path):
     out, replicates = tmp_path / "shared", 60
     first = subprocess.Popen(
-        command(out, "--chunk-size", "1", "-w", "1", replicates=replicates),
+        command(out, "--chunk-size", "1", "-w", "1", replicates=replicates, steps=12),
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
@@ -85,7 +85,7 @@ def test_two_concurrent_runs_into_one_folder_lose_nothing(tmp_path):
     while time.monotonic() < deadline and not list(out.glob("chunks/runs-*.parquet")):
         time.sleep(0.02)
     second = subprocess.run(
-        command(out, replicates=replicates), cwd=ROOT, capture_output=True, text=True
+        command(out, replicates=replicates, steps=12), cwd=ROOT, capture_output=True, text=True
     )
     assert first.poll() is None, "the first run must still be going when the second starts"
     assert first.wait() == 0, first.stderr.read()
