@@ -17,8 +17,7 @@ _ON_FIRST_USE = {
 def __getattr__(name: str) -> Any:
     """Import the Mesa model, `run` and the scenario loader on first use.
 
-    Ensemble workers need neither Mesa nor pandas, and stay about 60 MB smaller; and
-    `sim --help` loads neither pydantic nor numpy.
+    Ensemble workers never load Mesa, and `sim --help` loads neither pydantic nor numpy.
     """
     if name in _ON_FIRST_USE:
         return getattr(import_module(_ON_FIRST_USE[name]), name)
