@@ -1,32 +1,50 @@
 """The `sim` command: run, compare, experiment, validate, viz."""
 
+# Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
+# quick, and an ensemble's workers never load pandas or matplotlib.
+
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
 import sys
+import warnings
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from sim import arguments
 
-from sim.analysis.report import read_runs, summary_frame
-from sim.compare import compare
-from sim.inputs.actors import actor_styles
-from sim.inputs.experiment import load_experiment
-from sim.inputs.names import safe_folder_name
-from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
-from sim.plots.files import write_plots
-from sim.runs.ensemble import run_ensemble
-from sim.runs.executors import KINDS, Executor, ExecutorError, open_executor
-from sim.runs.store import OutputMismatchError
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.analysis.summary import Summary
+    from sim.runs.executors import Executor
+
+WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensembles run in-process)"
+USER_ERRORS = (
+    ("sim.inputs.scenario", "ScenarioError"),
+    ("sim.runs.store", "StoreError"),
+    ("sim.compare", "CompareError"),
+    ("sim.runs.executors", "ExecutorError"),
+)
+KINDS = ("local", "dask")  # as sim.runs.executors.KINDS, which `--help` should not import
+FORCE_HELP = "resume results made by other code or package versions (recorded in the manifest)"
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--replicates", "-n", type=int, help="replicates (default: the scenario's)")
-    parser.add_argument("--steps", type=int, help="months to simulate (default: the scenario's)")
-    parser.add_argument("--seed", type=int, help="scenario seed (default: the scenario's)")
-    parser.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    parser.add_argument(
+        "--replicates", "-n", type=arguments.replicates, help="replicates (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--steps", type=arguments.steps, help="months to simulate (default: the scenario's)"
+    )
+    parser.add_argument(
+        "--seed", type=arguments.seed, help="scenario seed, 0 to 2**63-1 (default: the scenario's)"
+    )
+    parser.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    parser.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_executor_options(parser)
 
@@ -53,6 +71,8 @@ def _add_executor_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_executor(args: argparse.Namespace) -> AbstractContextManager[Executor]:
+    from sim.runs.executors import open_executor
+
     return open_executor(
         args.executor, workers=args.workers, scheduler=args.scheduler, shared_path=args.shared_path
     )
@@ -70,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", "-o", type=Path, help="results directory (default: results/NAME-seedS)"
     )
     run.add_argument(
-        "--chunk-size", type=int, help="replicates per work item (results do not depend on it)"
+        "--chunk-size",
+        type=arguments.chunk_size,
+        help="replicates per work item (results do not depend on it)",
     )
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
 
@@ -81,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("experiment", help="run an experiment file (experiments/*.yaml)")
     exp.add_argument("file", type=Path)
-    exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
+    exp.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    exp.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_executor_options(exp)
 
@@ -101,19 +124,65 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `sim` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except (ScenarioError, OutputMismatchError, ExecutorError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            _cap_workers(args)
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print(
             "\ninterrupted: finished chunks are kept; run the same command to resume",
             file=sys.stderr,
         )
         return 130
+    except _user_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {_describe_os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """What a user can fix: bad scenario or experiment files, results folders, comparisons.
+
+    Only from the modules the command loaded (no other can have raised), so that an
+    error costs no import.
+    """
+    return tuple(getattr(sys.modules[m], name) for m, name in USER_ERRORS if m in sys.modules)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC or "No space left" in str(exc):
+        return (
+            f"no space left on the disk{where}: nothing half-written is kept and finished "
+            "chunks are; free some space and run the same command to resume"
+        )
+    return f"{exc.strerror or exc}{where}"
+
+
+def _show_warning(message, *_: object, **__: object) -> None:
+    """Print a warning as one line (no file and line of the code that raised it)."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _cap_workers(args: argparse.Namespace) -> None:
+    """At most one worker per CPU; more only queue for the same CPUs. Says so when capping."""
+    if getattr(args, "workers", None) is None:
+        return
+    from sim.runs.ensemble import available_cpus
+
+    if args.workers > (cpus := available_cpus()):
+        print(f"note: --workers {args.workers} capped at the {cpus} CPUs", file=sys.stderr)
+        args.workers = cpus
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.analysis.summary import read_summary
+    from sim.inputs.names import safe_folder_name
+    from sim.inputs.scenario import load_with_origin
+    from sim.runs.ensemble import run_ensemble
+
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
     out = args.out or safe_folder_name(Path("results"), f"{scenario.name}-seed{scenario.seed}")
@@ -123,34 +192,39 @@ def _run(args: argparse.Namespace) -> int:
             out,
             scenario_sha256=digest,
             source=str(args.scenario),
+            workers=args.workers if args.executor == "local" else None,
             chunk_size=args.chunk_size,
             progress=not args.quiet,
-            executor=executor,
+            executor=executor if args.executor != "local" else None,
+            force_resume=args.force_resume,
         )
-    runs = read_runs(out)
-    print(
-        f"\n{scenario.name}: {len(runs)} replicates x {scenario.steps} months, seed {scenario.seed}"
-    )
-    print(_format_summary(summary_frame(runs)))
+    count, summary = read_summary(out)
+    print(f"\n{scenario.name}: {count} replicates x {scenario.steps} months, seed {scenario.seed}")
+    print(_format_summary(summary))
     written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
     if not args.no_plots:
+        from sim.inputs.actors import actor_styles
+        from sim.plots.files import write_plots
+
         written += write_plots(out, scenario.steps, scenario.start, actor_styles(scenario))
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
 
 
-def _format_summary(summary: pd.DataFrame) -> str:
+def _format_summary(summary: list[Summary]) -> str:
     lines = [f"  {'outcome':<18} {'median':>10} {'90% interval':>22}"]
-    for name, row in summary.iterrows():
-        if pd.isna(row["p5"]):
-            lines.append(f"  {name:<18} {row['median']:>9.0%}  {'(share of runs)':>22}")
+    for name, median, p5, p95 in summary:
+        if p5 is None:
+            lines.append(f"  {name:<18} {median:>9.0%}  {'(share of runs)':>22}")
         else:
-            interval = f"[{row['p5']:,.0f}, {row['p95']:,.0f}]"
-            lines.append(f"  {name:<18} {row['median']:>10,.0f} {interval:>22}")
+            interval = f"[{p5:,.0f}, {p95:,.0f}]"
+            lines.append(f"  {name:<18} {median:>10,.0f} {interval:>22}")
     return "\n".join(lines)
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+
     with _open_executor(args) as executor:
         table = compare(
             args.scenarios,
@@ -158,14 +232,20 @@ def _compare(args: argparse.Namespace) -> int:
             replicates=args.replicates,
             steps=args.steps,
             seed=args.seed,
+            workers=args.workers if args.executor == "local" else None,
             progress=not args.quiet,
-            executor=executor,
+            executor=executor if args.executor != "local" else None,
+            force_resume=args.force_resume,
         )
     _print_differences(table, args.out)
     return 0
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+    from sim.inputs.experiment import load_experiment
+    from sim.inputs.names import safe_folder_name
+
     experiment, files = load_experiment(args.file)
     out = Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
     with _open_executor(args) as executor:
@@ -175,8 +255,10 @@ def _experiment(args: argparse.Namespace) -> int:
             replicates=experiment.replicates,
             steps=experiment.steps,
             seed=experiment.seed,
+            workers=args.workers if args.executor == "local" else None,
             progress=not args.quiet,
-            executor=executor,
+            executor=executor if args.executor != "local" else None,
+            force_resume=args.force_resume,
         )
     _print_differences(table, out)
     return 0
@@ -195,17 +277,9 @@ def _print_differences(table: pd.DataFrame, out: Path) -> None:
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 
-def _viz(args: argparse.Namespace) -> int:
-    if importlib.util.find_spec("solara") is None:
-        print("error: sim viz needs the viz extra: pip install -e '.[viz]'", file=sys.stderr)
-        return 2
-    from sim.viz.serve import serve
-
-    serve(args.scenario, port=args.port, band=args.band)
-    return 0
-
-
 def _validate(args: argparse.Namespace) -> int:
+    from sim.inputs.scenario import ScenarioError, load_scenario
+
     failed = 0
     for file in args.files:
         try:
@@ -215,6 +289,16 @@ def _validate(args: argparse.Namespace) -> int:
             failed += 1
             print(str(exc), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _viz(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("solara") is None:
+        print("error: sim viz needs the viz extra: pip install -e '.[viz]'", file=sys.stderr)
+        return 2
+    from sim.viz.serve import serve
+
+    serve(args.scenario, port=args.port, band=args.band)
+    return 0
 
 
 COMMANDS = {

@@ -220,7 +220,6 @@ def test_cli_starts_a_local_cluster_when_given_no_scheduler(tmp_path):
         (["--scheduler", "tcp://127.0.0.1:1"], "apply to --executor dask"),
         (["--shared-path"], "apply to --executor dask"),
         (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:1", "-w", "2"], "its own"),
-        (["-w", "0"], "positive"),
     ],
 )
 def test_executor_options_that_do_not_combine_are_refused(tmp_path, capsys, options, message):

@@ -18,6 +18,7 @@ from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
 from sim.inputs.scenario import load_with_origin
 from sim.plots.fan import actor_bands
+from sim.runs import ensemble
 from sim.runs.ensemble import plan_chunks, run_ensemble
 from sim.runs.store import OutputMismatchError
 
@@ -40,15 +41,30 @@ def test_plan_chunks_splits_runs_of_consecutive_replicates():
     assert plan_chunks([0, 1, 2, 3, 4, 7, 8], 2) == [[0, 1], [2, 3], [4], [7, 8]]
 
 
-def test_same_results_whatever_the_workers_and_chunks(tmp_path):
+def test_same_results_whatever_the_workers_chunks_and_path(tmp_path, monkeypatch):
+    """In-process and pooled runs, any chunking, give identical tables; each path is taken."""
     scenario, digest = small()
+    pools = []
+    real_pool = ensemble.run_on_pool
+    monkeypatch.setattr(ensemble, "run_on_pool", lambda *a: pools.append(a[3]) or real_pool(*a))
     outs = []
-    for workers, chunk in ((1, 8), (1, 3), (2, 1), (2, 5)):
-        out = tmp_path / f"w{workers}c{chunk}"
-        run_ensemble(
-            scenario, out, scenario_sha256=digest, workers=workers, chunk_size=chunk, progress=False
-        )
+    # (workers, chunk size, pool forced): small ensembles run in-process unless forced
+    cases = ((1, 8, False), (1, 3, False), (2, None, False), (2, 1, True), (2, 5, True))
+    for workers, chunk, pooled in cases:
+        limit = 0 if pooled else ensemble.IN_PROCESS_REPLICATE_MONTHS
+        with monkeypatch.context() as patch:
+            patch.setattr(ensemble, "IN_PROCESS_REPLICATE_MONTHS", limit)
+            out = tmp_path / f"w{workers}c{chunk}{'pool' if pooled else ''}"
+            run_ensemble(
+                scenario,
+                out,
+                scenario_sha256=digest,
+                workers=workers,
+                chunk_size=chunk,
+                progress=False,
+            )
         outs.append(tables(out))
+    assert pools == [2, 2], "the pool must run exactly the forced cases, on 2 workers"
     for runs, series in outs[1:]:
         assert runs.equals(outs[0][0])
         assert series.equals(outs[0][1])

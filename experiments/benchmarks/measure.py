@@ -229,6 +229,23 @@ def peak_memory(scenario_file: Path, replicates: int, workers: int) -> dict[str,
     }
 
 
+def command_seconds(arguments: list[str], repeats: int) -> float:
+    """Median wall seconds of `python -m sim.cli ARGUMENTS` run afresh, `{out}` a new folder.
+
+    Counts what a user waits for at the prompt: interpreter start, imports, the work
+    and, for `run`, pool start-up, consolidation and figures.
+    """
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="sim-bench-") as tmp:
+            command = [sys.executable, "-m", "sim.cli"]
+            command += [a.format(out=Path(tmp) / "out") for a in arguments]
+            start = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
 def _tree_memory(root: int) -> tuple[int, int]:
     """Summed RSS and PSS bytes of the descendants of `root` (not `root` itself), from /proc."""
     children: dict[int, list[int]] = {}

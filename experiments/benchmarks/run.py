@@ -40,7 +40,11 @@ TARGETS = {  # the issue's goals: (key, test, threshold)
     "seconds_1000_reps_2_workers": ("<=", 10.0),
     "speedup_2_workers": (">=", 1.8),
     "peak_rss_mb_10k": ("<", 1024.0),
+    "seconds_sim_help": ("<", 0.5),
+    "seconds_sim_run_10_reps": ("<", 1.5),
+    "seconds_sim_run_1000_reps_2_workers": ("<=", 7.0),
 }
+RUN = ["run", str(BASELINE), "--out", "{out}", "--quiet"]  # `sim run` as a user types it
 
 
 ROUNDS = 3  # the engine and the reference are each timed this often; the median counts
@@ -143,6 +147,20 @@ def dask_ensembles(scenario, replicates: int, local_seconds: float) -> dict:
         "reps_per_s_dask_2_workers_with_start": replicates / (seconds + cluster_start),
         "dask_cluster_start_seconds": cluster_start,
         "dask_vs_local_pool_2_workers": local_seconds / seconds,
+    }
+
+
+def startup() -> dict:
+    """What a user waits for: `sim --help`, a 10-replicate run, 1,000 replicates on 2 workers."""
+    return {
+        "seconds_sim_help": measure.command_seconds(["--help"], 5),
+        "seconds_sim_run_10_reps": measure.command_seconds([*RUN, "-n", "10", "-w", "1"], 3),
+        "seconds_sim_run_10_reps_no_plots": measure.command_seconds(
+            [*RUN, "-n", "10", "-w", "1", "--no-plots"], 3
+        ),
+        "seconds_sim_run_1000_reps_2_workers": measure.command_seconds(
+            [*RUN, "-n", "1000", "-w", "2", "--no-plots"], 1
+        ),
     }
 
 
@@ -266,6 +284,12 @@ def print_table(r: dict) -> None:
         )
     key = next(k for k in r if k.startswith("seconds_1000_reps_2_workers"))
     print(f"  {key} = {r[key]:.1f}")
+    print(
+        f"\nStart-up (`sim` as a subprocess, median): --help {r['seconds_sim_help']:.2f} s; "
+        f"run -n 10 -w 1 {r['seconds_sim_run_10_reps']:.2f} s "
+        f"({r['seconds_sim_run_10_reps_no_plots']:.2f} s with --no-plots); "
+        f"run -n 1000 -w 2 --no-plots {r['seconds_sim_run_1000_reps_2_workers']:.2f} s"
+    )
     print("\nReplicates (runs/s should stay flat if cost is linear in replicates):")
     for row in r["replicate_scaling"]:
         print(
@@ -339,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     with measure.OtherLoad() as others:
         results |= compare_implementations(scenario, plan)
         results |= ensembles(scenario, plan)
+        results |= startup()
         results |= scaling(scenario, plan)
     results["other_processes_cpu_share"] = others.cpu_seconds / (others.seconds * os.cpu_count())
     results["targets_met"] = verdicts(results)

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.engine.outcomes import MAIN
 from sim.inputs.calendar import month_dates
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -70,16 +69,3 @@ def fighter_bands(
         if not np.isnan(values[i]).all():
             bands[label] = (kinds[label], quantile_frame(values[i], dates))
     return bands
-
-
-def summary_frame(runs: pd.DataFrame, outcomes: tuple[str, ...] = MAIN) -> pd.DataFrame:
-    """Median and 90% interval of each outcome (share of runs for yes/no outcomes)."""
-    rows = []
-    for name in outcomes:
-        column = runs[name]
-        if column.dtype == bool:
-            rows.append({"outcome": name, "median": column.mean(), "p5": np.nan, "p95": np.nan})
-        else:
-            q = column.quantile([0.5, 0.05, 0.95]).to_numpy()
-            rows.append({"outcome": name, "median": q[0], "p5": q[1], "p95": q[2]})
-    return pd.DataFrame(rows).set_index("outcome")

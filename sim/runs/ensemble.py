@@ -1,7 +1,8 @@
-"""Ensembles: N replicates of a scenario in chunks on an executor, streamed to a results directory.
+"""Ensembles: N replicates of a scenario in chunks on an executor, streamed to a results folder.
 
 Replicate r always draws from `SeedSequence(seed, spawn_key=(r,))`, so results are
-identical whatever the number of workers, the chunk size, or an interruption and resume.
+identical whatever the number of workers, the chunk size, in-process or pooled, or an
+interruption and resume.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import hashlib
 import json
 import multiprocessing
 import os
-import platform
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +25,17 @@ from tqdm import tqdm
 from sim.engine.seeds import replicate_rng
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
-from sim.runs.store import ResultStore
+from sim.runs import provenance
+from sim.runs.lifeline import watch_parent
+from sim.runs.store import CODE, ResultStore
 from sim.runs.tables import runs_table, timeseries_table
 
 if TYPE_CHECKING:
     from sim.runs.executors import Executor
 
-PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
+# Below this many replicate-months a pool's start-up (forkserver, imports, numba's cache
+# in each worker: about 2 s) costs more than a second process saves; run in-process.
+IN_PROCESS_REPLICATE_MONTHS = 12_000
 
 
 def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
@@ -67,8 +71,9 @@ def plan_chunks(missing: list[int], chunk_size: int) -> list[list[int]]:
 
 
 def default_chunk_size(replicates: int, workers: int) -> int:
-    """Chunks large enough to batch well (up to 50), at least two per worker to balance them."""
-    return int(np.clip(-(-replicates // (2 * max(workers, 1))), 1, 50))
+    """Chunks large enough to batch well (up to 50); on a pool, at least two per worker."""
+    per_chunk = replicates if workers <= 1 else -(-replicates // (2 * workers))
+    return int(np.clip(per_chunk, 1, 50))
 
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
@@ -96,10 +101,15 @@ def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -
             "foreign_groups": len(world.group_names),
             "international_actors": len(world.state_names),
         },
-        "versions": {"python": platform.python_version()}
-        | {p: metadata.version(p) for p in PACKAGES},
+        CODE: provenance.code_identity(),
+        "versions": provenance.versions(),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run_ensemble(
@@ -112,55 +122,79 @@ def run_ensemble(
     chunk_size: int | None = None,
     progress: bool = True,
     executor: Executor | None = None,
+    force_resume: bool = False,
 ) -> Path:
     """Run `scenario.replicates` replicates into `out`, resuming whatever is already there.
 
     The chunks run on `executor` (see `sim.runs.executors`), by default this machine's
-    process pool of `workers` processes. Returns the results directory. Raises
+    process pool of at most `workers` processes (default: the CPUs); an ensemble of fewer
+    than IN_PROCESS_REPLICATE_MONTHS replicate-months then runs in this process. Returns
+    the results directory. Raises `OutputBusyError` if another run holds `out`,
     `OutputMismatchError` if `out` holds another experiment (different scenario hash,
-    seed, steps or replicate count).
+    seed, steps or replicate count), or results of other code unless `force_resume`.
     """
     if executor is not None and workers is not None:
         raise ValueError(f"workers={workers}: give the workers to the executor, not to both")
     store = ResultStore(out)
-    store.open(manifest_for(scenario, scenario_sha256, source))
-    if store.is_complete():
-        return store.out
-    if executor is None:
-        from sim.runs.executors import LocalPool  # executors builds on this module
+    manifest = manifest_for(scenario, scenario_sha256, source)
+    with store.lock():
+        store.open(manifest, force_resume=force_resume)
+        if store.is_complete():
+            return store.out
+        missing = sorted(set(range(scenario.replicates)) - store.done())
+        if executor is None:
+            from sim.runs.executors import LocalPool  # executors builds on this module
 
-        executor = LocalPool(workers or os.cpu_count() or 1)
-    missing = sorted(set(range(scenario.replicates)) - store.done())
-    chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), executor.workers))
-    started = time.perf_counter()
-    with tqdm(
-        total=scenario.replicates,
-        initial=scenario.replicates - len(missing),
-        desc=scenario.name,
-        unit="run",
-        disable=not progress,
-    ) as bar:
-        executor.run_chunks(scenario, chunks, store, bar)
-    store.consolidate()
-    store.update_manifest(
-        finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        compute_seconds_this_session=round(time.perf_counter() - started, 3),
-    )
+            workers = workers or available_cpus()
+            if len(missing) * scenario.steps < IN_PROCESS_REPLICATE_MONTHS:
+                workers = 1
+            executor = LocalPool(workers)
+        chunk = chunk_size or default_chunk_size(len(missing), executor.workers)
+        chunks = plan_chunks(missing, chunk)
+        started = time.perf_counter()
+        with tqdm(
+            total=scenario.replicates,
+            initial=scenario.replicates - len(missing),
+            desc=scenario.name,
+            unit="run",
+            disable=not progress,
+        ) as bar:
+            executor.run_chunks(scenario, chunks, store, bar)
+        store.consolidate()
+        store.update_manifest(
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            compute_seconds_this_session=round(time.perf_counter() - started, 3),
+        )
     return store.out
 
 
-def _run_pool(
-    scenario: Scenario, chunks: list[list[int]], workers: int, store: ResultStore, bar: tqdm
-) -> None:
-    """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
+def run_in_process(scenario: Scenario, chunks: list[list[int]], out: Path) -> Iterator[int]:
+    """Run the chunks one after another here; yield each one's replicate count as it is stored."""
+    for chunk in chunks:
+        yield store_chunk(scenario, chunk, out)
+
+
+def run_on_pool(
+    scenario: Scenario, chunks: list[list[int]], out: Path, workers: int
+) -> Iterator[int]:
+    """Run the chunks on a process pool; yield each one's replicate count as it is stored.
+
+    At most 2 chunks per worker are in flight, so memory stays flat as N grows. The
+    workers end by themselves if this process dies (`sim.runs.lifeline`).
+    """
     queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
     context.set_forkserver_preload(["sim.runs.ensemble"])  # workers start with the package loaded
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         running: set[Future] = set()
         while queue or running:
             while queue and len(running) < 2 * workers:
-                running.add(pool.submit(store_chunk, scenario, queue.pop(), store.out))
+                running.add(pool.submit(store_chunk, scenario, queue.pop(), out))
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                bar.update(future.result())
+                yield future.result()

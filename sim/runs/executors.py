@@ -18,7 +18,7 @@ from typing import Protocol
 from tqdm import tqdm
 
 from sim.inputs.schema import Scenario
-from sim.runs.ensemble import _run_pool, store_chunk
+from sim.runs import ensemble
 from sim.runs.store import ResultStore
 
 KINDS = ("local", "dask")
@@ -53,11 +53,14 @@ class LocalPool:
         self, scenario: Scenario, chunks: list[list[int]], store: ResultStore, bar: tqdm
     ) -> None:
         """Each worker process writes its own chunk files into the results directory."""
-        if self.workers == 1:
-            for chunk in chunks:
-                bar.update(store_chunk(scenario, chunk, store.out))
-        else:
-            _run_pool(scenario, chunks, self.workers, store, bar)
+        workers = max(1, min(self.workers, len(chunks)))
+        finished = (
+            ensemble.run_in_process(scenario, chunks, store.out)
+            if workers == 1
+            else ensemble.run_on_pool(scenario, chunks, store.out, workers)
+        )
+        for replicates in finished:
+            bar.update(replicates)
 
 
 @contextmanager

@@ -1,44 +1,59 @@
-"""A results directory: manifest, chunk files written atomically, resumable, then consolidated.
+"""A results directory: locked, checked, chunk files written atomically, resumable, consolidated.
 
 Layout of `--out`:
-    manifest.json        resolved scenario, hashes, seeds, versions, times, agent counts
+    manifest.json        resolved scenario, hashes, seeds, code and versions, times, agent counts
     runs.parquet         one row per replicate
     timeseries.parquet   one row per (replicate, step, actor)
-    chunks/              work in progress (removed once the two tables are written)
+    chunks/              work in progress (its chunk files are removed once the tables exist)
     plots/               figures
+    .lock                held by the run writing into the directory
+
+Only files sim wrote are ever deleted: chunk files by their exact names and temporary
+files by their pattern (`sim.runs.chunks`); anything else is left alone and reported.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import os
-import shutil
-import tempfile
+import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.runs import chunks
+from sim.runs.chunks import chunk_name, write_atomic
+
+__all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError", "write_atomic"]
+
 IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
+CODE = "code"  # the manifest key of `sim.runs.provenance.code_identity()`
+TABLES = ("runs.parquet", "timeseries.parquet")
+LOCK = ".lock"
+OWN_FILES = ("manifest.json", *TABLES)
 
 
-class OutputMismatchError(ValueError):
+class StoreError(Exception):
+    """A results directory cannot be used as asked; the message says why and what to do."""
+
+
+class OutputMismatchError(StoreError, ValueError):
     """An existing results directory holds a different experiment; nothing is mixed."""
 
 
-def write_atomic(path: Path, write: Any) -> None:
-    """Call `write(tmp_path)` then rename into place, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+class OutputBusyError(StoreError):
+    """Another run holds the results directory's lock."""
+
+
+class StoreWarning(UserWarning):
+    """Something in a results directory was repaired or left alone; the run goes on."""
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -53,22 +68,49 @@ class ResultStore:
         self.out = Path(out)
         self.chunks = self.out / "chunks"
         self.manifest_path = self.out / "manifest.json"
+        self._strays: set[Path] = set()  # files of someone else in chunks/, reported once
 
-    def open(self, manifest: dict) -> dict:
-        """Create the directory or check it holds the same experiment; return the manifest."""
-        if self.manifest_path.exists():
-            existing = json.loads(self.manifest_path.read_text())
-            diffs = [k for k in IDENTITY if existing.get(k) != manifest.get(k)]
-            if diffs:
-                detail = "; ".join(
-                    f"{k}: {existing.get(k)!r} there, {manifest.get(k)!r} now" for k in diffs
-                )
-                raise OutputMismatchError(
-                    f"{self.out} holds results of a different experiment ({detail}). "
-                    "Choose another --out, or delete that directory to start again."
-                )
-            manifest = existing | {k: v for k, v in manifest.items() if k == "versions"}
-        self.out.mkdir(parents=True, exist_ok=True)
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock on the directory (created if need be) while the block runs.
+
+        Raises `OutputBusyError` at once if another process holds it. The lock is an
+        `flock` on `.lock`, so the system releases it when its holder dies, however.
+        """
+        self._make_folder()
+        path = self.out / LOCK
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise OutputBusyError(
+                f"{self.out} is in use by another run of sim (process {holder} holds {path}); "
+                "wait for it to finish, or choose another --out"
+            ) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    def open(self, manifest: dict, *, force_resume: bool = False) -> dict:
+        """Create the directory or check it holds the same experiment; return the manifest.
+
+        Call it holding `lock()`. Refuses (`OutputMismatchError`) a directory with
+        result files but no readable manifest, one whose scenario, seed, steps or
+        replicate count differ, and, unless `force_resume`, one made by other code
+        (which is then recorded in the manifest). Removes sim's leftovers of a killed run.
+        """
+        self._make_folder()
+        existing = self._read_manifest()
+        if existing is None:
+            self._refuse_orphan_results()
+        else:
+            manifest = self._check(existing, manifest, force_resume)
+        self._clean_leftovers()
         if not self.is_complete():
             self.chunks.mkdir(exist_ok=True)
         write_json(self.manifest_path, manifest)
@@ -81,47 +123,215 @@ class ResultStore:
 
     def is_complete(self) -> bool:
         """True once the consolidated tables have been written."""
-        return (self.out / "runs.parquet").exists() and (self.out / "timeseries.parquet").exists()
+        return all((self.out / name).exists() for name in TABLES)
 
     def done(self) -> set[int]:
-        """Replicates whose chunk has been written in full."""
+        """Replicates whose chunk is written in full; a damaged chunk is removed with a warning."""
         finished: set[int] = set()
         for first, last in self._chunk_ranges():
-            finished.update(range(first, last + 1))
+            trouble = chunks.problem(self.chunks, first, last)
+            if trouble is None:
+                finished.update(range(first, last + 1))
+                continue
+            warnings.warn(
+                f"{self.chunks / chunk_name('runs', first, last)}: {trouble}; "
+                f"recomputing replicates {first}-{last}",
+                StoreWarning,
+                stacklevel=2,
+            )
+            for kind in ("runs", "ts"):
+                (self.chunks / chunk_name(kind, first, last)).unlink(missing_ok=True)
         return finished
 
     def write_chunk(self, runs: pa.Table, timeseries: pa.Table) -> None:
         """Write one chunk: the time series first, the runs file last as the commit mark."""
         replicates = runs.column("replicate").to_pylist()
-        name = f"{min(replicates):07d}-{max(replicates):07d}.parquet"
-        write_atomic(self.chunks / f"ts-{name}", lambda tmp: pq.write_table(timeseries, tmp))
-        write_atomic(self.chunks / f"runs-{name}", lambda tmp: pq.write_table(runs, tmp))
+        first, last = min(replicates), max(replicates)
+        write_atomic(
+            self.chunks / chunk_name("ts", first, last), lambda tmp: pq.write_table(timeseries, tmp)
+        )
+        write_atomic(
+            self.chunks / chunk_name("runs", first, last), lambda tmp: pq.write_table(runs, tmp)
+        )
 
     def consolidate(self) -> None:
-        """Stream the chunks, in replicate order, into runs.parquet and timeseries.parquet."""
+        """Stream the chunks, in replicate order, into the two tables; then delete the chunks."""
         ranges = sorted(self._chunk_ranges())
-        for kind, target in (("runs", "runs.parquet"), ("ts", "timeseries.parquet")):
-            files = [self.chunks / f"{kind}-{a:07d}-{b:07d}.parquet" for a, b in ranges]
-            write_atomic(self.out / target, lambda tmp, files=files: _concatenate(files, tmp))
-        shutil.rmtree(self.chunks)
+        for kind, target in zip(("runs", "ts"), TABLES, strict=True):
+            files = [self.chunks / chunk_name(kind, a, b) for a, b in ranges]
+            write_atomic(self.out / target, lambda tmp, files=files: self._concatenate(files, tmp))
+        self._remove_chunks()
 
-    def _chunk_ranges(self) -> Iterator[tuple[int, int]]:
-        if not self.chunks.exists():
+    def _make_folder(self) -> None:
+        if self.out.exists() and not self.out.is_dir():
+            raise StoreError(f"--out {self.out} is a file, not a folder: choose another --out")
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create --out {self.out}: {exc.strerror}") from exc
+        if not os.access(self.out, os.W_OK | os.X_OK):
+            raise StoreError(f"cannot write into --out {self.out}: {os.strerror(errno.EACCES)}")
+
+    def _read_manifest(self) -> dict | None:
+        if not self.manifest_path.exists():
+            return None
+        try:
+            manifest = json.loads(self.manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise OutputMismatchError(
+                f"{self.manifest_path} is damaged ({exc}), so what {self.out} holds cannot be "
+                "checked: use another --out, or delete that folder to start again"
+            ) from exc
+        lacking = [k for k in IDENTITY if not isinstance(manifest, dict) or k not in manifest]
+        if lacking:
+            raise OutputMismatchError(
+                f"{self.manifest_path} is not a sim manifest (it lacks {', '.join(lacking)}): "
+                "use another --out, or delete that folder to start again"
+            )
+        return manifest
+
+    def _refuse_orphan_results(self) -> None:
+        found = [self.out / name for name in TABLES if (self.out / name).exists()]
+        found += [p for p in self._chunk_files() if chunks.parse(p)]
+        if found:
+            raise OutputMismatchError(
+                f"{self.out} holds results ({found[0].name}"
+                f"{f' and {len(found) - 1} more' if len(found) > 1 else ''}) but no "
+                "manifest.json, so what they are cannot be checked: use another --out, or move "
+                "those files away"
+            )
+
+    def _check(self, existing: dict, manifest: dict, force_resume: bool) -> dict:
+        """The manifest to keep: the existing one, if the experiment and the code match."""
+        diffs = [k for k in IDENTITY if existing.get(k) != manifest.get(k)]
+        if diffs:
+            raise OutputMismatchError(_mismatch(self.out, existing, manifest, diffs))
+        old, new = existing.get(CODE) or {}, manifest.get(CODE) or {}
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        if not changed:
+            return existing
+        detail = ", ".join(f"{k} {old.get(k, 'unknown')} there, {new.get(k)} now" for k in changed)
+        if not force_resume and self.is_complete():
+            raise OutputMismatchError(
+                f"{self.out} holds finished results of other code ({detail}): use another "
+                "--out to run this code, or delete that folder"
+            )
+        if not force_resume:
+            raise OutputMismatchError(
+                f"{self.out} was started by other code ({detail}): resuming would mix results "
+                "of two models. Use another --out, or --force-resume to mix them anyway "
+                "(recorded in the manifest)"
+            )
+        warnings.warn(f"resuming {self.out} with other code ({detail})", StoreWarning, stacklevel=3)
+        forced = {"at": datetime.now(UTC).isoformat(timespec="seconds"), CODE: new}
+        return existing | {"forced_resumes": [*existing.get("forced_resumes", []), forced]}
+
+    def _chunk_files(self) -> list[Path]:
+        return sorted(self.chunks.iterdir()) if self.chunks.is_dir() else []
+
+    def _chunk_ranges(self) -> list[tuple[int, int]]:
+        """Ranges of the chunks with a runs file; files sim did not write are reported."""
+        ranges = []
+        for path in self._chunk_files():
+            parsed = chunks.parse(path)
+            if parsed is None:
+                if path not in self._strays:
+                    self._strays.add(path)
+                    warnings.warn(
+                        f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
+                    )
+            elif parsed[0] == "runs":
+                ranges.append(parsed[1:])
+        return ranges
+
+    def _clean_leftovers(self) -> None:
+        """Delete temporary files of killed writes, lone time-series halves, stale chunks."""
+        for folder, targets in ((self.out, OWN_FILES.__contains__), (self.chunks, _is_chunk)):
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if chunks.is_temporary(path, targets):
+                        path.unlink(missing_ok=True)
+        if self.is_complete():
+            self._remove_chunks()
             return
-        for path in self.chunks.glob("runs-*.parquet"):
-            first, last = path.stem.removeprefix("runs-").split("-")
-            yield int(first), int(last)
+        for path in self._chunk_files():
+            parsed = chunks.parse(path)
+            lone = parsed and not (self.chunks / chunk_name("runs", *parsed[1:])).exists()
+            if lone and parsed[0] == "ts":
+                path.unlink(missing_ok=True)
+
+    def _remove_chunks(self) -> None:
+        """Delete the chunk files; `chunks/` goes too unless it holds files of someone else."""
+        for path in self._chunk_files():
+            if chunks.parse(path):
+                path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            left = self._chunk_files()
+            if left:
+                warnings.warn(
+                    f"{self.chunks} kept: it holds files sim did not write ({left[0].name}"
+                    f"{f' and {len(left) - 1} more' if len(left) > 1 else ''})",
+                    StoreWarning,
+                    stacklevel=3,
+                )
+            else:
+                self.chunks.rmdir()
+
+    def _concatenate(self, files: list[Path], target: Path) -> None:
+        """Append the row groups of `files` to one Parquet file without loading them all."""
+        writer = None
+        try:
+            for file in files:
+                try:
+                    table = pq.ParquetFile(file).read()
+                except (OSError, ValueError) as exc:
+                    parsed = chunks.parse(file)
+                    for kind in ("runs", "ts"):
+                        (self.chunks / chunk_name(kind, *parsed[1:])).unlink(missing_ok=True)
+                    raise StoreError(
+                        f"{file} is damaged ({exc}); it was removed: run the same command again "
+                        "to recompute it"
+                    ) from exc
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
 
 
-def _concatenate(files: list[Path], target: Path) -> None:
-    """Append the row groups of `files` to one Parquet file without loading them all."""
-    writer = None
-    try:
-        for file in files:
-            table = pq.read_table(file)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema, compression="zstd")
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
+def _is_chunk(name: str) -> bool:
+    return chunks.CHUNK_NAME.fullmatch(name) is not None
+
+
+def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
+    """The difference in words, first; the hashes, if they differ, at the end."""
+    name = there["scenario_name"]
+    if "scenario_name" in diffs:
+        lead = f"{out} holds results of {name}; you asked for {now['scenario_name']}"
+    elif "replicates" in diffs:
+        lead = (
+            f"{out} holds {there['replicates']} replicates of {name}; "
+            f"you asked for {now['replicates']}"
+        )
+    elif "seed" in diffs:
+        lead = f"{out} holds {name} with seed {there['seed']}; you asked for seed {now['seed']}"
+    elif "steps" in diffs:
+        lead = f"{out} holds {there['steps']}-month runs of {name}; you asked for {now['steps']}"
+    else:
+        lead = (
+            f"{out} holds {name} with other parameters (the scenario file, or a file it "
+            "extends, changed since)"
+        )
+    rest = [k for k in diffs if k not in ("scenario_name", "resolved_sha256")]
+    also = "; ".join(f"{k} {there[k]} there, {now[k]} now" for k in rest)
+    hashes = (
+        f" (resolved scenario sha256 {there['resolved_sha256'][:12]} there, "
+        f"{now['resolved_sha256'][:12]} now)"
+        if "resolved_sha256" in diffs
+        else ""
+    )
+    return (
+        f"{lead}: a different experiment{f' ({also})' if also else ''}. Use another --out, or "
+        f"delete that folder to start again{hashes}"
+    )

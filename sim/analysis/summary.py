@@ -1,0 +1,46 @@
+"""The summary `sim run` prints: median and 90% interval of each main outcome.
+
+Read with pyarrow and numpy only, so that printing it costs no pandas import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.engine.outcomes import MAIN
+
+
+class Summary(NamedTuple):
+    """One outcome over the replicates; for yes/no outcomes `median` is the share of runs."""
+
+    outcome: str
+    median: float
+    p5: float | None
+    p95: float | None
+
+
+def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]:
+    """Median and 90% interval (linear interpolation) of each outcome, NaN skipped."""
+    rows = []
+    for name in outcomes:
+        column = runs.column(name)
+        if pa.types.is_boolean(column.type):
+            rows.append(
+                Summary(name, float(np.mean(column.to_numpy(zero_copy_only=False))), None, None)
+            )
+        else:
+            values = column.to_numpy(zero_copy_only=False).astype(float)
+            median, p5, p95 = np.nanquantile(values, [0.5, 0.05, 0.95])
+            rows.append(Summary(name, float(median), float(p5), float(p95)))
+    return rows
+
+
+def read_summary(out: Path) -> tuple[int, list[Summary]]:
+    """The number of replicates in a results directory and the summary of its outcomes."""
+    runs = pq.read_table(Path(out) / "runs.parquet", columns=list(MAIN))
+    return runs.num_rows, summarise(runs)

@@ -1,0 +1,81 @@
+"""Chunk files of a results directory: their names, their check, and what may be deleted.
+
+A chunk of replicates a..b is two Parquet files in `chunks/`: `ts-a-b.parquet` (the time
+series, written first) and `runs-a-b.parquet` (one row per replicate, written last as
+the commit mark), numbers zero-padded to 7 digits. Only files with these exact names,
+and the temporary files `write_atomic` makes, were written by sim; anything else in the
+folder belongs to someone else and is never deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+CHUNK_NAME = re.compile(r"(?P<kind>runs|ts)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet")
+# `.<target>.<8 random characters>.tmp`, in the folder of <target>; mkstemp's alphabet
+TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
+
+
+def chunk_name(kind: str, first: int, last: int) -> str:
+    """File name of one half (`runs` or `ts`) of the chunk holding replicates first..last."""
+    return f"{kind}-{first:07d}-{last:07d}.parquet"
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh temporary name beside `path`, matching TEMP_NAME."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+
+
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Call `write(tmp_path)` then rename into place, so a reader never sees half a file.
+
+    The file is created with mode 0666 less the umask (as `open` does), and on any
+    error, disk full included, the temporary file is removed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(path)
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def is_temporary(path: Path, targets: Callable[[str], bool]) -> bool:
+    """True for a temporary file `write_atomic` left behind for a target `targets` accepts."""
+    match = TEMP_NAME.fullmatch(path.name)
+    return bool(match) and targets(match["target"])
+
+
+def parse(path: Path) -> tuple[str, int, int] | None:
+    """(kind, first, last) of a chunk file's name; None for any other file."""
+    match = CHUNK_NAME.fullmatch(path.name)
+    if match is None:
+        return None
+    return match["kind"], int(match["first"]), int(match["last"])
+
+
+def problem(folder: Path, first: int, last: int) -> str | None:
+    """What is wrong with the chunk first..last (unreadable footer, wrong row count), or None.
+
+    Reads only the two Parquet footers: a file cut short by a kill or a full disk has
+    none, and a runs file must hold one row per replicate of its name.
+    """
+    replicates = last - first + 1
+    try:
+        runs = pq.read_metadata(folder / chunk_name("runs", first, last)).num_rows
+        series = pq.read_metadata(folder / chunk_name("ts", first, last)).num_rows
+    except (OSError, ValueError) as exc:  # pyarrow: ArrowInvalid is a ValueError
+        return f"unreadable ({exc})"
+    if runs != replicates:
+        return f"{runs} rows in the runs file, expected {replicates}"
+    if series == 0 or series % replicates:
+        return f"{series} rows in the time series, not a positive multiple of {replicates}"
+    return None

@@ -1,0 +1,143 @@
+"""The `sim` command: arguments checked before anything runs, messages, a light start."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from sim.cli import main
+from sim.runs.ensemble import available_cpus
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+CRACKDOWN = ROOT / "scenarios" / "crackdown.yaml"
+HEAVY = ("pandas", "matplotlib", "mesa", "numba", "pydantic", "numpy")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("-n", "0", "needs at least 1 replicate, got 0"),
+        ("--steps", "0", "needs at least 1 month, got 0"),
+        ("-w", "-1", "needs at least 1 worker, got -1"),
+        ("-w", "0", "needs at least 1 worker, got 0"),
+        ("--seed", str(2**70), "seeds run from 0 to 2**63-1"),
+        ("--seed", "-1", "seeds run from 0 to 2**63-1"),
+        ("-n", "ten", "expected a whole number, got 'ten'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_bad_numbers_are_refused_before_anything_runs(
+    command, option, value, message, tmp_path, capsys
+):
+    files = [str(BASELINE)] + ([str(CRACKDOWN)] if command == "compare" else [])
+    with pytest.raises(SystemExit) as exited:
+        main([command, *files, option, value, "--out", str(tmp_path / "out")])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_chunk_size_zero_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["run", str(BASELINE), "--chunk-size", "0", "--out", str(tmp_path)])
+    assert "needs at least 1 replicate per chunk, got 0" in capsys.readouterr().err
+
+
+def test_compare_needs_two_different_scenarios(tmp_path, capsys):
+    assert main(["compare", str(BASELINE), "-n", "2", "--out", str(tmp_path), "-q"]) == 2
+    assert "at least two scenarios, got 1" in capsys.readouterr().err
+    twice = ["compare", str(BASELINE), str(BASELINE), "-n", "2", "--out", str(tmp_path), "-q"]
+    assert main(twice) == 2
+    err = capsys.readouterr().err
+    assert "each scenario can be compared once" in err and "baseline" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_seed_runs_and_is_stored(tmp_path):
+    out = tmp_path / "seed"
+    seed = 2**63 - 1
+    assert main(["run", str(BASELINE), "-n", "1", "--steps", "2", "--seed", str(seed), "--out",
+                 str(out), "--no-plots", "-q"]) == 0  # fmt: skip
+    assert pq.read_table(out / "runs.parquet").column("seed").to_pylist() == [seed]
+    assert json.loads((out / "manifest.json").read_text())["seed"] == seed
+
+
+def test_more_workers_than_cpus_are_capped_and_said(tmp_path, capsys):
+    out = tmp_path / "capped"
+    workers = available_cpus() + 1000
+    assert main(["run", str(BASELINE), "-n", "2", "--steps", "2", "-w", str(workers), "--out",
+                 str(out), "--no-plots", "-q"]) == 0  # fmt: skip
+    assert f"--workers {workers} capped at the {available_cpus()} CPUs" in capsys.readouterr().err
+
+
+def loaded_after(code: str) -> list[str]:
+    """Which of HEAVY a fresh interpreter has imported after running `code`."""
+    probe = f"import sys\n{code}\nprint('\\n' + ' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()[-1].split() if result.stdout.strip() else []
+
+
+def test_help_loads_none_of_the_heavy_packages():
+    code = "import sim.cli\ntry:\n    sim.cli.main(['--help'])\nexcept SystemExit:\n    pass"
+    assert loaded_after(code) == []
+
+
+def test_validate_loads_neither_pandas_nor_matplotlib():
+    loaded = loaded_after(f"import sim.cli\nsim.cli.main(['validate', {str(BASELINE)!r}])")
+    assert "pydantic" in loaded, "the probe must see what validate imports"
+    assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
+
+
+def test_ensemble_workers_load_neither_matplotlib_nor_mesa():
+    """A worker as the forkserver makes it (`sim.runs.ensemble` preloaded), after one chunk.
+
+    pandas is not checked: pyarrow imports it on its first `pa.array` call.
+    """
+    code = (
+        "from pathlib import Path\n"
+        "from sim.inputs.scenario import load_with_origin\n"
+        "from sim.runs.ensemble import run_chunk\n"
+        f"spec, _ = load_with_origin(Path({str(BASELINE)!r}), {{'steps': 2}})\n"
+        "run_chunk(spec, [0])"
+    )
+    loaded = loaded_after(code)
+    assert "numba" in loaded, "the probe must see what the engine imports"
+    assert not {"matplotlib", "mesa"} & set(loaded)
+
+
+def test_the_printed_summary_matches_pandas_quantiles(tmp_path):
+    import pandas as pd
+
+    from sim.analysis.summary import read_summary
+    from sim.inputs.scenario import load_with_origin
+    from sim.runs.ensemble import run_ensemble
+
+    scenario, digest = load_with_origin(BASELINE, {"replicates": 7, "steps": 12})
+    out = run_ensemble(scenario, tmp_path, scenario_sha256=digest, workers=1, progress=False)
+    count, summary = read_summary(out)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert count == 7
+    for name, median, p5, p95 in summary:
+        if runs[name].dtype == bool:
+            assert (median, p5, p95) == (runs[name].mean(), None, None)
+        else:
+            assert [median, p5, p95] == runs[name].quantile([0.5, 0.05, 0.95]).tolist()
+
+
+def test_compare_runs_each_scenario_into_its_own_locked_folder(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", str(BASELINE), str(CRACKDOWN), "-n", "3", "--steps", "3",
+                 "--out", str(out), "-q"]) == 0  # fmt: skip
+    assert "differences from baseline" in capsys.readouterr().out
+    for name in ("baseline", "crackdown"):
+        manifest = json.loads((out / name / "manifest.json").read_text())
+        assert (manifest["replicates"], manifest["steps"]) == (3, 3)
+    assert (out / "differences.csv").exists() and (out / "plots" / "compare_strength.png").exists()
