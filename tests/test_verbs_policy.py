@@ -299,7 +299,8 @@ def test_update_pressure_counts_satisfied_months_then_unfreezes_and_recognises()
 )
 def test_update_pressure_does_not_unfreeze_early_or_without_holders(change):
     """pressure.update_pressure: no unfreezing before unfreeze_after, nor when no state holds."""
-    world = tiny_world(**{"international.west.satisfied_below": 0.5, **change})
+    satisfied = {f"international.{s}.satisfied_below": 0.5 for s in ("west", "east")}
+    world = tiny_world(**satisfied, **change)
     world.pressure[:] = 0.0
     for month in (1, 2, 3):
         begin_month(world, month)
