@@ -74,7 +74,7 @@ SCHEDULE = (
         "purge",
         purge_foreign_fighters,
         reads=("policy.purge", "patron", "momentum", "group_fighters"),
-        writes=("group_fighters", "patron", "cells", "signals.groups", "signals.isisk"),
+        writes=("group_fighters", "cells", "signals.groups", "signals.isisk"),
     ),
     Step(
         "defection",
