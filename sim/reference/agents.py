@@ -1,9 +1,9 @@
-"""Agents of the plain-Mesa reference: one `mesa.Agent` per unit, cell, group, faction, state.
+"""The agents of the plain-Mesa reference: one `mesa.Agent` per unit, cell, group and state.
 
-Each agent applies the rules of `sim.rules` to itself, calling the same pure functions
-as the vectorised model with scalar arguments; only the iteration differs. Monthly
-flows (defections, desertions, attacks) are kept as counters on the agents that
-own them, for the model's `DataCollector` to read.
+Each method applies one rule of `sim.rules` to this one agent, calling the same pure
+functions as the vectorised model with scalar arguments; only the iteration differs.
+Monthly flows (defections, desertions, attacks) are kept as counters on the agents that
+own them, for the model's `DataCollector` to read; `new_month` zeroes them.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import mesa
 import numpy as np
 
 from sim.engine.state import beta_draws
-from sim.rules.attacks import attack_rate, severities
-from sim.rules.crackdown import removal_probability
+from sim.inputs.schema import BREAKAWAYS, TARGETS
+from sim.rules.attacks import attack_rate, capability_after, severities, suppression, target_odds
+from sim.rules.crackdown import leadership_loss, removal_probability
 from sim.rules.defection import defection_probability, desertion_probability
-from sim.rules.economy import grievance_after_pay
-from sim.rules.fragmentation import strain
+from sim.rules.economy import arrears_after, grievance_after_pay, pay_ratio
+from sim.rules.fragmentation import choice_values, leaving_chances, strain
 from sim.rules.maths import clamp
-from sim.rules.pressure import compliance, pressure_after
+from sim.rules.pressure import compliance, pressure_after, pressure_change
 from sim.rules.purge import switch_probability
 
 if TYPE_CHECKING:
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
 class UnitAgent(mesa.Agent):
     """A Taliban unit (commander and band) of one faction.
 
-    Each month it is paid (grievance follows its faction's pay ratio), may defect to
-    ISIS-K (founding a cell) or desert, loses fighters to attacks and attrition, and
-    splits in two when it outgrows `unit_split_factor` x `unit_size`.
+    Each month it is paid (grievance follows its faction's pay ratio), may go over to
+    ISIS-K or desert, loses fighters to attacks and attrition, and splits in two when
+    it outgrows `unit_split_factor` x `unit_size`.
     """
 
     def __init__(
@@ -64,10 +65,11 @@ class UnitAgent(mesa.Agent):
         )
 
     def defect_or_desert(self, abandon: float, scale: float) -> None:
-        """One uniform draw: go over to ISIS-K (found a cell), desert, or stay."""
+        """Punishment adds grievance; then one uniform draw: go over to ISIS-K, desert, or stay."""
         model = self.model
         rule, policy = model.params.rules.defection, model.params.policy
-        pay, cohesion = self.faction.pay_ratio, self.faction.cohesion
+        self.grievance = min(1.0, self.grievance + rule.punishment_grievance * policy.punishment)
+        pay = self.faction.pay_ratio
         p_defect = min(
             1.0,
             scale
@@ -76,7 +78,7 @@ class UnitAgent(mesa.Agent):
                 self.grievance,
                 self.ties,
                 pay,
-                cohesion,
+                self.faction.cohesion,
                 abandon,
                 model.isisk.momentum,
                 policy.punishment,
@@ -84,14 +86,12 @@ class UnitAgent(mesa.Agent):
             ),
         )
         p_desert = min(
-            1.0 - p_defect, scale * desertion_probability(self.ideology, self.grievance, pay, rule)
+            1.0 - p_defect,
+            scale * desertion_probability(self.ideology, self.grievance, pay, rule),
         )
         draw = model.rng.random()
         if draw < p_defect:
-            self.faction.defected_out += self.fighters
-            model.isisk.defected_in += self.fighters
-            CellAgent(model, self.fighters, model.spec.isisk.capability, model.spec.isisk.exposure)
-            self.remove()
+            model.isisk.going_over.append(self)
         elif draw < p_defect + p_desert:
             self.faction.deserted += self.fighters
             self.remove()
@@ -115,7 +115,11 @@ class UnitAgent(mesa.Agent):
 
 
 class CellAgent(mesa.Agent):
-    """An ISIS-K cell: attacks, learns, is exposed and hunted, splits when large."""
+    """An ISIS-K cell: hunted by the crackdown, attacks or lies low, learns, splits when large.
+
+    A cell emptied by the crackdown lingers (newcomers may still join it) until the
+    month's reshaping or attrition removes it, as in the vectorised model.
+    """
 
     def __init__(
         self, model: ReferenceModel, fighters: int, capability: float, exposure: float
@@ -125,28 +129,34 @@ class CellAgent(mesa.Agent):
         self.fighters = int(fighters)
         self.capability = float(capability)
         self.exposure = float(exposure)
+        self.attacks = 0
 
-    def crack_down(self, intensity: float, effect: float) -> None:
-        """Taliban security removes fighters in proportion to the cell's exposure."""
+    def crack_down(self, force: float, accuracy: float) -> None:
+        """Security removes fighters as the cell is exposed; arrests of leaders cut capability."""
         rule = self.model.params.rules.crackdown
-        p = removal_probability(intensity, effect, self.exposure, rule)
-        self.fighters -= int(self.model.rng.binomial(self.fighters, p))
+        p = float(removal_probability(force, self.exposure, accuracy, rule))
+        removed = int(self.model.rng.binomial(self.fighters, p))
+        self.fighters -= removed
+        self.model.isisk.removed += removed
+        self.capability *= 1.0 - float(leadership_loss(force, self.exposure, accuracy, rule))
 
-    def attack(self, scale: float, shares: np.ndarray) -> None:
-        """Poisson attacks, each on a target, succeeding or not; experience and exposure grow."""
-        model, rule = self.model, self.model.params.rules.attacks
-        rng, isisk = model.rng, model.isisk
-        attacks = int(rng.poisson(scale * attack_rate(self.fighters, self.capability, rule)))
-        if attacks:
-            by_target = rng.multinomial(attacks, shares)
-            successes = rng.binomial(by_target, rule.success)
-            isisk.attacks += attacks
-            isisk.sectarian_attacks += int(by_target[0])
-            isisk.successes += successes
-            isisk.casualties += float(severities(rng.random(successes.sum()), rule).sum())
-        self.capability = min(rule.max_capability, self.capability + rule.learning * attacks)
+    def plan_attacks(self, scale: float, force: float) -> None:
+        """Poisson attacks at the unpressed tempo less what is held back, plus a share abroad."""
+        rule, isisk = self.model.params.rules.attacks, self.model.isisk
+        unpressed = scale * float(attack_rate(self.fighters, self.capability, rule))
+        held_back = unpressed * float(suppression(force, self.exposure, rule))
+        abroad = rule.abroad_shift * held_back
+        self.attacks = int(self.model.rng.poisson(unpressed - held_back + abroad))
+        isisk.expected += unpressed - held_back + abroad
+        isisk.shifted_abroad += abroad
+
+    def learn(self) -> None:
+        """Experience from this month's attacks, recovery toward the start; exposure moves."""
+        rule = self.model.params.rules.attacks
+        start = self.model.spec.isisk.capability
+        self.capability = float(capability_after(self.capability, self.attacks, start, rule))
         self.exposure = clamp(
-            self.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks
+            self.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * self.attacks
         )
 
     def split(self, split_size: int) -> None:
@@ -158,14 +168,13 @@ class CellAgent(mesa.Agent):
 
     def suffer_attrition(self, rate: float) -> None:
         """Lose fighters to attrition; a cell of none dissolves."""
-        lost = int(self.model.rng.binomial(self.fighters, rate))
-        self.fighters -= lost
+        self.fighters -= int(self.model.rng.binomial(self.fighters, rate))
         if self.fighters == 0:
             self.remove()
 
 
 class IsisKAgent(mesa.Agent):
-    """ISIS-K as an organisation: momentum, monthly tallies, and the cells it places recruits in."""
+    """ISIS-K's command: momentum, the month's tallies, targets, and where newcomers go."""
 
     def __init__(self, model: ReferenceModel, momentum: float) -> None:
         """Create the command with its starting momentum."""
@@ -175,9 +184,16 @@ class IsisKAgent(mesa.Agent):
 
     def new_month(self) -> None:
         """Zero this month's tallies."""
-        self.attacks = self.sectarian_attacks = self.defected_in = 0
-        self.casualties = 0.0
-        self.successes = np.zeros(3, dtype=np.int64)
+        self.defected_in = self.removed = 0
+        self.expected = self.shifted_abroad = self.casualties = 0.0
+        self.by_target = np.zeros(len(TARGETS), dtype=np.int64)
+        self.successes = np.zeros(len(TARGETS), dtype=np.int64)
+        self.going_over: list[UnitAgent] = []
+
+    @property
+    def attacks_at_home(self) -> int:
+        """This month's attacks in Afghanistan (every target but `abroad`)."""
+        return int(self.by_target.sum() - self.by_target[TARGETS.index("abroad")])
 
     def cells(self) -> list[CellAgent]:
         """The cells alive now."""
@@ -186,6 +202,39 @@ class IsisKAgent(mesa.Agent):
     def fighters(self) -> int:
         """Fighters across all cells."""
         return sum(cell.fighters for cell in self.model.agents_by_type[CellAgent])
+
+    def choose_targets(self, shares: np.ndarray) -> None:
+        """Each of the month's attacks gets a (target, success) pair; successes have casualties.
+
+        Attacks go abroad in the share of the month's expected tempo that was held back
+        and turned abroad (`target_odds`); a success's severity is a Pareto draw.
+        """
+        model, rule = self.model, self.model.params.rules.attacks
+        total = sum(cell.attacks for cell in model.agents_by_type[CellAgent])
+        shifted = np.array([self.shifted_abroad / max(self.expected, 1e-12)])
+        outcome = model.rng.multinomial(total, target_odds(shares, shifted, rule)[0])
+        self.successes = outcome[: len(TARGETS)]
+        self.by_target = self.successes + outcome[len(TARGETS) :]
+        self.casualties = float(severities(model.rng.random(self.successes.sum()), rule).sum())
+
+    def take_in(self) -> None:
+        """Units going over this month: each founds a cell with chance `found_cell`, else joins.
+
+        The founders' cells come first; the others are spread over all cells at once.
+        """
+        model = self.model
+        found_cell, spec = model.params.rules.defection.found_cell, model.spec.isisk
+        joining = 0
+        for unit in self.going_over:
+            unit.faction.defected_out += unit.fighters
+            self.defected_in += unit.fighters
+            if model.rng.random() < found_cell:
+                CellAgent(model, unit.fighters, spec.capability, spec.exposure)
+            else:
+                joining += unit.fighters
+            unit.remove()
+        self.going_over = []
+        self.join_cells(joining)
 
     def join_cells(self, fighters: int) -> None:
         """Spread newcomers over the cells in proportion to size + 1 (or found a cell)."""
@@ -218,7 +267,7 @@ class IsisKAgent(mesa.Agent):
 
 
 class GroupAgent(mesa.Agent):
-    """A foreign-fighter group: purged if allied to the Taliban, may switch to ISIS-K."""
+    """A foreign-fighter group: purged if allied to the Taliban; splinters may go over."""
 
     def __init__(self, model: ReferenceModel, name: str, spec: ForeignGroup) -> None:
         """Create the group from its scenario block."""
@@ -233,21 +282,22 @@ class GroupAgent(mesa.Agent):
         self.handed = 0
 
     def purge(self) -> None:
-        """Purged fighters are removed or leak to ISIS-K; its allies merge; the group may switch."""
+        """Purged fighters are removed or leak; ISIS-K's allies merge; a splinter may go over."""
         model, rng = self.model, self.model.rng
         rule, pull = model.params.rules.purge, model.isisk.momentum
-        allied, with_isisk = self.patron == "taliban", self.patron == "isisk"
         purge = model.purge_effect(self)
-        removed = int(rng.binomial(self.fighters, rule.removal_rate * purge))
-        leaked = int(
-            rng.binomial(self.fighters - removed, min(1.0, rule.leak_rate * purge * (1 + pull)))
-        )
-        merged = int(rng.binomial(self.fighters - removed - leaked, rule.merge_rate * with_isisk))
-        self.handed = leaked + merged
-        self.fighters -= removed + self.handed
+        p_leak = min(1.0, rule.leak_rate * purge * (1 + pull))
+        p_merge = rule.merge_rate * (self.patron == "isisk")
         loyalty = model.params.foreign_groups[self.name].loyalty
-        if allied and rng.random() < switch_probability(purge, pull, loyalty, rule):
-            self.patron = "isisk"
+        removed = int(rng.binomial(self.fighters, rule.removal_rate * purge))
+        handed = int(rng.binomial(self.fighters - removed, p_leak + (1.0 - p_leak) * p_merge))
+        splitting = self.patron == "taliban" and rng.random() < float(
+            switch_probability(purge, pull, loyalty, rule)
+        )
+        if splitting:
+            handed += int(rng.binomial(self.fighters - removed - handed, rule.splinter_share))
+        self.handed = handed
+        self.fighters -= removed + handed
 
     def receive_arrivals(self, scale: float) -> None:
         """Foreign fighters arrive at the scenario's monthly rate (Poisson)."""
@@ -260,21 +310,32 @@ class GroupAgent(mesa.Agent):
 
 
 class FactionAgent(mesa.Agent):
-    """A Taliban faction: pay ratio, cohesion, new units; breaks away below the threshold."""
+    """A Taliban faction: pay, arrears, cohesion, new units; its leaders may take it out."""
 
     def __init__(self, model: ReferenceModel, name: str, spec: Faction) -> None:
         """Create the faction from its scenario block."""
         super().__init__(model)
         self.name = name
-        self.cohesion = self.baseline_cohesion = spec.cohesion
+        self.cohesion = spec.cohesion
         self.pay_ratio = 1.0
-        self.broken_away = False
+        self.arrears = model.spec.economy.initial_arrears_months
         self.broken_month: int | None = None
+        self.breakaway_to: str | None = None  # one of schema.BREAKAWAYS
         self.new_month()
 
     def new_month(self) -> None:
         """Zero this month's tallies."""
         self.defected_out = self.deserted = 0
+
+    @property
+    def broken_away(self) -> bool:
+        """Whether the faction has left the Taliban."""
+        return self.broken_month is not None
+
+    @property
+    def spec(self) -> Faction:
+        """The faction's scenario block in force this month."""
+        return self.model.params.taliban.factions[self.name]
 
     def units(self) -> list[UnitAgent]:
         """The faction's units alive now."""
@@ -282,49 +343,94 @@ class FactionAgent(mesa.Agent):
 
     def fighters(self) -> int:
         """Fighters across the faction's units."""
-        return sum(u.fighters for u in self.model.agents_by_type[UnitAgent] if u.faction is self)
+        return sum(u.fighters for u in self.units())
+
+    def mean_of(self, trait: str) -> float:
+        """Fighter-weighted mean of a unit trait (`ideology`, `ties`, `grievance`)."""
+        units = self.units()
+        weight = max(sum(u.fighters for u in units), 1.0)
+        return sum(u.fighters * getattr(u, trait) for u in units) / weight
+
+    def get_budget(self, owed_musd: float) -> None:
+        """Its share of the budget sets its pay ratio and arrears; a breakaway pays its own way."""
+        econ = self.model.params.economy
+        if self.broken_away:
+            self.pay_ratio = econ.breakaway_pay
+            return
+        fighters = self.fighters()
+        self.pay_ratio = float(pay_ratio(owed_musd, fighters, econ.wage_usd))
+        self.arrears = float(arrears_after(self.arrears, owed_musd, fighters, econ.wage_usd))
 
     def found_units(self, scale: float) -> None:
         """While paid, new units appear: Poisson(birth rate x units x pay ratio), traits drawn."""
         if self.broken_away:
             return
-        model, rng = self.model, self.model.rng
+        model, rng, spec = self.model, self.model.rng, self.spec
         rate = model.params.rules.recruitment.unit_birth_rate * len(self.units()) * self.pay_ratio
-        spec = model.params.taliban.factions[self.name]
         for _ in range(int(rng.poisson(scale * rate))):
             UnitAgent(
                 model,
                 self,
                 max(1, int(rng.poisson(model.params.taliban.unit_size))),
-                beta_draws(rng, spec.ideology.mean, spec.ideology.sd, 1)[0],
-                beta_draws(rng, spec.ties_to_isisk.mean, spec.ties_to_isisk.sd, 1)[0],
+                beta_draws(rng, spec.ideology.mean, spec.ideology.sd),
+                beta_draws(rng, spec.ties_to_isisk.mean, spec.ties_to_isisk.sd),
             )
 
-    def fragment(self, fighters: int, ideology: float, rivalry_gap: float, scale: float) -> None:
-        """Cohesion recovers toward its start, loses this month's strain; below threshold, break."""
+    def fragment(self, posts: float, rivalry_gap: float, strength: float, scale: float) -> None:
+        """Cohesion moves under strain; the leaders may weigh leaving, and choose where to go.
+
+        `posts` is the faction's share of posts relative to an equal share, `strength` its
+        share of the Taliban's fighters; both are the month's, before anyone leaves.
+        """
         if self.broken_away:
             return
         model = self.model
         rule, policy = model.params.rules.fragmentation, model.params.policy
+        fighters, ideology = self.fighters(), self.mean_of("ideology")
         crackdown = model.crackdown_effect()
         lost = scale * strain(
             ideology,
             crackdown,
-            policy.joint_with_us and crackdown > 0,
+            policy.joint_with_us,
             policy.concessions,
             rivalry_gap,
             self.defected_out / max(fighters + self.defected_out, 1.0),
             self.pay_ratio,
             rule,
         )
-        recovered = rule.recovery * (self.baseline_cohesion - self.cohesion)
-        self.cohesion = clamp(self.cohesion + recovered - float(lost))
-        if self.cohesion < rule.threshold:
-            self.broken_away, self.broken_month = True, model.month
+        target = self.spec.cohesion + rule.legitimacy_cohesion * model.recognized_share()
+        self.cohesion = clamp(self.cohesion + rule.recovery * (target - self.cohesion) - lost)
+        if self.name == model.params.taliban.core:
+            return
+        values = choice_values(
+            self.cohesion,
+            posts,
+            self.pay_ratio,
+            ideology,
+            model.perceived_abandonment(),
+            self.mean_of("ties"),
+            model.isisk.momentum,
+            self.spec.autonomy,
+            strength,
+            self.mean_of("grievance"),
+            rule,
+        )
+        chances = np.minimum(1.0, scale * leaving_chances(values, rule))
+        u = model.rng.random()
+        if u < chances.sum():
+            self.leave(BREAKAWAYS[int((u >= np.cumsum(chances)).sum())])
+
+    def leave(self, to: str) -> None:
+        """Break away for good; a faction gone to ISIS-K takes each unit with its ideology."""
+        model = self.model
+        self.broken_month, self.breakaway_to = model.month, to
+        if to == "isisk":
+            going = [u for u in self.units() if model.rng.random() < u.ideology]
+            model.isisk.going_over.extend(going)
 
 
 class StateAgent(mesa.Agent):
-    """A state or donor: watches Taliban action on what it cares about and moves its pressure."""
+    """A state or donor: watches the Taliban and ISIS-K, moves its pressure, may recognise."""
 
     def __init__(self, model: ReferenceModel, name: str, spec: ActorSpec) -> None:
         """Create the state from its scenario block."""
@@ -332,19 +438,32 @@ class StateAgent(mesa.Agent):
         self.name = name
         self.pressure = spec.pressure
         self.months_satisfied = 0
-        self.recognized = False
         self.recognized_month: int | None = None
 
-    def step(self, action: dict[str, float], sectarian: float, scale: float) -> None:
-        """Move pressure; count months satisfied; unfreeze funds; recognise the Taliban."""
-        model = self.model
-        spec = model.params.international[self.name]
-        complied = compliance(spec.cares_about, action)
-        self.pressure = pressure_after(self.pressure, complied, sectarian, spec, scale)
-        self.months_satisfied = self.months_satisfied + 1 if complied >= spec.demand else 0
+    @property
+    def spec(self) -> ActorSpec:
+        """The state's scenario block in force this month."""
+        return self.model.params.international[self.name]
+
+    def watch(self, action: dict[str, float], conduct: float, scale: float) -> None:
+        """Move pressure on action, attacks and conduct; count months satisfied; recognise."""
+        model, spec = self.model, self.spec
+        isisk = model.isisk
+        sectarian = float(isisk.by_target[TARGETS.index("sectarian")])
+        on_foreigners = float(
+            isisk.by_target[TARGETS.index("foreign")] + isisk.by_target[TARGETS.index("abroad")]
+        )
+        change = pressure_change(
+            compliance(spec.cares_about, action), sectarian, on_foreigners, conduct, spec
+        )
+        shock = model.params.rules.pressure.noise * model.rng.standard_normal()
+        self.pressure = float(pressure_after(self.pressure, change, shock, spec, scale))
+        satisfied = self.pressure <= spec.satisfied_below
+        self.months_satisfied = self.months_satisfied + 1 if satisfied else 0
         if (
-            not self.recognized
+            self.recognized_month is None
             and self.months_satisfied >= spec.recognize_after
             and model.credibility >= spec.min_credibility
+            and model.rng.random() < spec.recognition_rate * model.credibility
         ):
-            self.recognized, self.recognized_month = True, model.month
+            self.recognized_month = model.month

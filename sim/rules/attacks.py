@@ -83,9 +83,10 @@ def attack(world: World, scale: float) -> None:
     abroad = rule.abroad_shift * held_back
     attacks = streams.poisson(unpressed - held_back + abroad, cells.n)
     total = attacks.sum(axis=1)
-    expected = np.maximum((unpressed - held_back + abroad).sum(axis=1), 1e-12)
+    # row_sums adds in order, so a replicate's shares do not depend on the batch's width
+    expected = np.maximum(cells.row_sums(unpressed - held_back + abroad), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
-        total, target_odds(shares, abroad.sum(axis=1) / expected, rule)
+        total, target_odds(shares, cells.row_sums(abroad) / expected, rule)
     )
     successes = outcome[:, : len(TARGETS)]
     by_target = successes + outcome[:, len(TARGETS) :]

@@ -76,7 +76,8 @@ def security_ties(world: World) -> np.ndarray:
     index = world.faction_names.index(world.params.policy.security_faction)
     weights = units.fighters * (units.faction == index) * units.live
     total = weights.sum(axis=1)
-    return (units.ties * weights).sum(axis=1) / np.maximum(total, 1)
+    # row_sums adds in order, so a replicate's value does not depend on the batch's width
+    return units.row_sums(units.ties * weights) / np.maximum(total, 1)
 
 
 def crack_down(world: World, scale: float) -> None:
