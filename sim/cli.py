@@ -1,22 +1,26 @@
-"""The `sim` command: run, compare, experiment, validate."""
+"""The `sim` command: run, compare, experiment, sensitivity, validate."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from sim.analysis.report import read_runs, summary_frame
+from sim.analysis.sensitivity import analyse_results, top_parameters, write_tables
 from sim.compare import compare
 from sim.inputs.actors import actor_styles
 from sim.inputs.experiment import load_experiment
 from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
-from sim.plots.files import write_plots
+from sim.inputs.sweep import is_sweep_file, load_sweep
+from sim.plots.files import write_plots, write_sensitivity_plots
 from sim.runs.ensemble import run_ensemble
 from sim.runs.store import OutputMismatchError
+from sim.runs.sweep import run_sweep
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    exp.add_argument("--out", "-o", type=Path, help="results directory (default: the file's out)")
+    exp.add_argument(
+        "--chunk-size", type=int, help="runs per work item of a sweep (results do not depend on it)"
+    )
+    exp.add_argument(
+        "--keep-timeseries", action="store_true", help="a sweep also writes timeseries.parquet"
+    )
+
+    sens = commands.add_parser(
+        "sensitivity", help="Sobol' or Morris indices of a sweep's results (SALib)"
+    )
+    sens.add_argument("results", type=Path, help="results directory of a sobol or morris sweep")
+    sens.add_argument("--outcomes", nargs="+", help="outcomes to analyse (default: the sweep's)")
+    sens.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -125,8 +143,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    if is_sweep_file(args.file):
+        return _sweep(args)
     experiment, files = load_experiment(args.file)
-    out = Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
+    out = args.out or Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
     table = compare(
         files,
         out,
@@ -137,6 +157,42 @@ def _experiment(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     _print_differences(table, out)
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    plan = load_sweep(args.file)
+    if args.keep_timeseries:
+        plan = replace(plan, sweep=plan.sweep.model_copy(update={"timeseries": True}))
+    sweep = plan.sweep
+    out = args.out or Path(sweep.out or safe_folder_name(Path("results"), sweep.name))
+    run_sweep(plan, out, workers=args.workers, chunk_size=args.chunk_size, progress=not args.quiet)
+    points = len(read_runs(out)) // sweep.replicates
+    print(f"\n{sweep.name}: {points} points x {sweep.replicates} replicates, {sweep.sampler}")
+    print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")
+    if sweep.sampler in ("sobol", "morris"):
+        print(f"next: sim sensitivity {out}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    try:
+        result = analyse_results(args.results, args.outcomes, resamples=args.resamples)
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    folder = args.results / "sensitivity"
+    written = write_tables(folder, result) + write_sensitivity_plots(folder, result)
+    column = "ST" if "ST" in result.indices else "mu_star"
+    for (lever_set, outcome), noise in result.noise.groupby(["lever_set", "outcome"]):
+        row = noise.iloc[0]
+        print(f"\n{outcome} (lever set {lever_set}): replicate noise {row['noise_share']:.0%} "
+              f"of the variance of point means {row['note']}")  # fmt: skip
+        chosen = result.indices[result.indices["lever_set"] == lever_set]
+        for _, top in top_parameters(chosen, outcome).iterrows():
+            conf = top[f"{column}_conf"]
+            print(f"  {top['parameter']:<44} {column} {top[column]:8.3f} +/- {conf:.3f}")
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
 
 
@@ -165,7 +221,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"run": _run, "compare": _compare, "experiment": _experiment, "validate": _validate}
+COMMANDS = {
+    "run": _run,
+    "compare": _compare,
+    "experiment": _experiment,
+    "sensitivity": _sensitivity,
+    "validate": _validate,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

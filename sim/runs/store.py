@@ -47,10 +47,16 @@ def write_json(path: Path, data: dict) -> None:
 
 
 class ResultStore:
-    """One results directory; `open` refuses a directory holding another experiment."""
+    """One results directory; `open` refuses a directory holding another experiment.
 
-    def __init__(self, out: Path) -> None:
+    Chunks are named by the run numbers in column `key` (`replicate` for an ensemble;
+    a sweep numbers its point-replicate runs); `timeseries=False` keeps runs only.
+    """
+
+    def __init__(self, out: Path, *, key: str = "replicate", timeseries: bool = True) -> None:
         self.out = Path(out)
+        self.key = key
+        self.timeseries = timeseries
         self.chunks = self.out / "chunks"
         self.manifest_path = self.out / "manifest.json"
 
@@ -81,7 +87,8 @@ class ResultStore:
 
     def is_complete(self) -> bool:
         """True once the consolidated tables have been written."""
-        return (self.out / "runs.parquet").exists() and (self.out / "timeseries.parquet").exists()
+        tables = ("runs.parquet", "timeseries.parquet") if self.timeseries else ("runs.parquet",)
+        return all((self.out / table).exists() for table in tables)
 
     def done(self) -> set[int]:
         """Replicates whose chunk has been written in full."""
@@ -90,17 +97,19 @@ class ResultStore:
             finished.update(range(first, last + 1))
         return finished
 
-    def write_chunk(self, runs: pa.Table, timeseries: pa.Table) -> None:
+    def write_chunk(self, runs: pa.Table, timeseries: pa.Table | None) -> None:
         """Write one chunk: the time series first, the runs file last as the commit mark."""
-        replicates = runs.column("replicate").to_pylist()
+        replicates = runs.column(self.key).to_pylist()
         name = f"{min(replicates):07d}-{max(replicates):07d}.parquet"
-        write_atomic(self.chunks / f"ts-{name}", lambda tmp: pq.write_table(timeseries, tmp))
+        if self.timeseries:
+            write_atomic(self.chunks / f"ts-{name}", lambda tmp: pq.write_table(timeseries, tmp))
         write_atomic(self.chunks / f"runs-{name}", lambda tmp: pq.write_table(runs, tmp))
 
     def consolidate(self) -> None:
         """Stream the chunks, in replicate order, into runs.parquet and timeseries.parquet."""
         ranges = sorted(self._chunk_ranges())
-        for kind, target in (("runs", "runs.parquet"), ("ts", "timeseries.parquet")):
+        kinds = (("runs", "runs.parquet"), ("ts", "timeseries.parquet"))
+        for kind, target in kinds[: 2 if self.timeseries else 1]:
             files = [self.chunks / f"{kind}-{a:07d}-{b:07d}.parquet" for a, b in ranges]
             write_atomic(self.out / target, lambda tmp, files=files: _concatenate(files, tmp))
         shutil.rmtree(self.chunks)
