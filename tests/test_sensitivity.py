@@ -86,7 +86,7 @@ def test_a_parameter_of_a_switched_off_mechanism_has_no_influence(tmp_path, caps
         ],
         "levers": {"mechanisms.purge.enabled": [False]},
         "sampler": "sobol",
-        "points": 8,
+        "points": 4,
         "replicates": 1,
         "seed": 3,
         "steps": 8,
