@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, experiment, validate, viz."""
+"""The `sim` command: run, compare, experiment, sensitivity, validate, viz."""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -106,7 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
     exp.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    exp.add_argument("--out", "-o", type=Path, help="results directory (default: the file's out)")
+    exp.add_argument(
+        "--chunk-size",
+        type=arguments.chunk_size,
+        help="runs per work item of a sweep (results do not depend on it)",
+    )
+    exp.add_argument(
+        "--keep-timeseries", action="store_true", help="a sweep also writes timeseries.parquet"
+    )
     _add_executor_options(exp)
+
+    sens = commands.add_parser(
+        "sensitivity", help="Sobol' or Morris indices of a sweep's results (SALib)"
+    )
+    sens.add_argument("results", type=Path, help="results directory of a sobol or morris sweep")
+    sens.add_argument("--outcomes", nargs="+", help="outcomes to analyse (default: the sweep's)")
+    sens.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
 
     viz = commands.add_parser("viz", help="watch one run in the browser and move the levers")
     viz.add_argument("scenario", type=Path)
@@ -245,9 +261,12 @@ def _experiment(args: argparse.Namespace) -> int:
     from sim.compare import compare
     from sim.inputs.experiment import load_experiment
     from sim.inputs.names import safe_folder_name
+    from sim.inputs.sweep import is_sweep_file
 
+    if is_sweep_file(args.file):
+        return _sweep(args)
     experiment, files = load_experiment(args.file)
-    out = Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
+    out = args.out or Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
     with _open_executor(args) as executor:
         table = compare(
             files,
@@ -261,6 +280,53 @@ def _experiment(args: argparse.Namespace) -> int:
             force_resume=args.force_resume,
         )
     _print_differences(table, out)
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    import pyarrow.parquet as pq
+
+    from sim.inputs.names import safe_folder_name
+    from sim.inputs.sweep import load_sweep
+    from sim.runs.sweep import run_sweep
+
+    plan = load_sweep(args.file)
+    if args.keep_timeseries:
+        plan = replace(plan, sweep=plan.sweep.model_copy(update={"timeseries": True}))
+    sweep = plan.sweep
+    out = args.out or Path(sweep.out or safe_folder_name(Path("results"), sweep.name))
+    run_sweep(plan, out, workers=args.workers, chunk_size=args.chunk_size, progress=not args.quiet)
+    points = pq.read_metadata(out / "runs.parquet").num_rows // sweep.replicates
+    print(f"\n{sweep.name}: {points} points x {sweep.replicates} replicates, {sweep.sampler}")
+    print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")
+    if sweep.sampler in ("sobol", "morris"):
+        print(f"next: sim sensitivity {out}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from sim.analysis.sensitivity import analyse_results, top_parameters, write_tables
+    from sim.plots.files import write_sensitivity_plots
+
+    try:
+        result = analyse_results(args.results, args.outcomes, resamples=args.resamples)
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    folder = args.results / "sensitivity"
+    written = write_tables(folder, result) + write_sensitivity_plots(folder, result)
+    column = "ST" if "ST" in result.indices else "mu_star"
+    for (lever_set, outcome), noise in result.noise.groupby(["lever_set", "outcome"]):
+        row = noise.iloc[0]
+        print(f"\n{outcome} (lever set {lever_set}): replicate noise {row['noise_share']:.0%} "
+              f"of the variance of point means {row['note']}")  # fmt: skip
+        chosen = result.indices[result.indices["lever_set"] == lever_set]
+        for _, top in top_parameters(chosen, outcome).iterrows():
+            conf = top[f"{column}_conf"]
+            print(f"  {top['parameter']:<44} {column} {top[column]:8.3f} +/- {conf:.3f}")
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
 
 
@@ -305,6 +371,7 @@ COMMANDS = {
     "run": _run,
     "compare": _compare,
     "experiment": _experiment,
+    "sensitivity": _sensitivity,
     "validate": _validate,
     "viz": _viz,
 }

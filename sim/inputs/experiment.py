@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 
@@ -15,6 +16,7 @@ from sim.inputs.schema import SafeName, Strict
 class Experiment(Strict):
     """A comparison of scenarios under common random numbers."""
 
+    kind: Literal["comparison"] = "comparison"  # a sweep file says `kind: sweep`
     name: SafeName
     description: str = Field(default="", max_length=10_000)
     scenarios: list[str] = Field(min_length=2, max_length=100)

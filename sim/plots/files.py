@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.report import fighter_bands, read_fighters, read_runs
+from sim.analysis.sensitivity import Sensitivity
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
+from sim.plots import sensitivity as sensitivity_plots
 from sim.plots.fan import Styles
 
 
@@ -46,3 +48,19 @@ def write_comparison_plots(
     return [
         p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
     ]
+
+
+def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
+    """The indices' figures (Sobol' bars or Morris scatter), one per lever set; the files."""
+    sets = sorted(result.indices["lever_set"].unique())
+    written = []
+    for lever_set in sets:
+        indices = result.indices[result.indices["lever_set"] == lever_set]
+        noise = result.noise[result.noise["lever_set"] == lever_set]
+        suffix = f"-levers{lever_set}" if len(sets) > 1 else ""
+        if "ST" in indices:
+            fig, name = sensitivity_plots.sobol_indices(indices, noise), "sobol"
+        else:
+            fig, name = sensitivity_plots.morris_scatter(indices), "morris"
+        written += plots.save_figure(fig, Path(folder) / f"{name}{suffix}")
+    return written

@@ -62,16 +62,21 @@ def parse(path: Path) -> tuple[str, int, int] | None:
     return match["kind"], int(match["first"]), int(match["last"])
 
 
-def problem(folder: Path, first: int, last: int) -> str | None:
+def problem(folder: Path, first: int, last: int, *, timeseries: bool = True) -> str | None:
     """What is wrong with the chunk first..last (unreadable footer, wrong row count), or None.
 
-    Reads only the two Parquet footers: a file cut short by a kill or a full disk has
-    none, and a runs file must hold one row per replicate of its name.
+    Reads only the Parquet footers: a file cut short by a kill or a full disk has none,
+    and a runs file must hold one row per run of its name. Without a time series (a
+    sweep's default), only the runs file is checked.
     """
     replicates = last - first + 1
     try:
         runs = pq.read_metadata(folder / chunk_name("runs", first, last)).num_rows
-        series = pq.read_metadata(folder / chunk_name("ts", first, last)).num_rows
+        series = (
+            pq.read_metadata(folder / chunk_name("ts", first, last)).num_rows
+            if timeseries
+            else replicates
+        )
     except (OSError, ValueError) as exc:  # pyarrow: ArrowInvalid is a ValueError
         return f"unreadable ({exc})"
     if runs != replicates:

@@ -62,10 +62,16 @@ def write_json(path: Path, data: dict) -> None:
 
 
 class ResultStore:
-    """One results directory; `open` refuses a directory holding another experiment."""
+    """One results directory; `open` refuses a directory holding another experiment.
 
-    def __init__(self, out: Path) -> None:
+    Chunks are named by the run numbers in column `key` (`replicate` for an ensemble;
+    a sweep numbers its point-replicate runs); `timeseries=False` keeps runs only.
+    """
+
+    def __init__(self, out: Path, *, key: str = "replicate", timeseries: bool = True) -> None:
         self.out = Path(out)
+        self.key = key
+        self.timeseries = timeseries
         self.chunks = self.out / "chunks"
         self.manifest_path = self.out / "manifest.json"
         self._strays: set[Path] = set()  # files of someone else in chunks/, reported once
@@ -123,13 +129,13 @@ class ResultStore:
 
     def is_complete(self) -> bool:
         """True once the consolidated tables have been written."""
-        return all((self.out / name).exists() for name in TABLES)
+        return all((self.out / name).exists() for name in self._tables())
 
     def done(self) -> set[int]:
         """Replicates whose chunk is written in full; a damaged chunk is removed with a warning."""
         finished: set[int] = set()
         for first, last in self._chunk_ranges():
-            trouble = chunks.problem(self.chunks, first, last)
+            trouble = chunks.problem(self.chunks, first, last, timeseries=self.timeseries)
             if trouble is None:
                 finished.update(range(first, last + 1))
                 continue
@@ -143,13 +149,15 @@ class ResultStore:
                 (self.chunks / chunk_name(kind, first, last)).unlink(missing_ok=True)
         return finished
 
-    def write_chunk(self, runs: pa.Table, timeseries: pa.Table) -> None:
+    def write_chunk(self, runs: pa.Table, timeseries: pa.Table | None) -> None:
         """Write one chunk: the time series first, the runs file last as the commit mark."""
-        replicates = runs.column("replicate").to_pylist()
-        first, last = min(replicates), max(replicates)
-        write_atomic(
-            self.chunks / chunk_name("ts", first, last), lambda tmp: pq.write_table(timeseries, tmp)
-        )
+        numbers = runs.column(self.key).to_pylist()
+        first, last = min(numbers), max(numbers)
+        if self.timeseries:
+            write_atomic(
+                self.chunks / chunk_name("ts", first, last),
+                lambda tmp: pq.write_table(timeseries, tmp),
+            )
         write_atomic(
             self.chunks / chunk_name("runs", first, last), lambda tmp: pq.write_table(runs, tmp)
         )
@@ -157,10 +165,14 @@ class ResultStore:
     def consolidate(self) -> None:
         """Stream the chunks, in replicate order, into the two tables; then delete the chunks."""
         ranges = sorted(self._chunk_ranges())
-        for kind, target in zip(("runs", "ts"), TABLES, strict=True):
+        for kind, target in zip(("runs", "ts"), self._tables(), strict=False):
             files = [self.chunks / chunk_name(kind, a, b) for a, b in ranges]
             write_atomic(self.out / target, lambda tmp, files=files: self._concatenate(files, tmp))
         self._remove_chunks()
+
+    def _tables(self) -> tuple[str, ...]:
+        """The consolidated tables this store writes: the time series only if it keeps one."""
+        return TABLES if self.timeseries else TABLES[:1]
 
     def _make_folder(self) -> None:
         if self.out.exists() and not self.out.is_dir():

@@ -1,0 +1,215 @@
+"""Sweeps: designs follow their declared ranges, grids give their rows, runs do not depend
+on the workers, a killed sweep resumes, and bad sweep files are refused with their key."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from scipy import stats
+
+from sim.cli import main
+from sim.inputs.problems import ScenarioError
+from sim.inputs.ranges import range_of
+from sim.inputs.sampling import Design, Parameter, design_size, points_table, unit_sample
+from sim.inputs.scenario import load_scenario
+from sim.inputs.sweep import load_sweep
+from sim.runs.sweep import run_points, run_sweep, sweep_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+
+def sweep_file(tmp_path: Path, **fields) -> Path:
+    spec = {
+        "name": "test_sweep",
+        "scenario": str(BASELINE),
+        "uncertainties": [
+            {"key": "rules.attacks.base_rate"},
+            {"key": "policy.crackdown", "range": [0.1, 0.7]},
+        ],
+        "sampler": "grid",
+        "points": 3,
+        "replicates": 2,
+        "seed": 11,
+        "steps": 6,
+    } | fields
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+@pytest.mark.parametrize("sampler", ["latin_hypercube", "sobol", "morris"])
+def test_sampled_points_follow_their_ranges_and_distributions(sampler):
+    parameters = (
+        Parameter("a", 2.0, 5.0),
+        Parameter("b", 0.01, 10.0, "loguniform"),
+        Parameter("c", distribution="discrete", values=(1, 2, 3)),
+        Parameter("d", 10, 40, integer=True),
+    )
+    design = Design(parameters, sampler, 256 if sampler != "morris" else 100, seed=3)
+    points = points_table(design, unit_sample(design))
+    assert len(points) == design_size(design)
+    assert points["a"].between(2.0, 5.0).all()
+    assert points["b"].between(0.01, 10.0).all()
+    assert set(points["c"]) <= {1, 2, 3}
+    assert points["d"].between(10, 40).all() and (points["d"] == points["d"].round()).all()
+    if sampler != "morris":  # Morris's grid has 4 levels, not a distribution to test
+        assert stats.kstest(points["a"], stats.uniform(2.0, 3.0).cdf).pvalue > 0.01
+        assert stats.kstest(np.log10(points["b"]), stats.uniform(-2, 3).cdf).pvalue > 0.01
+        assert set(points["c"]) == {1, 2, 3}
+        # loguniform: as many points below 0.1 as between 1 and 10
+        low, high = (points["b"] < 0.1).mean(), (points["b"] > 1).mean()
+        assert abs(low - high) < 0.1 and abs(low - 1 / 3) < 0.1
+
+
+def test_default_ranges_come_from_the_parameter_table_and_stars_expand(tmp_path):
+    path = sweep_file(
+        tmp_path,
+        uncertainties=[
+            {"key": "rules.attacks.base_rate"},
+            {"key": "taliban.factions.*.cohesion", "distribution": "loguniform"},
+        ],
+    )
+    plan = load_sweep(path)
+    factions = list(load_scenario(BASELINE).taliban.factions)
+    assert plan.design.names == [
+        "rules.attacks.base_rate",
+        *[f"taliban.factions.{f}.cohesion" for f in factions],
+    ]
+    known = range_of("rules.attacks.base_rate")
+    first = plan.design.parameters[0]
+    assert (first.low, first.high, first.distribution) == (known.low, known.high, "uniform")
+    assert {p.distribution for p in plan.design.parameters[1:]} == {"loguniform"}
+
+
+def test_integer_keys_are_sampled_as_integers(tmp_path):
+    plan = load_sweep(sweep_file(tmp_path, uncertainties=[{"key": "isisk.cells"}]))
+    points = points_table(plan.design, unit_sample(plan.design))
+    assert plan.design.parameters[0].integer
+    assert all(isinstance(v, int) for v in points["isisk.cells"])
+
+
+@pytest.mark.parametrize(
+    ("uncertainty", "where", "expected"),
+    [
+        ({"key": "rules.attacks.nope"}, "uncertainties[0].key", "no such number"),
+        ({"key": "policy.security_faction"}, "uncertainties[0].key", "needs a number"),
+        ({"key": "rules.attacks.reference_size"}, "uncertainties[0].key", "one value"),
+        ({"key": "policy.crackdown", "range": [0.5, 0.2]}, "uncertainties[0]", "low < high"),
+        ({"key": "policy.crackdown", "range": [0.0, 2.0]}, "uncertainties[0]", "2.0"),
+        ({"key": "policy.crackdown", "distribution": "discrete"}, "uncertainties[0]", "values"),
+        (
+            {"key": "policy.crackdown", "range": [0.0, 1.0], "distribution": "loguniform"},
+            "uncertainties[0].key",
+            "positive range",
+        ),
+        ({"key": "taliban.core"}, "uncertainties[0].key", "needs a number"),
+    ],
+)
+def test_a_bad_uncertainty_is_refused_with_its_key_path(tmp_path, uncertainty, where, expected):
+    path = sweep_file(tmp_path, uncertainties=[uncertainty])
+    with pytest.raises(ScenarioError) as caught:
+        load_sweep(path)
+    problem = caught.value.problems[0]
+    assert problem.file == str(path) and problem.path.startswith(where)
+    assert expected in problem.message
+
+
+def test_sobol_points_must_be_a_power_of_two_and_samplers_are_named(tmp_path):
+    with pytest.raises(ScenarioError, match="power of 2"):
+        load_sweep(sweep_file(tmp_path, sampler="sobol", points=48))
+    with pytest.raises(ScenarioError, match="sampler"):
+        load_sweep(sweep_file(tmp_path, sampler="random"))
+
+
+def test_a_grid_gives_points_times_replicates_rows(tmp_path):
+    out = run_sweep(load_sweep(sweep_file(tmp_path)), tmp_path / "out", workers=1, progress=False)
+    points, runs = sweep_tables(out)
+    assert len(points) == 9 and len(runs) == 9 * 2
+    grid = points[["rules.attacks.base_rate", "policy.crackdown"]].drop_duplicates()
+    assert len(grid) == 9
+    assert sorted(points["policy.crackdown"].unique()) == pytest.approx([0.1, 0.4, 0.7])
+    assert list(runs["point"]) == [p for p in range(9) for _ in range(2)]
+    assert list(runs["replicate"]) == [0, 1] * 9
+    merged = runs.merge(points, on="point", suffixes=("", "_point"))
+    assert (merged["policy.crackdown"] == merged["policy.crackdown_point"]).all()
+    assert not (out / "timeseries.parquet").exists() and not (out / "chunks").exists()
+
+
+def test_common_random_numbers_and_the_parameter_both_show(tmp_path):
+    """Replicate r of two points shares its stream; the swept value changes the outcome."""
+    scenario = load_scenario(BASELINE, {"steps": 12, "seed": 4})
+    points = pd.DataFrame({"point": [0, 1, 2], "rules.attacks.base_rate": [2.0, 2.0, 4.0]})
+    out = run_points(scenario, points, tmp_path / "crn", replicates=3, workers=1, progress=False)
+    runs = sweep_tables(out)[1].set_index(["point", "replicate"])
+    same = runs.loc[0].drop(columns="run").equals(runs.loc[1].drop(columns="run"))
+    assert same
+    assert (runs.loc[2, "attacks_total"] > runs.loc[0, "attacks_total"]).all()
+
+
+def test_same_tables_for_one_and_two_workers_and_any_chunks(tmp_path):
+    plan = load_sweep(sweep_file(tmp_path, timeseries=True))
+    tables = []
+    for workers, chunk in ((1, None), (2, 1), (2, 5)):
+        out = run_sweep(plan, tmp_path / f"w{workers}c{chunk}", workers=workers,
+                        chunk_size=chunk, progress=False)  # fmt: skip
+        tables.append([pd.read_parquet(out / f) for f in ("runs.parquet", "timeseries.parquet")])
+    for other in tables[1:]:
+        for a, b in zip(tables[0], other, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    assert set(tables[0][1]["point"]) == set(range(9))
+
+
+def test_a_different_design_in_an_existing_out_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    run_sweep(load_sweep(sweep_file(tmp_path)), out, workers=1, progress=False)
+    changed = sweep_file(tmp_path, points=2)
+    assert main(["experiment", str(changed), "--out", str(out), "--quiet"]) == 2
+    assert "different experiment" in capsys.readouterr().err
+
+
+def test_a_killed_sweep_resumes_to_the_uninterrupted_tables(tmp_path):
+    path = sweep_file(tmp_path, points=4, replicates=3, steps=24)  # 16 points x 3
+    out = tmp_path / "killed"
+    command = [sys.executable, "-m", "sim.cli", "experiment", str(path), "--out", str(out),
+               "--workers", "1", "--chunk-size", "2", "--quiet"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("chunks/runs-*.parquet"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done_before = len(list(out.glob("chunks/runs-*.parquet")))
+    assert 3 <= done_before < 24 // 2, "the kill must land mid-sweep"
+    assert not (out / "runs.parquet").exists()
+    assert main(command[3:]) == 0
+    whole = run_sweep(load_sweep(path), tmp_path / "whole", workers=1, progress=False)
+    resumed_runs = pd.read_parquet(out / "runs.parquet")
+    assert list(resumed_runs["run"]) == list(range(48))
+    pd.testing.assert_frame_equal(resumed_runs, pd.read_parquet(whole / "runs.parquet"))
+
+
+def test_the_shipped_sweep_files_load():
+    for name in ("sweep_example.yaml", "sensitivity.yaml"):
+        plan = load_sweep(ROOT / "experiments" / name)
+        assert plan.design.parameters
+    sensitivity = load_sweep(ROOT / "experiments" / "sensitivity.yaml")
+    mechanisms = {
+        name.split(".")[1] for name in sensitivity.design.names if name.startswith("rules")
+    }
+    assert {
+        "defection",
+        "crackdown",
+        "purge",
+        "attacks",
+        "recruitment",
+        "fragmentation",
+    } <= mechanisms
