@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, experiment, validate."""
+"""The `sim` command: run, compare, experiment, calibrate, validate."""
 
 from __future__ import annotations
 
@@ -6,16 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from sim.analysis.calibration import calibrate, posterior_summary, predictive, write_outputs
 from sim.analysis.report import read_runs, summary_frame
+from sim.analysis.targets import inside_band
 from sim.compare import compare
 from sim.inputs.actors import actor_styles
+from sim.inputs.calibration import load_calibration
 from sim.inputs.experiment import load_experiment
 from sim.inputs.names import safe_folder_name
 from sim.inputs.scenario import ScenarioError, load_scenario, load_with_origin
+from sim.plots.calibration import write_calibration_plots
 from sim.plots.files import write_plots
 from sim.runs.ensemble import run_ensemble
+from sim.runs.posterior import read_posterior
 from sim.runs.store import OutputMismatchError
 
 
@@ -42,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--chunk-size", type=int, help="replicates per work item (results do not depend on it)"
     )
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    run.add_argument(
+        "--posterior", type=Path, help="posterior draws (CSV from `sim calibrate`) to sample"
+    )
 
     comp = commands.add_parser("compare", help="run several scenarios and compare them")
     comp.add_argument("scenarios", type=Path, nargs="+")
@@ -52,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     exp.add_argument("--workers", "-w", type=int, help="worker processes (default: all cores)")
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    cal = commands.add_parser("calibrate", help="fit parameters to observed figures (ABC-SMC)")
+    cal.add_argument("file", type=Path, help="calibration file (experiments/calibration.yaml)")
+    cal.add_argument("--out", "-o", type=Path, help="results directory (default: the file's)")
+    cal.add_argument(
+        "--workers", "-w", type=int, default=1, help="1 (default) is reproducible; more is not"
+    )
+    cal.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -77,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
-    out = args.out or safe_folder_name(Path("results"), f"{scenario.name}-seed{scenario.seed}")
+    draws = read_posterior(args.posterior, scenario) if args.posterior else None
+    label = f"{scenario.name}-posterior" if draws else scenario.name
+    out = args.out or safe_folder_name(Path("results"), f"{label}-seed{scenario.seed}")
     run_ensemble(
         scenario,
         out,
@@ -86,6 +105,7 @@ def _run(args: argparse.Namespace) -> int:
         workers=args.workers,
         chunk_size=args.chunk_size,
         progress=not args.quiet,
+        draws=draws,
     )
     runs = read_runs(out)
     print(
@@ -153,6 +173,38 @@ def _print_differences(table: pd.DataFrame, out: Path) -> None:
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    plan = load_calibration(args.file)
+    out = args.out or Path(plan.calibration.out or f"results/{plan.calibration.name}")
+    fit = calibrate(plan, out, workers=args.workers, progress=not args.quiet)
+    written = write_outputs(plan, fit, out, args.workers)
+    draws = read_posterior(plan.posterior_file, plan.scenario)
+    targets = plan.calibration.targets
+    simulated = predictive(
+        plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
+    )
+    simulated.to_csv(out / "predictive.csv", index=False, float_format="%.6g")
+    plots = write_calibration_plots(out, fit.values, fit.weights, plan.priors, simulated, targets)
+    print(
+        f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
+        f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"
+    )
+    print(f"  {'parameter':<42} {'median':>10} {'90% interval':>24}")
+    for row in posterior_summary(fit, plan).itertuples():
+        interval = f"[{row.p5:.4g}, {row.p95:.4g}]"
+        print(f"  {row.key:<42} {row.median:>10.4g} {interval:>24}")
+    print(f"\n  {'target':<32} {'observed':>14} {'simulated 90% band':>22}  inside")
+    for target, ok in zip(
+        targets, inside_band(simulated[[t.name for t in targets]].to_numpy(), targets), strict=True
+    ):
+        low, high = np.quantile(simulated[target.name], [0.05, 0.95])
+        observed = f"[{target.value[0]:g}, {target.value[1]:g}]"
+        print(f"  {target.name:<32} {observed:>14} {f'[{low:.0f}, {high:.0f}]':>22}  {ok}")
+    files = [*written.values(), out / "predictive.csv", *plots]
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in files))
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     failed = 0
     for file in args.files:
@@ -165,7 +217,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"run": _run, "compare": _compare, "experiment": _experiment, "validate": _validate}
+COMMANDS = {
+    "run": _run,
+    "compare": _compare,
+    "experiment": _experiment,
+    "calibrate": _calibrate,
+    "validate": _validate,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,14 +24,25 @@ from tqdm import tqdm
 from sim.engine.seeds import replicate_rng
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
+from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import ResultStore
 from sim.runs.tables import runs_table, timeseries_table
 
 PACKAGES = ("sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy")
 
 
-def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
-    """Step the given replicates together as one batch; return their runs and time series."""
+def run_chunk(
+    scenario: Scenario, replicates: list[int], draws: PosteriorDraws | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """Step the given replicates together as one batch; return their runs and time series.
+
+    With posterior `draws`, each run of consecutive replicates sharing a draw is one
+    batch of that draw's scenario, and the runs table gains the draw and its values.
+    """
+    if draws is not None:
+        parts = [run_chunk(s, group) for s, group in draws.batches(scenario, replicates)]
+        runs = pa.concat_tables([p[0] for p in parts])
+        return draws.annotate(runs, scenario.seed), pa.concat_tables([p[1] for p in parts])
     recorder = new_world(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
@@ -45,9 +56,11 @@ def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.T
     return runs, series
 
 
-def store_chunk(scenario: Scenario, replicates: list[int], out: Path) -> int:
+def store_chunk(
+    scenario: Scenario, replicates: list[int], out: Path, draws: PosteriorDraws | None = None
+) -> int:
     """Run a chunk and write its files into `out`, in the worker: no table crosses processes."""
-    ResultStore(out).write_chunk(*run_chunk(scenario, replicates))
+    ResultStore(out).write_chunk(*run_chunk(scenario, replicates, draws))
     return len(replicates)
 
 
@@ -107,14 +120,19 @@ def run_ensemble(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: bool = True,
+    draws: PosteriorDraws | None = None,
 ) -> Path:
     """Run `scenario.replicates` replicates into `out`, resuming whatever is already there.
 
+    With posterior `draws` (`sim.runs.posterior`), replicate r runs with draw k(r).
     Returns the results directory. Raises `OutputMismatchError` if `out` holds another
     experiment (different scenario hash, seed, steps or replicate count).
     """
     store = ResultStore(out)
-    store.open(manifest_for(scenario, scenario_sha256, source))
+    manifest = manifest_for(scenario, scenario_sha256, source)
+    if draws is not None:
+        manifest |= {"posterior_file": draws.source, "posterior_sha256": draws.sha256}
+    store.open(manifest)
     if store.is_complete():
         return store.out
     workers = workers or os.cpu_count() or 1
@@ -130,9 +148,9 @@ def run_ensemble(
     ) as bar:
         if workers == 1:
             for chunk in chunks:
-                bar.update(store_chunk(scenario, chunk, store.out))
+                bar.update(store_chunk(scenario, chunk, store.out, draws))
         else:
-            _run_pool(scenario, chunks, workers, store, bar)
+            _run_pool(scenario, chunks, workers, store, bar, draws)
     store.consolidate()
     store.update_manifest(
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -142,7 +160,12 @@ def run_ensemble(
 
 
 def _run_pool(
-    scenario: Scenario, chunks: list[list[int]], workers: int, store: ResultStore, bar: tqdm
+    scenario: Scenario,
+    chunks: list[list[int]],
+    workers: int,
+    store: ResultStore,
+    bar: tqdm,
+    draws: PosteriorDraws | None,
 ) -> None:
     """Keep at most 2 chunks per worker in flight so memory stays flat as N grows."""
     queue = list(reversed(chunks))
@@ -152,7 +175,7 @@ def _run_pool(
         running: set[Future] = set()
         while queue or running:
             while queue and len(running) < 2 * workers:
-                running.add(pool.submit(store_chunk, scenario, queue.pop(), store.out))
+                running.add(pool.submit(store_chunk, scenario, queue.pop(), store.out, draws))
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 bar.update(future.result())

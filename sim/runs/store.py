@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
+IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates", "posterior_sha256")
 
 
 class OutputMismatchError(ValueError):
