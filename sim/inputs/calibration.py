@@ -199,7 +199,11 @@ def _target_problems(file: Path, where: str, target: Target, observed: dict) -> 
     span = _months_of(entry)
     if span is not None and not span[0] <= target.months[0] <= target.months[1] <= span[1]:
         problems.append(
-            Problem(str(file), f"{where}.months", f"{target.months} not inside the source's {span}")
+            Problem(
+                str(file),
+                f"{where}.months",
+                f"{target.months} not inside the source's months {list(span)}",
+            )
         )
     value = entry.get("value")
     if isinstance(value, list) and len(value) == 2:
