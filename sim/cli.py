@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, experiment, sensitivity, validate, viz."""
+"""The `sim` command: run, compare, experiment, sensitivity, calibrate, validate, viz."""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="replicates per work item (results do not depend on it)",
     )
     run.add_argument("--no-plots", action="store_true", help="skip the figures")
+    run.add_argument(
+        "--posterior", type=Path, help="posterior draws (CSV from `sim calibrate`) to sample"
+    )
 
     comp = commands.add_parser("compare", help="run several scenarios and compare them")
     comp.add_argument("scenarios", type=Path, nargs="+")
@@ -130,6 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument(
         "--band", type=int, default=100, help="replicates in the ensemble band (0: none)"
     )
+
+    cal = commands.add_parser("calibrate", help="fit parameters to observed figures (ABC-SMC)")
+    cal.add_argument("file", type=Path, help="calibration file (experiments/calibration.yaml)")
+    cal.add_argument("--out", "-o", type=Path, help="results directory (default: the file's)")
+    cal.add_argument(
+        "--workers",
+        "-w",
+        type=arguments.workers,
+        default=1,
+        help="1 (default) is reproducible; more is not",
+    )
+    cal.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -201,7 +216,13 @@ def _run(args: argparse.Namespace) -> int:
 
     changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
     scenario, digest = load_with_origin(args.scenario, changes)
-    out = args.out or safe_folder_name(Path("results"), f"{scenario.name}-seed{scenario.seed}")
+    draws = None
+    if args.posterior:
+        from sim.runs.posterior import read_posterior
+
+        draws = read_posterior(args.posterior, scenario)
+    label = f"{scenario.name}-posterior" if draws else scenario.name
+    out = args.out or safe_folder_name(Path("results"), f"{label}-seed{scenario.seed}")
     with _open_executor(args) as executor:
         run_ensemble(
             scenario,
@@ -213,6 +234,7 @@ def _run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             executor=executor if args.executor != "local" else None,
             force_resume=args.force_resume,
+            draws=draws,
         )
     count, summary = read_summary(out)
     print(f"\n{scenario.name}: {count} replicates x {scenario.steps} months, seed {scenario.seed}")
@@ -330,6 +352,46 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from sim.analysis.calibration import calibrate, posterior_summary, predictive, write_outputs
+    from sim.analysis.targets import inside_band
+    from sim.inputs.calibration import load_calibration
+    from sim.plots.calibration import write_calibration_plots
+    from sim.runs.posterior import read_posterior
+
+    plan = load_calibration(args.file)
+    out = args.out or Path(plan.calibration.out or f"results/{plan.calibration.name}")
+    fit = calibrate(plan, out, workers=args.workers, progress=not args.quiet)
+    written = write_outputs(plan, fit, out, args.workers)
+    draws = read_posterior(plan.posterior_file, plan.scenario)
+    targets = plan.calibration.targets
+    simulated = predictive(
+        plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
+    )
+    simulated.to_csv(out / "predictive.csv", index=False, float_format="%.6g")
+    plots = write_calibration_plots(out, fit.values, fit.weights, plan.priors, simulated, targets)
+    print(
+        f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
+        f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"
+    )
+    print(f"  {'parameter':<42} {'median':>10} {'90% interval':>24}")
+    for row in posterior_summary(fit, plan).itertuples():
+        interval = f"[{row.p5:.4g}, {row.p95:.4g}]"
+        print(f"  {row.key:<42} {row.median:>10.4g} {interval:>24}")
+    print(f"\n  {'target':<32} {'observed':>14} {'simulated 90% band':>22}  inside")
+    for target, ok in zip(
+        targets, inside_band(simulated[[t.name for t in targets]].to_numpy(), targets), strict=True
+    ):
+        low, high = np.quantile(simulated[target.name], [0.05, 0.95])
+        observed = f"[{target.value[0]:g}, {target.value[1]:g}]"
+        print(f"  {target.name:<32} {observed:>14} {f'[{low:.0f}, {high:.0f}]':>22}  {ok}")
+    files = [*written.values(), out / "predictive.csv", *plots]
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in files))
+    return 0
+
+
 def _print_differences(table: pd.DataFrame, out: Path) -> None:
     print(
         f"\ndifferences from {table['reference'].iloc[0]} (median; share for yes/no outcomes), "
@@ -372,6 +434,7 @@ COMMANDS = {
     "compare": _compare,
     "experiment": _experiment,
     "sensitivity": _sensitivity,
+    "calibrate": _calibrate,
     "validate": _validate,
     "viz": _viz,
 }

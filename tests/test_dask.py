@@ -159,8 +159,8 @@ class Interrupted:
     def __init__(self, inner: Executor, chunks: int) -> None:
         self.inner, self.chunks, self.workers = inner, chunks, inner.workers
 
-    def run_chunks(self, scenario, chunks, store, bar) -> None:
-        self.inner.run_chunks(scenario, chunks[: self.chunks], store, bar)
+    def run_chunks(self, scenario, chunks, store, bar, draws=None) -> None:
+        self.inner.run_chunks(scenario, chunks[: self.chunks], store, bar, draws)
         raise KeyboardInterrupt
 
 

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from sim.inputs.schema import Scenario
 from sim.runs.ensemble import run_chunk, store_chunk
 from sim.runs.executors import ExecutorError
+from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import ResultStore
 
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory flat
@@ -43,7 +44,9 @@ class WarmUp(WorkerPlugin):
         run_chunk(self.scenario, [0])
 
 
-def store_shared_chunk(scenario: Scenario, replicates: list[int], out: str) -> int:
+def store_shared_chunk(
+    scenario: Scenario, replicates: list[int], out: str, draws: PosteriorDraws | None = None
+) -> int:
     """Write a chunk into `out` on the worker, refusing a directory the client did not open.
 
     Writing would otherwise create the directory on the worker's own disk, where the
@@ -54,7 +57,7 @@ def store_shared_chunk(scenario: Scenario, replicates: list[int], out: str) -> i
             f"--shared-path: {out} has no manifest.json on this worker; the results "
             "directory must be on a filesystem shared by the client and every worker"
         )
-    return store_chunk(scenario, replicates, Path(out))
+    return store_chunk(scenario, replicates, Path(out), draws)
 
 
 @contextmanager
@@ -91,7 +94,12 @@ class DaskExecutor:
         return max(1, sum(self.client.nthreads().values()))
 
     def run_chunks(
-        self, scenario: Scenario, chunks: list[list[int]], store: ResultStore, bar: tqdm
+        self,
+        scenario: Scenario,
+        chunks: list[list[int]],
+        store: ResultStore,
+        bar: tqdm,
+        draws: PosteriorDraws | None = None,
     ) -> None:
         """Submit the chunks, write each returned chunk (or count it, if the worker wrote it)."""
         self.client.register_plugin(WarmUp(scenario), name="sim-warm-up")
@@ -105,10 +113,10 @@ class DaskExecutor:
             chunk = queue.pop()
             if self.shared_path:
                 running.add(
-                    self.client.submit(store_shared_chunk, scenario, chunk, out, pure=False)
+                    self.client.submit(store_shared_chunk, scenario, chunk, out, draws, pure=False)
                 )
             else:
-                running.add(self.client.submit(run_chunk, scenario, chunk, pure=False))
+                running.add(self.client.submit(run_chunk, scenario, chunk, draws, pure=False))
 
         while queue and running.count() < IN_FLIGHT_PER_WORKER * self.workers:
             submit()

@@ -27,6 +27,7 @@ from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs import provenance
 from sim.runs.lifeline import watch_parent
+from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import CODE, ResultStore
 from sim.runs.tables import runs_table, timeseries_table
 
@@ -38,8 +39,18 @@ if TYPE_CHECKING:
 IN_PROCESS_REPLICATE_MONTHS = 12_000
 
 
-def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
-    """Step the given replicates together as one batch; return their runs and time series."""
+def run_chunk(
+    scenario: Scenario, replicates: list[int], draws: PosteriorDraws | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """Step the given replicates together as one batch; return their runs and time series.
+
+    With posterior `draws`, each run of consecutive replicates sharing a draw is one
+    batch of that draw's scenario, and the runs table gains the draw and its values.
+    """
+    if draws is not None:
+        parts = [run_chunk(s, group) for s, group in draws.batches(scenario, replicates)]
+        runs = pa.concat_tables([p[0] for p in parts])
+        return draws.annotate(runs, scenario.seed), pa.concat_tables([p[1] for p in parts])
     recorder = new_world(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
@@ -53,9 +64,11 @@ def run_chunk(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.T
     return runs, series
 
 
-def store_chunk(scenario: Scenario, replicates: list[int], out: Path) -> int:
+def store_chunk(
+    scenario: Scenario, replicates: list[int], out: Path, draws: PosteriorDraws | None = None
+) -> int:
     """Run a chunk and write its files into `out`, in the worker: no table crosses processes."""
-    ResultStore(out).write_chunk(*run_chunk(scenario, replicates))
+    ResultStore(out).write_chunk(*run_chunk(scenario, replicates, draws))
     return len(replicates)
 
 
@@ -123,6 +136,7 @@ def run_ensemble(
     progress: bool = True,
     executor: Executor | None = None,
     force_resume: bool = False,
+    draws: PosteriorDraws | None = None,
 ) -> Path:
     """Run `scenario.replicates` replicates into `out`, resuming whatever is already there.
 
@@ -132,11 +146,14 @@ def run_ensemble(
     the results directory. Raises `OutputBusyError` if another run holds `out`,
     `OutputMismatchError` if `out` holds another experiment (different scenario hash,
     seed, steps or replicate count), or results of other code unless `force_resume`.
+    With posterior `draws` (`sim.runs.posterior`), replicate r runs with draw k(r).
     """
     if executor is not None and workers is not None:
         raise ValueError(f"workers={workers}: give the workers to the executor, not to both")
     store = ResultStore(out)
     manifest = manifest_for(scenario, scenario_sha256, source)
+    if draws is not None:
+        manifest |= {"posterior_file": draws.source, "posterior_sha256": draws.sha256}
     with store.lock():
         store.open(manifest, force_resume=force_resume)
         if store.is_complete():
@@ -159,7 +176,7 @@ def run_ensemble(
             unit="run",
             disable=not progress,
         ) as bar:
-            executor.run_chunks(scenario, chunks, store, bar)
+            executor.run_chunks(scenario, chunks, store, bar, draws)
         store.consolidate()
         store.update_manifest(
             finished=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -168,14 +185,23 @@ def run_ensemble(
     return store.out
 
 
-def run_in_process(scenario: Scenario, chunks: list[list[int]], out: Path) -> Iterator[int]:
+def run_in_process(
+    scenario: Scenario,
+    chunks: list[list[int]],
+    out: Path,
+    draws: PosteriorDraws | None = None,
+) -> Iterator[int]:
     """Run the chunks one after another here; yield each one's replicate count as it is stored."""
     for chunk in chunks:
-        yield store_chunk(scenario, chunk, out)
+        yield store_chunk(scenario, chunk, out, draws)
 
 
 def run_on_pool(
-    scenario: Scenario, chunks: list[list[int]], out: Path, workers: int
+    scenario: Scenario,
+    chunks: list[list[int]],
+    out: Path,
+    workers: int,
+    draws: PosteriorDraws | None = None,
 ) -> Iterator[int]:
     """Run the chunks on a process pool; yield each one's replicate count as it is stored.
 
@@ -194,7 +220,7 @@ def run_on_pool(
         running: set[Future] = set()
         while queue or running:
             while queue and len(running) < 2 * workers:
-                running.add(pool.submit(store_chunk, scenario, queue.pop(), out))
+                running.add(pool.submit(store_chunk, scenario, queue.pop(), out, draws))
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()

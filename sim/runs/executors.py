@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from sim.inputs.schema import Scenario
 from sim.runs import ensemble
+from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import ResultStore
 
 KINDS = ("local", "dask")
@@ -37,9 +38,17 @@ class Executor(Protocol):
         ...
 
     def run_chunks(
-        self, scenario: Scenario, chunks: list[list[int]], store: ResultStore, bar: tqdm
+        self,
+        scenario: Scenario,
+        chunks: list[list[int]],
+        store: ResultStore,
+        bar: tqdm,
+        draws: PosteriorDraws | None = None,
     ) -> None:
-        """Run every chunk into `store`, advancing `bar` by each chunk's replicates; or raise."""
+        """Run every chunk into `store`, advancing `bar` by each chunk's replicates; or raise.
+
+        With posterior `draws`, replicate r runs with draw k(r) (`sim.runs.posterior`).
+        """
         ...
 
 
@@ -50,14 +59,19 @@ class LocalPool:
     workers: int
 
     def run_chunks(
-        self, scenario: Scenario, chunks: list[list[int]], store: ResultStore, bar: tqdm
+        self,
+        scenario: Scenario,
+        chunks: list[list[int]],
+        store: ResultStore,
+        bar: tqdm,
+        draws: PosteriorDraws | None = None,
     ) -> None:
         """Each worker process writes its own chunk files into the results directory."""
         workers = max(1, min(self.workers, len(chunks)))
         finished = (
-            ensemble.run_in_process(scenario, chunks, store.out)
+            ensemble.run_in_process(scenario, chunks, store.out, draws)
             if workers == 1
-            else ensemble.run_on_pool(scenario, chunks, store.out, workers)
+            else ensemble.run_on_pool(scenario, chunks, store.out, workers, draws)
         )
         for replicates in finished:
             bar.update(replicates)

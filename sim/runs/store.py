@@ -34,6 +34,7 @@ from sim.runs.chunks import chunk_name, write_atomic
 __all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError", "write_atomic"]
 
 IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
+IDENTITY_IF_GIVEN = ("posterior_sha256",)  # the posterior draws an ensemble carries, if any
 CODE = "code"  # the manifest key of `sim.runs.provenance.code_identity()`
 TABLES = ("runs.parquet", "timeseries.parquet")
 LOCK = ".lock"
@@ -215,7 +216,7 @@ class ResultStore:
 
     def _check(self, existing: dict, manifest: dict, force_resume: bool) -> dict:
         """The manifest to keep: the existing one, if the experiment and the code match."""
-        diffs = [k for k in IDENTITY if existing.get(k) != manifest.get(k)]
+        diffs = [k for k in (*IDENTITY, *IDENTITY_IF_GIVEN) if existing.get(k) != manifest.get(k)]
         if diffs:
             raise OutputMismatchError(_mismatch(self.out, existing, manifest, diffs))
         old, new = existing.get(CODE) or {}, manifest.get(CODE) or {}

@@ -1,0 +1,51 @@
+"""Simulated counterparts of observed targets, and the distance between the two.
+
+Observed month m (0 = October 2021, the scenario's start) is the model's step m + 1:
+the record's step 0 is the state at the start of month 0, and step t holds the flows of
+the t-th simulated month and the stocks at its end. A `mean` or `sum` target reads the
+flows of steps m0 + 1 .. m1 + 1; an `end` target reads the stock at step m1 + 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sim.engine.record import COL
+from sim.inputs.calibration import Target
+
+
+def target_values(values: np.ndarray, actors: list[str], targets: Sequence[Target]) -> np.ndarray:
+    """Each replicate's statistic per target, from a record `values[rep, step, actor, col]`."""
+    out = np.empty((len(values), len(targets)))
+    for j, target in enumerate(targets):
+        series = values[:, :, actors.index(target.actor), COL[target.column]]
+        first, last = target.months[0] + 1, target.months[1] + 1
+        if target.statistic == "end":
+            out[:, j] = series[:, last]
+        elif target.statistic == "sum":
+            out[:, j] = series[:, first : last + 1].sum(axis=1)
+        else:
+            out[:, j] = series[:, first : last + 1].mean(axis=1)
+    return out
+
+
+def target_gaps(simulated: np.ndarray, targets: Sequence[Target]) -> np.ndarray:
+    """How far each statistic lies outside its observed range, in units of the target's scale."""
+    low = np.array([t.value[0] for t in targets])
+    high = np.array([t.value[1] for t in targets])
+    scale = np.array([t.scale for t in targets])
+    return np.maximum(np.maximum(low - simulated, simulated - high), 0.0) / scale
+
+
+def target_distance(simulated: np.ndarray, targets: Sequence[Target]) -> float:
+    """Euclidean norm of the scaled gaps: 0 when every statistic is inside its range."""
+    return float(np.sqrt((target_gaps(simulated, targets) ** 2).sum()))
+
+
+def inside_band(simulated: np.ndarray, targets: Sequence[Target], level: float = 0.9) -> list[bool]:
+    """Per target: does the observed range meet the central `level` band of the simulations?"""
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(simulated, [tail, 1.0 - tail], axis=0)
+    return [bool(low[j] <= t.value[1] and t.value[0] <= high[j]) for j, t in enumerate(targets)]

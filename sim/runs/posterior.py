@@ -1,0 +1,133 @@
+"""Posterior draws for ensembles: replicate r runs with parameter draw k(r), chosen from the seed.
+
+A posterior file (CSV, written by `sim calibrate`) has a `draw` column, a `weight`
+column and one column per fitted scenario key path. Replicate r takes draw
+k(r) ~ Categorical(weights) from its own generator `SeedSequence(seed, spawn_key=(r,
+DRAW_STREAM))`, apart from the replicate's model stream, so k(r) depends on the seed
+and r only: the same for any worker count, chunk size or resume. The runs table then
+records the draw and its values, so an ensemble carries parameter uncertainty as well
+as stochastic noise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sim.inputs.problems import Problem, ScenarioError, refuse
+from sim.inputs.scenario import override
+from sim.inputs.schema import Scenario
+
+DRAW_STREAM = 1  # second spawn-key word of the draw choice; the model's stream has none
+DRAW_COLUMN = "posterior_draw"
+
+
+def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """`scenario` with key paths set to `values`, rounded where the scenario holds an integer."""
+    data = scenario.model_dump()
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        node: Any = data
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        is_int = isinstance(node, int) and not isinstance(node, bool)
+        changes[key] = round(value) if is_int else float(value)
+    return override(scenario, changes)
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """Weighted parameter draws and the file they came from."""
+
+    keys: tuple[str, ...]
+    values: np.ndarray  # (draws, keys)
+    weights: np.ndarray  # (draws,), summing to 1
+    sha256: str
+    source: str
+
+    def draw_of(self, seed: int, replicate: int) -> int:
+        """The draw replicate `replicate` of an ensemble with `seed` runs with."""
+        gen = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(replicate, DRAW_STREAM))
+        )
+        return int(gen.choice(len(self.weights), p=self.weights))
+
+    def batches(
+        self, scenario: Scenario, replicates: list[int]
+    ) -> list[tuple[Scenario, list[int]]]:
+        """Consecutive replicates that share a draw, each run with that draw's scenario."""
+        groups: list[tuple[int, list[int]]] = []
+        for r in replicates:
+            k = self.draw_of(scenario.seed, r)
+            if groups and groups[-1][0] == k:
+                groups[-1][1].append(r)
+            else:
+                groups.append((k, [r]))
+        return [(with_values(scenario, self.point(k)), group) for k, group in groups]
+
+    def point(self, draw: int) -> dict[str, float]:
+        """Parameter values of one draw, by key path."""
+        return dict(zip(self.keys, self.values[draw].tolist(), strict=True))
+
+    def annotate(self, runs: pa.Table, seed: int) -> pa.Table:
+        """The runs table with each replicate's draw index and parameter values as columns."""
+        draws = [self.draw_of(seed, r) for r in runs.column("replicate").to_pylist()]
+        runs = runs.append_column(DRAW_COLUMN, pa.array(draws, pa.int32()))
+        for j, key in enumerate(self.keys):
+            runs = runs.append_column(key, pa.array(self.values[draws, j], pa.float64()))
+        return runs
+
+
+def read_posterior(path: str | Path, scenario: Scenario) -> PosteriorDraws:
+    """Read a posterior file and check it against `scenario`; raise `ScenarioError` if unusable."""
+    path = Path(path)
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise refuse(path, "", f"cannot read a posterior CSV: {exc}") from None
+    problems = [
+        Problem(str(path), column, "missing column")
+        for column in ("draw", "weight")
+        if column not in table
+    ]
+    keys = tuple(c for c in table.columns if c not in ("draw", "weight"))
+    if not keys:
+        problems.append(Problem(str(path), "", "no parameter columns"))
+    if problems:
+        raise ScenarioError(problems)
+    values = table[list(keys)].to_numpy(float)
+    weights = table["weight"].to_numpy(float)
+    if len(table) == 0 or not np.isfinite(values).all() or not np.isfinite(weights).all():
+        raise refuse(path, "", "expected at least one row of finite numbers")
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise refuse(path, "weight", "expected non-negative weights with a positive sum")
+    if not np.array_equal(table["draw"].to_numpy(), np.arange(len(table))):
+        raise refuse(path, "draw", "expected draws numbered 0, 1, 2, ... in order")
+    for key in keys:
+        try:
+            with_values(scenario, {key: float(values[:, keys.index(key)].min())})
+            with_values(scenario, {key: float(values[:, keys.index(key)].max())})
+        except ScenarioError as exc:
+            raise refuse(path, key, f"not usable with scenario {scenario.name!r}: {exc}") from None
+    return PosteriorDraws(
+        keys,
+        values,
+        weights / weights.sum(),
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        str(path),
+    )
+
+
+def write_posterior(path: Path, keys: list[str], values: np.ndarray, weights: np.ndarray) -> None:
+    """Write weighted draws as a posterior file (CSV with `draw`, `weight` and key columns)."""
+    table = pd.DataFrame(values, columns=keys)
+    table.insert(0, "weight", weights / weights.sum())
+    table.insert(0, "draw", np.arange(len(table)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, float_format="%.6g")
