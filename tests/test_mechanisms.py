@@ -67,7 +67,7 @@ FULL_COMPLIANCE = {
 }
 UNILATERAL = {"policy__crackdown": 0.7}
 JOINT = {"policy__crackdown": 0.7, "policy__joint_with_us": True}
-STRONG_JOINT = {"policy__crackdown": 1.0, "policy__joint_with_us": True, **LONG}
+STRONG_JOINT = {"policy__crackdown": 1.0, "policy__joint_with_us": True, **LONG}  # strongest
 NO_CRACKDOWN_LONG = {"policy__crackdown": 0.0, **LONG}
 # every state satisfied from month 1, so recognition is up to `recognition_rate`
 SATISFIED = every_state(satisfied_below=1.0, recognize_after=1, min_credibility=0.0)
@@ -286,10 +286,13 @@ CLAIMS = [
     claim("rivalry over posts strains the weaker faction", "doha_cohesion_mean", less,
           {"taliban__factions__haqqani__posts": 0.6, "taliban__factions__doha__posts": 0.02},
           {"taliban__factions__haqqani__posts": 0.2, "taliban__factions__doha__posts": 0.2}),
-    claim("under crackdown the Haqqanis break away more often than Doha", "haqqani_broken",
-          more_often, STRONG_JOINT, STRONG_JOINT, versus_outcome="doha_broken"),
-    claim("crackdown makes the Haqqanis break away", "haqqani_broken", more_often,
+    # the same replicates, two factions: Fisher's test treats them as independent samples
+    claim("under a strong crackdown the Haqqanis break away more often than Doha",
+          "haqqani_broken", more_often, STRONG_JOINT, STRONG_JOINT, versus_outcome="doha_broken"),
+    claim("a strong crackdown makes the Haqqanis break away", "haqqani_broken", more_often,
           STRONG_JOINT, NO_CRACKDOWN_LONG),
+    # --- every mechanism ---
+    *switch_claims(),
 ]  # fmt: skip
 
 
