@@ -30,7 +30,7 @@ from sim.engine.record import COL, COLUMNS, FLOWS, Recorder
 from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
 from sim.inputs.scenario import override
-from sim.inputs.schema import PATRONS, Scenario
+from sim.inputs.schema import Scenario
 from sim.rules import new_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,9 +109,10 @@ def outcomes(name: str, n: int = REPLICATES, **overrides: Any) -> dict[str, np.n
     """Outcomes of replicates 0..n-1, one array (length n) per outcome.
 
     Besides `Recorder.outcomes()` (of the whole record), holds for each
-    actor `<actor>_<flow>` (the flow summed over the run), and `<column>_mean` /
-    `<column>_final` of the taliban row's state columns, `momentum_mean`,
-    `switched_groups` (foreign groups whose patron ended as ISIS-K).
+    actor `<actor>_<flow>` (the flow summed over the run), `<column>_mean` /
+    `<column>_final` of the taliban row's state columns, each faction's
+    `<faction>_cohesion_mean` and `<faction>_broken` (broken away by the horizon), each
+    state's `<state>_pressure_mean`, and ISIS-K's `momentum_mean` and `capability_mean`.
     """
     overrides = {"steps": STEPS, **overrides}
     key = (name, n, _key(overrides))
@@ -123,26 +124,28 @@ def outcomes(name: str, n: int = REPLICATES, **overrides: Any) -> dict[str, np.n
 
 def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
     """Per-replicate outcomes from `values[replicate, step, actor, column]` laid out as `rec`."""
-    isisk, factions, groups = rec.isisk, rec.factions, rec.groups
+    isisk, factions = rec.isisk, rec.factions
     out: dict[str, np.ndarray] = {}
     for i, actor in enumerate(rec.actors[: rec.states.start]):
         for flow in FLOWS:
             out[f"{actor}_{flow}"] = vals[:, 1:, i, COL[flow]].sum(axis=1)
         out[f"{actor}_fighters_final"] = vals[:, -1, i, COL["fighters"]]
-    for column in ("cohesion", "pressure", "pay_ratio", "credibility", "revenue", "recognized"):
+    taliban = ("cohesion", "pressure", "pay_ratio", "credibility", "revenue", "recognized")
+    for column in (*taliban, "arrears", "aid", "hardship"):
         out[f"{column}_mean"] = vals[:, 1:, 0, COL[column]].mean(axis=1)
         out[f"{column}_final"] = vals[:, -1, 0, COL[column]]
     for i in range(factions.start, factions.stop):
         out[f"{rec.actors[i]}_cohesion_mean"] = vals[:, 1:, i, COL["cohesion"]].mean(axis=1)
+        out[f"{rec.actors[i]}_broken"] = vals[:, -1, i, COL["broken_away"]] > 0
+    for i in range(rec.states.start, rec.states.stop):
+        out[f"{rec.actors[i]}_pressure_mean"] = vals[:, 1:, i, COL["pressure"]].mean(axis=1)
     out["min_faction_cohesion"] = vals[:, 1:, factions, COL["cohesion"]].min(axis=(1, 2))
-    out["momentum_mean"] = vals[:, 1:, isisk, COL["momentum"]].mean(axis=1)
+    for column in ("momentum", "capability"):
+        out[f"{column}_mean"] = vals[:, 1:, isisk, COL[column]].mean(axis=1)
     whole = copy.copy(rec)
     whole.values, whole.month = vals, vals.shape[1] - 1
     runs = whole.outcomes()
     out |= {name: np.array([run[name] for run in runs]) for name in NAMES}
-    out["switched_groups"] = (vals[:, -1, groups, COL["patron"]] == PATRONS.index("isisk")).sum(
-        axis=1
-    )
     return out
 
 

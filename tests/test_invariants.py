@@ -2,10 +2,12 @@
 
 Each case runs several replicates together in one World and checks every row (a few
 run through the Mesa facade and also check its agents). Fighters are never negative;
-each actor's fighters change exactly by its recorded flows; defections and switches
-move fighters between actors without creating or destroying any; shares stay in
-[0, 1]; the taliban row is the sum of the factions that have not broken away
-(broken-away factions keep their own rows); the taliban pay ratio is the
+each actor's fighters change exactly by its recorded flows; defections, splinters and
+breakaways to ISIS-K move fighters between actors without creating or destroying any;
+shares (pressure, hardship, cohesion, ...) stay in [0, 1]; arrears are never negative;
+frozen reserves never grow; cell capability stays within the attack rule's bounds; the
+leadership core never breaks away; the taliban row is the sum of the factions that have
+not broken away (broken-away factions keep their own rows); the taliban pay ratio is the
 fighter-weighted mean of the active factions' ratios.
 """
 
@@ -20,7 +22,7 @@ from sim.engine.record import COL, FLOWS
 from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
 from sim.inputs.scenario import override
-from sim.inputs.schema import MECHANISMS, PATRONS
+from sim.inputs.schema import BREAKAWAYS, MECHANISMS, PATRONS, TARGETS, Scenario
 from sim.rules import new_world
 
 STEPS = 24
@@ -29,15 +31,25 @@ GROUPS = ("ttp", "al_qaeda", "etim_tip", "imu", "katibat_imam_al_bukhari", "jama
 
 
 class Layout:
-    """Row indices of one record."""
+    """Row indices of one record, and the scenario's bounds that its invariants use."""
 
-    def __init__(self, rec) -> None:
+    def __init__(self, rec, spec: Scenario) -> None:
         types = rec.actor_types
         self.factions = [i for i, t in enumerate(types) if t == "faction"]
+        self.core = rec.actors.index(spec.taliban.core)
         self.isisk = types.index("isisk")
         self.groups = [i for i, t in enumerate(types) if t == "foreign_group"]
         self.states = [i for i, t in enumerate(types) if t == "international"]
         self.holders = [*self.factions, self.isisk, *self.groups]  # rows that hold fighters
+        self.capability = capability_bounds(spec)
+        self.attacking = spec.mechanisms.attacks.enabled and spec.mechanisms.attacks.scale > 0
+        self.frozen_funds = spec.economy.frozen_funds_musd
+
+
+def capability_bounds(spec: Scenario) -> tuple[float, float]:
+    """Where cell capability stays while the attack rule runs: its clip, and new cells' start."""
+    rule, start = spec.rules.attacks, spec.isisk.capability
+    return min(rule.min_capability, start), max(rule.max_capability, start)
 
 
 def check_table(table, name: str) -> None:
@@ -63,10 +75,20 @@ def check_state(world: World) -> None:
     assert np.all((units.ties[u] > 0) & (units.ties[u] < 1))
     assert np.all((units.faction >= 0) & (units.faction < len(world.faction_names)))
     assert np.all((cells.exposure >= 0) & (cells.exposure <= 1))
-    assert np.all(cells.capability[c] > 0)
-    for name in ("cohesion", "pay_ratio", "pressure", "momentum", "credibility", "anger"):
+    assert np.all(cells.capability[c] >= 0)
+    if world.mechanism_scale("attacks") > 0 and world.month > 0:
+        low, high = capability_bounds(world.params)
+        assert np.all((cells.capability[c] >= low) & (cells.capability[c] <= high)), "capability"
+    for name in ("cohesion", "pay_ratio", "pressure", "momentum", "credibility", "hardship"):
         x = getattr(world, name)
         assert np.all((x >= 0) & (x <= 1)), f"{name} outside [0, 1]"
+    assert np.all((world.signals.anger >= 0) & (world.signals.anger <= 1)), "anger"
+    assert np.all(world.arrears >= 0), "negative arrears"
+    assert np.all(world.aid_musd >= 0) and np.all(world.revenue_musd >= 0)
+    assert not world.broken_away[:, world.core].any(), "the leadership core broke away"
+    broken = world.broken_away
+    assert np.all((world.breakaway_to >= 0) == broken), "a breakaway without a destination"
+    assert np.all(world.breakaway_to < len(BREAKAWAYS))
     assert np.all((world.crackdown_effect() >= 0) & (world.crackdown_effect() <= 1))
     assert np.all(
         (world.frozen_musd >= 0) & (world.frozen_musd <= world.spec.economy.frozen_funds_musd)
@@ -98,15 +120,15 @@ def check_pay(world: World, before: np.ndarray, broken_before: np.ndarray) -> No
     )
 
 
-def check_record(rec) -> None:
+def check_record(rec, spec: Scenario) -> None:
     """Every invariant of every replicate's record `values[replicate, step, actor, column]`."""
     for values in rec.values:
-        check_run(values, rec)
+        check_run(values, rec, spec)
 
 
-def check_run(v: np.ndarray, rec) -> None:
-    """Every invariant of one run's record `v[step, actor, column]`."""
-    lay = Layout(rec)
+def check_run(v: np.ndarray, rec, spec: Scenario) -> None:
+    """Every invariant of one run's record `v[step, actor, column]` of scenario `spec`."""
+    lay = Layout(rec, spec)
     assert not np.isnan(v[:, [*lay.holders, 0], COL["fighters"]]).any()
     assert np.isnan(v[:, lay.states, COL["fighters"]]).all()
     fighters = v[:, :, COL["fighters"]]
@@ -125,10 +147,16 @@ def check_run(v: np.ndarray, rec) -> None:
         f"fighters do not match flows at (month, actor) "
         f"{[(int(t) + 1, rec.actors[lay.holders[a]]) for t, a in bad[:5]]}"
     )
-    # defections and switches conserve fighters across actors
+    # defections, splinters and breakaways to ISIS-K conserve fighters across actors
     np.testing.assert_array_equal(
         flows["defected_in"][:, lay.holders].sum(axis=1),
         flows["defected_out"][:, lay.holders].sum(axis=1),
+    )
+    np.testing.assert_array_equal(  # only ISIS-K receives
+        flows["defected_in"][:, [*lay.factions, *lay.groups]], 0
+    )
+    np.testing.assert_array_equal(  # so every holder's fighters change by births and deaths
+        change.sum(axis=1), (flows["recruits"] - flows["losses"])[:, lay.holders].sum(axis=1)
     )
     rows = [0, *lay.holders]
     assert np.all(flows["deserted"][:, rows] <= flows["losses"][:, rows])
@@ -140,6 +168,7 @@ def check_run(v: np.ndarray, rec) -> None:
         assert not np.isnan(x).any(), column
         assert np.all((x >= 0) & (x <= 1)), f"{column} outside [0, 1]: {x.min()}..{x.max()}"
 
+    in_unit([0], "hardship")
     in_unit([0, *lay.factions], "cohesion")
     in_unit([0, *lay.factions], "pay_ratio")
     in_unit([0, *lay.states], "pressure")
@@ -149,10 +178,23 @@ def check_run(v: np.ndarray, rec) -> None:
     in_unit([lay.isisk], "momentum")
     in_unit(lay.factions, "broken_away")
 
-    # the taliban row: the factions still inside
+    # money: arrears owed, never negative; reserves released, never frozen again
+    assert np.all(v[:, [0, *lay.factions], COL["arrears"]] >= 0), "negative arrears"
+    assert np.all(v[1:, 0, COL["aid"]] >= 0) and np.all(v[1:, 0, COL["revenue"]] >= 0)
+    frozen = v[:, 0, COL["frozen"]]
+    assert np.all((frozen >= 0) & (frozen <= lay.frozen_funds)), "frozen reserves out of range"
+    assert np.all(np.diff(frozen) <= 0), "frozen reserves grew"
+    assert np.all(np.diff(v[:, 0, COL["unfrozen"]]) >= 0), "reserves froze again"
+
+    # the taliban row: the factions still inside; the core always among them
     broken = v[:, lay.factions, COL["broken_away"]]
     assert set(np.unique(broken)) <= {0.0, 1.0}
     assert np.all(np.diff(broken, axis=0) >= 0), "a faction came back"
+    assert np.all(v[:, lay.core, COL["broken_away"]] == 0), "the leadership core broke away"
+    went = v[:, lay.factions, COL["breakaway_to"]]
+    np.testing.assert_array_equal(~np.isnan(went), broken > 0)
+    assert set(np.unique(went[broken > 0])) <= set(range(len(BREAKAWAYS)))
+    assert np.all((np.diff(went, axis=0) == 0) | np.isnan(went[:-1])), "a breakaway changed course"
     inside = broken == 0
     for column in ("fighters", *FLOWS):
         np.testing.assert_array_equal(
@@ -173,6 +215,14 @@ def check_run(v: np.ndarray, rec) -> None:
     assert np.all(isisk[:, COL["sectarian_attacks"]] >= 0)
     assert np.all(isisk[:, COL["casualties"]] >= 0)
     assert np.all(np.isfinite(isisk[:, COL["casualties"]]))
+    assert np.all(isisk[:, COL["attacks_abroad"]] >= 0)
+    removed = isisk[1:, COL["crackdown_removed"]]
+    assert np.all((removed >= 0) & (removed <= isisk[1:, COL["losses"]])), "removals not losses"
+    capability, cells = isisk[1:, COL["capability"]], isisk[1:, COL["cells"]]
+    if lay.attacking:
+        low, high = lay.capability
+        inside = (capability >= low - 1e-12) & (capability <= high + 1e-12)
+        assert np.all(inside | (cells == 0)), f"capability {capability.min()}..{capability.max()}"
 
 
 def run_checked(spec, replicates=(0, 1, 2)):
@@ -190,7 +240,7 @@ def run_checked(spec, replicates=(0, 1, 2)):
         assert np.all(w.unfrozen >= unfrozen), "funds froze again"
         unfrozen = w.unfrozen.copy()
     assert w.month == spec.steps
-    check_record(w.recorder)
+    check_record(w.recorder, spec)
     return w.recorder
 
 
@@ -223,13 +273,15 @@ def run_checked_mesa(spec, replicate: int):
         check_state(mesa.world)
         check_agents(mesa)
     assert mesa.month == spec.steps
-    check_record(mesa.recorder)
+    check_record(mesa.recorder, spec)
     return mesa
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.stem)
 def test_invariants_of_every_scenario_file(path):
-    spec = override(load_scenario(path), {"steps": STEPS})
+    spec = load_scenario(path)
+    last_event = max((e.month for e in spec.events), default=0)
+    spec = override(spec, {"steps": max(STEPS, last_event)})  # the events all happen
     run_checked(spec, range(8))
 
 
@@ -245,13 +297,20 @@ def test_invariants_of_the_mesa_facade(path):
     run_checked_mesa(spec, 1)
 
 
-# Cases that drive the model to its edges: breakaways, ISIS-K wiped out, groups switching,
-# every mechanism at triple strength, no revenue at all.
+# Cases that drive the model to its edges: breakaways (every way, and all to ISIS-K),
+# ISIS-K wiped out, groups splintering, every mechanism at triple strength, no revenue at
+# all, reserves and aid pouring in.
 STRESS = {
     "breakaways": {
-        "rules.fragmentation.threshold": 0.6,
+        "rules.fragmentation.decision_rate": 0.5,
+        "rules.fragmentation.sensitivity": 0.1,
         "policy.crackdown": 0.9,
         "policy.joint_with_us": True,
+    },
+    "breakaways_to_isisk": {
+        "rules.fragmentation.decision_rate": 1.0,
+        "rules.fragmentation.to_isisk_base": 100.0,
+        "taliban.factions.haqqani.ideology": {"mean": 0.9, "sd": 0.05},
     },
     "isisk_wiped_out": {
         "rules.crackdown.removal_rate": 1.0,
@@ -264,9 +323,10 @@ STRESS = {
         "mechanisms.defection.enabled": False,
         "mechanisms.purge.enabled": False,
     },
-    "purge_and_switch": {
+    "purge_and_splinter": {
         "policy.purge": dict.fromkeys(GROUPS, 1.0),
         "rules.purge.switch_base": 2.0,
+        "rules.purge.splinter_share": 1.0,
         "rules.purge.merge_rate": 0.5,
         "foreign_groups.imu.patron": "isisk",
         "foreign_groups.ttp.patron": "independent",
@@ -276,6 +336,25 @@ STRESS = {
         "economy.domestic_revenue_musd": 0.0,
         "economy.wage_usd": 5000.0,
         "rules.defection.desertion_base": -2.0,
+    },
+    "flush": {
+        "economy.unfrozen": True,
+        "economy.unfreeze_rate": 1.0,
+        "economy.aid_relief": 100.0,
+        "international.donors.aid_musd": 1e5,
+        "economy.recognition_trade_gain": 10.0,
+        "international.china.recognize_after": 1,
+        "international.china.recognition_rate": 1.0,
+        "international.china.satisfied_below": 1.0,
+    },
+    "crushed_capability": {
+        "rules.crackdown.leader_hit": 1.0,
+        "rules.crackdown.joint_bonus": 10.0,
+        "policy.crackdown": 1.0,
+        "policy.accuracy": 1.0,
+        "policy.joint_with_us": True,
+        "isisk.exposure": 1.0,
+        "rules.attacks.capability_recovery": 0.0,
     },
     "tiny_forces": {
         "isisk.fighters": 0,
@@ -292,6 +371,16 @@ def test_invariants_under_stress(case):
     rec = run_checked(spec, range(4))
     if case == "breakaways":
         assert rec.values[:, -1, rec.factions, COL["broken_away"]].any(axis=1).all()
+    if case == "breakaways_to_isisk":  # every faction but the core goes over in month 1
+        went = rec.values[:, 1, rec.factions, COL["breakaway_to"]]
+        core = rec.actors.index(spec.taliban.core) - rec.factions.start
+        np.testing.assert_array_equal(np.delete(went, core, axis=1), BREAKAWAYS.index("isisk"))
+        out = rec.values[:, 1, rec.factions, COL["defected_out"]]
+        assert np.all(np.delete(out, core, axis=1) > 0)
+    if case == "crushed_capability":  # arrests drive capability down to the rule's floor
+        floor = spec.rules.attacks.min_capability
+        lowest = rec.values[:, 1:, rec.isisk, COL["capability"]].min(axis=1)
+        np.testing.assert_allclose(lowest, floor)
     if case == "isisk_wiped_out":
         assert np.all(rec.values[:, :, rec.isisk, COL["fighters"]].min(axis=1) == 0)
 
@@ -306,7 +395,7 @@ def overrides(draw):
             changes[f"mechanisms.{m}.enabled"] = draw(st.booleans())
         if draw(st.booleans()):
             changes[f"mechanisms.{m}.scale"] = draw(st.floats(0.0, 3.0))
-    shares = draw(st.fixed_dictionaries({t: unit for t in ("sectarian", "taliban", "foreign")}))
+    shares = draw(st.fixed_dictionaries({t: unit for t in TARGETS}))
     assume(sum(shares.values()) > 0)
     changes |= {
         "policy.crackdown": draw(unit),
@@ -319,22 +408,44 @@ def overrides(draw):
         "policy.adaptive_gain": draw(st.floats(0.0, 2.0)),
         "rules.crackdown.removal_rate": draw(unit),
         "rules.crackdown.leak": draw(unit),
+        "rules.crackdown.leader_hit": draw(unit),
+        "rules.crackdown.accuracy_floor": draw(unit),
         "rules.attacks.target_shares": shares,
         "rules.attacks.base_rate": draw(st.floats(0.0, 5.0)),
         "rules.attacks.taliban_killed_per_attack": draw(st.floats(0.0, 50.0)),
+        "rules.attacks.lie_low": draw(st.floats(0.0, 50.0)),
+        "rules.attacks.abroad_shift": draw(unit),
         "rules.defection.base": draw(st.floats(-10.0, 0.0)),
+        "rules.defection.found_cell": draw(unit),
+        "rules.defection.punishment_grievance": draw(unit),
+        "rules.pressure.noise": draw(st.floats(0.0, 0.5)),
         "rules.purge.switch_base": draw(st.floats(-10.0, 5.0)),
         "rules.purge.merge_rate": draw(unit),
+        "rules.purge.splinter_share": draw(unit),
         "rules.recruitment.cell_split_size": draw(st.integers(2, 400)),
         "rules.recruitment.cell_floor": draw(st.integers(0, 100)),
         "rules.recruitment.isisk_attrition": draw(st.floats(0.0, 0.5)),
-        "rules.fragmentation.threshold": draw(st.floats(0.0, 0.9)),
+        "rules.fragmentation.decision_rate": draw(unit),
+        "rules.fragmentation.sensitivity": draw(st.floats(0.01, 100.0)),
+        "rules.fragmentation.to_isisk_base": draw(st.floats(-10.0, 10.0)),
+        "rules.fragmentation.rival_base": draw(st.floats(-10.0, 10.0)),
         "economy.unfrozen": draw(st.booleans()),
+        "economy.unfreeze_rate": draw(unit),
         "economy.wage_usd": draw(st.floats(50.0, 3000.0)),
+        "economy.hardship": draw(unit),
+        "economy.aid_relief": draw(st.floats(0.0, 100.0)),
+        "economy.revenue_noise": draw(st.floats(0.0, 2.0)),
+        "economy.initial_arrears_months": draw(st.floats(0.0, 24.0)),
+        "international.us.aid_musd": draw(st.floats(0.0, 1000.0)),
+        "international.china.recognize_after": draw(st.integers(1, 24)),
+        "international.china.recognition_rate": draw(unit),
         "isisk.fighters": draw(st.integers(0, 6000)),
         "isisk.cells": draw(st.integers(1, 60)),
         "isisk.momentum": draw(unit),
+        "isisk.released_prisoners": draw(st.integers(0, 5000)),
+        "isisk.release_months": draw(st.integers(1, 12)),
         "taliban.unit_size": draw(st.floats(50.0, 2000.0)),
+        "taliban.core": draw(st.sampled_from(FACTIONS)),
         "taliban.factions.northern.cohesion": draw(unit),
         "foreign_groups.ttp.patron": draw(st.sampled_from(PATRONS)),
     }
@@ -385,16 +496,22 @@ def test_summary_helper_matches_recorder_outcomes():
         ("taliban", "fighters", -1.0),
         ("us", "pressure", 2.0),
         ("haqqani", "recruits", 1.0),
+        ("kandahari", "broken_away", 1.0),
+        ("taliban", "frozen", 1.0),
+        ("taliban", "arrears", -1e3),
+        ("taliban", "hardship", 2.0),
+        ("isisk", "capability", 5.0),
     ],
 )
 @pytest.mark.parametrize("replicate", [0, 2])
 def test_checks_catch_a_tampered_record(row, column, delta, replicate):
     """The invariant checks are not vacuous: one changed number, in any row, breaks them."""
     rec = batch("baseline", range(3), steps=6)
-    check_record(rec)
+    spec = scenario("baseline")
+    check_record(rec, spec)
     rec.values[replicate, 3, rec.actors.index(row), COL[column]] += delta
     with pytest.raises(AssertionError):
-        check_record(rec)
+        check_record(rec, spec)
 
 
 def test_state_checks_catch_tampered_tables():

@@ -23,11 +23,12 @@ RELATIVE_TOLERANCE = 1e-9
 
 
 def summary(scenarios: Path) -> dict:
-    """Outcomes of replicates 0..5 of each scenario file in `scenarios`, 24 months."""
+    """Outcomes of replicates 0..5 of each scenario file: 24 months, or to its last event."""
     runs_by_name = {}
     for path in sorted(scenarios.glob("*.yaml")):
         scenario, _ = load_with_origin(path)
-        scenario = override(scenario, {"steps": STEPS})
+        last_event = max((e.month for e in scenario.events), default=0)
+        scenario = override(scenario, {"steps": max(STEPS, last_event)})  # every event happens
         gens = [replicate_rng(scenario.seed, r) for r in range(REPLICATES)]
         runs = new_world(scenario, gens).run().outcomes()
         runs_by_name[path.stem] = [{k: _plain(v) for k, v in run.items()} for run in runs]
