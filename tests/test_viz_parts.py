@@ -77,7 +77,8 @@ def test_strength_draws_the_run_over_its_band(scenario, stepped):
     assert len(median) == scenario.steps + 1
     assert np.all(low <= median) and np.all(median <= high)
     ax = Figure().subplots()
-    panels.draw_strength(ax, stepped.recorder, scenario.steps, ("isisk",), band)
+    styles = actor_styles(scenario)
+    panels.draw_strength(ax, stepped.recorder, scenario.steps, ("isisk",), band, styles)
     run = [line for line in ax.lines if line.get_label() == "ISIS-K"]
     assert len(run) == 1
     np.testing.assert_array_equal(run[0].get_ydata(), stepped.recorder.series("isisk", "fighters"))
