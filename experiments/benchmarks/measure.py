@@ -22,7 +22,7 @@ from numpy_kernel import kernel_seconds
 
 from sim.engine.seeds import replicate_rng
 from sim.inputs.scenario import override
-from sim.inputs.schema import Scenario
+from sim.inputs.schema import MAX_FIGHTERS, Scenario
 from sim.reference.model import ReferenceModel
 from sim.rules import new_world
 from sim.runs.ensemble import run_ensemble
@@ -280,16 +280,19 @@ def initial_units(scenario: Scenario) -> int:
 
 
 def scaled(scenario: Scenario, units: int) -> Scenario:
-    """The scenario k = units / initial_units times larger, `unit_size` kept.
+    """The scenario with k = units / initial_units times as many units.
 
-    Every extensive quantity is multiplied by k (fighters of factions, ISIS-K and
-    groups, ISIS-K cells, arrivals, local recruits, revenue, aid, frozen funds, the
-    successes that saturate momentum, the attack tolerance) and the per-attack
-    sensitivities (credibility loss, states' sectarian sensitivity) divided by k, so
-    each unit and cell lives as in the baseline while their numbers grow k-fold.
+    Every extensive quantity is multiplied by m = min(k, what the schema's bound on a
+    faction's fighters allows) (fighters of factions, ISIS-K and groups, ISIS-K cells,
+    arrivals, local recruits, revenue, aid, frozen funds, the successes that saturate
+    momentum, the attack tolerance), the per-attack sensitivities (credibility loss,
+    states' sectarian sensitivity) divided by m, and `unit_size` by k / m: up to the
+    bound each unit and cell lives as in the baseline while their numbers grow; beyond
+    it units are smaller, so that there are still k times as many.
     """
-    k = units / initial_units(scenario)
     s = scenario
+    k = units / initial_units(s)
+    k_units, k = k, min(k, MAX_FIGHTERS / max(f.fighters for f in s.taliban.factions.values()))
     changes: dict[str, float] = {
         "isisk.fighters": round(s.isisk.fighters * k),
         "isisk.cells": max(1, round(s.isisk.cells * k)),
@@ -300,6 +303,7 @@ def scaled(scenario: Scenario, units: int) -> Scenario:
         "rules.attacks.momentum_saturation": s.rules.attacks.momentum_saturation * k,
         "rules.attacks.credibility_loss": s.rules.attacks.credibility_loss / k,
         "policy.attack_tolerance": s.policy.attack_tolerance * k,
+        "taliban.unit_size": s.taliban.unit_size * k / k_units,
     }
     for name, faction in s.taliban.factions.items():
         changes[f"taliban.factions.{name}.fighters"] = max(1, round(faction.fighters * k))
