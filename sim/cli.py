@@ -319,7 +319,18 @@ def _sweep(args: argparse.Namespace) -> int:
         plan = replace(plan, sweep=plan.sweep.model_copy(update={"timeseries": True}))
     sweep = plan.sweep
     out = args.out or Path(sweep.out or safe_folder_name(Path("results"), sweep.name))
-    run_sweep(plan, out, workers=args.workers, chunk_size=args.chunk_size, progress=not args.quiet)
+    if args.executor != "local" or args.scheduler or args.shared_path:
+        from sim.runs.executors import ExecutorError
+
+        raise ExecutorError("sweeps run on this machine's process pool: drop --executor dask")
+    run_sweep(
+        plan,
+        out,
+        workers=args.workers,
+        chunk_size=args.chunk_size,
+        progress=not args.quiet,
+        force_resume=args.force_resume,
+    )
     points = pq.read_metadata(out / "runs.parquet").num_rows // sweep.replicates
     print(f"\n{sweep.name}: {points} points x {sweep.replicates} replicates, {sweep.sampler}")
     print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")

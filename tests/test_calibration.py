@@ -153,7 +153,7 @@ def short_baseline():
 
 def _posterior(tmp_path: Path, weights=(0.5, 0.0, 0.5)) -> Path:
     path = tmp_path / "posterior.csv"
-    values = np.array([[2.0, 1200.0], [3.9, 600.0], [3.0, 1800.0]])
+    values = np.array([[2.0, 1200.4], [3.9, 600.0], [3.0, 1799.6]])
     write_posterior(
         path, ["rules.attacks.base_rate", "isisk.released_prisoners"], values, np.array(weights)
     )
@@ -170,6 +170,10 @@ def test_each_replicate_runs_the_draw_its_seed_chooses(tmp_path, short_baseline)
     table = runs.to_pandas()
     assert table["posterior_draw"].tolist() == chosen
     assert table["rules.attacks.base_rate"].tolist() == [draws.values[k, 0] for k in chosen]
+    # an integer key is recorded as the rounded value the run used
+    assert table["isisk.released_prisoners"].tolist() == [
+        float(round(draws.values[k, 1])) for k in chosen
+    ]
     r = 4  # the same replicate run alone with its draw's scenario gives the same outcome
     alone = run_chunk(with_values(short_baseline, draws.point(chosen[r])), [r])[0].to_pandas()
     assert alone["attacks_total"].iloc[0] == table["attacks_total"].iloc[r]

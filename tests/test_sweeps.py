@@ -21,6 +21,7 @@ from sim.inputs.ranges import range_of
 from sim.inputs.sampling import Design, Parameter, design_size, points_table, unit_sample
 from sim.inputs.scenario import load_scenario
 from sim.inputs.sweep import load_sweep
+from sim.runs.store import OutputBusyError, ResultStore
 from sim.runs.sweep import run_points, run_sweep, sweep_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,3 +214,19 @@ def test_the_shipped_sweep_files_load():
         "recruitment",
         "fragmentation",
     } <= mechanisms
+
+
+def test_a_sweep_is_refused_while_another_run_holds_its_folder(tmp_path):
+    scenario = load_scenario(BASELINE, {"steps": 3})
+    points = pd.DataFrame({"point": [0], "rules.attacks.base_rate": [2.0]})
+    out = tmp_path / "busy"
+    with ResultStore(out).lock(), pytest.raises(OutputBusyError, match="in use by another run"):
+        run_points(scenario, points, out, replicates=2, workers=1, progress=False)
+    assert not (out / "runs.parquet").exists()
+
+
+def test_a_sweep_on_dask_is_refused_not_run_locally(tmp_path, capsys):
+    argv = ["experiment", str(sweep_file(tmp_path)), "--out", str(tmp_path / "o"), "-q"]
+    assert main([*argv, "--executor", "dask"]) == 2
+    assert "sweeps run on this machine's process pool" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "runs.parquet").exists()

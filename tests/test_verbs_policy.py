@@ -408,3 +408,22 @@ def test_schedule_declares_what_each_rule_writes():
     for step, changed in zip(SCHEDULE, seen, strict=True):
         stale = [d for d in step.writes if not any(covered(k, (d,)) for k in changed)]
         assert not stale, f"{step.rule.__name__} declares {stale} but never wrote them"
+
+
+def test_an_event_that_unfreezes_the_reserves_is_recorded_as_unfrozen():
+    """economy.pay_units: `economy.unfrozen` set by an event releases and marks the reserves."""
+    from sim.engine.seeds import replicate_rng
+    from sim.inputs.scenario import override
+    from sim.rules import new_world
+
+    spec = override(
+        TINY,
+        {"steps": 4, "events": [{"month": 3, "set": {"economy.unfrozen": True}}]},
+    )
+    world = new_world(spec, [replicate_rng(spec.seed, 0)])
+    record = world.run()
+    frozen = record.series("taliban", "frozen")
+    unfrozen = record.series("taliban", "unfrozen")
+    assert frozen[1] == frozen[2] == spec.economy.frozen_funds_musd > frozen[3]
+    assert unfrozen.tolist() == [0.0, 0.0, 0.0, 1.0, 1.0]
+    assert record.outcomes()[0]["unfrozen_month"] == 3.0

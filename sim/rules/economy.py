@@ -73,7 +73,8 @@ def pay_units(world: World, scale: float) -> None:
     The scale multiplies revenue.
     """
     spec, policy = world.params.economy, world.params.policy
-    released = np.where(world.unfrozen | spec.unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
+    world.unfrozen |= spec.unfrozen  # released whatever the Taliban do (also by an event)
+    released = np.where(world.unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
     world.frozen_musd -= released
     states = world.params.international.values()
     world.aid_musd[:] = aid_received(

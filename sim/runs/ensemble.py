@@ -12,9 +12,10 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ def run_chunk(
     if draws is not None:
         parts = [run_chunk(s, group) for s, group in draws.batches(scenario, replicates)]
         runs = pa.concat_tables([p[0] for p in parts])
-        return draws.annotate(runs, scenario.seed), pa.concat_tables([p[1] for p in parts])
+        return draws.annotate(runs, scenario), pa.concat_tables([p[1] for p in parts])
     recorder = new_world(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
@@ -203,14 +204,25 @@ def run_on_pool(
     workers: int,
     draws: PosteriorDraws | None = None,
 ) -> Iterator[int]:
-    """Run the chunks on a process pool; yield each one's replicate count as it is stored.
+    """Run the chunks on a process pool; yield each one's replicate count as it is stored."""
+    yield from pooled(partial(store_chunk, scenario, out=out, draws=draws), chunks, workers)
+
+
+def pooled(
+    task: Callable[[list[int]], int],
+    chunks: list[list[int]],
+    workers: int,
+    preload: str = "sim.runs.ensemble",
+) -> Iterator[int]:
+    """Run `task(chunk)` for every chunk on a process pool; yield each result as it comes.
 
     At most 2 chunks per worker are in flight, so memory stays flat as N grows. The
-    workers end by themselves if this process dies (`sim.runs.lifeline`).
+    workers start with `preload` imported and end by themselves if this process dies
+    (`sim.runs.lifeline`). `task` must pickle (a module-level function or a partial).
     """
     queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
-    context.set_forkserver_preload(["sim.runs.ensemble"])  # workers start with the package loaded
+    context.set_forkserver_preload([preload])  # workers start with the package loaded
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -220,7 +232,7 @@ def run_on_pool(
         running: set[Future] = set()
         while queue or running:
             while queue and len(running) < 2 * workers:
-                running.add(pool.submit(store_chunk, scenario, queue.pop(), out, draws))
+                running.add(pool.submit(task, queue.pop()))
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()

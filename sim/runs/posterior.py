@@ -30,15 +30,20 @@ DRAW_COLUMN = "posterior_draw"
 
 def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
     """`scenario` with key paths set to `values`, rounded where the scenario holds an integer."""
+    return override(scenario, values_used(scenario, values))
+
+
+def values_used(scenario: Scenario, values: dict[str, float]) -> dict[str, Any]:
+    """The values a run takes: rounded where the scenario holds an integer, else floats."""
     data = scenario.model_dump()
-    changes: dict[str, Any] = {}
+    used: dict[str, Any] = {}
     for key, value in values.items():
         node: Any = data
         for part in key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         is_int = isinstance(node, int) and not isinstance(node, bool)
-        changes[key] = round(value) if is_int else float(value)
-    return override(scenario, changes)
+        used[key] = round(value) if is_int else float(value)
+    return used
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,14 @@ class PosteriorDraws:
         """Parameter values of one draw, by key path."""
         return dict(zip(self.keys, self.values[draw].tolist(), strict=True))
 
-    def annotate(self, runs: pa.Table, seed: int) -> pa.Table:
-        """The runs table with each replicate's draw index and parameter values as columns."""
-        draws = [self.draw_of(seed, r) for r in runs.column("replicate").to_pylist()]
+    def annotate(self, runs: pa.Table, scenario: Scenario) -> pa.Table:
+        """The runs table with each replicate's draw index and the values it ran with."""
+        draws = [self.draw_of(scenario.seed, r) for r in runs.column("replicate").to_pylist()]
+        used = {k: values_used(scenario, self.point(k)) for k in set(draws)}
         runs = runs.append_column(DRAW_COLUMN, pa.array(draws, pa.int32()))
-        for j, key in enumerate(self.keys):
-            runs = runs.append_column(key, pa.array(self.values[draws, j], pa.float64()))
+        for key in self.keys:
+            values = [float(used[k][key]) for k in draws]
+            runs = runs.append_column(key, pa.array(values, pa.float64()))
         return runs
 
 

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +32,14 @@ from sim.inputs.sampling import changes_of, points_table, unit_sample
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.inputs.sweep import SweepPlan
-from sim.runs.ensemble import default_chunk_size, manifest_for, plan_chunks, run_chunk
+from sim.runs.ensemble import (
+    available_cpus,
+    default_chunk_size,
+    manifest_for,
+    plan_chunks,
+    pooled,
+    run_chunk,
+)
 from sim.runs.store import ResultStore, write_atomic
 
 DESIGN_COLUMNS = ("point", "lever_set", "sample")
@@ -48,6 +53,7 @@ def run_sweep(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: bool = True,
+    force_resume: bool = False,
 ) -> Path:
     """Sample a sweep file's design and run it into `out`; return the results directory."""
     sweep = plan.sweep
@@ -71,6 +77,7 @@ def run_sweep(
         workers=workers,
         chunk_size=chunk_size,
         progress=progress,
+        force_resume=force_resume,
         describe={
             "kind": "sweep",
             "sweep_file": str(plan.file),
@@ -98,6 +105,7 @@ def run_points(
     chunk_size: int | None = None,
     progress: bool = True,
     describe: dict | None = None,
+    force_resume: bool = False,
 ) -> Path:
     """Run `replicates` replicates of `scenario` at each point into `out`, resuming.
 
@@ -114,6 +122,7 @@ def run_points(
         chunk_size: runs per work item (results do not depend on it).
         progress: show a progress bar.
         describe: further manifest fields (the design, the sweep file).
+        force_resume: resume results made by other code (recorded in the manifest).
 
     Returns:
         The results directory, holding manifest.json, points.parquet, runs.parquet and,
@@ -122,30 +131,34 @@ def run_points(
     table = _points_arrow(points)
     _check_points(scenario, table)
     store = ResultStore(out, key="run", timeseries=timeseries)
-    store.open(_manifest(scenario, table, replicates, name, timeseries, describe or {}))
-    write_atomic(store.out / "points.parquet", lambda tmp: pq.write_table(table, tmp))
-    if store.is_complete():
-        return store.out
-    total = table.num_rows * replicates
-    workers = workers or os.cpu_count() or 1
-    missing = sorted(set(range(total)) - store.done())
-    chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
-    job = _Job(scenario, table, replicates, timeseries, store.out)
-    started = time.perf_counter()
-    with tqdm(
-        total=total, initial=total - len(missing), desc=name or scenario.name, unit="run",
-        disable=not progress,
-    ) as bar:  # fmt: skip
-        if workers == 1:
-            for chunk in chunks:
-                bar.update(store_runs(job, chunk))
-        else:
-            _run_pool(job, chunks, workers, bar)
-    store.consolidate()
-    store.update_manifest(
-        finished=datetime.now(UTC).isoformat(timespec="seconds"),
-        compute_seconds_this_session=round(time.perf_counter() - started, 3),
-    )
+    manifest = _manifest(scenario, table, replicates, name, timeseries, describe or {})
+    with store.lock():
+        store.open(manifest, force_resume=force_resume)
+        write_atomic(store.out / "points.parquet", lambda tmp: pq.write_table(table, tmp))
+        if store.is_complete():
+            return store.out
+        total = table.num_rows * replicates
+        workers = workers or available_cpus()
+        missing = sorted(set(range(total)) - store.done())
+        chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
+        task = partial(store_runs, _Job(scenario, table, replicates, timeseries, store.out))
+        started = time.perf_counter()
+        with tqdm(
+            total=total, initial=total - len(missing), desc=name or scenario.name, unit="run",
+            disable=not progress,
+        ) as bar:  # fmt: skip
+            finished = (
+                (task(chunk) for chunk in chunks)
+                if workers == 1
+                else pooled(task, chunks, workers, preload="sim.runs.sweep")
+            )
+            for runs in finished:
+                bar.update(runs)
+        store.consolidate()
+        store.update_manifest(
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            compute_seconds_this_session=round(time.perf_counter() - started, 3),
+        )
     return store.out
 
 
@@ -195,21 +208,6 @@ def store_runs(job: _Job, runs: list[int]) -> int:
         pa.concat_tables(run_tables), series_table
     )
     return len(runs)
-
-
-def _run_pool(job: _Job, chunks: list[list[int]], workers: int, bar: tqdm) -> None:
-    """Keep at most 2 chunks per worker in flight so memory stays flat as the sweep grows."""
-    queue = list(reversed(chunks))
-    context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
-    context.set_forkserver_preload(["sim.runs.sweep"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running: set[Future] = set()
-        while queue or running:
-            while queue and len(running) < 2 * workers:
-                running.add(pool.submit(store_runs, job, queue.pop()))
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                bar.update(future.result())
 
 
 def _points_arrow(points: pd.DataFrame) -> pa.Table:
