@@ -126,6 +126,18 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path):
     ]
 
 
+def test_a_temporary_chunk_left_mid_run_goes_with_the_chunks(tmp_path):
+    """A worker killed mid-write during the run (a Dask worker on a shared path) leaves one."""
+    out = tmp_path / "mid"
+    partial(out, [[0, 1, 2, 3, 4, 5]])
+    store = ResultStore(out)
+    (out / "chunks" / ".ts-0000000-0000002.parquet.f90f2a57.tmp").write_bytes(b"PAR1")
+    (out / "chunks" / "notes.txt").write_text("mine")
+    with pytest.warns(StoreWarning, match="notes.txt"):
+        store.consolidate()
+    assert sorted(p.name for p in (out / "chunks").iterdir()) == ["notes.txt"]
+
+
 def test_result_files_honour_the_umask(tmp_path):
     previous = os.umask(0o022)
     try:

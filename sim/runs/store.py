@@ -274,9 +274,13 @@ class ResultStore:
                 path.unlink(missing_ok=True)
 
     def _remove_chunks(self) -> None:
-        """Delete the chunk files; `chunks/` goes too unless it holds files of someone else."""
+        """Delete the chunk files; `chunks/` goes too unless it holds files of someone else.
+
+        Temporary chunk files are sim's too: a worker killed mid-write (a Dask worker on a
+        shared path) leaves one, and once the tables are written nothing writes chunks.
+        """
         for path in self._chunk_files():
-            if chunks.parse(path):
+            if chunks.parse(path) or chunks.is_temporary(path, _is_chunk):
                 path.unlink(missing_ok=True)
         with contextlib.suppress(FileNotFoundError):
             left = self._chunk_files()
