@@ -15,12 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.ranges import range_of
 from sim.inputs.reading import is_file, read_yaml
-from sim.inputs.scenario import load_scenario, override, validation_problems
+from sim.inputs.scenario import load_scenario, override, read_file_as
 from sim.inputs.schema import SafeName, Scenario, Strict
 
 OBSERVED_MONTH_ZERO = (2021, 10)  # the observed file's month 0 (its header says so)
@@ -122,10 +122,7 @@ class CalibrationPlan:
 def load_calibration(path: str | Path) -> CalibrationPlan:
     """Read and check a calibration file; raise `ScenarioError` naming every problem."""
     path = Path(path)
-    try:
-        calibration = Calibration.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
+    calibration = read_file_as(path, Calibration)
     scenario_file = path.parent / calibration.scenario
     observed_file = path.parent / calibration.observed
     problems = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from sim.inputs.problems import Problem, ScenarioError, quote
-from sim.inputs.reading import is_file, read_yaml
-from sim.inputs.scenario import SUFFIXES, validation_problems
+from sim.inputs.reading import is_file
+from sim.inputs.scenario import SUFFIXES, read_file_as
 from sim.inputs.schema import SafeName, Strict
 
 
@@ -29,11 +29,7 @@ class Experiment(Strict):
 def load_experiment(path: str | Path) -> tuple[Experiment, list[Path]]:
     """Read and validate an experiment file; return it and its scenario paths (checked to exist)."""
     path = Path(path)
-    data = read_yaml(path)
-    try:
-        experiment = Experiment.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
+    experiment = read_file_as(path, Experiment)
     problems, files = [], []
     for i, name in enumerate(experiment.scenarios):
         where = f"scenarios[{i}]"

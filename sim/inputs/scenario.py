@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.inputs.limits import runaway_rates
 from sim.inputs.problems import Problem, ScenarioError, quote, refuse
@@ -113,6 +113,17 @@ def _format_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def read_file_as[M: BaseModel](path: Path, model: type[M]) -> M:
+    """Read a YAML file (an experiment, sweep or calibration file) and validate it as `model`.
+
+    Raises `ScenarioError` naming the file, each key path and what was expected.
+    """
+    try:
+        return model.model_validate(read_yaml(path))
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
 
 
 def validation_problems(

@@ -14,13 +14,18 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.ranges import range_of
 from sim.inputs.reading import is_file, read_yaml
 from sim.inputs.sampling import DISTRIBUTIONS, SAMPLERS, Design, Parameter, design_size
-from sim.inputs.scenario import SUFFIXES, load_with_origin, override, validation_problems
+from sim.inputs.scenario import (
+    SUFFIXES,
+    load_with_origin,
+    override,
+    read_file_as,
+)
 from sim.inputs.schema import SafeName, Scenario, Strict
 
 SWEPT_SECTIONS = (
@@ -99,10 +104,7 @@ def is_sweep_file(path: str | Path) -> bool:
 def load_sweep(path: str | Path) -> SweepPlan:
     """Read and validate a sweep file against its scenario; raise `ScenarioError` if bad."""
     path = Path(path)
-    try:
-        sweep = Sweep.model_validate(read_yaml(path))
-    except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
+    sweep = read_file_as(path, Sweep)
     file = _scenario_file(path, sweep.scenario)
     changes = {"seed": sweep.seed} | ({"steps": sweep.steps} if sweep.steps else {})
     scenario, digest = load_with_origin(file, changes)
