@@ -24,6 +24,7 @@ class Ragged:
     def __init__(self, rows: int, capacity: int) -> None:
         self.n = np.zeros(rows, dtype=np.int64)
         self.width = 0
+        self._live: np.ndarray | None = None
         self._data = {
             name: np.zeros((rows, max(capacity, 8)), dtype) for name, dtype in self.columns.items()
         }
@@ -36,8 +37,11 @@ class Ragged:
 
     @property
     def live(self) -> np.ndarray:
-        """Mask of live entries, (replicates, width)."""
-        return np.arange(self.width) < self.n[:, None]
+        """Mask of live entries, (replicates, width); read-only, rebuilt when the rows change."""
+        if self._live is None:
+            self._live = np.arange(self.width) < self.n[:, None]
+            self._live.flags.writeable = False
+        return self._live
 
     def append(self, row: int, **values: np.ndarray) -> None:
         """Add entries to the end of one replicate's row; every column must be given."""
@@ -68,15 +72,10 @@ class Ragged:
         kept = alive.sum(axis=1)
         if np.array_equal(kept, self.n):
             return
-        capacity = self._data["fighters"].shape[1]
-        first = np.cumsum(kept) - kept
-        rows = np.repeat(np.arange(len(kept)), kept)
-        slots = rows * capacity + np.arange(len(rows)) - first[rows]  # flat positions, packed
+        from sim.engine.packing import pack_rows  # numba loads with the first step
+
         for name in self.columns:
-            column = getattr(self, name)
-            values = column[alive]
-            column[:] = 0
-            np.put(self._data[name], slots, values)
+            pack_rows(getattr(self, name), alive)
         self.n = kept
         self.width = int(kept.max(initial=0))
         self._changed()
@@ -102,7 +101,8 @@ class Ragged:
         self.extend(big.sum(axis=1), **(copies | {"fighters": half}))
 
     def _changed(self) -> None:
-        """Hook for subclasses that cache something derived from the rows."""
+        """Forget what was derived from the rows; subclasses that cache more extend it."""
+        self._live = None
 
     def _grow(self, needed: int) -> None:
         capacity = max(needed, 2 * self._data["fighters"].shape[1])
@@ -146,6 +146,7 @@ class Units(Ragged):
         return self._keys
 
     def _changed(self) -> None:
+        super()._changed()
         self._keys = None
 
 

@@ -106,23 +106,27 @@ class World:
         initial_grievance = min(1.0, economy.grievance_rate * economy.initial_arrears_months)
         for index, faction in enumerate(spec.taliban.factions.values()):
             n = max(1, round(faction.fighters / spec.taliban.unit_size))
+            fighters = split_evenly(gen, faction.fighters, n)
+            ideology = beta_draws(gen, faction.ideology.mean, faction.ideology.sd, n)
+            ties = beta_draws(gen, faction.ties_to_isisk.mean, faction.ties_to_isisk.sd, n)
+            manned = fighters > 0  # a split of few fighters can leave a unit empty
             self.units.append(
                 r,
-                fighters=split_evenly(gen, faction.fighters, n),
-                faction=np.full(n, index),
-                ideology=beta_draws(gen, faction.ideology.mean, faction.ideology.sd, n),
-                ties=beta_draws(gen, faction.ties_to_isisk.mean, faction.ties_to_isisk.sd, n),
-                grievance=np.full(n, initial_grievance),
+                fighters=fighters[manned],
+                faction=np.full(manned.sum(), index),
+                ideology=ideology[manned],
+                ties=ties[manned],
+                grievance=np.full(manned.sum(), initial_grievance),
             )
         isisk = spec.isisk
+        fighters = split_evenly(gen, isisk.fighters, isisk.cells)
+        manned = fighters > 0
         self.cells.append(
             r,
-            fighters=split_evenly(gen, isisk.fighters, isisk.cells),
-            capability=np.full(isisk.cells, isisk.capability),
-            exposure=np.full(isisk.cells, isisk.exposure),
+            fighters=fighters[manned],
+            capability=np.full(manned.sum(), isisk.capability),
+            exposure=np.full(manned.sum(), isisk.exposure),
         )
-        self.units.keep(self.units.fighters > 0)
-        self.cells.keep(self.cells.fighters > 0)
 
     @property
     def replicates(self) -> int:

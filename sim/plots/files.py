@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.analysis.report import fighter_bands, read_fighters, read_runs
-from sim.analysis.sensitivity import Sensitivity
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
 from sim.plots import sensitivity as sensitivity_plots
 from sim.plots.fan import Styles
+
+if TYPE_CHECKING:  # SALib and scipy.stats load only for a sensitivity analysis
+    from sim.analysis.sensitivity import Sensitivity
 
 
 def write_plots(out: Path, steps: int, start: str, styles: Styles | None = None) -> list[Path]:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from sim.inputs.problems import Problem, ScenarioError, refuse
@@ -93,6 +92,8 @@ class PosteriorDraws:
 
 def read_posterior(path: str | Path, scenario: Scenario) -> PosteriorDraws:
     """Read a posterior file and check it against `scenario`; raise `ScenarioError` if unusable."""
+    import pandas as pd  # loaded only for a posterior ensemble: it costs a quarter second
+
     path = Path(path)
     try:
         table = pd.read_csv(path)
@@ -133,6 +134,8 @@ def read_posterior(path: str | Path, scenario: Scenario) -> PosteriorDraws:
 
 def write_posterior(path: Path, keys: list[str], values: np.ndarray, weights: np.ndarray) -> None:
     """Write weighted draws as a posterior file (CSV with `draw`, `weight` and key columns)."""
+    import pandas as pd
+
     table = pd.DataFrame(values, columns=keys)
     table.insert(0, "weight", weights / weights.sum())
     table.insert(0, "draw", np.arange(len(table)))
