@@ -10,7 +10,7 @@ import errno
 import importlib.util
 import sys
 import warnings
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.analysis.summary import Summary
+    from sim.plots.background import Plotter
     from sim.runs.executors import Executor
 
 WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensembles run in-process)"
@@ -223,7 +224,7 @@ def _run(args: argparse.Namespace) -> int:
         draws = read_posterior(args.posterior, scenario)
     label = f"{scenario.name}-posterior" if draws else scenario.name
     out = args.out or safe_folder_name(Path("results"), f"{label}-seed{scenario.seed}")
-    with _open_executor(args) as executor:
+    with _plotter(args) as plotter, _open_executor(args) as executor:
         run_ensemble(
             scenario,
             out,
@@ -236,17 +237,26 @@ def _run(args: argparse.Namespace) -> int:
             force_resume=args.force_resume,
             draws=draws,
         )
-    count, summary = read_summary(out)
-    print(f"\n{scenario.name}: {count} replicates x {scenario.steps} months, seed {scenario.seed}")
-    print(_format_summary(summary))
-    written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
-    if not args.no_plots:
-        from sim.inputs.actors import actor_styles
-        from sim.plots.files import write_plots
+        count, summary = read_summary(out)
+        size = f"{count} replicates x {scenario.steps} months, seed {scenario.seed}"
+        print(f"\n{scenario.name}: {size}")
+        print(_format_summary(summary))
+        written = [out / "manifest.json", out / "runs.parquet", out / "timeseries.parquet"]
+        if plotter is not None:
+            from sim.inputs.actors import actor_styles
 
-        written += write_plots(out, scenario.steps, scenario.start, actor_styles(scenario))
+            written += plotter.draw(out, scenario.steps, scenario.start, actor_styles(scenario))
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
+
+
+def _plotter(args: argparse.Namespace) -> AbstractContextManager[Plotter | None]:
+    """Processes that draw the figures, started now so their imports overlap the run."""
+    if args.no_plots:
+        return nullcontext()
+    from sim.plots.background import Plotter
+
+    return Plotter()
 
 
 def _format_summary(summary: list[Summary]) -> str:

@@ -267,10 +267,10 @@ def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str, styles
 
 
 def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Figure:
-    """Histograms of the main outcomes, each with its ECDF and median marked."""
+    """Histograms of the main outcomes as shares of replicates, each with its ECDF and median."""
     require_columns(runs, [*RUN_KEY, *DISTRIBUTIONS], "runs")
     heading = title or "Distribution of outcomes across replicates"
-    subtitle = f"{ensemble_label(runs, pooled=True)}; bars: histogram, line: ECDF"
+    subtitle = f"{ensemble_label(runs, pooled=True)}; bars: share per bin, line: cumulative share"
     fig, axes = titled_figure((2, 3), (14, 8), heading, subtitle)
     for ax, column in zip(axes.flat, DISTRIBUTIONS, strict=True):
         values = runs[column].dropna().to_numpy(dtype=float)
@@ -279,25 +279,24 @@ def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Fi
 
 
 def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> None:
+    """Bars and ECDF on one share axis: one set of ticks instead of a twin axis per panel."""
     ax.set_title(label, **PANEL_TITLE)
     if values.size == 0:
         show_no_data(ax)
         return
     bins = min(30, max(5, int(np.sqrt(values.size))))
-    counts, _, _ = ax.hist(values, bins=bins, color="tab:blue", alpha=0.6, ec="white")
-    ax.set_ylim(0, HEADROOM * counts.max())
-    ax.set_xlabel(unit)
-    ax.set_ylabel("replicates")
-    ecdf = ax.twinx()
+    weights = np.full(values.size, 1 / values.size)
+    ax.hist(values, bins=bins, weights=weights, color="tab:blue", alpha=0.6, ec="white")
     ordered = np.sort(values)
     shares = np.arange(1, ordered.size + 1) / ordered.size
-    ecdf.step(ordered, shares, where="post", color="0.2", linewidth=1.3)
-    ecdf.set_ylim(0, HEADROOM)
-    ecdf.set_yticks([0, 0.25, 0.5, 0.75, 1])
-    ecdf.set_ylabel("cumulative share", color="0.3")
+    ax.step(ordered, shares, where="post", color="0.2", linewidth=1.3)
+    ax.set_ylim(0, HEADROOM)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_xlabel(unit)
+    ax.set_ylabel("share of replicates")
     median = float(np.median(values))
     ax.axvline(median, color="tab:red", linestyle="--", linewidth=1.3)
-    ecdf.annotate(
+    ax.annotate(
         f"median {Thousands()(median)}",
         (median, 0.97),
         xytext=(4, 0),
@@ -306,7 +305,6 @@ def _histogram_panel(ax: Axes, values: np.ndarray, label: str, unit: str) -> Non
         **MEDIAN_STYLE,
     )
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     format_thousands(ax, "x")
 
 
@@ -380,14 +378,17 @@ def save_figure(
     path_without_suffix: str | os.PathLike[str],
     formats: Sequence[str] = ("png", "svg"),
 ) -> list[Path]:
-    """Save a figure once per format (dpi 150, tight box) atomically, then close it.
+    """Save a figure once per format (dpi 150) atomically, then close it.
 
-    Each file is written to a temporary file in the same directory and renamed, so a
-    reader never sees half a figure.
+    The layout is computed once and frozen, so each format costs one draw. Each file is
+    written to a temporary file in the same directory and renamed, so a reader never
+    sees half a figure.
     """
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
     try:
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
         return [_save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt) for fmt in formats]
     finally:
         plt.close(fig)
@@ -396,7 +397,7 @@ def save_figure(
 def _save_atomically(fig: Figure, path: Path, fmt: str) -> Path:
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        fig.savefig(temporary, format=fmt, dpi=150, bbox_inches="tight")
+        fig.savefig(temporary, format=fmt, dpi=150)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

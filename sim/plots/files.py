@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sim.analysis.report import fighter_bands, read_fighters, read_runs
+from sim.plots import FIGURES
 from sim.plots import compare as compare_plots
 from sim.plots import fan as plots
 from sim.plots import sensitivity as sensitivity_plots
@@ -17,21 +19,28 @@ if TYPE_CHECKING:  # SALib and scipy.stats load only for a sensitivity analysis
     from sim.analysis.sensitivity import Sensitivity
 
 
-def write_plots(out: Path, steps: int, start: str, styles: Styles | None = None) -> list[Path]:
-    """Fan chart, outcome distributions and event probabilities of one ensemble; the files."""
+def write_plots(
+    out: Path,
+    steps: int,
+    start: str,
+    styles: Styles | None = None,
+    names: Sequence[str] = FIGURES,
+) -> list[Path]:
+    """Fan chart, outcome distributions and event probabilities of one ensemble; the files.
+
+    `names` picks some of the figures, so that separate processes can share the drawing.
+    """
     out = Path(out)
     runs = read_runs(out)
     label = plots.ensemble_label(runs, pooled=True)
-    figures = {
-        "strength": plots.strength_fan_of_bands(
+    draw = {
+        "strength": lambda: plots.strength_fan_of_bands(
             fighter_bands(out, len(runs), steps, start), label, styles=styles
         ),
-        "outcomes": plots.outcome_distributions(runs),
-        "events": plots.event_probability(runs, steps=steps, start=start),
+        "outcomes": lambda: plots.outcome_distributions(runs),
+        "events": lambda: plots.event_probability(runs, steps=steps, start=start),
     }
-    return [
-        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
-    ]
+    return [p for name in names for p in plots.save_figure(draw[name](), out / "plots" / name)]
 
 
 def write_comparison_plots(
