@@ -52,7 +52,7 @@ class Plotter:
         self._drawing = True
         for _, connection in self._helpers:
             connection.send((Path(out), steps, start, styles))
-        written: dict[str, list[Path]] = {}
+        written: list[Path] = []
         for share, (_, connection) in zip(SHARES, self._helpers, strict=True):
             try:
                 status, result = connection.recv()
@@ -60,8 +60,8 @@ class Plotter:
                 raise RuntimeError(f"the process drawing {', '.join(share)} died") from None
             if status == "error":
                 raise result
-            written |= result
-        return [path for name in FIGURES for path in written[name]]
+            written += result
+        return sorted(written, key=lambda path: FIGURES.index(path.stem))  # formats keep order
 
     def __exit__(
         self,
@@ -88,9 +88,7 @@ def _serve(connection: Connection, share: tuple[str, ...]) -> None:
     except EOFError:  # the ensemble failed or was interrupted: nothing to draw
         return
     try:
-        paths = write_plots(out, steps, start, styles, names=share)
-        by_figure = {name: [p for p in paths if p.stem == name] for name in share}
-        connection.send(("ok", by_figure))
+        connection.send(("ok", write_plots(out, steps, start, styles, names=share)))
     except Exception as error:  # raised again in the parent
         connection.send(("error", _picklable(error)))
 
