@@ -79,9 +79,19 @@ def _open_executor(args: argparse.Namespace) -> AbstractContextManager[Executor]
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options spelled out in full: `--force` is no abbreviation of `--force-resume`.
+
+    The commands' parsers are of this class too (`add_subparsers` makes its own kind).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    parser = argparse.ArgumentParser(prog="sim", description=__doc__)
+    parser = _Parser(prog="sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run an ensemble of one scenario")

@@ -49,6 +49,16 @@ def test_chunk_size_zero_is_refused(tmp_path, capsys):
     assert "needs at least 1 replicate per chunk, got 0" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["run", "experiment"])
+def test_an_option_must_be_spelled_out(command, tmp_path, capsys):
+    """`--force` would otherwise be taken for `--force-resume` and resume other code's results."""
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(BASELINE), "--force", "--out", str(tmp_path / "out")])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --force" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_compare_needs_two_different_scenarios(tmp_path, capsys):
     assert main(["compare", str(BASELINE), "-n", "2", "--out", str(tmp_path), "-q"]) == 2
     assert "at least two scenarios, got 1" in capsys.readouterr().err

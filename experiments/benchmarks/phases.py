@@ -1,0 +1,178 @@
+"""Where the wall time of `sim run` goes: imports, replicates, tables, summary, figures.
+
+    python experiments/benchmarks/phases.py                          # -n 10 -w 1
+    python experiments/benchmarks/phases.py -n 1000 -w 2 --no-plots
+
+Takes, in this fresh process and in the command's order, the steps `sim run
+scenarios/baseline.yaml` takes, timing each; then times the command itself as a
+subprocess, to compare with the sum. The replicates are run a second time, warm, so
+that numba loading its compiled loops (first run, in-process) or the pool's start-up
+(forkserver, workers' imports and loops) shows as the difference.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before the imports below, which are themselves phases
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+COLD = "replicates (first run, cold)"
+BATCH = 50  # replicates stepped together in a chunk, as `sim.runs.ensemble` batches them
+
+
+class Phases:
+    """Wall seconds of named phases, in the order they first ran."""
+
+    def __init__(self, start: float) -> None:
+        self.seconds: dict[str, float] = {}
+        self._mark = start
+
+    def lap(self, name: str) -> None:
+        """Charge the time since the last lap to `name`."""
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._mark
+        self._mark = now
+
+    def wrap(self, owner: object, attribute: str, name: str, caller: str) -> None:
+        """Charge every call of `owner.attribute` to `name`, the time before it to `caller`."""
+        original: Callable = getattr(owner, attribute)
+
+        def timed(*args, **kwargs):
+            self.lap(caller)
+            result = original(*args, **kwargs)
+            self.lap(name)
+            return result
+
+        setattr(owner, attribute, timed)
+
+
+def interpreter_seconds() -> float:
+    """Wall time of `python -c pass` with this interpreter: what any command pays first."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - start
+
+
+def command_seconds(arguments: list[str], repeats: int) -> float:
+    """Median wall seconds of `python -m sim.cli run ...` into a new folder each time."""
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="sim-phases-") as tmp:
+            command = [sys.executable, "-m", "sim.cli", "run", str(BASELINE), "--quiet"]
+            command += [*arguments, "--out", str(Path(tmp) / "out")]
+            start = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
+    """Time the steps of `sim run` in this process; `out` receives the results."""
+    phases = Phases(STARTED)
+    phases.lap("imports: the command line")
+    from sim.inputs.scenario import load_with_origin
+
+    phases.lap("imports: inputs (pydantic schema)")
+    from sim.runs import ensemble
+    from sim.runs.executors import LocalPool
+    from sim.runs.store import ResultStore
+
+    phases.lap("imports: engine and runs (numpy, scipy.special, pyarrow)")
+    scenario, digest = load_with_origin(BASELINE, {"replicates": replicates})
+    phases.lap("scenario loaded and validated")
+    within = "run_ensemble: lock, manifest file, chunk plan"
+    phases.wrap(ensemble, "manifest_for", "manifest (builds one world)", within)
+    phases.wrap(LocalPool, "run_chunks", COLD, within)
+    phases.wrap(ResultStore, "consolidate", "chunks consolidated into the two tables", within)
+    ensemble.run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, progress=False)
+    phases.lap(within)
+    from sim.analysis.summary import read_summary
+
+    read_summary(out)
+    phases.lap("summary read and printed")
+    if plots:
+        draw_figures(phases, out, scenario)
+    return phases
+
+
+def draw_figures(phases: Phases, out: Path, scenario: object) -> None:
+    """Each figure drawn here, warm; `sim run` shares them between two helper processes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.inputs.actors import actor_styles
+    from sim.plots import FIGURES
+    from sim.plots.files import write_plots
+
+    phases.lap("figures: imports (matplotlib, pandas)")
+    styles = actor_styles(scenario)
+    write_plots(out, scenario.steps, scenario.start, styles, names=("events",))
+    phases.lap("figures: first figure (fonts, renderers)")
+    for name in FIGURES:
+        write_plots(out, scenario.steps, scenario.start, styles, names=(name,))
+        phases.lap(f"figures: {name}, warm (png and svg)")
+
+
+def warm_compute(replicates: int, workers: int) -> float:
+    """The replicates' compute alone: one warm batch, scaled to all of them over the workers."""
+    from sim.inputs.scenario import load_scenario
+    from sim.runs.ensemble import run_chunk
+
+    scenario = load_scenario(BASELINE)
+    batch = list(range(min(BATCH, replicates)))
+    run_chunk(scenario, batch[:1])  # this process's loops loaded, if the pool ran them
+    start = time.perf_counter()
+    run_chunk(scenario, batch)
+    return (time.perf_counter() - start) / len(batch) * replicates / workers
+
+
+def print_table(phases: Phases, compute: float, command: float, interpreter: float) -> None:
+    """The phases with their share of the command's time, then the totals."""
+    print(f"{'phase':<60} {'seconds':>8} {'share':>7}")
+    rows = {"interpreter start (python -c pass)": interpreter, **phases.seconds}
+    for name, seconds in rows.items():
+        share = "(CPU)" if name.startswith("figures") else f"{seconds / command:.0%}"
+        print(f"{name:<60} {seconds:8.3f} {share:>7}")
+    figures = sum(v for k, v in rows.items() if k.startswith("figures"))
+    totals = {
+        "sum without figures": sum(rows.values()) - figures,
+        "figures, all (the command draws them in two helpers)": figures,
+        "compute of the replicates, warm, per worker": compute,
+        "first run over warm compute (numba load, pool start)": rows[COLD] - compute,
+        "the command, timed as a subprocess": command,
+    }
+    for name, seconds in totals.items():
+        print(f"{name:<60} {seconds:8.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the phases, then the command; print the table and one JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
+    parser.add_argument("--replicates", "-n", type=int, default=10)
+    parser.add_argument("--workers", "-w", type=int, default=1)
+    parser.add_argument("--no-plots", action="store_true", help="skip the figures")
+    parser.add_argument("--repeats", type=int, default=3, help="timings of the command")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="sim-phases-") as tmp:
+        phases = run_phases(args.replicates, args.workers, not args.no_plots, Path(tmp) / "out")
+    compute = warm_compute(args.replicates, args.workers)
+    options = ["-n", str(args.replicates), "-w", str(args.workers)]
+    command = command_seconds(options + ["--no-plots"] * args.no_plots, args.repeats)
+    interpreter = interpreter_seconds()
+    print_table(phases, compute, command, interpreter)
+    print(json.dumps({"interpreter": interpreter, **phases.seconds, "command": command}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
