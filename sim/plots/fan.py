@@ -380,16 +380,18 @@ def save_figure(
 ) -> list[Path]:
     """Save a figure once per format (dpi 150) atomically, then close it.
 
-    The layout is computed once and frozen, so each format costs one draw. Each file is
-    written to a temporary file in the same directory and renamed, so a reader never
-    sees half a figure.
+    The first format's draw lays the figure out; the layout is then frozen, so every
+    format costs one draw. Each file is written to a temporary file in the same
+    directory and renamed, so a reader never sees half a figure.
     """
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
     try:
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-        return [_save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt) for fmt in formats]
+        for fmt in formats:
+            written.append(_save_atomically(fig, base.with_name(f"{base.name}.{fmt}"), fmt))
+            fig.set_layout_engine("none")  # laid out by the first draw: frozen for the rest
+        return written
     finally:
         plt.close(fig)
 
