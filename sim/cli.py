@@ -82,7 +82,8 @@ def _open_executor(args: argparse.Namespace) -> AbstractContextManager[Executor]
 class _Parser(argparse.ArgumentParser):
     """Options spelled out in full: `--force` is no abbreviation of `--force-resume`.
 
-    The commands' parsers are of this class too (`add_subparsers` makes its own kind).
+    The commands' parsers are of this class too: `add_subparsers` makes parsers of the
+    class of the parser it is called on.
     """
 
     def __init__(self, *args, **kwargs) -> None:

@@ -5,9 +5,10 @@
 
 Takes, in this fresh process and in the command's order, the steps `sim run
 scenarios/baseline.yaml` takes, timing each; then times the command itself as a
-subprocess, to compare with the sum. The replicates are run a second time, warm, so
-that numba loading its compiled loops (first run, in-process) or the pool's start-up
-(forkserver, workers' imports and loops) shows as the difference.
+subprocess, to compare with the sum. One batch of the replicates is run again, warm,
+and scaled to the whole ensemble over the workers, so that numba loading its compiled
+loops (in-process) or the pool's start-up (forkserver, workers' imports and loops)
+shows as the difference from the cold run.
 """
 
 from __future__ import annotations
@@ -63,23 +64,10 @@ def interpreter_seconds() -> float:
     return time.perf_counter() - start
 
 
-def command_seconds(arguments: list[str], repeats: int) -> float:
-    """Median wall seconds of `python -m sim.cli run ...` into a new folder each time."""
-    times = []
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory(prefix="sim-phases-") as tmp:
-            command = [sys.executable, "-m", "sim.cli", "run", str(BASELINE), "--quiet"]
-            command += [*arguments, "--out", str(Path(tmp) / "out")]
-            start = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
-            times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
-
-
 def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     """Time the steps of `sim run` in this process; `out` receives the results."""
     phases = Phases(STARTED)
-    phases.lap("imports: the command line")
+    phases.lap("imports: the standard library (argparse, json)")
     from sim.inputs.scenario import load_with_origin
 
     phases.lap("imports: inputs (pydantic schema)")
@@ -166,8 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="sim-phases-") as tmp:
         phases = run_phases(args.replicates, args.workers, not args.no_plots, Path(tmp) / "out")
     compute = warm_compute(args.replicates, args.workers)
-    options = ["-n", str(args.replicates), "-w", str(args.workers)]
-    command = command_seconds(options + ["--no-plots"] * args.no_plots, args.repeats)
+    import measure  # the engine and the reference with it: imported after the phases
+
+    options = ["run", str(BASELINE), "--out", "{out}", "--quiet"]
+    options += ["-n", str(args.replicates), "-w", str(args.workers)]
+    command = measure.command_seconds(options + ["--no-plots"] * args.no_plots, args.repeats)
     interpreter = interpreter_seconds()
     print_table(phases, compute, command, interpreter)
     print(json.dumps({"interpreter": interpreter, **phases.seconds, "command": command}))
