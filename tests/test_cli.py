@@ -106,21 +106,32 @@ def test_validate_loads_neither_pandas_nor_matplotlib():
     assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
 
 
-def test_ensemble_workers_load_neither_matplotlib_nor_mesa():
-    """A worker as the forkserver makes it (`sim.runs.ensemble` preloaded), after one chunk.
-
-    pandas is not checked: pyarrow imports it on its first `pa.array` call.
-    """
+def test_ensemble_workers_load_neither_pandas_nor_matplotlib_nor_mesa(tmp_path):
+    """A worker as the forkserver makes it (`sim.runs.ensemble` preloaded), after one chunk."""
+    out = tmp_path / "out"
     code = (
         "from pathlib import Path\n"
         "from sim.inputs.scenario import load_with_origin\n"
-        "from sim.runs.ensemble import run_chunk\n"
+        "from sim.runs.ensemble import manifest_for, store_chunk\n"
+        "from sim.runs.store import ResultStore\n"
         f"spec, _ = load_with_origin(Path({str(BASELINE)!r}), {{'steps': 2}})\n"
-        "run_chunk(spec, [0])"
+        f"ResultStore(Path({str(out)!r})).open(manifest_for(spec, 'x', None))\n"
+        f"store_chunk(spec, [0], Path({str(out)!r}))"
     )
     loaded = loaded_after(code)
     assert "numba" in loaded, "the probe must see what the engine imports"
-    assert not {"matplotlib", "mesa"} & set(loaded)
+    assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
+    assert len(list((out / "chunks").glob("*.parquet"))) == 2
+
+
+def test_a_run_without_figures_loads_neither_pandas_nor_matplotlib(tmp_path):
+    """Tables, consolidation and the printed summary go through pyarrow and numpy alone."""
+    arguments = ["run", str(BASELINE), "-n", "2", "--steps", "3", "-w", "1", "--no-plots", "-q"]
+    arguments += ["--out", str(tmp_path / "out")]
+    loaded = loaded_after(f"import sim.cli\nsim.cli.main({arguments!r})")
+    assert "numba" in loaded, "the probe must see what the run imports"
+    assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
+    assert (tmp_path / "out" / "runs.parquet").exists()
 
 
 def test_the_printed_summary_matches_pandas_quantiles(tmp_path):

@@ -29,12 +29,11 @@ def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]
     rows = []
     for name in outcomes:
         column = runs.column(name)
+        # Through Python values: pyarrow's `to_numpy` imports pandas. Nulls become NaN.
+        values = np.array(column.to_pylist(), dtype=float)
         if pa.types.is_boolean(column.type):
-            rows.append(
-                Summary(name, float(np.mean(column.to_numpy(zero_copy_only=False))), None, None)
-            )
+            rows.append(Summary(name, float(np.mean(values)), None, None))
         else:
-            values = column.to_numpy(zero_copy_only=False).astype(float)
             median, p5, p95 = np.nanquantile(values, [0.5, 0.05, 0.95])
             rows.append(Summary(name, float(median), float(p5), float(p95)))
     return rows
@@ -42,5 +41,6 @@ def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]
 
 def read_summary(out: Path) -> tuple[int, list[Summary]]:
     """The number of replicates in a results directory and the summary of its outcomes."""
-    runs = pq.read_table(Path(out) / "runs.parquet", columns=list(MAIN))
+    # Not `pq.read_table`: it goes through pyarrow.dataset, which imports pandas.
+    runs = pq.ParquetFile(Path(out) / "runs.parquet").read(columns=list(MAIN))
     return runs.num_rows, summarise(runs)
