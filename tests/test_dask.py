@@ -15,7 +15,7 @@ distributed = pytest.importorskip("distributed")
 
 from sim.cli import main  # noqa: E402
 from sim.inputs.scenario import load_with_origin  # noqa: E402
-from sim.runs.dask_cluster import DaskExecutor, store_shared_chunk  # noqa: E402
+from sim.runs.dask_cluster import DaskExecutor, connect, store_shared_chunk  # noqa: E402
 from sim.runs.ensemble import run_ensemble  # noqa: E402
 from sim.runs.executors import Executor, ExecutorError, LocalPool, open_executor  # noqa: E402
 from sim.runs.store import ResultStore  # noqa: E402
@@ -26,16 +26,7 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 @pytest.fixture(scope="module")
 def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with connect(None, 2) as client:
         yield client
 
 
@@ -204,6 +195,17 @@ def test_cli_compare_runs_every_scenario_on_the_scheduler(client, tmp_path):
     for name in ("baseline", "crackdown"):
         assert tables(tmp_path / name)[0].column("replicate").to_pylist() == [0, 1, 2, 3]
     assert (tmp_path / "differences.csv").exists()
+
+
+def test_a_local_cluster_leaves_no_variable_behind_and_no_trim_threshold_to_its_workers():
+    """Dask's MALLOC_TRIM_THRESHOLD_ slows the engine; its nannies write it into os.environ."""
+    before = dict(os.environ)
+    with connect(None, 1) as local:
+        seen = local.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        threads = local.run(lambda: os.environ.get("OMP_NUM_THREADS"))
+    assert list(seen.values()) == [before.get("MALLOC_TRIM_THRESHOLD_")]
+    assert list(threads.values()) == [before.get("OMP_NUM_THREADS", "1")], "the others still do"
+    assert dict(os.environ) == before
 
 
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from tqdm import tqdm
 
@@ -25,6 +26,9 @@ from sim.runs.executors import ExecutorError
 from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import ResultStore
 
+# Dask gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand freed memory
+# back at once; the engine's many short-lived arrays then run about 1.4 times slower.
+UNTRIMMED = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory flat
 
 
@@ -69,6 +73,8 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
             yield client
         return
     with (
+        _environment_kept(),
+        dask.config.set({UNTRIMMED: None}),  # None: the nannies do not set it
         LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,  # the engine is single-threaded Python and numpy
@@ -79,6 +85,22 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextmanager
+def _environment_kept() -> Iterator[None]:
+    """This process's environment as it was, once the cluster is closed.
+
+    Dask's nannies write their workers' variables (MALLOC_TRIM_THRESHOLD_,
+    OMP_NUM_THREADS, ...) into the environment of the process that starts them, and
+    leave them there, for every process it starts later to inherit.
+    """
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 class DaskExecutor:
