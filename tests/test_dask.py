@@ -197,6 +197,7 @@ def test_cli_compare_runs_every_scenario_on_the_scheduler(client, tmp_path):
     assert (tmp_path / "differences.csv").exists()
 
 
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
 def test_a_local_cluster_leaves_no_variable_behind_and_no_trim_threshold_to_its_workers():
     """Dask's MALLOC_TRIM_THRESHOLD_ slows the engine; its nannies write it into os.environ."""
     before = dict(os.environ)
