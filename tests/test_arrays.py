@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -27,9 +29,30 @@ def test_numbers_are_those_of_pyarrow_with_nan_as_null(values, kind):
     assert built.null_count == expected.null_count
 
 
-def test_numbers_refuse_values_of_another_width():
-    with pytest.raises(TypeError, match="int64 values cannot fill an array of int32"):
-        arrays.numbers(np.arange(3), pa.int32())
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (np.arange(3, dtype=np.int64), pa.int32()),  # another width
+        (np.arange(3, dtype=np.int64), pa.float64()),  # same width, another type
+        (np.arange(3, dtype=np.uint32), pa.int32()),
+        (np.array(["2021-10"], "datetime64[s]"), pa.timestamp("ms")),
+        (np.zeros((3, 2)), pa.float64()),  # not flat
+    ],
+)
+def test_numbers_refuse_values_that_are_not_a_flat_column_of_the_type(values, kind):
+    with pytest.raises(TypeError, match=re.escape(f"are not a flat {kind}")):
+        arrays.numbers(values, kind)
+
+
+@pytest.mark.parametrize("valid", [np.array([1, 1, 2]), np.array([False]), np.ones(4, bool)])
+def test_numbers_refuse_a_validity_mask_that_is_not_one_flag_per_value(valid):
+    with pytest.raises(TypeError, match="valid must be 3 booleans"):
+        arrays.numbers(np.array([1.0, np.nan, 3.0]), pa.float64(), valid)
+
+
+def test_big_endian_values_are_read_as_their_numbers():
+    values = np.array([1, -2, 300], dtype=">i4")
+    assert arrays.numbers(values, pa.int32()).to_pylist() == [1, -2, 300]
 
 
 def test_a_strided_column_gives_its_own_values():

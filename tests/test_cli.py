@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.cli import main
+import sim.cli
+from sim.cli import console, main
 from sim.runs.ensemble import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +106,24 @@ def test_validate_loads_neither_pandas_nor_matplotlib():
     loaded = loaded_after(f"import sim.cli\nsim.cli.main(['validate', {str(BASELINE)!r}])")
     assert "pydantic" in loaded, "the probe must see what validate imports"
     assert not {"pandas", "matplotlib", "mesa"} & set(loaded)
+
+
+def test_the_figures_load_no_pydantic():
+    """The plotting helpers import only what drawing needs: the scenario is checked already."""
+    loaded = loaded_after("import sim.plots.files")
+    assert "matplotlib" in loaded, "the probe must see what the figures import"
+    assert "pydantic" not in loaded
+
+
+def test_the_console_script_exits_with_the_code_of_main_and_freezes_what_is_left(monkeypatch):
+    monkeypatch.setattr(sim.cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            console()
+        assert exit_.value.code == 3
+        assert gc.get_freeze_count() > 0, "the last collection at exit is not skipped"
+    finally:
+        gc.unfreeze()
 
 
 def test_ensemble_workers_load_neither_pandas_nor_matplotlib_nor_mesa(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from tqdm import tqdm
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 
 from sim.cli import main  # noqa: E402
 from sim.inputs.scenario import load_with_origin  # noqa: E402
@@ -198,8 +199,15 @@ def test_cli_compare_runs_every_scenario_on_the_scheduler(client, tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
-def test_a_local_cluster_leaves_no_variable_behind_and_no_trim_threshold_to_its_workers():
-    """Dask's MALLOC_TRIM_THRESHOLD_ slows the engine; its nannies write it into os.environ."""
+def test_a_local_cluster_leaves_no_variable_behind_and_no_trim_threshold_to_its_workers(
+    monkeypatch,
+):
+    """Dask's MALLOC_TRIM_THRESHOLD_ slows the engine; its nannies write it into os.environ.
+
+    The module's cluster has written them already: cleared first, so they must not return.
+    """
+    for name in [*dask.config.get("distributed.nanny.pre-spawn-environ"), "PYTHONHASHSEED"]:
+        monkeypatch.delenv(name, raising=False)
     before = dict(os.environ)
     with connect(None, 1) as local:
         seen = local.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))

@@ -168,15 +168,16 @@ def parallel_ceiling(n: int = 10_000_000) -> float:
     """Speedup of 2 processes over 1 on pure CPU work: what this machine's 2 CPUs deliver.
 
     On shared virtual CPUs it can be well below 2; read `speedup_2_workers` against it.
-    A first round lets each worker import this module (the engine with it), which a
-    timed first round would count as parallel work.
+    Each worker imports this module (the engine with it) as it starts, which a timed
+    round would otherwise count as parallel work.
     """
     start = time.perf_counter()
     _burn(n)
     _burn(n)
     serial = time.perf_counter() - start
-    with multiprocessing.get_context("forkserver").Pool(2) as pool:
-        pool.map(_burn, [n // 10, n // 10], chunksize=1)  # each worker imports this module
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(2, initializer=_burn, initargs=(1,)) as pool:  # imports this module
+        pool.map(_burn, [1, 1], chunksize=1)  # both workers up before the clock starts
         start = time.perf_counter()
         pool.map(_burn, [n, n], chunksize=1)
         parallel = time.perf_counter() - start

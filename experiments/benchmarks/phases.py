@@ -48,7 +48,7 @@ class Phases:
         """Charge every call of `owner.attribute` to `name`, the time before it to `caller`."""
         original: Callable = getattr(owner, attribute)
 
-        def timed(*args, **kwargs):
+        def timed(*args: object, **kwargs: object) -> object:
             self.lap(caller)
             result = original(*args, **kwargs)
             self.lap(name)
@@ -87,36 +87,42 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     from sim.analysis.summary import read_summary
 
     read_summary(out)
-    phases.lap("summary read and printed")
+    phases.lap("summary read")
     if plots:
         draw_figures(phases, out, scenario)
     return phases
 
 
 def draw_figures(phases: Phases, out: Path, scenario: object) -> None:
-    """Each figure drawn here, warm; `sim run` shares them between two helper processes."""
+    """What each of `sim run`'s two plotting helpers does, with all the figures drawn here."""
     import matplotlib
 
     matplotlib.use("Agg")
     from sim.inputs.actors import actor_styles
     from sim.plots import FIGURES
+    from sim.plots.background import warm_up
     from sim.plots.files import write_plots
 
     phases.lap("figures: imports (matplotlib, pandas)")
+    warm_up()
+    phases.lap("figures: warm-up figure (fonts, renderers)")
     styles = actor_styles(scenario)
-    write_plots(out, scenario.steps, scenario.start, styles, names=("events",))
-    phases.lap("figures: first figure (fonts, renderers)")
     for name in FIGURES:
         write_plots(out, scenario.steps, scenario.start, styles, names=(name,))
-        phases.lap(f"figures: {name}, warm (png and svg)")
+        phases.lap(f"figures: {name} (png and svg)")
 
 
 def warm_compute(replicates: int, workers: int) -> float:
-    """The replicates' compute alone: one warm batch, scaled to all of them over the workers."""
+    """The replicates' compute alone: one warm batch, scaled to all of them over the workers.
+
+    A small ensemble runs in-process whatever `workers` says, as `run_ensemble` decides.
+    """
     from sim.inputs.scenario import load_scenario
-    from sim.runs.ensemble import run_chunk
+    from sim.runs.ensemble import IN_PROCESS_REPLICATE_MONTHS, run_chunk
 
     scenario = load_scenario(BASELINE)
+    if replicates * scenario.steps < IN_PROCESS_REPLICATE_MONTHS:
+        workers = 1
     batch = list(range(min(BATCH, replicates)))
     run_chunk(scenario, batch[:1])  # this process's loops loaded, if the pool ran them
     start = time.perf_counter()
@@ -134,7 +140,7 @@ def print_table(phases: Phases, compute: float, command: float, interpreter: flo
     figures = sum(v for k, v in rows.items() if k.startswith("figures"))
     totals = {
         "sum without figures": sum(rows.values()) - figures,
-        "figures, all (the command draws them in two helpers)": figures,
+        "figures, all in one process (the command shares them out)": figures,
         "compute of the replicates, warm, per worker": compute,
         "first run over warm compute (numba load, pool start)": rows[COLD] - compute,
         "the command, timed as a subprocess": command,

@@ -25,7 +25,10 @@ class Summary(NamedTuple):
 
 
 def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]:
-    """Median and 90% interval (linear interpolation) of each outcome, NaN skipped."""
+    """Median and 90% interval (linear interpolation) of each outcome, NaN skipped.
+
+    Yes/no outcomes have no nulls (`sim.runs.arrays.booleans`): their share is a plain mean.
+    """
     rows = []
     for name in outcomes:
         column = runs.column(name)
@@ -42,5 +45,6 @@ def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]
 def read_summary(out: Path) -> tuple[int, list[Summary]]:
     """The number of replicates in a results directory and the summary of its outcomes."""
     # Not `pq.read_table`: it goes through pyarrow.dataset, which imports pandas.
-    runs = pq.ParquetFile(Path(out) / "runs.parquet").read(columns=list(MAIN))
+    with pq.ParquetFile(Path(out) / "runs.parquet") as file:
+        runs = file.read(columns=list(MAIN))
     return runs.num_rows, summarise(runs)

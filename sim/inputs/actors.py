@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sim.inputs.schema import Scenario, Styled
+if TYPE_CHECKING:  # the plotting helpers import this module, and need no pydantic
+    from sim.inputs.schema import Scenario, Styled
 
 
 @dataclass(frozen=True)

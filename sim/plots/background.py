@@ -7,6 +7,7 @@ figures as soon as the results are written, so a run waits only for the larger s
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from multiprocessing.connection import Connection
@@ -82,7 +83,7 @@ def _serve(connection: Connection, share: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     from sim.plots.files import write_plots
 
-    _warm_up()
+    warm_up()
     try:
         out, steps, start, styles = connection.recv()
     except EOFError:  # the ensemble failed or was interrupted: nothing to draw
@@ -91,6 +92,7 @@ def _serve(connection: Connection, share: tuple[str, ...]) -> None:
         connection.send(("ok", write_plots(out, steps, start, styles, names=share)))
     except Exception as error:  # raised again in the parent
         connection.send(("error", _picklable(error)))
+    gc.freeze()  # as `sim.cli.console`: the parent waits for this exit, so skip the last collection
 
 
 def _picklable(error: Exception) -> Exception:
@@ -104,7 +106,7 @@ def _picklable(error: Exception) -> Exception:
     return error
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Draw a small figure in memory, so fonts and renderers are loaded before the real ones."""
     import io
 

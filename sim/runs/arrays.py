@@ -15,13 +15,20 @@ import pyarrow as pa
 
 
 def numbers(values: np.ndarray, kind: pa.DataType, valid: np.ndarray | None = None) -> pa.Array:
-    """`values` as an array of `kind`, which must have their width; null where NaN or not `valid`.
+    """A flat `values` as an array of `kind`, their own type; null where NaN or not `valid`.
 
-    Null where NaN is what `pyarrow.array(..., from_pandas=True)` does with floats.
+    Null where NaN is what `pyarrow.array(..., from_pandas=True)` does with floats. The
+    buffer is taken as it is, so another type of the same width would be misread: refused.
     """
-    values = np.ascontiguousarray(values)
-    if values.dtype.itemsize * 8 != kind.bit_width:
-        raise TypeError(f"{values.dtype} values cannot fill an array of {kind}")
+    values = np.ascontiguousarray(values, dtype=np.asarray(values).dtype.newbyteorder("="))
+    if values.ndim != 1 or pa.from_numpy_dtype(values.dtype) != kind:
+        raise TypeError(f"{values.dtype} values of shape {values.shape} are not a flat {kind}")
+    if valid is not None:
+        valid = np.asarray(valid)
+        if valid.dtype != bool or valid.shape != values.shape:
+            raise TypeError(
+                f"valid must be {values.shape[0]} booleans, not {valid.dtype} {valid.shape}"
+            )
     if values.dtype.kind == "f":
         nan = np.isnan(values)
         valid = ~nan if valid is None else valid & ~nan
@@ -30,7 +37,7 @@ def numbers(values: np.ndarray, kind: pa.DataType, valid: np.ndarray | None = No
 
 
 def booleans(values: np.ndarray) -> pa.Array:
-    """A boolean array of `values` (Arrow packs 8 flags to a byte)."""
+    """A boolean array of `values`, none null (Arrow packs 8 flags to a byte)."""
     packed = np.packbits(np.asarray(values, dtype=bool), bitorder="little")
     return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(packed)])
 

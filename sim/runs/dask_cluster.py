@@ -27,7 +27,7 @@ from sim.runs.posterior import PosteriorDraws
 from sim.runs.store import ResultStore
 
 # Dask gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand freed memory
-# back at once; the engine's many short-lived arrays then run about 1.4 times slower.
+# back at once; the engine's many short-lived arrays then run 1.3 to 1.8 times slower.
 UNTRIMMED = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory flat
 
@@ -35,7 +35,7 @@ IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory f
 class WarmUp(WorkerPlugin):
     """Loads the engine and its compiled loops once per worker, before it takes a chunk.
 
-    numba loads each loop from its cache (`sim/__pycache__`) on first call, in each
+    numba loads each loop from its cache (`sim/engine/__pycache__`) on first call, in each
     process; running one replicate at setup pays that once per worker, including a
     worker that joins or is restarted later, instead of in its first chunk.
     """
@@ -89,7 +89,7 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
 
 @contextmanager
 def _environment_kept() -> Iterator[None]:
-    """This process's environment as it was, once the cluster is closed.
+    """This process's environment as it was, once the cluster is closed (each changed name).
 
     Dask's nannies write their workers' variables (MALLOC_TRIM_THRESHOLD_,
     OMP_NUM_THREADS, ...) into the environment of the process that starts them, and
@@ -99,8 +99,11 @@ def _environment_kept() -> Iterator[None]:
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        for name in os.environ.keys() - saved.keys():
+            del os.environ[name]
+        for name, value in saved.items():
+            if os.environ.get(name) != value:
+                os.environ[name] = value
 
 
 class DaskExecutor:

@@ -22,6 +22,7 @@ import pyarrow as pa
 from sim.inputs.problems import Problem, ScenarioError, refuse
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
+from sim.runs.arrays import numbers
 
 DRAW_STREAM = 1  # second spawn-key word of the draw choice; the model's stream has none
 DRAW_COLUMN = "posterior_draw"
@@ -83,10 +84,10 @@ class PosteriorDraws:
         """The runs table with each replicate's draw index and the values it ran with."""
         draws = [self.draw_of(scenario.seed, r) for r in runs.column("replicate").to_pylist()]
         used = {k: values_used(scenario, self.point(k)) for k in set(draws)}
-        runs = runs.append_column(DRAW_COLUMN, pa.array(draws, pa.int32()))
+        runs = runs.append_column(DRAW_COLUMN, numbers(np.asarray(draws, np.int32), pa.int32()))
         for key in self.keys:
-            values = [float(used[k][key]) for k in draws]
-            runs = runs.append_column(key, pa.array(values, pa.float64()))
+            values = np.array([used[k][key] for k in draws], dtype=np.float64)
+            runs = runs.append_column(key, numbers(values, pa.float64()))
         return runs
 
 
