@@ -133,8 +133,9 @@ def test_a_temporary_chunk_left_mid_run_goes_with_the_chunks(tmp_path):
     store = ResultStore(out)
     (out / "chunks" / ".ts-0000000-0000002.parquet.f90f2a57.tmp").write_bytes(b"PAR1")
     (out / "chunks" / "notes.txt").write_text("mine")
-    with pytest.warns(StoreWarning, match="notes.txt"):
+    with pytest.warns(StoreWarning, match="notes.txt") as said:
         store.consolidate()
+    assert not [w for w in said if ".tmp" in str(w.message)], "a file of sim's called a stray"
     assert sorted(p.name for p in (out / "chunks").iterdir()) == ["notes.txt"]
 
 

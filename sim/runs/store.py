@@ -248,14 +248,14 @@ class ResultStore:
         ranges = []
         for path in self._chunk_files():
             parsed = chunks.parse(path)
-            if parsed is None:
-                if path not in self._strays:
-                    self._strays.add(path)
-                    warnings.warn(
-                        f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
-                    )
-            elif parsed[0] == "runs":
-                ranges.append(parsed[1:])
+            if parsed is not None:
+                if parsed[0] == "runs":
+                    ranges.append(parsed[1:])
+            elif path not in self._strays and not chunks.is_temporary(path, _is_chunk):
+                self._strays.add(path)
+                warnings.warn(
+                    f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
+                )
         return ranges
 
     def _clean_leftovers(self) -> None:
