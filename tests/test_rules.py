@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from tiny import TINY
+from tiny import DEFECTION_WEIGHTS, TINY
 
 from sim.rules.attacks import (
     attack_rate,
@@ -471,21 +471,12 @@ def test_desertion_probability_value_and_directions():
     inputs=st.lists(unit, min_size=7, max_size=7),
     abandon=st.floats(0.0, 5.0),
     base=logit_base,
-    w=st.lists(weight, min_size=8, max_size=8),
+    w=st.lists(weight, min_size=len(DEFECTION_WEIGHTS), max_size=len(DEFECTION_WEIGHTS)),
 )
 def test_defection_and_desertion_chances_in_unit_interval(inputs, abandon, base, w):
     """defection.defection_probability and desertion_probability: in [0, 1]."""
-    names = [
-        "w_abandonment",
-        "w_grievance",
-        "w_ties",
-        "w_momentum",
-        "w_pay",
-        "w_cohesion",
-        "w_fear",
-        "w_desertion_grievance",
-    ]
-    rule = updated(DEFECTION, base=base, desertion_base=base, **dict(zip(names, w, strict=True)))
+    weights = dict(zip(DEFECTION_WEIGHTS, w, strict=True))
+    rule = updated(DEFECTION, base=base, desertion_base=base, **weights)
     ideology, grievance, ties, pay, cohesion, momentum, fear = inputs
     p = defection_probability(
         ideology, grievance, ties, pay, cohesion, abandon, momentum, fear, rule

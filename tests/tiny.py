@@ -25,7 +25,7 @@ from sim.engine.seeds import replicate_rng
 from sim.engine.signals import FLOW
 from sim.engine.world import World
 from sim.inputs.scenario import override
-from sim.inputs.schema import Scenario
+from sim.inputs.schema import DefectionRule, Scenario
 
 FACTIONS = ("amir", "haqqani", "doha")  # amir is the core; haqqani runs security
 GROUPS = ("allied", "sworn")  # a group allied to the Taliban, one allied to ISIS-K
@@ -117,6 +117,7 @@ ECONOMY = dict(
     grievance_relief=0.5,
     breakaway_pay=0.5,
 )
+DEFECTION_WEIGHTS = tuple(name for name in DefectionRule.model_fields if name.startswith("w_"))
 NEVER = -100.0  # a logistic base at which a chance is 0 (4e-44)
 ALWAYS = 100.0  # ... and at which it is exactly 1.0 in floating point
 RULES = {
@@ -126,14 +127,7 @@ RULES = {
         found_cell=0.0,
         **dict.fromkeys(
             [
-                "w_abandonment",
-                "w_grievance",
-                "w_ties",
-                "w_momentum",
-                "w_pay",
-                "w_cohesion",
-                "w_fear",
-                "w_desertion_grievance",
+                *DEFECTION_WEIGHTS,
                 "abandonment_crackdown",
                 "abandonment_joint",
                 "abandonment_concessions",
