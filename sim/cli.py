@@ -13,7 +13,7 @@ import sys
 import warnings
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import arguments
 
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def console() -> None:
+def console() -> NoReturn:
     """The `sim` console script: `main`, then an exit that skips the last garbage collection.
 
     At exit Python collects every object the command left (numba's, pandas', ...): about

@@ -20,7 +20,8 @@ def numbers(values: np.ndarray, kind: pa.DataType, valid: np.ndarray | None = No
     Null where NaN is what `pyarrow.array(..., from_pandas=True)` does with floats. The
     buffer is taken as it is, so another type of the same width would be misread: refused.
     """
-    values = np.ascontiguousarray(values, dtype=np.asarray(values).dtype.newbyteorder("="))
+    values = np.asarray(values)
+    values = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))  # native order
     if values.ndim != 1 or pa.from_numpy_dtype(values.dtype) != kind:
         raise TypeError(f"{values.dtype} values of shape {values.shape} are not a flat {kind}")
     if valid is not None:
