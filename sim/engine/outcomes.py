@@ -16,8 +16,6 @@ from typing import Literal
 
 import numpy as np
 
-from sim.inputs.schema import BREAKAWAYS
-
 Kind = Literal["amount", "event", "month"]
 Actor = Literal["taliban", "faction", "isisk", "foreign_group", "international"]
 Over = Literal["last", "sum", "max", "mean", "first", "ever"]
@@ -105,11 +103,13 @@ def defections_from_taliban(record: Record) -> np.ndarray:
 
 def factions_gone_to(kind: str) -> Callable[[Record], np.ndarray]:
     """The number of factions whose breakaway went to `kind` (one of `schema.BREAKAWAYS`)."""
-    code = BREAKAWAYS.index(kind)
 
     def gone(record: Record) -> np.ndarray:
+        # Imported here: the figures read the rows without loading the schema (pydantic).
+        from sim.inputs.schema import BREAKAWAYS
+
         went = record.of("faction", "breakaway_to")[:, -1]
-        return (went == code).sum(axis=1).astype(float)
+        return (went == BREAKAWAYS.index(kind)).sum(axis=1).astype(float)
 
     gone.__name__ = f"factions_gone_to_{kind}"
     return gone
@@ -247,13 +247,17 @@ class Registry:
         return iter(self.rows)
 
     def __contains__(self, name: object) -> bool:
-        return any(o.name == name for o in self.rows)
+        return self.get(name) is not None
 
     def __getitem__(self, name: str) -> Outcome:
-        for outcome in self.rows:
-            if outcome.name == name:
-                return outcome
-        raise KeyError(f"no outcome {name!r}; the outcomes are {self.names}")
+        outcome = self.get(name)
+        if outcome is None:
+            raise KeyError(f"no outcome {name!r}; the outcomes are {self.names}")
+        return outcome
+
+    def get(self, name: object) -> Outcome | None:
+        """The outcome of that name, None if there is none."""
+        return next((o for o in self.rows if o.name == name), None)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator
 
 from sim.analysis.report import quantile_frame
-from sim.engine.outcomes import OUTCOME
+from sim.engine.outcomes import OUTCOMES
 from sim.inputs.actors import ActorStyle, default_label
 from sim.inputs.calendar import month_dates
 
@@ -31,19 +31,11 @@ HEADER_INCHES = 0.75
 HEADROOM = 1.18
 RUN_KEY = ["scenario", "replicate"]
 TIMESERIES_COLUMNS = ["scenario", "replicate", "step", "date", "actor", "actor_type"]
-EVENTS = {
-    "fragmented_month": "Taliban fragmented",
-    "recognized_month": "Taliban recognised",
+EVENTS = {  # month column -> label of each event drawn as a curve
+    OUTCOMES.month_of(name).name: OUTCOMES[name].label for name in OUTCOMES.shown("curve")
 }
 EVENT_COLOURS = ("tab:red", "tab:blue")
-DISTRIBUTIONS = (  # the outcomes drawn as histograms, labels from `OUTCOME`
-    "isisk_final",
-    "isisk_peak",
-    "attacks_total",
-    "defections_total",
-    "taliban_final",
-    "casualties_total",
-)
+DISTRIBUTIONS = OUTCOMES.shown("histogram")  # the outcomes drawn as histograms
 PALETTE = (  # for actors whose scenario gives no colour
     "tab:olive",
     "tab:pink",
@@ -274,7 +266,7 @@ def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Fi
     fig, axes = titled_figure((2, 3), (14, 8), heading, subtitle)
     for ax, column in zip(axes.flat, DISTRIBUTIONS, strict=True):
         values = runs[column].dropna().to_numpy(dtype=float)
-        _histogram_panel(ax, values, OUTCOME[column].label, OUTCOME[column].unit)
+        _histogram_panel(ax, values, OUTCOMES[column].label, OUTCOMES[column].unit)
     return fig
 
 
