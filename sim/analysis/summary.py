@@ -32,7 +32,7 @@ def summarise(runs: pa.Table, outcomes: tuple[str, ...] | None = None) -> list[S
     Yes/no outcomes have no nulls (`sim.runs.arrays.booleans`): their share is a plain mean.
     """
     rows = []
-    for name in outcomes or OUTCOMES.shown("summary"):
+    for name in OUTCOMES.shown("summary") if outcomes is None else outcomes:
         column = runs.column(name)
         # Through Python values: pyarrow's `to_numpy` imports pandas. Nulls become NaN.
         values = np.array(column.to_pylist(), dtype=float)

@@ -110,7 +110,7 @@ def compare_outcomes(
     By default the outcomes shown as violins (`Outcome.shown`); outcomes not in
     `sim.engine.outcomes.OUTCOMES` are titled by their column name, no unit.
     """
-    outcomes = outcomes or OUTCOMES.shown("violin")
+    outcomes = OUTCOMES.shown("violin") if outcomes is None else outcomes
     require_columns(runs, [*RUN_KEY, *outcomes], "runs")
     ncols = int(np.ceil(np.sqrt(len(outcomes))))
     nrows = int(np.ceil(len(outcomes) / ncols))
