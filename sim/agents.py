@@ -84,7 +84,7 @@ class ForeignFighterGroup(mesa.Agent):
         return PATRONS[self.model.world.patron[0, self.index]]
 
 
-class InternationalActor(mesa.Agent):
+class ForeignPower(mesa.Agent):
     """A state or donor pressing the Taliban."""
 
     def __init__(self, model: AfghanistanModel, index: int) -> None:

@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 from mesa import DataCollector
 
-from sim.agents import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
+from sim.agents import ForeignFighterGroup, ForeignPower, IsisKCommand, TalibanFaction
 from sim.engine.record import COL, Recorder
 from sim.engine.seeds import replicate_seed
 from sim.inputs.scenario import load_scenario, override
@@ -54,7 +54,7 @@ class AfghanistanModel(mesa.Model):
         self.factions = [TalibanFaction(self, i) for i in range(len(self.world.faction_names))]
         self.isisk = IsisKCommand(self)
         self.groups = [ForeignFighterGroup(self, j) for j in range(len(self.world.group_names))]
-        self.states = [InternationalActor(self, k) for k in range(len(self.world.state_names))]
+        self.states = [ForeignPower(self, k) for k in range(len(self.world.state_names))]
         self.datacollector = _datacollector(self.recorder) if collect else None
         self._collect()
 
