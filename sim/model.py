@@ -20,7 +20,7 @@ from sim.rules import new_world
 class AfghanistanModel(mesa.Model):
     """Taliban factions, ISIS-K, foreign-fighter groups and international actors.
 
-    Each step is one month and applies the eight mechanisms of DESIGN.md in a fixed
+    Each step is one month and applies the eight mechanisms of docs/design.md §3 in a fixed
     order (see `World.step`); the agents are views onto this replicate's state.
     """
 
