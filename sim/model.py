@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 from mesa import DataCollector
 
-from sim.agents import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
+from sim.agents import ForeignFighterGroup, ForeignPower, IsisKCommand, TalibanFaction
 from sim.engine.record import COL, Recorder
 from sim.engine.seeds import replicate_seed
 from sim.inputs.scenario import load_scenario, override
@@ -20,7 +20,7 @@ from sim.rules import new_world
 class AfghanistanModel(mesa.Model):
     """Taliban factions, ISIS-K, foreign-fighter groups and international actors.
 
-    Each step is one month and applies the eight mechanisms of DESIGN.md in a fixed
+    Each step is one month and applies the eight mechanisms of docs/design.md §3 in a fixed
     order (see `World.step`); the agents are views onto this replicate's state.
     """
 
@@ -54,7 +54,7 @@ class AfghanistanModel(mesa.Model):
         self.factions = [TalibanFaction(self, i) for i in range(len(self.world.faction_names))]
         self.isisk = IsisKCommand(self)
         self.groups = [ForeignFighterGroup(self, j) for j in range(len(self.world.group_names))]
-        self.states = [InternationalActor(self, k) for k in range(len(self.world.state_names))]
+        self.states = [ForeignPower(self, k) for k in range(len(self.world.state_names))]
         self.datacollector = _datacollector(self.recorder) if collect else None
         self._collect()
 

@@ -1,4 +1,4 @@
-"""The summary outcomes of a run (DESIGN.md section 4): one table of names, labels and units.
+"""The summary outcomes of a run (docs/design.md §5): one table of names, labels and units.
 
 Everything that lists outcomes (the record's summary, the runs table, plots, comparisons,
 summaries, tests) reads `OUTCOMES`, so adding an outcome touches this file only.

@@ -121,7 +121,7 @@ class Mechanism(Strict):
 
 
 class Mechanisms(Strict):
-    """One switch per mechanism of DESIGN.md section 3."""
+    """One switch per mechanism of docs/design.md §3."""
 
     defection: Mechanism = Mechanism()
     crackdown: Mechanism = Mechanism()
@@ -137,7 +137,7 @@ MECHANISMS = tuple(Mechanisms.model_fields)
 
 
 class Policy(Strict):
-    """The Taliban leadership's levers; events change them mid-run. Each has a cost (ODD 7.6)."""
+    """The leadership's levers; events change them mid-run. Each has a cost (design.md §4)."""
 
     crackdown: float = Probability
     joint_with_us: bool

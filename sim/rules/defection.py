@@ -56,7 +56,7 @@ def defection_probability(
     fear: float,
     rule: DefectionRule,
 ):
-    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of DESIGN 3.1)."""
+    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of ODD 7.5)."""
     x = (
         rule.base
         + rule.w_abandonment * ideology * abandon
