@@ -28,12 +28,16 @@ class AfghanistanModel(mesa.Model):
         self,
         scenario: Scenario | str | Path,
         *,
-        replicate: int = 0,
+        replicate: int | None = None,
         rng: np.random.Generator | int | None = None,
         collect: bool = True,
         **overrides: Any,
     ) -> None:
         """Build the model at month 0.
+
+        Given neither `replicate` nor `rng`, the run draws fresh entropy (Mesa's
+        convention, so Mesa's batch runner repeats no run) and keeps it as `entropy`:
+        `rng=model.entropy` repeats the run.
 
         Args:
             scenario: a loaded scenario or the path of a scenario file.
@@ -46,10 +50,14 @@ class AfghanistanModel(mesa.Model):
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         if overrides:
             spec = override(spec, {k.replace("__", "."): v for k, v in overrides.items()})
-        if rng is None:
+        entropy = None
+        if rng is None and replicate is None:
+            rng = entropy = np.random.SeedSequence().entropy
+        elif rng is None:
             rng = np.random.default_rng(replicate_seed(spec.seed, replicate))
         super().__init__(rng=rng)
         self.spec, self.replicate = spec, replicate
+        self.entropy: int | None = entropy  # the fresh entropy drawn, if no seed was given
         self.world = new_world(spec, [self.rng])
         self.factions = [TalibanFaction(self, i) for i in range(len(self.world.faction_names))]
         self.isisk = IsisKCommand(self)
