@@ -3,6 +3,8 @@
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
 leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid.
 Punishment deters defection but adds to grievance (its cost).
+
+Its parameters are declared in `sim.inputs.pars.defection`.
 """
 
 from __future__ import annotations
