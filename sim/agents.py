@@ -32,7 +32,7 @@ class TalibanFaction(mesa.Agent):
 
     @property
     def cohesion(self) -> float:
-        """Cohesion in [0, 1]; below the threshold the faction breaks away."""
+        """Cohesion in [0, 1]; it weighs in its leaders' monthly choice to stay or leave."""
         return float(self.model.world.cohesion[0, self.index])
 
     @property
@@ -84,7 +84,7 @@ class ForeignFighterGroup(mesa.Agent):
         return PATRONS[self.model.world.patron[0, self.index]]
 
 
-class InternationalActor(mesa.Agent):
+class ForeignPower(mesa.Agent):
     """A state or donor pressing the Taliban."""
 
     def __init__(self, model: AfghanistanModel, index: int) -> None:

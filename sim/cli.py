@@ -28,7 +28,7 @@ WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensemble
 USER_ERRORS = (
     ("sim.inputs.scenario", "ScenarioError"),
     ("sim.runs.store", "StoreError"),
-    ("sim.compare", "CompareError"),
+    ("sim.comparison", "CompareError"),
     ("sim.runs.executors", "ExecutorError"),
 )
 KINDS = ("local", "dask")  # as sim.runs.executors.KINDS, which `--help` should not import
@@ -295,7 +295,7 @@ def _format_summary(summary: list[Summary]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare
+    from sim.comparison import compare
 
     with _open_executor(args) as executor:
         table = compare(
@@ -314,7 +314,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
-    from sim.compare import compare
+    from sim.comparison import compare
     from sim.inputs.experiment import load_experiment
     from sim.inputs.names import safe_folder_name
     from sim.inputs.sweep import is_sweep_file

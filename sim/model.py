@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 from mesa import DataCollector
 
-from sim.agents import ForeignFighterGroup, InternationalActor, IsisKCommand, TalibanFaction
+from sim.agents import ForeignFighterGroup, ForeignPower, IsisKCommand, TalibanFaction
 from sim.engine.record import COL, Recorder
 from sim.engine.seeds import replicate_seed
 from sim.inputs.scenario import load_scenario, override
@@ -20,7 +20,7 @@ from sim.rules import new_world
 class AfghanistanModel(mesa.Model):
     """Taliban factions, ISIS-K, foreign-fighter groups and international actors.
 
-    Each step is one month and applies the eight mechanisms of DESIGN.md in a fixed
+    Each step is one month and applies the eight mechanisms of docs/design.md §3 in a fixed
     order (see `World.step`); the agents are views onto this replicate's state.
     """
 
@@ -28,12 +28,16 @@ class AfghanistanModel(mesa.Model):
         self,
         scenario: Scenario | str | Path,
         *,
-        replicate: int = 0,
+        replicate: int | None = None,
         rng: np.random.Generator | int | None = None,
         collect: bool = True,
         **overrides: Any,
     ) -> None:
         """Build the model at month 0.
+
+        Given neither `replicate` nor `rng`, the run draws fresh entropy (Mesa's
+        convention, so Mesa's batch runner repeats no run) and keeps it as `entropy`:
+        `rng=model.entropy` repeats the run.
 
         Args:
             scenario: a loaded scenario or the path of a scenario file.
@@ -46,15 +50,19 @@ class AfghanistanModel(mesa.Model):
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         if overrides:
             spec = override(spec, {k.replace("__", "."): v for k, v in overrides.items()})
-        if rng is None:
+        entropy = None
+        if rng is None and replicate is None:
+            rng = entropy = np.random.SeedSequence().entropy
+        elif rng is None:
             rng = np.random.default_rng(replicate_seed(spec.seed, replicate))
         super().__init__(rng=rng)
         self.spec, self.replicate = spec, replicate
+        self.entropy: int | None = entropy  # the fresh entropy drawn, if no seed was given
         self.world = new_world(spec, [self.rng])
         self.factions = [TalibanFaction(self, i) for i in range(len(self.world.faction_names))]
         self.isisk = IsisKCommand(self)
         self.groups = [ForeignFighterGroup(self, j) for j in range(len(self.world.group_names))]
-        self.states = [InternationalActor(self, k) for k in range(len(self.world.state_names))]
+        self.states = [ForeignPower(self, k) for k in range(len(self.world.state_names))]
         self.datacollector = _datacollector(self.recorder) if collect else None
         self._collect()
 

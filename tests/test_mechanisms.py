@@ -1,4 +1,4 @@
-"""Mechanism tests: the direction of each effect of DESIGN.md section 3, over replicates.
+"""Mechanism tests: the direction of each effect of docs/design.md §3, over replicates.
 
 `CLAIMS` is the one table of directional claims, each mechanism switched on vs off
 among them. Each row runs replicates 0..n-1 of two arms (a scenario with overrides,

@@ -65,6 +65,33 @@ def test_mesa_batch_runner_drives_the_model_unchanged():
     assert all("fighters_isisk" in row for row in rows)
 
 
+def test_mesa_batch_runner_iterations_are_different_runs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Mesa deprecates `iterations` for `rng=[None] * n`
+        rows = mesa.batch_run(
+            AfghanistanModel,
+            parameters={"scenario": str(BASELINE), "steps": 6},
+            iterations=2,
+            max_steps=6,
+            number_processes=1,
+            display_progress=False,
+        )
+    assert [row["iteration"] for row in rows] == [0, 1]
+    runs = [{k: v for k, v in row.items() if k not in ("RunId", "iteration")} for row in rows]
+    assert runs[0] != runs[1]
+
+
+def test_a_model_without_seed_draws_fresh_entropy_and_records_it():
+    spec = load_scenario(BASELINE).model_copy(update={"steps": 6})
+    first, second = (AfghanistanModel(spec, collect=False) for _ in range(2))
+    assert first.entropy != second.entropy and first.replicate is None
+    again = AfghanistanModel(spec, rng=first.entropy, collect=False)
+    assert np.array_equal(first.run().values, again.run().values, equal_nan=True)
+    assert not np.array_equal(first.recorder.values, second.run().values, equal_nan=True)
+    replicate_0 = AfghanistanModel(spec, replicate=0, collect=False)
+    assert replicate_0.entropy is None and replicate_0.replicate == 0
+
+
 def test_cli_single_run_prints_a_summary(tmp_path, capsys):
     code = main(
         [

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.analysis.summary import read_summary
-from sim.compare import compare
+from sim.comparison import compare
 from sim.engine.outcomes import OUTCOMES, Outcome, Record, shown
 from sim.engine.record import COLUMNS
 from sim.inputs.scenario import load_scenario, override

@@ -13,16 +13,14 @@ import pytest
 
 from sim.inputs.actors import ActorStyle, actor_styles
 from sim.inputs.scenario import load_scenario
-from sim.plots.compare import (
+from sim.plots.distributions import outcome_distributions
+from sim.plots.events import event_probability
+from sim.plots.fan import strength_fan
+from sim.plots.saving import save_figure
+from sim.plots.side_by_side import (
     compare_event_probability,
     compare_outcomes,
     compare_strength,
-)
-from sim.plots.fan import (
-    event_probability,
-    outcome_distributions,
-    save_figure,
-    strength_fan,
 )
 
 SCENARIOS = ("baseline", "sanctions")

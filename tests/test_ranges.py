@@ -17,7 +17,7 @@ PARAMETERS = parameters(BASELINE)
 @pytest.mark.parametrize(("key", "value"), PARAMETERS, ids=[k for k, _ in PARAMETERS])
 def test_each_baseline_parameter_has_a_range_that_holds_it(key, value):
     entry = range_of(key)
-    assert entry is not None, f"{key} has no range in sim/inputs/ranges.py"
+    assert entry is not None, f"{key} has no range declared in sim/inputs/pars"
     assert entry.low <= value <= entry.high, f"{key} = {value} outside {entry}"
     assert entry.basis.strip()
 

@@ -487,3 +487,68 @@ def test_event_may_set_ongoing_keys_next_to_starting_states():
     assert timeline[1].international["us"].responsiveness == 0.2
     assert timeline[1].economy.unfreeze_rate == 0.1
     assert timeline[1].international["china"].pressure == base.international["china"].pressure
+
+
+def event_problems(tmp_path: Path, events: list[dict], **top) -> list[tuple[str, str]]:
+    """(key path, message) of each problem of a baseline child with these events."""
+    child = tmp_path / "events.yaml"
+    lines = [f"extends: {SCENARIO_DIR / 'baseline.yaml'}", f"events: {events!r}"]
+    child.write_text("\n".join([*lines, *(f"{k}: {v!r}" for k, v in top.items())]) + "\n")
+    return [(p.path, p.message) for p in load_error(child).problems]
+
+
+@pytest.mark.parametrize("months", [(3, 6, 9), (12, 6, 7)], ids=["in_order", "out_of_order"])
+def test_an_event_problem_is_blamed_on_the_event_that_set_the_value(tmp_path, months):
+    sets = [{"policy.accuracy": 0.6}, {"policy.crackdown": 1.5}, {"policy.concessions": 0.5}]
+    events = [{"month": m, "set": s} for m, s in zip(months, sets, strict=True)]
+    problems = event_problems(tmp_path, events)
+    assert [path for path, _ in problems] == ["events[1].set: policy.crackdown"]
+    assert problems[0][1].startswith("got 1.5; expected less than or equal to 1")
+
+
+def test_a_starting_state_change_is_blamed_once(tmp_path):
+    events = [
+        {"month": 3, "set": {"international.us.pressure": 0.1}},
+        {"month": 6, "set": {"policy.crackdown": 0.5}},
+    ]
+    assert event_problems(tmp_path, events) == [
+        ("events[0].set", "international.us.pressure is a starting state; events cannot change it")
+    ]
+
+
+def test_every_problem_of_every_event_is_reported_at_once(tmp_path):
+    events = [
+        {"month": 40, "set": {"policy.crackdown": 2.0}},
+        {"month": 99, "set": {"policy.crackdwn": 0.8}},
+        {"month": 0, "set": {"policy.accuracy": 0.5, "taliban.core": "haqqani"}},
+    ]
+    problems = event_problems(tmp_path, events)
+    assert [path for path, _ in problems] == [  # in the file's order
+        "events[0].set: policy.crackdown",
+        "events[1].month",
+        "events[1].set.policy.crackdwn",
+        "events[2].month",
+        "events[2].set.taliban.core",
+    ]
+    assert "got 99; expected 1..60" in problems[1][1]
+    assert "no key 'policy.crackdwn'" in problems[2][1]
+
+
+def test_an_invalid_scenario_does_not_hide_its_events_unknown_keys(tmp_path):
+    events = [{"month": 3, "set": {"policy.crackdwn": 0.8, "taliban.core": "haqqani"}}]
+    problems = event_problems(tmp_path, events, steps=0)
+    assert [path for path, _ in problems] == [
+        "steps",
+        "events[0].set.policy.crackdwn",
+        "events[0].set.taliban.core",
+    ]
+
+
+def test_each_event_builds_on_the_events_of_earlier_months():
+    events = [
+        {"month": 9, "set": {"policy.concessions": 0.5}},
+        {"month": 3, "set": {"policy.crackdown": 0.6}},
+    ]
+    timeline = event_timeline(override(scenario("baseline"), {"steps": 12, "events": events}))
+    assert timeline[3].policy.crackdown == 0.6
+    assert timeline[9].policy.crackdown == 0.6 and timeline[9].policy.concessions == 0.5

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from sim.inputs.actors import actor_styles
 from sim.inputs.scenario import load_scenario
 from sim.model import AfghanistanModel
-from sim.plots.fan import actor_colours
+from sim.plots.style import actor_colours
 from sim.viz import panels
 from sim.viz.band import Band
 from sim.viz.levers import lever_value, levers, model_params

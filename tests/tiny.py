@@ -9,7 +9,8 @@ every rule must keep: the record untouched, fighters conserved by the month's fl
 
 The blocks start from `scenarios/baseline.yaml` (so keys added to the schema are
 there), with every value a rule reads pinned here, so a change of baseline values
-does not move these tests.
+does not move these tests: the rules' blocks and the states are quiet (`quiet`: every
+number of the block's declaration at zero) but for the values named here.
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ from conftest import world as conftest_world
 from sim.engine.seeds import replicate_rng
 from sim.engine.signals import FLOW
 from sim.engine.world import World
+from sim.inputs.pars import (
+    ATTACKS,
+    CRACKDOWN,
+    DEFECTION,
+    FRAGMENTATION,
+    INTERNATIONAL,
+    PRESSURE,
+    PURGE,
+    RECRUITMENT,
+    Block,
+)
 from sim.inputs.scenario import override
-from sim.inputs.schema import DefectionRule, Scenario
+from sim.inputs.schema import Scenario
 
 FACTIONS = ("amir", "haqqani", "doha")  # amir is the core; haqqani runs security
 GROUPS = ("allied", "sworn")  # a group allied to the Taliban, one allied to ISIS-K
@@ -40,19 +52,21 @@ GROUP = {
     "allied": dict(fighters=100, patron="taliban", loyalty=0.5, arrivals_per_month=0.0),
     "sworn": dict(fighters=40, patron="isisk", loyalty=0.5, arrivals_per_month=0.0),
 }
-QUIET_STATE = dict(
-    baseline_pressure=0.0,
-    pressure_decay=0.0,
-    responsiveness=0.0,
-    sectarian_sensitivity=0.0,
-    attack_sensitivity=0.0,
-    conduct_sensitivity=0.0,
-    satisfied_below=0.0,
-    unfreeze_after=10,
-    recognize_after=10,
-    recognition_rate=0.0,
-    min_credibility=0.5,
-)
+NEVER = -100.0  # a logistic base at which a chance is 0 (4e-44)
+ALWAYS = 100.0  # ... and at which it is exactly 1.0 in floating point
+
+
+def quiet(block: Block, **pinned: Any) -> dict[str, Any]:
+    """Every plain number of a declared block at zero (of its type), but for `pinned` values."""
+    zeros = {
+        par.name: par.kind(0)
+        for par in block.pars
+        if par.kind in (int, float) and par.keys is None and par.name not in pinned
+    }
+    return zeros | pinned
+
+
+QUIET_STATE = quiet(INTERNATIONAL, unfreeze_after=10, recognize_after=10, min_credibility=0.5)
 STATE = {
     "west": QUIET_STATE
     | dict(
@@ -117,113 +131,27 @@ ECONOMY = dict(
     grievance_relief=0.5,
     breakaway_pay=0.5,
 )
-DEFECTION_WEIGHTS = tuple(name for name in DefectionRule.model_fields if name.startswith("w_"))
-NEVER = -100.0  # a logistic base at which a chance is 0 (4e-44)
-ALWAYS = 100.0  # ... and at which it is exactly 1.0 in floating point
+DEFECTION_WEIGHTS = tuple(name for name in DEFECTION.names() if name.startswith("w_"))
 RULES = {
-    "defection": dict(
-        base=NEVER,
-        desertion_base=NEVER,
-        found_cell=0.0,
-        **dict.fromkeys(
-            [
-                *DEFECTION_WEIGHTS,
-                "abandonment_crackdown",
-                "abandonment_joint",
-                "abandonment_concessions",
-                "abandonment_purge",
-                "abandonment_recognition",
-                "punishment_grievance",
-            ],
-            0.0,
-        ),
-    ),
-    "crackdown": dict(
-        removal_rate=0.0,
-        accuracy_floor=0.2,
-        accuracy_tempo=0.0,
-        leader_hit=0.0,
-        joint_bonus=0.0,
-        leak=0.0,
-    ),
-    "pressure": dict(punishment_conduct=0.0, noise=0.0),
-    "purge": dict(
-        removal_rate=0.0,
-        switch_base=NEVER,
-        w_switch_purge=0.0,
-        w_switch_pull=0.0,
-        w_switch_loyalty=0.0,
-        splinter_share=0.0,
-        leak_rate=0.0,
-        merge_rate=0.0,
-    ),
-    "attacks": dict(
-        base_rate=0.0,
+    "defection": quiet(DEFECTION, base=NEVER, desertion_base=NEVER),
+    "crackdown": quiet(CRACKDOWN, accuracy_floor=0.2),
+    "pressure": quiet(PRESSURE),
+    "purge": quiet(PURGE, switch_base=NEVER),
+    "attacks": quiet(
+        ATTACKS,
         reference_size=10.0,
         size_exponent=1.0,
-        lie_low=0.0,
-        abroad_shift=0.0,
-        learning=0.0,
-        capability_recovery=0.0,
         min_capability=0.1,
         max_capability=5.0,
         target_shares={"taliban": 1.0},
         success=1.0,
         severity_min=1.0,
         severity_exponent=3.0,
-        taliban_killed_per_attack=0.0,
-        exposure_per_attack=0.0,
-        exposure_decay=0.0,
         momentum_decay=1.0,
         momentum_saturation=10.0,
-        credibility_loss=0.0,
-        credibility_recovery=0.0,
     ),
-    "recruitment": dict(
-        isisk_local_per_month=0.0,
-        momentum_boost=0.0,
-        hardship_boost=0.0,
-        recognition_boost=0.0,
-        anger_recruits=0.0,
-        cell_split_size=1000,
-        cell_floor=0,
-        isisk_attrition=0.0,
-        unit_birth_rate=0.0,
-        unit_split_factor=100.0,
-        taliban_attrition=0.0,
-        foreign_attrition=0.0,
-    ),
-    "fragmentation": dict(
-        decision_rate=0.0,
-        sensitivity=1.0,
-        **dict.fromkeys(
-            [
-                "recovery",
-                "legitimacy_cohesion",
-                "crackdown_strain",
-                "joint_strain",
-                "concession_strain",
-                "rivalry_strain",
-                "defection_strain",
-                "pay_strain",
-                "stay_base",
-                "w_stay_cohesion",
-                "w_stay_posts",
-                "w_stay_pay",
-                "to_isisk_base",
-                "w_isisk_ideology",
-                "w_isisk_ties",
-                "w_isisk_pull",
-                "independent_base",
-                "w_independent_autonomy",
-                "w_independent_exclusion",
-                "rival_base",
-                "w_rival_strength",
-                "w_rival_grievance",
-            ],
-            0.0,
-        ),
-    ),
+    "recruitment": quiet(RECRUITMENT, cell_split_size=1000, unit_split_factor=100.0),
+    "fragmentation": quiet(FRAGMENTATION, sensitivity=1.0),
 }
 
 

@@ -1,4 +1,4 @@
-"""The summary outcomes of a run: one row each, with the reduction that computes it.
+"""The summary outcomes of a run (docs/design.md §5): one row each, with its reduction.
 
 A row names the actor (or kind of actor) whose record it reads, the record column
 (`sim.engine.record.COLUMNS`) and how the months reduce to one number per replicate;

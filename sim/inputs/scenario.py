@@ -11,12 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.inputs.limits import runaway_rates
 from sim.inputs.problems import Problem, ScenarioError, quote, refuse
 from sim.inputs.reading import is_file, read_yaml
-from sim.inputs.schema import DEMANDS, Scenario
+from sim.inputs.schema import DEMANDS, Event, Scenario
 
 __all__ = [
     "Problem",
@@ -236,50 +236,89 @@ def event_timeline(scenario: Scenario, file: Path | str = "<scenario>") -> dict[
 
 
 def _resolve_events(scenario: Scenario, file: Path) -> tuple[tuple[int, Scenario], ...]:
-    """Apply the events in month order, validating the scenario after each."""
+    """Apply the events in month order, validating the scenario after each.
+
+    An event with a problem is left out of what later events build on, so each problem is
+    blamed once, on the event that set the bad value; every event is checked, and the
+    problems are listed in the order of the events in the file.
+    """
     data = scenario.model_dump()
     data["events"] = []
     timeline: dict[int, Scenario] = {}
     problems = _same_month_clashes(scenario, file)
-    for i, event in sorted(enumerate(scenario.events), key=lambda ie: ie[1].month):
-        where = f"events[{i}]"
-        if not 1 <= event.month <= scenario.steps:
-            problems.append(
-                Problem(
-                    str(file),
-                    f"{where}.month",
-                    f"got {quote(event.month)}; expected 1..{scenario.steps}",
-                )
-            )
-            continue
-        for key, value in event.set.items():
-            if key.split(".")[0] not in EVENT_KEYS:
-                problems.append(
-                    Problem(
-                        str(file),
-                        f"{where}.set.{key}",
-                        f"events may change only keys under {', '.join(EVENT_KEYS)}",
-                    )
-                )
-            elif (error := _set_dotted(data, key, value)) is not None:
-                problems.append(Problem(str(file), f"{where}.set.{key}", error))
+    for i, event in _in_month_order(scenario.events):
+        changed = copy.deepcopy(data)  # validated as it is: later events change a new copy
+        found = [(i, p) for p in _month_problems(i, event, scenario.steps, file)]
+        found += [(i, p) for p in _apply_event(i, event, changed, file)]
         try:
-            snapshot = _validate(copy.deepcopy(data), {}, file, f"{where}.set: ")
+            snapshot = _validate(changed, {}, file, f"events[{i}].set: ")
         except ScenarioError as exc:
-            problems.extend(exc.problems)
+            found += [(i, p) for p in exc.problems]
+        else:
+            changes = _starting_state_changes(scenario, snapshot)
+            found += [(i, Problem(str(file), f"events[{i}].set", m)) for m in changes]
+        if found:
+            problems += found
             continue
-        problems += [
-            Problem(str(file), f"{where}.set", m)
-            for m in _starting_state_changes(scenario, snapshot)
-        ]
         snapshot._timeline = ()
         timeline[event.month] = snapshot
+        data = changed
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(_in_file_order(problems))
     return tuple(timeline.items())
 
 
-def _same_month_clashes(scenario: Scenario, file: Path) -> list[Problem]:
+def _in_month_order(events: list[Event]) -> list[tuple[int, Event]]:
+    """The events with their index in the file, by month (those of one month in file order)."""
+    return sorted(enumerate(events), key=lambda ie: ie[1].month)
+
+
+def _in_file_order(found: list[tuple[int, Problem]]) -> list[Problem]:
+    """The problems of events by their index in the file (those of one event as found)."""
+    return [p for _, p in sorted(found, key=lambda ip: ip[0])]
+
+
+def _month_problems(i: int, event: Event, steps: int, file: Path) -> list[Problem]:
+    """The event's month, if it is not one of the run's months."""
+    if 1 <= event.month <= steps:
+        return []
+    message = f"got {quote(event.month)}; expected 1..{steps}"
+    return [Problem(str(file), f"events[{i}].month", message)]
+
+
+def _apply_event(i: int, event: Event, data: dict, file: Path | str) -> list[Problem]:
+    """Set the event's keys in `data`; the keys it may not change, or that do not exist."""
+    problems = []
+    for key, value in event.set.items():
+        if key.split(".")[0] not in EVENT_KEYS:
+            message = f"events may change only keys under {', '.join(EVENT_KEYS)}"
+        elif (error := _set_dotted(data, key, value)) is not None:
+            message = error
+        else:
+            continue
+        problems.append(Problem(str(file), f"events[{i}].set.{key}", message))
+    return problems
+
+
+def _unchecked_event_keys(data: dict, file: str) -> list[Problem]:
+    """The events' keys that are refused, in a file whose scenario is itself invalid.
+
+    Found on the file's data alone, so a problem of the scenario hides none of its events'.
+    """
+    try:
+        events = TypeAdapter(list[Event]).validate_python(data.get("events", []))
+    except ValidationError:
+        return []  # the events themselves are malformed: among the scenario's problems
+    changed = copy.deepcopy(data)
+    found = [
+        (i, p)
+        for i, event in _in_month_order(events)
+        for p in _apply_event(i, event, changed, file)
+    ]
+    return _in_file_order(found)
+
+
+def _same_month_clashes(scenario: Scenario, file: Path) -> list[tuple[int, Problem]]:
     """Two events of one month that set the same key, or one a block holding the other's key.
 
     Which would win is an accident of their order in the file, so it is refused.
@@ -294,15 +333,12 @@ def _same_month_clashes(scenario: Scenario, file: Path) -> list[Problem]:
             setters.append(within.get((event.month, parts)))
             clash = next((s for s in setters if s is not None), None)
             if clash is not None:
-                problems.append(
-                    Problem(
-                        str(file),
-                        f"events[{i}].set.{key}",
-                        f"events[{clash[0]}].set.{clash[1]} also sets it in month "
-                        f"{event.month}; which applies would depend on their order: "
-                        "merge them into one event",
-                    )
+                message = (
+                    f"events[{clash[0]}].set.{clash[1]} also sets it in month "
+                    f"{event.month}; which applies would depend on their order: "
+                    "merge them into one event"
                 )
+                problems.append((i, Problem(str(file), f"events[{i}].set.{key}", message)))
         for key, parts in keys:
             exact.setdefault((event.month, parts), (i, key))
             for n in range(1, len(parts) + 1):
@@ -359,8 +395,12 @@ def load_with_origin(
         prov[tuple(key.split("."))] = Path("override")
     if problems:
         raise ScenarioError(problems)
-    scenario = _validate(data, prov, path)
-    event_timeline(scenario, _origin(prov, ("events",), path))
+    events_file = _origin(prov, ("events",), path)
+    try:
+        scenario = _validate(data, prov, path)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems + _unchecked_event_keys(data, events_file)) from None
+    event_timeline(scenario, events_file)
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.read_bytes())

@@ -1,39 +1,57 @@
 """The scenario schema: every key a scenario file may hold, its type and its range.
 
-Numbers have no defaults here: they live in `scenarios/baseline.yaml`, which other
-scenarios extend. Only switches (mechanism on/off, scale) default to "as designed".
-Every number is finite and bounded above: the bounds are far outside any plausible
-scenario and keep memory and draws sane (each says why).
+The fields of each block of parameters are built from their declarations in
+`sim.inputs.pars` (type and bound, with why); the classes here add what ties several
+keys together. Numbers have no defaults here: a scenario file is complete after
+`extends` (`scenarios/baseline.yaml`, which other scenarios extend, is written from the
+declarations). Only switches (mechanism on/off, scale) default to "as designed". Every
+number is finite and bounded above: the bounds are far outside any plausible scenario
+and keep memory and draws sane.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    create_model,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from sim.inputs.names import MAX_NAME, NAME_RULE, is_safe_name
+from sim.inputs.pars import (
+    ATTACKS,
+    CRACKDOWN,
+    DEFECTION,
+    ECONOMY,
+    FACTION,
+    FOREIGN_GROUP,
+    FRAGMENTATION,
+    INTERNATIONAL,
+    ISISK,
+    MECHANISM,
+    POLICY,
+    PRESSURE,
+    PURGE,
+    RECRUITMENT,
+    TALIBAN,
+)
+from sim.inputs.pars.attacks import TARGETS as TARGETS  # re-exported: the rules read them here
+from sim.inputs.pars.declare import MAX_FIGHTERS as MAX_FIGHTERS
+from sim.inputs.pars.declare import NAMES, Block
+from sim.inputs.pars.fields import schema_fields
+from sim.inputs.pars.foreign_groups import PATRONS as PATRONS
+from sim.inputs.pars.taliban import SPREAD
 
-Probability = Field(ge=0.0, le=1.0)
-NonNegative = Field(ge=0.0, le=1e3)  # dimensionless coefficients: strains, bonuses, gains
-LogitWeight = Field(ge=0.0, le=100.0)  # 100 on a 0..1 input saturates any logistic
-LogitBase = Field(ge=-100.0, le=100.0)  # exp(100) = 3e43: a chance of 0 or 1 already
-Money = Field(ge=0.0, le=1e6)  # USD million a month: $1 trillion, 1,000x Afghanistan's GDP
-MAX_FIGHTERS = 1_000_000  # of one faction or group: ten times all the Taliban's fighters
-Fighters = Field(ge=0, le=MAX_FIGHTERS)
-PerMonth = Field(ge=0.0, le=10_000.0)  # fighters a month: all of ISIS-K in half a year
-Months = Field(ge=1, le=10_000)  # anything beyond the longest run (600) means never
-Weight = Annotated[float, Field(ge=0.0, le=1e6)]  # relative weights, normalised by their sum
-Names = Field(min_length=1, max_length=100)  # actors of a kind: more than any war has had
+Names = Field(min_length=NAMES[0], max_length=NAMES[1])  # actors of a kind
 MAX_UNITS = 100_000  # Taliban units at month 0 over all factions: 200x the baseline's 500
-PATRONS = ("taliban", "isisk", "independent")
-"""Who a foreign-fighter group fights for."""
-Patron = Literal[PATRONS]
-TARGETS = ("sectarian", "taliban", "foreign", "abroad")
-"""What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners in Afghanistan, abroad."""
-Target = Literal[TARGETS]
 BREAKAWAYS = ("isisk", "independent", "rival")
 """Where a faction that leaves the Taliban goes: to ISIS-K, its own way, or rival Taliban rule."""
 DEMANDS = ("isisk", "joint", "concessions")
@@ -97,11 +115,19 @@ SafeName = Annotated[str, Field(max_length=MAX_NAME), AfterValidator(_safe_name)
 YearMonth = Annotated[str, AfterValidator(_year_month)]
 
 
-class Spread(Strict):
-    """A unit trait drawn from a Beta distribution with this mean and sd."""
+def declared(block: Block, base: type[Strict] = Strict, **nested: type[Strict]) -> type[Strict]:
+    """A schema base class whose fields are the parameters declared in `block`.
 
-    mean: float = Field(gt=0.0, lt=1.0)
-    sd: float = Field(gt=0.0, lt=0.5)
+    Args:
+        block: the declarations (type, bound, and default for the switches).
+        base: the class it extends.
+        **nested: the schema class of each parameter that is a nested block.
+    """
+    return create_model(f"Declared{base.__name__}", __base__=base, **schema_fields(block, nested))
+
+
+class Spread(declared(SPREAD)):
+    """A unit trait drawn from a Beta distribution with this mean and sd."""
 
     @model_validator(mode="after")
     def _feasible(self) -> Spread:
@@ -113,15 +139,12 @@ class Spread(Strict):
         return self
 
 
-class Mechanism(Strict):
+class Mechanism(declared(MECHANISM)):
     """Switch a mechanism off, or rescale its effect."""
-
-    enabled: bool = True
-    scale: float = Field(default=1.0, ge=0.0, le=10.0)  # ten times as designed is a stress test
 
 
 class Mechanisms(Strict):
-    """One switch per mechanism of DESIGN.md section 3."""
+    """One switch per mechanism of docs/design.md §3."""
 
     defection: Mechanism = Mechanism()
     crackdown: Mechanism = Mechanism()
@@ -136,36 +159,17 @@ class Mechanisms(Strict):
 MECHANISMS = tuple(Mechanisms.model_fields)
 
 
-class Policy(Strict):
-    """The Taliban leadership's levers; events change them mid-run. Each has a cost (ODD 7.6)."""
-
-    crackdown: float = Probability
-    joint_with_us: bool
-    accuracy: float = Probability
-    concessions: float = Probability
-    punishment: float = Probability
-    purge: dict[str, Annotated[float, Probability]] = Field(max_length=100)
-    security_faction: str
-    adaptive_gain: float = NonNegative
-    attack_tolerance: float = Field(gt=0.0, le=1e6)  # attacks a month
+class Policy(declared(POLICY)):
+    """The leadership's levers; events change them mid-run. Each has a cost (design.md §4)."""
 
 
-class Faction(Styled):
+class Faction(declared(FACTION, Styled, ideology=Spread, ties_to_isisk=Spread)):
     """A Taliban faction at month 0."""
 
-    fighters: int = Field(ge=1, le=MAX_FIGHTERS)
-    ideology: Spread
-    ties_to_isisk: Spread
-    cohesion: float = Probability
-    revenue_share: float = Field(gt=0.0, le=1e6)  # a relative weight
-    posts: float = Field(ge=0.0, le=1e6)  # a relative weight
-    autonomy: float = Probability
 
-
-class Taliban(Styled):
+class Taliban(declared(TALIBAN, Styled)):
     """Taliban factions, the leadership core, and how fighters are split into units."""
 
-    unit_size: float = Field(ge=1.0, le=1e5)  # fighters per unit: one at least
     core: str
     factions: dict[str, Faction] = Names
     rivalries: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
@@ -183,47 +187,16 @@ class Taliban(Styled):
         return self
 
 
-class IsisK(Styled):
+class IsisK(declared(ISISK, Styled)):
     """ISIS-K at month 0, and the prisoners released in August 2021 still joining."""
 
-    fighters: int = Fighters
-    cells: int = Field(ge=1, le=10_000)  # cell arrays are sized from it; the baseline has 24
-    capability: float = Field(gt=0.0, le=100.0)  # a multiplier of the attack rate
-    exposure: float = Probability
-    momentum: float = Probability
-    released_prisoners: int = Fighters
-    release_months: int = Field(ge=1, le=600)
 
-
-class ForeignGroup(Styled):
+class ForeignGroup(declared(FOREIGN_GROUP, Styled)):
     """A foreign-fighter group at month 0."""
 
-    fighters: int = Fighters
-    patron: Patron
-    loyalty: float = Probability
-    arrivals_per_month: float = PerMonth
 
-
-class InternationalActor(Styled):
+class InternationalActor(declared(INTERNATIONAL, Styled)):
     """A state or donor pressing the Taliban: what it watches, its sticks and its carrots."""
-
-    cares_about: dict[str, Weight] = Names
-    demand: float = Probability
-    pressure: float = Probability
-    baseline_pressure: float = Probability
-    pressure_decay: float = Probability
-    responsiveness: float = NonNegative
-    sectarian_sensitivity: float = NonNegative
-    attack_sensitivity: float = NonNegative
-    conduct_sensitivity: float = NonNegative
-    aid_musd: float = Money
-    aid_conditionality: float = Probability
-    holds_frozen_funds: bool
-    satisfied_below: float = Probability
-    unfreeze_after: int = Months
-    recognize_after: int = Months
-    recognition_rate: float = Probability
-    min_credibility: float = Probability
 
     @model_validator(mode="after")
     def _weights(self) -> InternationalActor:
@@ -232,110 +205,28 @@ class InternationalActor(Styled):
         return self
 
 
-class Economy(Strict):
+class Economy(declared(ECONOMY)):
     """Fiscal revenue, pay and arrears, hardship; USD million per month unless said otherwise."""
 
-    domestic_revenue_musd: float = Money
-    revenue_noise: float = Field(ge=0.0, le=2.0)  # sd of log revenue: 2 is a 7x swing
-    hardship: float = Probability
-    hardship_floor: float = Probability
-    frozen_hardship: float = Probability
-    aid_relief: float = Field(ge=0.0, le=100.0)  # per $100M a month
-    hardship_adjust: float = Probability
-    hardship_revenue_loss: float = Probability
-    sanction_damage: float = Probability
-    recognition_trade_gain: float = Field(ge=0.0, le=10.0)  # x revenue
-    aid_fungible: float = Probability
-    military_share: float = Probability
-    wage_usd: float = Field(ge=1.0, le=1e6)  # USD a fighter-month
-    crackdown_cost_musd: float = Money
-    accuracy_cost_musd: float = Money
-    initial_arrears_months: float = Field(ge=0.0, le=600.0)
-    frozen_funds_musd: float = Money
-    unfrozen: bool
-    unfreeze_rate: float = Probability
-    grievance_rate: float = Probability
-    grievance_relief: float = Probability
-    breakaway_pay: float = Probability
 
-
-class DefectionRule(Strict):
+class DefectionRule(declared(DEFECTION)):
     """Weights of the logistic defection and desertion chances (per unit-month)."""
 
-    base: float = LogitBase
-    w_abandonment: float = LogitWeight
-    w_grievance: float = LogitWeight
-    w_ties: float = LogitWeight
-    w_momentum: float = LogitWeight
-    w_pay: float = LogitWeight
-    w_cohesion: float = LogitWeight
-    w_fear: float = LogitWeight
-    abandonment_crackdown: float = NonNegative
-    abandonment_joint: float = NonNegative
-    abandonment_concessions: float = NonNegative
-    abandonment_purge: float = NonNegative
-    abandonment_recognition: float = NonNegative
-    punishment_grievance: float = NonNegative
-    found_cell: float = Probability
-    desertion_base: float = LogitBase
-    w_desertion_grievance: float = LogitWeight
 
-
-class CrackdownRule(Strict):
+class CrackdownRule(declared(CRACKDOWN)):
     """How a crackdown removes ISIS-K fighters and leaders, and how leaks blunt it."""
 
-    removal_rate: float = Probability
-    accuracy_floor: float = Probability
-    accuracy_tempo: float = Probability
-    leader_hit: float = Probability
-    joint_bonus: float = NonNegative
-    leak: float = Probability
 
-
-class PressureRule(Strict):
+class PressureRule(declared(PRESSURE)):
     """What every state's pressure shares: how conduct is judged, and its monthly noise."""
 
-    punishment_conduct: float = NonNegative
-    noise: float = Field(ge=0.0, le=1.0)  # pressure is bounded to [0, 1] anyway
 
-
-class PurgeRule(Strict):
+class PurgeRule(declared(PURGE)):
     """How a purge removes foreign fighters and pushes some of them toward ISIS-K."""
 
-    removal_rate: float = Probability
-    switch_base: float = LogitBase
-    w_switch_purge: float = LogitWeight
-    w_switch_pull: float = LogitWeight
-    w_switch_loyalty: float = LogitWeight
-    splinter_share: float = Probability
-    leak_rate: float = Probability
-    merge_rate: float = Probability
 
-
-class AttackRule(Strict):
+class AttackRule(declared(ATTACKS)):
     """Attack tempo, suppression, targets, success and severity of ISIS-K cells."""
-
-    base_rate: float = Field(ge=0.0, le=30.0)  # per cell-month: a cell attacking daily
-    reference_size: float = Field(ge=1.0, le=1e6)  # fighters
-    size_exponent: float = Field(ge=0.0, le=2.0)  # observed 0.7; 2 is already explosive
-    lie_low: float = Field(ge=0.0, le=100.0)
-    abroad_shift: float = Probability
-    learning: float = Field(ge=0.0, le=1.0)  # capability gained per attack
-    capability_recovery: float = Probability
-    min_capability: float = Field(gt=0.0, le=100.0)
-    max_capability: float = Field(gt=0.0, le=100.0)
-    target_shares: dict[Target, Weight]
-    success: float = Probability
-    severity_min: float = Field(gt=0.0, le=1e4)  # people
-    # observed tails are 2-3; below 1.5 one draw can exceed 1e30 people, and inf below 1.05
-    severity_exponent: float = Field(ge=1.5, le=10.0)
-    taliban_killed_per_attack: float = Field(ge=0.0, le=1e4)
-    exposure_per_attack: float = Probability
-    exposure_decay: float = Probability
-    momentum_decay: float = Probability
-    momentum_saturation: float = Field(gt=0.0, le=1e6)  # successes a month
-    credibility_loss: float = Probability
-    credibility_recovery: float = Probability
 
     @model_validator(mode="after")
     def _shares(self) -> AttackRule:
@@ -346,50 +237,12 @@ class AttackRule(Strict):
         return self
 
 
-class RecruitmentRule(Strict):
+class RecruitmentRule(declared(RECRUITMENT)):
     """Births, splits, deaths and attrition of cells and units."""
 
-    isisk_local_per_month: float = PerMonth
-    momentum_boost: float = Field(ge=0.0, le=10.0)  # recruits x (1 + boost) at full momentum
-    hardship_boost: float = Field(ge=0.0, le=10.0)
-    recognition_boost: float = Field(ge=0.0, le=10.0)
-    anger_recruits: float = PerMonth
-    cell_split_size: int = Field(ge=2, le=100_000)  # fighters; a cell is a few dozen
-    cell_floor: int = Field(ge=0, le=100_000)  # fighters
-    isisk_attrition: float = Probability
-    unit_birth_rate: float = Field(ge=0.0, le=0.1)  # per unit-month: doubling in 7 months
-    unit_split_factor: float = Field(gt=1.0, le=100.0)  # x unit_size
-    taliban_attrition: float = Probability
-    foreign_attrition: float = Probability
 
-
-class FragmentationRule(Strict):
+class FragmentationRule(declared(FRAGMENTATION)):
     """Cohesion dynamics and the leaders' choice between staying and each way of leaving."""
-
-    recovery: float = Probability
-    legitimacy_cohesion: float = NonNegative
-    crackdown_strain: float = NonNegative
-    joint_strain: float = NonNegative
-    concession_strain: float = NonNegative
-    rivalry_strain: float = NonNegative
-    defection_strain: float = NonNegative
-    pay_strain: float = NonNegative
-    decision_rate: float = Probability
-    sensitivity: float = Field(gt=0.0, le=100.0)  # logit precision
-    stay_base: float = LogitBase
-    w_stay_cohesion: float = LogitWeight
-    w_stay_posts: float = LogitWeight
-    w_stay_pay: float = LogitWeight
-    to_isisk_base: float = LogitBase
-    w_isisk_ideology: float = LogitWeight
-    w_isisk_ties: float = LogitWeight
-    w_isisk_pull: float = LogitWeight
-    independent_base: float = LogitBase
-    w_independent_autonomy: float = LogitWeight
-    w_independent_exclusion: float = LogitWeight
-    rival_base: float = LogitBase
-    w_rival_strength: float = LogitWeight
-    w_rival_grievance: float = LogitWeight
 
 
 class Rules(Strict):

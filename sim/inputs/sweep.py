@@ -188,7 +188,7 @@ def _parameter(u: Uncertainty, key: str, current: Any) -> tuple[Parameter | None
     elif (known := range_of(key)) is not None:
         low, high = known.low, known.high
     else:
-        return None, f"{key} has no range in sim/inputs/ranges.py; give range: [low, high]"
+        return None, f"{key} has no range declared in sim/inputs/pars; give range: [low, high]"
     if not low < high:
         return None, f"{key}: its range [{low}, {high}] holds one value; nothing to sample"
     distribution = u.distribution or "uniform"

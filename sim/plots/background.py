@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sim.plots import FIGURES
 
 if TYPE_CHECKING:  # matplotlib and pandas load in the helpers only
-    from sim.plots.fan import Styles
+    from sim.plots.style import Styles
 
 SHARES = (("outcomes",), ("strength", "events"))  # about equal drawing times
 FINISH_SECONDS = 60  # how long a helper may take to finish a figure after an error elsewhere

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.inputs.calibration import Prior, Target
-from sim.plots.fan import save_figure
+from sim.plots.saving import save_figure
 
 
 def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Prior]) -> Figure:

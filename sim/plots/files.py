@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.report import fighter_bands, read_fighters, read_runs
-from sim.plots import FIGURES
-from sim.plots import compare as compare_plots
-from sim.plots import fan as plots
+from sim.plots import FIGURES, side_by_side
 from sim.plots import sensitivity as sensitivity_plots
-from sim.plots.fan import Styles
+from sim.plots.distributions import outcome_distributions
+from sim.plots.events import event_probability
+from sim.plots.fan import strength_fan_of_bands
+from sim.plots.saving import save_figure
+from sim.plots.style import Styles, ensemble_label
 
 if TYPE_CHECKING:  # SALib and scipy.stats load only for a sensitivity analysis
     from sim.analysis.sensitivity import Sensitivity
@@ -32,15 +34,15 @@ def write_plots(
     """
     out = Path(out)
     runs = read_runs(out)
-    label = plots.ensemble_label(runs, pooled=True)
+    label = ensemble_label(runs, pooled=True)
     draw = {
-        "strength": lambda: plots.strength_fan_of_bands(
+        "strength": lambda: strength_fan_of_bands(
             fighter_bands(out, len(runs), steps, start), label, styles=styles
         ),
-        "outcomes": lambda: plots.outcome_distributions(runs),
-        "events": lambda: plots.event_probability(runs, steps=steps, start=start),
+        "outcomes": lambda: outcome_distributions(runs),
+        "events": lambda: event_probability(runs, steps=steps, start=start),
     }
-    return [p for name in names for p in plots.save_figure(draw[name](), out / "plots" / name)]
+    return [p for name in names for p in save_figure(draw[name](), out / "plots" / name)]
 
 
 def write_comparison_plots(
@@ -53,13 +55,11 @@ def write_comparison_plots(
         [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
     )
     figures = {
-        "compare_strength": compare_plots.compare_strength(fighters, styles=styles),
-        "compare_outcomes": compare_plots.compare_outcomes(runs),
-        "compare_events": compare_plots.compare_event_probability(runs, steps=steps, start=start),
+        "compare_strength": side_by_side.compare_strength(fighters, styles=styles),
+        "compare_outcomes": side_by_side.compare_outcomes(runs),
+        "compare_events": side_by_side.compare_event_probability(runs, steps=steps, start=start),
     }
-    return [
-        p for name, fig in figures.items() for p in plots.save_figure(fig, out / "plots" / name)
-    ]
+    return [p for name, fig in figures.items() for p in save_figure(fig, out / "plots" / name)]
 
 
 def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
@@ -74,5 +74,5 @@ def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
             fig, name = sensitivity_plots.sobol_indices(indices, noise), "sobol"
         else:
             fig, name = sensitivity_plots.morris_scatter(indices), "morris"
-        written += plots.save_figure(fig, Path(folder) / f"{name}{suffix}")
+        written += save_figure(fig, Path(folder) / f"{name}{suffix}")
     return written

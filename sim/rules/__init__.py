@@ -1,4 +1,4 @@
-"""The eight mechanisms of DESIGN.md section 3, one module per mechanism, and their schedule.
+"""The eight mechanisms of docs/design.md §3, one module per mechanism, and their schedule.
 
 Each module has pure functions of numbers or numpy arrays (the rule's arithmetic,
 shared with the plain-Mesa reference in `sim.reference`) and the verbs that apply the

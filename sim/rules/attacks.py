@@ -6,6 +6,8 @@ low, and part of what they hold back goes into attacks abroad, counted apart.
 Sectarian attacks are ISIS-K's bid against the Taliban (outbidding): they erode
 Taliban credibility. Capability grows with experience, falls with arrests of leaders
 (`crackdown`) and returns toward its starting level.
+
+Its parameters are declared in `sim.inputs.pars.attacks`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ security faction tied to ISIS-K blunt it. Intelligence-led arrests of leaders cu
 cell's capability. Inaccurate force breeds anger (Bennett 2008); accuracy costs money
 (`economy.accuracy_cost_musd`) and reach: accurate operations cover less ground a month,
 so they press fewer cells into lying low (`accuracy_tempo`).
+
+Its parameters are declared in `sim.inputs.pars.crackdown`.
 """
 
 from __future__ import annotations

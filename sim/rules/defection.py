@@ -3,6 +3,8 @@
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
 leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid.
 Punishment deters defection but adds to grievance (its cost).
+
+Its parameters are declared in `sim.inputs.pars.defection`.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def defection_probability(
     fear: float,
     rule: DefectionRule,
 ):
-    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of DESIGN 3.1)."""
+    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of ODD 7.5)."""
     x = (
         rule.base
         + rule.w_abandonment * ideology * abandon

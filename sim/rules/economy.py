@@ -4,6 +4,8 @@ Frozen central-bank reserves are not budget revenue: while frozen they hold hard
 up (liquidity, prices). Aid mostly bypasses the budget and relieves hardship.
 Hardship cuts revenue and (in `recruitment`) widens ISIS-K's recruiting pool. The
 budget pays units by faction; shortfalls become arrears and grievance.
+
+Its parameters are declared in `sim.inputs.pars.economy`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ base, exclusion from posts) or rival Taliban rule (strength, grievance). The cho
 is a multinomial logit with precision `sensitivity`: uncertain, so its chance moves
 smoothly with its drivers, not across a threshold. The leadership core cannot leave.
 A faction that goes to ISIS-K takes its ideological units with it.
+
+Its parameters are declared in `sim.inputs.pars.fragmentation`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ its nationals and interests, and conduct (indiscriminate force, punishment). Sta
 that condition on conduct and rights differ from those that trade recognition for
 stability. Months of low pressure bring unfreezing and, at a monthly rate scaled by
 Taliban credibility, recognition; aid follows pressure (see `economy`).
+
+Its parameters are declared in `sim.inputs.pars.pressure` (each state's in
+`sim.inputs.pars.international`).
 """
 
 from __future__ import annotations

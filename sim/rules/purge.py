@@ -3,6 +3,8 @@
 Purged fighters are removed or leak to ISIS-K, and a group may splinter: a share of
 its fighters goes over at once (never the whole group in one draw); groups allied to
 ISIS-K merge their fighters into its cells.
+
+Its parameters are declared in `sim.inputs.pars.purge`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ released in August 2021, and local recruits: more of them with momentum, with ha
 "apostate regime" narrative), and with the anger an inaccurate crackdown breeds. Cells
 split above a size and, below a floor, fold into the largest cell. Taliban units are
 born while pay lasts and split when large. All sides lose fighters to attrition.
+
+Its parameters are declared in `sim.inputs.pars.recruitment`.
 """
 
 from __future__ import annotations

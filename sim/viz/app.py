@@ -21,7 +21,8 @@ from sim.inputs.actors import actor_styles
 from sim.inputs.scenario import load_scenario
 from sim.inputs.schema import Scenario
 from sim.model import AfghanistanModel
-from sim.plots.fan import PANEL_TITLE, STRENGTH_PANELS
+from sim.plots.fan import STRENGTH_PANELS
+from sim.plots.style import PANEL_TITLE
 from sim.viz import panels
 from sim.viz.band import Band
 from sim.viz.levers import lever_value, levers, model_params

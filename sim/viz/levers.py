@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.inputs.schema import Scenario
-from sim.plots.fan import actor_name
+from sim.plots.style import actor_name
 
 SEED_LIMIT = 999
 

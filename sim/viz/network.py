@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from sim.inputs.actors import actor_styles
-from sim.plots.fan import actor_colours, actor_name
+from sim.plots.style import actor_colours, actor_name
 
 HUB_RADIUS = 3.0
 ISISK_AT = (6.5, 0.0)

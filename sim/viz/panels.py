@@ -2,7 +2,7 @@
 
 Each function draws on the axes it is given the months recorded so far, on an x axis
 spanning the scenario's horizon, so the lines grow across the panel; names and colours
-are the ensemble plots' (`sim.plots.fan`). `PANELS` lists them with their titles.
+are the ensemble plots' (`sim.plots.style`). `PANELS` lists them with their titles.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from sim.engine.record import Recorder
-from sim.plots.fan import Styles, actor_colours, actor_name, format_thousands
+from sim.plots.style import Styles, actor_colours, actor_name, format_thousands
 from sim.viz.band import Band
 
 RUN_WIDTH = 1.8

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.compare import median_differences
+from sim.analysis.differences import median_differences
 from sim.analysis.report import read_runs
 from sim.inputs.actors import actor_styles
 from sim.inputs.names import safe_folder_name

@@ -1,7 +1,7 @@
 """Figures contrasting scenarios: strength fans, outcome violins, event probabilities.
 
 One colour per scenario, in the order scenarios first appear in the table, the same in
-every figure. Save with `sim.plots.save_figure`.
+every figure. Save with `sim.plots.saving.save_figure`.
 """
 
 from __future__ import annotations
@@ -16,24 +16,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.engine.outcomes import OUTCOMES
-from sim.plots.fan import (
-    EVENTS,
+from sim.plots.columns import RUN_KEY, TIMESERIES_COLUMNS, require_columns
+from sim.plots.events import EVENTS, draw_event, month_edges, style_probability_axis
+from sim.plots.fan import draw_fan, quantile_bands
+from sim.plots.style import (
     HEADER_INCHES,
     PANEL_TITLE,
-    RUN_KEY,
-    TIMESERIES_COLUMNS,
     Styles,
     actor_name,
-    draw_event,
-    draw_fan,
     ensemble_label,
     format_dates,
     format_thousands,
-    month_edges,
-    quantile_bands,
-    require_columns,
     show_no_data,
-    style_probability_axis,
     titled_figure,
 )
 

@@ -1,0 +1,69 @@
+"""The crackdown on ISIS-K (`rules.crackdown`): removals, arrests of leaders, leaks.
+
+The rules are in `sim.rules.crackdown`; the intensity and accuracy are levers of `policy`.
+"""
+
+from __future__ import annotations
+
+from sim.inputs.pars.declare import COEFFICIENT, PROBABILITY, Block, Par, Range, judgement
+
+CRACKDOWN = Block(
+    "rules.crackdown",
+    (
+        Par(
+            "removal_rate",
+            float,
+            "monthly removal at full intensity, effectiveness, exposure and accuracy",
+            "share of a cell a month",
+            0.8,
+            PROBABILITY,
+            Range(0.3, 1.0, "Taliban claim: ~600 arrests, 33 killed, 3 months"),
+        ),
+        Par(
+            "accuracy_floor",
+            float,
+            "yield of wholly indiscriminate force relative to accurate force",
+            "0..1",
+            0.3,
+            PROBABILITY,
+            Range(0.1, 0.5, judgement("Bennett 2008: indiscriminate force")),
+        ),
+        Par(
+            "accuracy_tempo",
+            float,
+            "reach lost at full accuracy: intelligence-led raids are fewer",
+            "0..1",
+            0.5,
+            PROBABILITY,
+            Range(0.2, 0.8, judgement("targeted raids are slower than sweeps")),
+        ),
+        Par(
+            "leader_hit",
+            float,
+            "capability lost at full intensity, effect, accuracy and exposure",
+            "share a month",
+            0.3,
+            PROBABILITY,
+            Range(0.1, 0.6, judgement("intelligence-led arrests of leaders")),
+        ),
+        Par(
+            "joint_bonus",
+            float,
+            "effectiveness added by joint action with the US (1 doubles it)",
+            "x effectiveness",
+            1.0,
+            COEFFICIENT,
+            Range(0.5, 2.0, judgement("US intelligence and strikes")),
+        ),
+        Par(
+            "leak",
+            float,
+            "effectiveness lost per unit of the security faction's ties to ISIS-K",
+            "0..1",
+            0.6,
+            PROBABILITY,
+            Range(0.3, 0.9, "source article: Haqqani ties to ISIS-K leaders"),
+        ),
+    ),
+)
+"""The crackdown rule's keys, in the order of a scenario file."""

@@ -1,0 +1,78 @@
+"""ISIS-K at month 0 (`isisk`), and the prisoners released in August 2021 still joining.
+
+Read by the rules of `attacks`, `crackdown` and `recruitment`.
+"""
+
+from __future__ import annotations
+
+from sim.inputs.pars.declare import FIGHTERS, PROBABILITY, Block, Bound, Par, Range, judgement
+
+ISISK = Block(
+    "isisk",
+    (
+        Par(
+            "fighters",
+            int,
+            "fighters at month 0",
+            "fighters",
+            2200,
+            FIGHTERS,
+            Range(1500, 2500, "MT S/2021/486 1,500-2,200; source article 'well over 2,000'"),
+        ),
+        Par(
+            "cells",
+            int,
+            "cells at month 0, fighters spread over them",
+            "cells",
+            24,
+            Bound(1, 10_000, "cell arrays are sized from it; the baseline has 24"),
+            Range(10, 40, judgement("Nangarhar/Kunar base plus urban cells")),
+        ),
+        Par(
+            "capability",
+            float,
+            "attack capability of every cell at month 0",
+            "multiplier",
+            1.0,
+            Bound(0.0, 100.0, "a multiplier of the attack rate", open_low=True),
+            Range(0.5, 1.5, judgement("a multiplier; 1 = the tempo of late 2021")),
+        ),
+        Par(
+            "exposure",
+            float,
+            "visibility of its cells to Taliban intelligence at month 0",
+            "0..1",
+            0.3,
+            PROBABILITY,
+            Range(0.1, 0.5, judgement("visibility to Taliban intelligence")),
+        ),
+        Par(
+            "momentum",
+            float,
+            "recent success at month 0",
+            "0..1",
+            0.5,
+            PROBABILITY,
+            Range(0.2, 0.8, judgement("after the Kabul airport attack of Aug 2021")),
+        ),
+        Par(
+            "released_prisoners",
+            int,
+            "prisoners released in Aug 2021 who rejoin after month 0",
+            "fighters",
+            1500,
+            FIGHTERS,
+            Range(500, 2000, "SG Feb 2022: from ~2,200 toward 4,000, most released"),
+        ),
+        Par(
+            "release_months",
+            int,
+            "months over which the released prisoners rejoin (Oct 2021 - Jan 2022)",
+            "months",
+            4,
+            Bound(1, 600, "spread over at most the longest run"),
+            Range(2, 6, judgement("released Aug 2021, counted by Jan 2022")),
+        ),
+    ),
+)
+"""ISIS-K's keys, in the order of a scenario file."""

@@ -1,0 +1,42 @@
+"""Parameters declared once: the generated files are fresh, each rule points at its declarations.
+
+The schema's fields, the sampling ranges, `scenarios/baseline.yaml` and
+`docs/parameters.md` are built from `sim.inputs.pars`; the tests of the ranges and
+of the hostile inputs check what the schema and the ranges then hold.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from sim.inputs.pars import Range
+from sim.inputs.pars.generate import COMMAND, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = sorted(
+    p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in ("__init__", "maths")
+)
+
+
+def test_the_generated_files_are_fresh(tmp_path):
+    for written in generate(ROOT, tmp_path):
+        committed = ROOT / written.relative_to(tmp_path)
+        assert committed.read_text() == written.read_text(), (
+            f"{committed.relative_to(ROOT)} is stale: run `{COMMAND}`"
+        )
+
+
+@pytest.mark.parametrize("path", RULES, ids=lambda p: p.stem)
+def test_each_rules_module_points_at_its_declarations(path):
+    docstring = ast.get_docstring(ast.parse(path.read_text()))
+    assert f"`sim.inputs.pars.{path.stem}`" in docstring
+    assert (ROOT / "sim" / "inputs" / "pars" / f"{path.stem}.py").is_file()
+
+
+@pytest.mark.parametrize("source", ["", "  ", "judgement:", "judgement: "])
+def test_a_range_without_a_source_or_reasoning_is_refused(source):
+    with pytest.raises(ValueError, match="a source, or a judgement's reasoning"):
+        Range(0.0, 1.0, source)
