@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.engine.values import Values
 from sim.engine.world import Step, World
 from sim.inputs.schema import Scenario
 from sim.rules.attacks import attack
@@ -123,9 +124,14 @@ SCHEDULE = (
 )
 
 
-def new_world(scenario: Scenario, gens: Sequence[np.random.Generator]) -> World:
-    """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`."""
-    return World(scenario, gens, SCHEDULE)
+def new_world(
+    scenario: Scenario, gens: Sequence[np.random.Generator], values: Values | None = None
+) -> World:
+    """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`.
+
+    `values` maps scenario key paths to one value per replicate (`sim.engine.values`).
+    """
+    return World(scenario, gens, SCHEDULE, values)
 
 
 __all__ = [
