@@ -78,21 +78,13 @@ class _Watched:
         setattr(self._target, name, value)
 
 
-class _Table:
+class _Table(_Watched):
     """Units or cells: a column read is noted by name, anything else as the table's layout."""
-
-    def __init__(self, target: Ragged, path: str, seen: set[str]) -> None:
-        object.__setattr__(self, "_target", target)
-        object.__setattr__(self, "_path", path)
-        object.__setattr__(self, "_seen", seen)
 
     def __getattr__(self, name: str) -> Any:
         column = name in self._target.columns
         self._seen.add(f"{self._path}.{name}" if column else self._path)
         return getattr(self._target, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._target, name, value)
 
 
 class _Keyed(Mapping):
