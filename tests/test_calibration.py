@@ -24,7 +24,8 @@ from sim.engine.seeds import replicate_rng
 from sim.inputs.calibration import Target, load_calibration
 from sim.inputs.problems import ScenarioError
 from sim.inputs.scenario import load_scenario, override
-from sim.runs.ensemble import run_chunk, run_ensemble
+from sim.runs.batch import run_batch
+from sim.runs.ensemble import Replicates, run_ensemble
 from sim.runs.posterior import read_posterior, with_values, write_posterior
 from sim.runs.store import OutputMismatchError
 
@@ -166,7 +167,7 @@ def test_each_replicate_runs_the_draw_its_seed_chooses(tmp_path, short_baseline)
     chosen = [draws.draw_of(short_baseline.seed, r) for r in replicates]
     assert 1 not in chosen  # weight 0
     assert chosen == [draws.draw_of(short_baseline.seed, r) for r in replicates]
-    runs, _ = run_chunk(short_baseline, replicates, draws)
+    runs, _ = Replicates(short_baseline, draws).run(replicates)
     table = runs.to_pandas()
     assert table["posterior_draw"].tolist() == chosen
     assert table["rules.attacks.base_rate"].tolist() == [draws.values[k, 0] for k in chosen]
@@ -175,10 +176,11 @@ def test_each_replicate_runs_the_draw_its_seed_chooses(tmp_path, short_baseline)
         float(round(draws.values[k, 1])) for k in chosen
     ]
     r = 4  # the same replicate run alone with its draw's scenario gives the same outcome
-    alone = run_chunk(with_values(short_baseline, draws.point(chosen[r])), [r])[0].to_pandas()
+    alone = run_batch(with_values(short_baseline, draws.point(chosen[r])), [r])[0].to_pandas()
     assert alone["attacks_total"].iloc[0] == table["attacks_total"].iloc[r]
     split = [
-        run_chunk(short_baseline, part, draws)[0].to_pandas() for part in ([0, 1, 2], [3, 4, 5])
+        Replicates(short_baseline, draws).run(part)[0].to_pandas()
+        for part in ([0, 1, 2], [3, 4, 5])
     ]
     pd.testing.assert_frame_equal(pd.concat(split, ignore_index=True), table)
 
