@@ -232,10 +232,3 @@ def test_a_sweep_is_refused_while_another_run_holds_its_folder(tmp_path):
     with ResultStore(out).lock(), pytest.raises(OutputBusyError, match="in use by another run"):
         run_points(scenario, points, out, replicates=2, workers=1, progress=False)
     assert not (out / "runs.parquet").exists()
-
-
-def test_a_sweep_on_dask_is_refused_not_run_locally(tmp_path, capsys):
-    argv = ["experiment", str(sweep_file(tmp_path)), "--out", str(tmp_path / "o"), "-q"]
-    assert main([*argv, "--executor", "dask"]) == 2
-    assert "sweeps run on this machine's process pool" in capsys.readouterr().err
-    assert not (tmp_path / "o" / "runs.parquet").exists()
