@@ -19,6 +19,7 @@ from conftest import ROOT, SCENARIO_DIR
 
 from sim.analysis.calibration import calibrate, posterior_summary, predictive, simulate_targets
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
+from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.calibration import Target, load_calibration
@@ -324,3 +325,28 @@ def test_the_shipped_calibration_reproduces_each_observed_target():
     assert dict(zip([t.name for t in targets], inside, strict=True)) == {
         t.name: True for t in targets
     }
+
+
+def test_sim_calibrate_writes_the_fit_its_tables_and_the_predictive_check(tmp_path, capsys):
+    abc = {
+        "population_size": 10,
+        "generations": 1,
+        "quantile": 0.5,
+        "minimum_epsilon": 0.0,
+        "min_acceptance_rate": 0.05,
+    }
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    assert main(["calibrate", str(path), "--quiet"]) == 0
+    printed, listed = capsys.readouterr().out.split("wrote:\n")
+    out = tmp_path / "out"
+    tables = ["posterior_summary.csv", "generations.csv", "predictive.csv", "manifest.json"]
+    expected = {tmp_path / "posterior.csv", tmp_path / "calibrated.yaml"}
+    assert {Path(p) for p in listed.split()} >= expected | {out / name for name in tables}
+    assert all(Path(p).is_file() for p in [*listed.split(), out / "posterior.csv"])
+    plan = load_calibration(path)
+    simulated = pd.read_csv(out / "predictive.csv")
+    assert simulated["replicate"].tolist() == list(range(plan.calibration.predictive_draws))
+    targets = plan.calibration.targets
+    [inside] = inside_band(simulated[["tempo"]].to_numpy(), targets)
+    [line] = [row for row in printed.splitlines() if row.strip().startswith("tempo")]
+    assert line.split()[-1] == str(inside)
