@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from sim.inputs.problems import ScenarioError
 from sim.inputs.scenario import load_scenario, override
 from sim.runs.batch import run_batch, value_groups
 from sim.runs.chunked import CHUNK_RANGE, default_chunk_size
@@ -33,6 +34,29 @@ def test_each_replicate_gives_the_rows_it_gives_alone_whatever_its_batch(scenari
     assert runs.equals(pa.concat_tables([a[0] for a in alone]))
     assert series.equals(pa.concat_tables([a[1] for a in alone]))
     assert not runs.slice(0, 1).equals(runs.slice(2, 1)), "replicate 3 at two values differs"
+
+
+def test_keys_that_may_vary_step_in_one_world_and_the_others_split_it(scenario, monkeypatch):
+    import sim.runs.batch as batch
+
+    worlds = []
+    real = batch.new_world
+    monkeypatch.setattr(batch, "new_world", lambda *a: worlds.append(a) or real(*a))
+    replicates = [0, 1, 2, 3]
+    values = {KEY: np.array([2.0, 3.5, 2.5, 3.0]), "isisk.cells": np.array([20, 20, 30, 30])}
+    runs, _ = run_batch(scenario, replicates, values)
+    assert len(worlds) == 2, "one world per value of isisk.cells, base rates varied inside"
+    alone = [
+        run_batch(override(scenario, {KEY: float(rate), "isisk.cells": int(cells)}), [r])[0]
+        for r, rate, cells in zip(replicates, *values.values(), strict=True)
+    ]
+    assert runs.equals(pa.concat_tables(alone))
+
+
+def test_values_that_break_a_check_between_fields_are_refused(scenario):
+    sd = "taliban.factions.haqqani.ideology.sd"  # the Haqqani mean is 0.75: sd < 0.433
+    with pytest.raises(ScenarioError, match=r"ideology\.sd.*too large for mean"):
+        run_batch(scenario, [0, 1], {sd: np.array([0.1, 0.45])})
 
 
 def test_values_group_by_identity_in_order_of_first_use(scenario):

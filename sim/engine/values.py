@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.inputs.problems import Problem, ScenarioError
@@ -134,9 +134,62 @@ def checked(scenario: Scenario, values: Values | None, replicates: int) -> dict[
             problems.append(Problem("values", key, message))
         else:
             out[key] = array.astype(np.int64 if isinstance(current, int) else np.float64)
+    problems += _cross_checks(scenario, out)
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+def _cross_checks(scenario: Scenario, arrays: dict[str, np.ndarray]) -> list[Problem]:
+    """Problems of the schema's checks between fields, for each replicate's values.
+
+    A block holding varied keys (a Beta trait's mean and sd, the attack rule's
+    capabilities and target shares) is validated once per distinct combination of its
+    values, as the replicates holding that combination see it.
+    """
+    by_block: dict[str, list[str]] = {}
+    for key in arrays:
+        by_block.setdefault(_block_of(scenario, key), []).append(key)
+    problems = []
+    for path, keys in by_block.items():
+        block = _node(scenario, path)
+        for row in dict.fromkeys(zip(*(arrays[k].tolist() for k in keys), strict=True)):
+            data = block.model_dump()
+            for key, value in zip(keys, row, strict=True):
+                _set(data, key[len(path) + 1 :].split("."), value)
+            try:
+                type(block).model_validate(data)
+            except ValidationError as exc:
+                message = exc.errors()[0]["msg"]
+                problems.append(Problem("values", ", ".join(keys), f"{message} (at {row})"))
+                break
+    return problems
+
+
+def _block_of(scenario: Scenario, key: str) -> str:
+    """Key path of the innermost schema block (a pydantic model) holding `key`."""
+    node: Any = scenario
+    path: list[str] = []
+    block = ""
+    for part in key.split(".")[:-1]:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+        path.append(part)
+        if isinstance(node, BaseModel):
+            block = ".".join(path)
+    return block
+
+
+def _node(scenario: Scenario, path: str) -> Any:
+    node: Any = scenario
+    for part in path.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return node
+
+
+def _set(data: dict, parts: list[str], value: Any) -> None:
+    for part in parts[:-1]:
+        data = data[part]
+    data[parts[-1]] = value
 
 
 def _leaf(scenario: Scenario, key: str) -> tuple[Any, Any]:

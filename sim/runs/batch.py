@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from sim.engine.seeds import replicate_rng
+from sim.engine.values import can_vary_per_replicate
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
@@ -32,10 +33,21 @@ def run_batch(
     """Run the replicates, each with its own `values` if given; their runs and time series.
 
     The rows follow the order of `replicates`, which may repeat a number (replicate r of
-    two sweep points).
+    two sweep points). Keys that may vary within a batch (`can_vary_per_replicate`)
+    step together in one world; the others split the batch into one world per value.
     """
-    groups = value_groups(scenario, len(replicates), values)
-    parts = [_run(group, [replicates[i] for i in positions]) for group, positions in groups]
+    varied = {k: v for k, v in (values or {}).items() if can_vary_per_replicate(k)}
+    groups = value_groups(
+        scenario, len(replicates), {k: values[k] for k in values or {} if k not in varied}
+    )
+    parts = [
+        _run(
+            group,
+            [replicates[i] for i in positions],
+            {k: np.asarray(v)[positions] for k, v in varied.items()},
+        )
+        for group, positions in groups
+    ]
     if len(parts) == 1:
         return parts[0]
     return _in_order(parts, [positions for _, positions in groups])
@@ -62,9 +74,10 @@ def value_groups(
     ]
 
 
-def _run(scenario: Scenario, replicates: list[int]) -> tuple[pa.Table, pa.Table]:
+def _run(scenario: Scenario, replicates: list[int], values: Values) -> tuple[pa.Table, pa.Table]:
     """Step the replicates of one scenario together as one world; their two tables."""
-    recorder = new_world(scenario, [replicate_rng(scenario.seed, r) for r in replicates]).run()
+    gens = [replicate_rng(scenario.seed, r) for r in replicates]
+    recorder = new_world(scenario, gens, values).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
         scenario.name,
