@@ -16,22 +16,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sim import arguments
+from sim.runs.kinds import KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from sim.analysis.summary import Summary
     from sim.plots.background import Plotter
-    from sim.runs.executors import Executor
+    from sim.runs.executor import Executor
 
 WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensembles run in-process)"
 USER_ERRORS = (
     ("sim.inputs.scenario", "ScenarioError"),
     ("sim.runs.store", "StoreError"),
     ("sim.comparison", "CompareError"),
-    ("sim.runs.executors", "ExecutorError"),
+    ("sim.runs.executor", "ExecutorError"),
 )
-KINDS = ("local", "dask")  # as sim.runs.executors.KINDS, which `--help` should not import
 FORCE_HELP = "resume results made by other code or package versions (recorded in the manifest)"
 
 
@@ -67,8 +67,9 @@ def _add_executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shared-path",
         action="store_true",
-        help="Dask workers write chunk files into --out themselves; --out must be the same "
-        "path on every worker (default: they return the tables and this process writes them)",
+        help="the scheduler's workers write chunk files into --out themselves; --out must be "
+        "the same path on every worker (default: they return the tables and this process "
+        "writes them; a LocalCluster started here always writes them itself)",
     )
 
 
@@ -226,7 +227,7 @@ def _cap_workers(args: argparse.Namespace) -> None:
     """At most one worker per CPU; more only queue for the same CPUs. Says so when capping."""
     if getattr(args, "workers", None) is None:
         return
-    from sim.runs.ensemble import available_cpus
+    from sim.runs.kinds import available_cpus
 
     if args.workers > (cpus := available_cpus()):
         print(f"note: --workers {args.workers} capped at the {cpus} CPUs", file=sys.stderr)
@@ -254,10 +255,9 @@ def _run(args: argparse.Namespace) -> int:
             out,
             scenario_sha256=digest,
             source=str(args.scenario),
-            workers=args.workers if args.executor == "local" else None,
             chunk_size=args.chunk_size,
             progress=not args.quiet,
-            executor=executor if args.executor != "local" else None,
+            executor=executor,
             force_resume=args.force_resume,
             draws=draws,
         )
@@ -304,9 +304,8 @@ def _compare(args: argparse.Namespace) -> int:
             replicates=args.replicates,
             steps=args.steps,
             seed=args.seed,
-            workers=args.workers if args.executor == "local" else None,
             progress=not args.quiet,
-            executor=executor if args.executor != "local" else None,
+            executor=executor,
             force_resume=args.force_resume,
         )
     _print_differences(table, args.out)
@@ -330,9 +329,8 @@ def _experiment(args: argparse.Namespace) -> int:
             replicates=experiment.replicates,
             steps=experiment.steps,
             seed=experiment.seed,
-            workers=args.workers if args.executor == "local" else None,
             progress=not args.quiet,
-            executor=executor if args.executor != "local" else None,
+            executor=executor,
             force_resume=args.force_resume,
         )
     _print_differences(table, out)
@@ -353,18 +351,15 @@ def _sweep(args: argparse.Namespace) -> int:
         plan = replace(plan, sweep=plan.sweep.model_copy(update={"timeseries": True}))
     sweep = plan.sweep
     out = args.out or Path(sweep.out or safe_folder_name(Path("results"), sweep.name))
-    if args.executor != "local" or args.scheduler or args.shared_path:
-        from sim.runs.executors import ExecutorError
-
-        raise ExecutorError("sweeps run on this machine's process pool: drop --executor dask")
-    run_sweep(
-        plan,
-        out,
-        workers=args.workers,
-        chunk_size=args.chunk_size,
-        progress=not args.quiet,
-        force_resume=args.force_resume,
-    )
+    with _open_executor(args) as executor:
+        run_sweep(
+            plan,
+            out,
+            chunk_size=args.chunk_size,
+            progress=not args.quiet,
+            executor=executor,
+            force_resume=args.force_resume,
+        )
     points = pq.read_metadata(out / "runs.parquet").num_rows // sweep.replicates
     print(f"\n{sweep.name}: {points} points x {sweep.replicates} replicates, {sweep.sampler}")
     print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")
@@ -398,42 +393,31 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from sim.analysis.calibration import calibrate, posterior_summary, predictive, write_outputs
-    from sim.analysis.targets import inside_band
+    from sim.analysis.calibrate_run import run_calibration
     from sim.inputs.calibration import load_calibration
     from sim.plots.calibration import write_calibration_plots
-    from sim.runs.posterior import read_posterior
 
     plan = load_calibration(args.file)
     out = args.out or Path(plan.calibration.out or f"results/{plan.calibration.name}")
-    fit = calibrate(plan, out, workers=args.workers, progress=not args.quiet)
-    written = write_outputs(plan, fit, out, args.workers)
-    draws = read_posterior(plan.posterior_file, plan.scenario)
-    targets = plan.calibration.targets
-    simulated = predictive(
-        plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
+    result = run_calibration(plan, out, workers=args.workers, progress=not args.quiet)
+    fit = result.fit
+    plots = write_calibration_plots(
+        out, fit.values, fit.weights, plan.priors, result.simulated, plan.calibration.targets
     )
-    simulated.to_csv(out / "predictive.csv", index=False, float_format="%.6g")
-    plots = write_calibration_plots(out, fit.values, fit.weights, plan.priors, simulated, targets)
     print(
         f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
         f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"
     )
     print(f"  {'parameter':<42} {'median':>10} {'90% interval':>24}")
-    for row in posterior_summary(fit, plan).itertuples():
+    for row in result.summary.itertuples():
         interval = f"[{row.p5:.4g}, {row.p95:.4g}]"
         print(f"  {row.key:<42} {row.median:>10.4g} {interval:>24}")
     print(f"\n  {'target':<32} {'observed':>14} {'simulated 90% band':>22}  inside")
-    for target, ok in zip(
-        targets, inside_band(simulated[[t.name for t in targets]].to_numpy(), targets), strict=True
-    ):
-        low, high = np.quantile(simulated[target.name], [0.05, 0.95])
-        observed = f"[{target.value[0]:g}, {target.value[1]:g}]"
-        print(f"  {target.name:<32} {observed:>14} {f'[{low:.0f}, {high:.0f}]':>22}  {ok}")
-    files = [*written.values(), out / "predictive.csv", *plots]
-    print("\nwrote:\n" + "\n".join(f"  {p}" for p in files))
+    for band in result.bands.itertuples():
+        observed = f"[{band.observed_low:g}, {band.observed_high:g}]"
+        simulated = f"[{band.low:.0f}, {band.high:.0f}]"
+        print(f"  {band.target:<32} {observed:>14} {simulated:>22}  {band.inside}")
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in [*result.written, *plots]))
     return 0
 
 

@@ -14,7 +14,7 @@ from sim.inputs.scenario import load_with_origin
 from sim.inputs.schema import Scenario
 from sim.plots.files import write_comparison_plots
 from sim.runs.ensemble import run_ensemble
-from sim.runs.executors import Executor
+from sim.runs.executor import Executor
 from sim.runs.store import ResultStore, write_atomic
 
 

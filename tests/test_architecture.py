@@ -79,3 +79,46 @@ def test_rules_never_touch_the_record(path):
         if isinstance(node, ast.Attribute)
     } | {node.id for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Name)}
     assert "recorder" not in names and "Recorder" not in names
+
+
+def import_cycle(modules: dict[str, list[str]]) -> list[str]:
+    """A cycle in the graph module -> the modules it imports (within the graph), or []."""
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        for imported in modules[module]:
+            if cycle := visit(imported, [*path, module]):
+                return cycle
+        done.add(module)
+        return []
+
+    for module in modules:
+        if cycle := visit(module, []):
+            return cycle
+    return []
+
+
+def runs_imports() -> dict[str, list[str]]:
+    """Each module of `sim.runs` and the modules of `sim.runs` it imports, lazily or not."""
+    paths = {module_name(p): p for p in sorted((PACKAGE / "runs").glob("*.py"))}
+    graph = {}
+    for module, path in paths.items():
+        named = {name for _, name in imports_of(path)}
+        graph[module] = sorted(m for m in paths if m != module and m in named)
+    return graph
+
+
+def test_the_runs_modules_import_each_other_without_a_cycle():
+    graph = runs_imports()
+    assert "sim.runs.executor" in graph["sim.runs.local_pool"], "the graph must see imports"
+    assert import_cycle(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}
+    assert import_cycle(graph) == ["a", "b", "c", "a"]
+    assert import_cycle({"a": ["b"], "b": [], "c": ["a", "b"]}) == []

@@ -19,12 +19,14 @@ from conftest import ROOT, SCENARIO_DIR
 
 from sim.analysis.calibration import calibrate, posterior_summary, predictive, simulate_targets
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
+from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.calibration import Target, load_calibration
 from sim.inputs.problems import ScenarioError
 from sim.inputs.scenario import load_scenario, override
-from sim.runs.ensemble import run_chunk, run_ensemble
+from sim.runs.batch import run_batch
+from sim.runs.ensemble import Replicates, run_ensemble
 from sim.runs.posterior import read_posterior, with_values, write_posterior
 from sim.runs.store import OutputMismatchError
 
@@ -166,7 +168,7 @@ def test_each_replicate_runs_the_draw_its_seed_chooses(tmp_path, short_baseline)
     chosen = [draws.draw_of(short_baseline.seed, r) for r in replicates]
     assert 1 not in chosen  # weight 0
     assert chosen == [draws.draw_of(short_baseline.seed, r) for r in replicates]
-    runs, _ = run_chunk(short_baseline, replicates, draws)
+    runs, _ = Replicates(short_baseline, draws).run(replicates)
     table = runs.to_pandas()
     assert table["posterior_draw"].tolist() == chosen
     assert table["rules.attacks.base_rate"].tolist() == [draws.values[k, 0] for k in chosen]
@@ -175,10 +177,11 @@ def test_each_replicate_runs_the_draw_its_seed_chooses(tmp_path, short_baseline)
         float(round(draws.values[k, 1])) for k in chosen
     ]
     r = 4  # the same replicate run alone with its draw's scenario gives the same outcome
-    alone = run_chunk(with_values(short_baseline, draws.point(chosen[r])), [r])[0].to_pandas()
+    alone = run_batch(with_values(short_baseline, draws.point(chosen[r])), [r])[0].to_pandas()
     assert alone["attacks_total"].iloc[0] == table["attacks_total"].iloc[r]
     split = [
-        run_chunk(short_baseline, part, draws)[0].to_pandas() for part in ([0, 1, 2], [3, 4, 5])
+        Replicates(short_baseline, draws).run(part)[0].to_pandas()
+        for part in ([0, 1, 2], [3, 4, 5])
     ]
     pd.testing.assert_frame_equal(pd.concat(split, ignore_index=True), table)
 
@@ -322,3 +325,28 @@ def test_the_shipped_calibration_reproduces_each_observed_target():
     assert dict(zip([t.name for t in targets], inside, strict=True)) == {
         t.name: True for t in targets
     }
+
+
+def test_sim_calibrate_writes_the_fit_its_tables_and_the_predictive_check(tmp_path, capsys):
+    abc = {
+        "population_size": 10,
+        "generations": 1,
+        "quantile": 0.5,
+        "minimum_epsilon": 0.0,
+        "min_acceptance_rate": 0.05,
+    }
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    assert main(["calibrate", str(path), "--quiet"]) == 0
+    printed, listed = capsys.readouterr().out.split("wrote:\n")
+    out = tmp_path / "out"
+    tables = ["posterior_summary.csv", "generations.csv", "predictive.csv", "manifest.json"]
+    expected = {tmp_path / "posterior.csv", tmp_path / "calibrated.yaml"}
+    assert {Path(p) for p in listed.split()} >= expected | {out / name for name in tables}
+    assert all(Path(p).is_file() for p in [*listed.split(), out / "posterior.csv"])
+    plan = load_calibration(path)
+    simulated = pd.read_csv(out / "predictive.csv")
+    assert simulated["replicate"].tolist() == list(range(plan.calibration.predictive_draws))
+    targets = plan.calibration.targets
+    [inside] = inside_band(simulated[["tempo"]].to_numpy(), targets)
+    [line] = [row for row in printed.splitlines() if row.strip().startswith("tempo")]
+    assert line.split()[-1] == str(inside)

@@ -13,7 +13,7 @@ import pytest
 
 import sim.cli
 from sim.cli import console, main
-from sim.runs.ensemble import available_cpus
+from sim.runs.kinds import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -132,11 +132,12 @@ def test_ensemble_workers_load_neither_pandas_nor_matplotlib_nor_mesa(tmp_path):
     code = (
         "from pathlib import Path\n"
         "from sim.inputs.scenario import load_with_origin\n"
-        "from sim.runs.ensemble import manifest_for, store_chunk\n"
+        "from sim.runs.ensemble import Replicates, manifest_for\n"
+        "from sim.runs.executor import store_chunk\n"
         "from sim.runs.store import ResultStore\n"
         f"spec, _ = load_with_origin(Path({str(BASELINE)!r}), {{'steps': 2}})\n"
         f"ResultStore(Path({str(out)!r})).open(manifest_for(spec, 'x', None))\n"
-        f"store_chunk(spec, [0], Path({str(out)!r}))"
+        f"store_chunk(Replicates(spec), [0], ResultStore(Path({str(out)!r})))"
     )
     loaded = loaded_after(code)
     assert "numba" in loaded, "the probe must see what the engine imports"

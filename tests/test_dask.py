@@ -1,15 +1,13 @@
-"""Ensembles on Dask: the same tables as the local pool, through lost workers and resumes."""
+"""Ensembles and sweeps on Dask: the local pool's tables, through lost workers and resumes."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tqdm import tqdm
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
@@ -17,8 +15,10 @@ dask = pytest.importorskip("dask")
 from sim.cli import main  # noqa: E402
 from sim.inputs.scenario import load_with_origin  # noqa: E402
 from sim.runs.dask_cluster import DaskExecutor, connect, store_shared_chunk  # noqa: E402
-from sim.runs.ensemble import run_ensemble  # noqa: E402
-from sim.runs.executors import Executor, ExecutorError, LocalPool, open_executor  # noqa: E402
+from sim.runs.ensemble import Replicates, run_ensemble  # noqa: E402
+from sim.runs.executor import Executor, ExecutorError  # noqa: E402
+from sim.runs.executors import open_executor  # noqa: E402
+from sim.runs.local_pool import LocalPool  # noqa: E402
 from sim.runs.store import ResultStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,25 +80,6 @@ def test_a_few_hundred_replicates_match_the_local_pool(client, tmp_path):
     assert_same_results(tmp_path / "dask", tmp_path / "local", 300)
 
 
-def compiled_loops() -> int:
-    """How many compiled specialisations of the draw loops this process has loaded."""
-    from sim.engine import draws
-
-    loops = (draws._poisson_all, draws._binomial_all, draws._categorical_all, draws._take_all)
-    return sum(len(loop.signatures) for loop in loops)
-
-
-def test_workers_load_the_compiled_loops_before_their_first_chunk(client, tmp_path):
-    with contextlib.suppress(ValueError):  # registered by an earlier test
-        client.unregister_worker_plugin("sim-warm-up")
-    client.restart()
-    assert set(client.run(compiled_loops).values()) == {0}
-    scenario, _ = small(2, 2)
-    DaskExecutor(client).run_chunks(scenario, [], ResultStore(tmp_path), tqdm(disable=True))
-    loaded = client.run(compiled_loops)
-    assert len(loaded) == 2 and min(loaded.values()) > 0
-
-
 class KillOnce(distributed.WorkerPlugin):
     """Ends the first worker that starts a chunk, 50 ms into it, by `os._exit`."""
 
@@ -149,10 +130,10 @@ class Interrupted:
     """Runs the first `chunks` chunks on another executor, then stops as Ctrl-C would."""
 
     def __init__(self, inner: Executor, chunks: int) -> None:
-        self.inner, self.chunks, self.workers = inner, chunks, inner.workers
+        self.inner, self.chunks, self.capacity = inner, chunks, inner.capacity
 
-    def run_chunks(self, scenario, chunks, store, bar, draws=None) -> None:
-        self.inner.run_chunks(scenario, chunks[: self.chunks], store, bar, draws)
+    def run_chunks(self, job, chunks, store, bar) -> None:
+        self.inner.run_chunks(job, chunks[: self.chunks], store, bar)
         raise KeyboardInterrupt
 
 
@@ -248,5 +229,20 @@ def test_open_executor_names_an_unknown_kind():
 def test_a_worker_refuses_a_results_directory_it_cannot_see(tmp_path):
     scenario, _ = small(2, 2)
     with pytest.raises(FileNotFoundError, match="shared by the client and every worker"):
-        store_shared_chunk(scenario, [0, 1], str(tmp_path / "elsewhere"))
+        store_shared_chunk(Replicates(scenario), [0, 1], ResultStore(tmp_path / "elsewhere"))
     assert not (tmp_path / "elsewhere").exists()
+
+
+@pytest.mark.parametrize("options", [[], ["--shared-path"]], ids=["return-to-client", "shared"])
+def test_a_sweep_on_dask_gives_the_local_pool_tables(client, tmp_path, options):
+    """`sim experiment` of the example sweep on the scheduler, against this process."""
+    sweep = ROOT / "experiments" / "sweep_example.yaml"
+    local, on_dask = tmp_path / "local", tmp_path / "dask"
+    argv = ["experiment", str(sweep), "--quiet", "--keep-timeseries", "--chunk-size", "7"]
+    assert main([*argv, "--out", str(local), "--workers", "1"]) == 0
+    address = client.scheduler.address
+    dask_argv = ["--out", str(on_dask), "--executor", "dask", "--scheduler", address, *options]
+    assert main([*argv, *dask_argv]) == 0
+    for name in ("points.parquet", "runs.parquet", "timeseries.parquet"):
+        assert pq.read_table(on_dask / name).equals(pq.read_table(local / name)), name
+    assert not (on_dask / "chunks").exists()

@@ -18,8 +18,9 @@ from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
 from sim.inputs.scenario import load_with_origin
 from sim.plots.fan import actor_bands
-from sim.runs import ensemble
-from sim.runs.ensemble import plan_chunks, run_ensemble
+from sim.runs import local_pool
+from sim.runs.chunked import plan_chunks
+from sim.runs.ensemble import run_ensemble
 from sim.runs.store import OutputMismatchError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,15 +46,17 @@ def test_same_results_whatever_the_workers_chunks_and_path(tmp_path, monkeypatch
     """In-process and pooled runs, any chunking, give identical tables; each path is taken."""
     scenario, digest = small()
     pools = []
-    real_pool = ensemble.run_on_pool
-    monkeypatch.setattr(ensemble, "run_on_pool", lambda *a: pools.append(a[3]) or real_pool(*a))
+    real_pool = local_pool.pooled
+    monkeypatch.setattr(
+        local_pool, "pooled", lambda *a, **k: pools.append(a[2]) or real_pool(*a, **k)
+    )
     outs = []
     # (workers, chunk size, pool forced): small ensembles run in-process unless forced
     cases = ((1, 8, False), (1, 3, False), (2, None, False), (2, 1, True), (2, 5, True))
     for workers, chunk, pooled in cases:
-        limit = 0 if pooled else ensemble.IN_PROCESS_REPLICATE_MONTHS
+        limit = 0 if pooled else local_pool.IN_PROCESS_REPLICATE_MONTHS
         with monkeypatch.context() as patch:
-            patch.setattr(ensemble, "IN_PROCESS_REPLICATE_MONTHS", limit)
+            patch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", limit)
             out = tmp_path / f"w{workers}c{chunk}{'pool' if pooled else ''}"
             run_ensemble(
                 scenario,

@@ -6,7 +6,7 @@ from conftest import SCENARIO_DIR
 
 from sim.analysis.calibration import horizon
 from sim.inputs.scenario import event_timeline, load_scenario
-from sim.runs.ensemble import run_chunk
+from sim.runs.ensemble import Replicates
 from sim.runs.posterior import read_posterior
 
 
@@ -32,7 +32,7 @@ def test_events_fall_in_the_months_of_the_policy_timeline():
 def test_the_historical_scenario_runs_with_the_posterior_draws():
     scenario = horizon(load_scenario(SCENARIO_DIR / "historical.yaml"), 2)
     draws = read_posterior(SCENARIO_DIR / "calibrated_posterior.csv", scenario)
-    runs, _ = run_chunk(scenario, [0, 1, 2], draws)
+    runs, _ = Replicates(scenario, draws).run([0, 1, 2])
     assert runs.column("posterior_draw").to_pylist() == [
         draws.draw_of(scenario.seed, r) for r in range(3)
     ]

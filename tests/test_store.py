@@ -16,7 +16,8 @@ import pytest
 from sim.cli import main
 from sim.inputs.scenario import load_with_origin
 from sim.runs import provenance
-from sim.runs.ensemble import manifest_for, run_chunk, run_ensemble
+from sim.runs.batch import run_batch
+from sim.runs.ensemble import manifest_for, run_ensemble
 from sim.runs.store import OutputMismatchError, ResultStore, StoreWarning
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def partial(out: Path, chunks: list[list[int]], replicates: int = 6, steps: int 
     store = ResultStore(out)
     store.open(manifest_for(scenario, digest, None))
     for chunk in chunks:
-        store.write_chunk(*run_chunk(scenario, chunk))
+        store.write_chunk(*run_batch(scenario, chunk))
 
 
 def command(out: Path, *extra: str, replicates: int = 6, steps: int = 6) -> list[str]:

@@ -21,6 +21,7 @@ from sim.inputs.ranges import range_of
 from sim.inputs.sampling import Design, Parameter, design_size, points_table, unit_sample
 from sim.inputs.scenario import load_scenario
 from sim.inputs.sweep import load_sweep
+from sim.runs import local_pool
 from sim.runs.store import OutputBusyError, ResultStore
 from sim.runs.sweep import run_points, run_sweep, sweep_tables
 
@@ -156,13 +157,21 @@ def test_common_random_numbers_and_the_parameter_both_show(tmp_path):
     assert (runs.loc[2, "attacks_total"] > runs.loc[0, "attacks_total"]).all()
 
 
-def test_same_tables_for_one_and_two_workers_and_any_chunks(tmp_path):
+def test_same_tables_for_one_and_two_workers_and_any_chunks(tmp_path, monkeypatch):
+    """In this process and on a pool of 2 (forced: the sweep is small), any chunking."""
     plan = load_sweep(sweep_file(tmp_path, timeseries=True))
+    monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
+    pools = []
+    real_pool = local_pool.pooled
+    monkeypatch.setattr(
+        local_pool, "pooled", lambda *a, **k: pools.append(a[2]) or real_pool(*a, **k)
+    )
     tables = []
     for workers, chunk in ((1, None), (2, 1), (2, 5)):
         out = run_sweep(plan, tmp_path / f"w{workers}c{chunk}", workers=workers,
                         chunk_size=chunk, progress=False)  # fmt: skip
         tables.append([pd.read_parquet(out / f) for f in ("runs.parquet", "timeseries.parquet")])
+    assert pools == [2, 2], "the pool must run the two-worker cases"
     for other in tables[1:]:
         for a, b in zip(tables[0], other, strict=True):
             pd.testing.assert_frame_equal(a, b)
@@ -223,10 +232,3 @@ def test_a_sweep_is_refused_while_another_run_holds_its_folder(tmp_path):
     with ResultStore(out).lock(), pytest.raises(OutputBusyError, match="in use by another run"):
         run_points(scenario, points, out, replicates=2, workers=1, progress=False)
     assert not (out / "runs.parquet").exists()
-
-
-def test_a_sweep_on_dask_is_refused_not_run_locally(tmp_path, capsys):
-    argv = ["experiment", str(sweep_file(tmp_path)), "--out", str(tmp_path / "o"), "-q"]
-    assert main([*argv, "--executor", "dask"]) == 2
-    assert "sweeps run on this machine's process pool" in capsys.readouterr().err
-    assert not (tmp_path / "o" / "runs.parquet").exists()

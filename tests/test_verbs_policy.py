@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 from tiny import TINY, apply, begin_month, set_units, tiny, tiny_world, world_with_schedule
+from watch import watched
 
 from sim.inputs.schema import MECHANISMS, TARGETS
 from sim.rules import SCHEDULE, adapt_policy, pay_units, update_pressure
@@ -408,6 +409,36 @@ def test_schedule_declares_what_each_rule_writes():
     for step, changed in zip(SCHEDULE, seen, strict=True):
         stale = [d for d in step.writes if not any(covered(k, (d,)) for k in changed)]
         assert not stale, f"{step.rule.__name__} declares {stale} but never wrote them"
+
+
+AMBIENT = {"gens", "streams", "faction_names", "group_names", "state_names", "core"}
+"""What every rule may reach without declaring it: the batch's layout and random streams."""
+
+
+def test_schedule_declares_what_each_rule_reads():
+    """SCHEDULE: each rule reads only what its Step names, and reads each field it `reads`.
+
+    A rule reaches a field it writes into by attribute too (`world.crackdown[:] = ...`),
+    so a read is declared if `reads` or `writes` names it (or a block holding it).
+    Scenario keys are read from `params` (or month 0's `spec`), never the switches:
+    `World.step` reads those and passes each rule its scale. Checked over three busy
+    replicates of the tiny world for six months, through a view that notes each read.
+    """
+    world = tiny_world(3, **BUSY)
+    seen: list[set[str]] = [set() for _ in SCHEDULE]
+    for month in range(1, 7):
+        begin_month(world, month)
+        for step, reads in zip(SCHEDULE, seen, strict=True):
+            apply(
+                world, lambda w, scale, rule=step.rule, reads=reads: rule(watched(w, reads), scale)
+            )
+    for step, reads in zip(SCHEDULE, seen, strict=True):
+        name = step.rule.__name__
+        undeclared = {r for r in reads - AMBIENT if not covered(r, step.reads + step.writes)}
+        assert not undeclared, f"{name} reads {sorted(undeclared)} undeclared"
+        assert not any(r.startswith(("params.mechanisms", "spec.mechanisms")) for r in reads)
+        unread = [d for d in step.reads if not any(covered(r, (d,)) for r in reads)]
+        assert not unread, f"{name} declares {unread} but never read them"
 
 
 def test_an_event_that_unfreezes_the_reserves_is_recorded_as_unfrozen():

@@ -29,7 +29,8 @@ from sim.runs.ensemble import run_ensemble
 from sim.runs.executors import open_executor
 
 ROOT = Path(__file__).resolve().parents[2]
-CHUNK = 50  # replicates stepped together, at most, as `sim.runs.ensemble` batches a chunk
+CHUNK = 50  # replicates stepped together in the serial timing, as it has been measured
+# from the start (ensembles now batch 125 to 200: `sim.runs.chunked.default_chunk_size`)
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # Prints the largest RSS (kB) of any finished descendant of the wrapper, after the command.
@@ -139,8 +140,9 @@ def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:
 def dask_ensemble(scenario: Scenario, replicates: int, workers: int) -> tuple[float, float]:
     """Seconds to start a Dask `LocalCluster` of `workers` processes, and of `run_ensemble` on it.
 
-    The second includes what the local pool's time includes but its start-up: the
-    workers' warm-up (one replicate each), sending chunks out, tables back, Parquet.
+    The second includes what the local pool's time includes but its start-up: each
+    worker's first chunk loading the compiled loops, sending chunks out, and the workers
+    writing the chunk files (a LocalCluster shares this machine's disk).
     """
     spec = override(scenario, {"replicates": replicates})
     start = time.perf_counter()

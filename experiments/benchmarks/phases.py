@@ -28,7 +28,6 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 COLD = "replicates (first run, cold)"
-BATCH = 50  # replicates stepped together in a chunk, as `sim.runs.ensemble` batches them
 
 
 class Phases:
@@ -72,7 +71,7 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
 
     phases.lap("imports: inputs (pydantic schema)")
     from sim.runs import ensemble
-    from sim.runs.executors import LocalPool
+    from sim.runs.local_pool import LocalPool
     from sim.runs.store import ResultStore
 
     phases.lap("imports: engine and runs (numpy, scipy.special, pyarrow)")
@@ -115,18 +114,19 @@ def draw_figures(phases: Phases, out: Path, scenario: object) -> None:
 def warm_compute(replicates: int, workers: int) -> float:
     """The replicates' compute alone: one warm batch, scaled to all of them over the workers.
 
-    A small ensemble runs in-process whatever `workers` says, as `run_ensemble` decides.
+    A small ensemble runs in-process whatever `workers` says, as the local pool decides.
     """
     from sim.inputs.scenario import load_scenario
-    from sim.runs.ensemble import IN_PROCESS_REPLICATE_MONTHS, run_chunk
+    from sim.runs.batch import run_batch
+    from sim.runs.chunked import default_chunk_size
+    from sim.runs.local_pool import LocalPool
 
     scenario = load_scenario(BASELINE)
-    if replicates * scenario.steps < IN_PROCESS_REPLICATE_MONTHS:
-        workers = 1
-    batch = list(range(min(BATCH, replicates)))
-    run_chunk(scenario, batch[:1])  # this process's loops loaded, if the pool ran them
+    workers = LocalPool(workers).capacity(replicates * scenario.steps)
+    batch = list(range(default_chunk_size(replicates, workers)))
+    run_batch(scenario, batch[:1])  # this process's loops loaded, if the pool ran them
     start = time.perf_counter()
-    run_chunk(scenario, batch)
+    run_batch(scenario, batch)
     return (time.perf_counter() - start) / len(batch) * replicates / workers
 
 

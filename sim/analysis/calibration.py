@@ -32,6 +32,7 @@ from sim.inputs.calibration import CalibrationPlan, Target
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
+from sim.runs.batch import value_groups
 from sim.runs.posterior import PosteriorDraws, with_values, write_posterior
 
 TAILS = (0.05, 0.5, 0.95)  # the reported 90% interval and the median
@@ -196,19 +197,16 @@ def predictive(
     """Posterior predictive: replicate r runs draw k(r) of the posterior; its target statistics."""
     steps = max(t.months[1] for t in targets) + 1
     short = override(horizon(scenario, steps), {"seed": seed})
-    rows = []
-    for scenario_k, group in draws.batches(short, list(range(replicates))):
+    chosen = draws.chosen(seed, list(range(replicates)))
+    names = [t.name for t in targets]
+    parts = []
+    for scenario_k, group in value_groups(short, replicates, draws.values_of(short, chosen)):
         gens = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,))) for r in group]
-        stats = simulate_targets(scenario_k, targets, gens)
-        for r, row in zip(group, stats, strict=True):
-            rows.append(
-                {
-                    "replicate": r,
-                    "draw": draws.draw_of(seed, r),
-                    **dict(zip([t.name for t in targets], row, strict=True)),
-                }
-            )
-    return pd.DataFrame(rows)
+        part = pd.DataFrame(simulate_targets(scenario_k, targets, gens), columns=names)
+        part.insert(0, "draw", [chosen[r] for r in group])
+        part.insert(0, "replicate", group)
+        parts.append(part)
+    return pd.concat(parts).sort_values("replicate").reset_index(drop=True)
 
 
 def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> dict[str, Path]:

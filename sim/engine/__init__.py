@@ -1,1 +1,1 @@
-"""Engine: the batched world, its array state, seeds, random streams and the record."""
+"""Engine: the batched world, its array state, per-replicate parameters, seeds, streams, record."""

@@ -18,7 +18,7 @@ from sim.engine.record import Recorder
 from sim.engine.signals import Signals
 from sim.engine.state import Cells, Units, beta_draws, split_evenly
 from sim.engine.streams import Streams
-from sim.inputs.scenario import event_timeline
+from sim.engine.values import Values, at_row, checked, per_actor, timeline_with_values, with_values
 from sim.inputs.schema import MECHANISMS, PATRONS, Scenario
 
 
@@ -27,7 +27,9 @@ class Step:
     """One entry of the monthly schedule: a rule of a mechanism and the state it touches.
 
     `rule(world, scale)` runs only while its mechanism is switched on, with the
-    mechanism's scale; `reads` and `writes` name the world's fields, for the reader.
+    mechanism's scale; `reads` and `writes` name the world's fields and the scenario
+    keys (`params.policy.crackdown`, a whole block, or `*` for every actor) it reads
+    and writes, and a test holds each rule to them.
     """
 
     mechanism: str
@@ -35,6 +37,19 @@ class Step:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     when_off: Callable[[World], None] | None = None
+
+
+def scales_in_force(params: Scenario) -> dict[str, float]:
+    """Each mechanism's scale, 0 when it is switched off: the one reading of the switches."""
+    switches = params.mechanisms
+    return {
+        m: getattr(switches, m).scale if getattr(switches, m).enabled else 0.0 for m in MECHANISMS
+    }
+
+
+def rescaled(intensity: np.ndarray, scale: float) -> np.ndarray:
+    """A policy intensity in force under its mechanism's scale, at most 1."""
+    return np.minimum(1.0, intensity * scale)
 
 
 class World:
@@ -45,20 +60,26 @@ class World:
         scenario: Scenario,
         gens: Sequence[np.random.Generator],
         schedule: Sequence[Step],
+        values: Values | None = None,
     ) -> None:
         """Draw the initial units and cells of each replicate from its generator.
 
         The generators then feed `streams`, from which every monthly draw comes.
+        `values` gives parameters one value per replicate (`sim.engine.values`); it
+        raises `ScenarioError` for a key that cannot vary within a batch.
         """
         unknown = {s.mechanism for s in schedule} - set(MECHANISMS)
         if unknown:
             raise ValueError(f"schedule names unknown mechanisms {sorted(unknown)}")
-        self.spec = self.params = scenario
         self.schedule = tuple(schedule)
         self.gens = list(gens)
-        self.timeline = event_timeline(scenario)
-        self.month = 0
         rows = len(self.gens)
+        varied = checked(scenario, values, rows)
+        self.spec = self.params = with_values(scenario, varied)
+        self.timeline = timeline_with_values(scenario, varied)
+        self.scales = scales_in_force(self.params)
+        self.month = 0
+        scenario = self.spec
         self.faction_names = list(scenario.taliban.factions)
         self.group_names = list(scenario.foreign_groups)
         self.state_names = list(scenario.international)
@@ -71,7 +92,7 @@ class World:
         self.streams = Streams(self.gens)
         nf, ns = len(self.faction_names), len(self.state_names)
         economy = scenario.economy
-        self.cohesion = np.tile([f.cohesion for f in factions], (rows, 1))
+        self.cohesion = np.broadcast_to(self.faction_values("cohesion"), (rows, nf)).copy()
         self.pay_ratio = np.ones((rows, nf))
         self.arrears = np.full((rows, nf), economy.initial_arrears_months)
         self.broken_month = np.full((rows, nf), -1)
@@ -100,15 +121,22 @@ class World:
         self.recorder.record(self)
 
     def _populate(self, r: int, gen: np.random.Generator) -> None:
-        """Split each faction's fighters into units of about `unit_size`; then seed the cells."""
+        """Split each faction's fighters into units of about `unit_size`; then seed the cells.
+
+        Parameters that vary per replicate take replicate r's value.
+        """
         spec = self.spec
         economy = spec.economy
-        initial_grievance = min(1.0, economy.grievance_rate * economy.initial_arrears_months)
+        initial_grievance = min(
+            1.0, at_row(economy.grievance_rate, r) * economy.initial_arrears_months
+        )
         for index, faction in enumerate(spec.taliban.factions.values()):
             n = max(1, round(faction.fighters / spec.taliban.unit_size))
             fighters = split_evenly(gen, faction.fighters, n)
-            ideology = beta_draws(gen, faction.ideology.mean, faction.ideology.sd, n)
-            ties = beta_draws(gen, faction.ties_to_isisk.mean, faction.ties_to_isisk.sd, n)
+            ideology, ties = (
+                beta_draws(gen, at_row(trait.mean, r), at_row(trait.sd, r), n)
+                for trait in (faction.ideology, faction.ties_to_isisk)
+            )
             manned = fighters > 0  # a split of few fighters can leave a unit empty
             self.units.append(
                 r,
@@ -124,8 +152,8 @@ class World:
         self.cells.append(
             r,
             fighters=fighters[manned],
-            capability=np.full(manned.sum(), isisk.capability),
-            exposure=np.full(manned.sum(), isisk.exposure),
+            capability=np.full(manned.sum(), at_row(isisk.capability, r)),
+            exposure=np.full(manned.sum(), at_row(isisk.exposure, r)),
         )
 
     @property
@@ -136,14 +164,17 @@ class World:
     def step(self) -> None:
         """One month: events, fresh signals, each rule of the schedule in order, the record.
 
-        This is the one place where a mechanism's switch is read: a rule whose mechanism
-        is off does not run (its `when_off` runs instead, where it has one).
+        This is the one place where a mechanism's switch is read (`scales_in_force`): a
+        rule whose mechanism is off does not run (its `when_off` runs instead, where it
+        has one); the others get their scale, and rules that rescale another mechanism's
+        intensity read it from `scales`.
         """
         self.month += 1
         self.params = self.timeline.get(self.month, self.params)
+        self.scales = scales_in_force(self.params)
         self.signals.start_month()
         for step in self.schedule:
-            scale = self.mechanism_scale(step.mechanism)
+            scale = self.scales[step.mechanism]
             if scale > 0.0:
                 step.rule(self, scale)
             elif step.when_off is not None:
@@ -157,9 +188,8 @@ class World:
         return self.recorder
 
     def mechanism_scale(self, name: str) -> float:
-        """The scale of a mechanism in force, 0 when it is switched off."""
-        switch = getattr(self.params.mechanisms, name)
-        return switch.scale if switch.enabled else 0.0
+        """The scale of a mechanism in force this month, 0 when it is switched off."""
+        return self.scales[name]
 
     def faction_fighters(self) -> np.ndarray:
         """Fighters per replicate and faction."""
@@ -172,13 +202,16 @@ class World:
 
     def crackdown_effect(self) -> np.ndarray:
         """Crackdown intensity in force per replicate, rescaled (0 when the mechanism is off)."""
-        return np.minimum(1.0, self.crackdown * self.mechanism_scale("crackdown"))
+        return rescaled(self.crackdown, self.scales["crackdown"])
 
     def purge_effect(self) -> np.ndarray:
         """Purge intensity per replicate and group in force: rescaled, 0 when off or not allied."""
+        return self.purge_intensity(self.scales["purge"])
+
+    def purge_intensity(self, scale: float) -> np.ndarray:
+        """`policy.purge` of each group under this scale, 0 for groups not allied to the Taliban."""
         purge = self.params.policy.purge
-        scale = self.mechanism_scale("purge")
-        intensity = np.array([min(1.0, purge.get(g, 0.0) * scale) for g in self.group_names])
+        intensity = per_actor([rescaled(purge.get(g, 0.0), scale) for g in self.group_names])
         return intensity * (self.patron == PATRONS.index("taliban"))
 
     def recognized_share(self) -> np.ndarray:
@@ -191,5 +224,8 @@ class World:
         return shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
 
     def faction_values(self, name: str) -> np.ndarray:
-        """One numeric field of every faction's scenario block, in faction order."""
-        return np.array([getattr(f, name) for f in self.params.taliban.factions.values()])
+        """One numeric field of every faction's scenario block, in faction order.
+
+        (factions,), or (replicates, factions) where the field varies per replicate.
+        """
+        return per_actor([getattr(f, name) for f in self.params.taliban.factions.values()])

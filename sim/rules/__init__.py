@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.engine.values import Values
 from sim.engine.world import Step, World
 from sim.inputs.schema import Scenario
 from sim.rules.attacks import attack
@@ -28,22 +29,34 @@ SCHEDULE = (
     Step(
         "crackdown",
         adapt_policy,
-        reads=("policy", "signals.previous_attacks"),
+        reads=(
+            "month",
+            "signals.previous_attacks",
+            "params.policy.crackdown",
+            "params.policy.adaptive_gain",
+            "params.policy.attack_tolerance",
+        ),
         writes=("crackdown",),
     ),
     Step(
         "economy",
         pay_units,
         reads=(
-            "economy",
             "pressure",
             "recognized_month",
             "unfrozen",
             "frozen_musd",
             "hardship",
+            "arrears",
             "crackdown",
+            "scales.crackdown",
             "units",
             "broken_month",
+            "params.economy",
+            "params.international.*.aid_musd",
+            "params.international.*.aid_conditionality",
+            "params.policy.accuracy",
+            "params.taliban.factions.*.revenue_share",
         ),
         writes=(
             "frozen_musd",
@@ -60,7 +73,15 @@ SCHEDULE = (
     Step(
         "crackdown",
         crack_down,
-        reads=("crackdown", "policy", "units.ties", "cells"),
+        reads=(
+            "crackdown",
+            "units",
+            "cells",
+            "params.policy.accuracy",
+            "params.policy.joint_with_us",
+            "params.policy.security_faction",
+            "params.rules.crackdown",
+        ),
         writes=(
             "cells.fighters",
             "cells.capability",
@@ -73,19 +94,55 @@ SCHEDULE = (
     Step(
         "purge",
         purge_foreign_fighters,
-        reads=("policy.purge", "patron", "momentum", "group_fighters"),
+        reads=(
+            "patron",
+            "momentum",
+            "group_fighters",
+            "cells",
+            "params.policy.purge",
+            "params.foreign_groups.*.loyalty",
+            "params.rules.purge",
+            "spec.isisk.capability",
+            "spec.isisk.exposure",
+        ),
         writes=("group_fighters", "cells", "signals.groups", "signals.isisk"),
     ),
     Step(
         "defection",
         defect,
-        reads=("crackdown", "policy", "recognized_month", "pay_ratio", "cohesion", "momentum"),
+        reads=(
+            "units",
+            "cells",
+            "crackdown",
+            "scales.crackdown",
+            "scales.purge",
+            "patron",
+            "recognized_month",
+            "pay_ratio",
+            "cohesion",
+            "momentum",
+            "params.policy.concessions",
+            "params.policy.joint_with_us",
+            "params.policy.punishment",
+            "params.policy.purge",
+            "params.rules.defection",
+            "spec.isisk.capability",
+            "spec.isisk.exposure",
+        ),
         writes=("units", "cells", "signals.factions", "signals.isisk"),
     ),
     Step(
         "attacks",
         attack,
-        reads=("cells", "units", "signals.crackdown_force"),
+        reads=(
+            "cells",
+            "units",
+            "momentum",
+            "credibility",
+            "signals.crackdown_force",
+            "params.rules.attacks",
+            "spec.isisk.capability",
+        ),
         writes=(
             "units.fighters",
             "cells",
@@ -99,33 +156,105 @@ SCHEDULE = (
     Step(
         "recruitment",
         recruit,
-        reads=("momentum", "hardship", "recognized_month", "signals.anger", "pay_ratio"),
+        reads=(
+            "month",
+            "momentum",
+            "hardship",
+            "recognized_month",
+            "pay_ratio",
+            "broken_month",
+            "units",
+            "cells",
+            "group_fighters",
+            "signals.anger",
+            "params.rules.recruitment",
+            "params.foreign_groups.*.arrivals_per_month",
+            "params.taliban.factions.*.ideology",
+            "params.taliban.factions.*.ties_to_isisk",
+            "params.taliban.unit_size",
+            "spec.isisk",
+        ),
         writes=("units", "cells", "group_fighters", "signals"),
     ),
     Step(
         "recruitment",
         suffer_attrition,
-        reads=("units", "cells", "group_fighters"),
+        reads=(
+            "units",
+            "cells",
+            "group_fighters",
+            "params.rules.recruitment.taliban_attrition",
+            "params.rules.recruitment.isisk_attrition",
+            "params.rules.recruitment.foreign_attrition",
+        ),
         writes=("units", "cells", "group_fighters", "signals"),
     ),
     Step(
         "pressure",
         update_pressure,
-        reads=("crackdown", "policy", "signals.attacks", "signals.anger", "credibility"),
+        reads=(
+            "month",
+            "pressure",
+            "months_satisfied",
+            "recognized_month",
+            "credibility",
+            "crackdown",
+            "scales.crackdown",
+            "scales.purge",
+            "patron",
+            "signals.attacks",
+            "signals.anger",
+            "params.international",
+            "params.policy.concessions",
+            "params.policy.joint_with_us",
+            "params.policy.punishment",
+            "params.policy.purge",
+            "params.rules.pressure",
+        ),
         writes=("pressure", "months_satisfied", "recognized_month", "unfrozen"),
     ),
     Step(
         "fragmentation",
         fragment,
-        reads=("units", "crackdown", "policy", "pay_ratio", "momentum", "signals.factions"),
+        reads=(
+            "month",
+            "units",
+            "cells",
+            "cohesion",
+            "pay_ratio",
+            "momentum",
+            "crackdown",
+            "scales.crackdown",
+            "scales.purge",
+            "patron",
+            "recognized_month",
+            "broken_month",
+            "signals.factions",
+            "params.policy.concessions",
+            "params.policy.joint_with_us",
+            "params.policy.purge",
+            "params.rules.fragmentation",
+            "params.rules.defection",
+            "params.taliban.factions.*.cohesion",
+            "params.taliban.factions.*.posts",
+            "params.taliban.factions.*.autonomy",
+            "params.taliban.rivalries",
+            "spec.isisk.capability",
+            "spec.isisk.exposure",
+        ),
         writes=("cohesion", "broken_month", "breakaway_to", "units", "cells", "signals"),
     ),
 )
 
 
-def new_world(scenario: Scenario, gens: Sequence[np.random.Generator]) -> World:
-    """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`."""
-    return World(scenario, gens, SCHEDULE)
+def new_world(
+    scenario: Scenario, gens: Sequence[np.random.Generator], values: Values | None = None
+) -> World:
+    """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`.
+
+    `values` maps scenario key paths to one value per replicate (`sim.engine.values`).
+    """
+    return World(scenario, gens, SCHEDULE, values)
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import at_rows, by_slot, column, per_actor
 from sim.inputs.schema import TARGETS, AttackRule
 
 if TYPE_CHECKING:
@@ -77,18 +78,19 @@ def attack(world: World, scale: float) -> None:
         world.units,
         world.signals,
     )
-    shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
-    shares = shares / shares.sum()
+    per_cell = by_slot(rule)
+    shares = per_actor([rule.target_shares.get(t, 0.0) for t in TARGETS])
+    shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
-    unpressed = scale * attack_rate(cells.fighters, cells.capability, rule)
-    held_back = unpressed * suppression(signals.crackdown_force[:, None], cells.exposure, rule)
-    abroad = rule.abroad_shift * held_back
+    unpressed = scale * attack_rate(cells.fighters, cells.capability, per_cell)
+    held_back = unpressed * suppression(signals.crackdown_force[:, None], cells.exposure, per_cell)
+    abroad = per_cell.abroad_shift * held_back
     attacks = streams.poisson(unpressed - held_back + abroad, cells.n)
     total = attacks.sum(axis=1)
     # row_sums adds in order, so a replicate's shares do not depend on the batch's width
     expected = np.maximum(cells.row_sums(unpressed - held_back + abroad), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
-        total, target_odds(shares, cells.row_sums(abroad) / expected, rule)
+        total, target_odds(shares, cells.row_sums(abroad) / expected, per_cell)
     )
     successes = outcome[:, : len(TARGETS)]
     by_target = successes + outcome[:, len(TARGETS) :]
@@ -97,18 +99,21 @@ def attack(world: World, scale: float) -> None:
     drawn = np.arange(draws.shape[1]) < succeeded[:, None]
     rows = np.broadcast_to(np.arange(world.replicates)[:, None], drawn.shape)[drawn]
     # bincount adds in order, so a replicate's total does not depend on the batch's width
-    casualties = np.bincount(rows, severities(draws[drawn], rule), minlength=world.replicates)
+    casualties = np.bincount(
+        rows, severities(draws[drawn], at_rows(rule, rows)), minlength=world.replicates
+    )
     taliban = units.fighters.sum(axis=1)
     on_taliban = successes[:, TARGETS.index("taliban")]
     kill_p = np.minimum(1.0, rule.taliban_killed_per_attack * on_taliban / np.maximum(taliban, 1))
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     signals.faction_flow("losses")[:] += units.by_faction(killed)
-    start = world.spec.isisk.capability
-    cells.capability[:] = capability_after(cells.capability, attacks, start, rule) * cells.live
+    start = column(world.spec.isisk.capability)
+    cells.capability[:] = capability_after(cells.capability, attacks, start, per_cell) * cells.live
     cells.exposure[:] = (
         np.clip(
-            cells.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks,
+            cells.exposure * (1.0 - per_cell.exposure_decay)
+            + per_cell.exposure_per_attack * attacks,
             0.0,
             1.0,
         )

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import by_slot, column
+from sim.engine.world import rescaled
 from sim.inputs.schema import CrackdownRule
 
 if TYPE_CHECKING:
@@ -57,19 +59,21 @@ def adapt_policy(world: World, scale: float) -> None:
     """Set this month's crackdown intensity from `policy.crackdown`, adapting to attacks.
 
     With `policy.adaptive_gain` = 0 the intensity is the scenario's (or event's) value;
-    otherwise it moves with the previous month's attacks (from month 2 on). The
-    mechanism's scale applies later, in `World.crackdown_effect`.
+    otherwise it moves with the previous month's attacks (from month 2 on). This sets
+    the policy, not its effect: the scale applies where the intensity acts
+    (`crack_down`, and `World.crackdown_effect` for the other mechanisms).
     """
     policy = world.params.policy
-    if policy.adaptive_gain == 0 or world.month == 1:
+    if world.month == 1:
         world.crackdown[:] = policy.crackdown
         return
-    world.crackdown[:] = adaptive_intensity(
+    adapted = adaptive_intensity(
         policy.crackdown,
         policy.adaptive_gain,
         world.signals.previous_attacks,
         policy.attack_tolerance,
     )
+    world.crackdown[:] = np.where(policy.adaptive_gain == 0, policy.crackdown, adapted)
 
 
 def security_ties(world: World) -> np.ndarray:
@@ -86,9 +90,9 @@ def crack_down(world: World, scale: float) -> None:
     """Remove ISIS-K fighters and cut leaders cell by cell; signal force, anger and removals.
 
     Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`;
-    the mechanism's scale multiplies the intensity (`World.crackdown_effect`).
+    the mechanism's scale multiplies the intensity (as in `World.crackdown_effect`).
     """
-    intensity = world.crackdown_effect()
+    intensity = rescaled(world.crackdown, scale)
     policy, signals = world.params.policy, world.signals
     signals.anger[:] = intensity * (1.0 - policy.accuracy)
     if not intensity.any():
@@ -98,11 +102,10 @@ def crack_down(world: World, scale: float) -> None:
         policy.joint_with_us, security_ties(world), policy.accuracy, rule
     )
     signals.crackdown_force[:] = force
-    p = removal_probability(force[:, None], cells.exposure, policy.accuracy, rule)
+    per_cell, accuracy = by_slot(rule), column(policy.accuracy)
+    p = removal_probability(force[:, None], cells.exposure, accuracy, per_cell)
     removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
     cells.fighters[:] -= removed
-    cells.capability[:] *= 1.0 - leadership_loss(
-        force[:, None], cells.exposure, policy.accuracy, rule
-    )
+    cells.capability[:] *= 1.0 - leadership_loss(force[:, None], cells.exposure, accuracy, per_cell)
     signals.removed[:] = removed.sum(axis=1)
     signals.isisk_flow("losses")[:] += signals.removed

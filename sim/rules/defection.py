@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import by_slot, column
 from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells, join_cells
@@ -92,7 +93,7 @@ def go_over(world: World, going: np.ndarray) -> None:
     signals.faction_flow("defected_out")[:] += units.by_faction(moved)
     signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
     drawing = np.where(going.any(axis=1), units.n, 0)  # only rows with someone going draw
-    founding = going & (world.streams.uniform(drawing, width=units.width) < rule.found_cell)
+    founding = going & (world.streams.uniform(drawing, width=units.width) < column(rule.found_cell))
     found_cells(world, founding.sum(axis=1), units.fighters[founding])
     join_cells(world, (moved * ~founding).sum(axis=1))
     units.keep(~going)
@@ -104,10 +105,10 @@ def defect(world: World, scale: float) -> None:
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
-    rule, policy, units = world.params.rules.defection, world.params.policy, world.units
+    policy, units = world.params.policy, world.units
+    rule, punishment = by_slot(world.params.rules.defection), column(policy.punishment)
     units.grievance[:] = (
-        np.minimum(1.0, units.grievance + rule.punishment_grievance * policy.punishment)
-        * units.live
+        np.minimum(1.0, units.grievance + rule.punishment_grievance * punishment) * units.live
     )
     pay = units.per_unit(world.pay_ratio)
     p_defect = np.minimum(
@@ -121,7 +122,7 @@ def defect(world: World, scale: float) -> None:
             units.per_unit(world.cohesion),
             perceived_abandonment(world)[:, None],
             world.momentum[:, None],
-            policy.punishment,
+            punishment,
             rule,
         ),
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import by_slot, per_actor
 from sim.inputs.schema import Economy
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ def pay_units(world: World, scale: float) -> None:
     world.frozen_musd -= released
     states = world.params.international.values()
     world.aid_musd[:] = aid_received(
-        np.array([s.aid_musd for s in states]),
-        np.array([s.aid_conditionality for s in states]),
+        per_actor([s.aid_musd for s in states]),
+        per_actor([s.aid_conditionality for s in states]),
         world.pressure,
     )
     frozen_share = world.frozen_musd / max(spec.frozen_funds_musd, 1e-12)
@@ -94,11 +95,11 @@ def pay_units(world: World, scale: float) -> None:
     costs = policy_costs(world.crackdown_effect(), policy.accuracy, spec)
     budget = np.maximum(0.0, spec.military_share * revenue + spec.aid_fungible * world.aid_musd)
     budget = np.maximum(0.0, budget - costs)
-    fighters, active = world.faction_fighters(), ~world.broken_away
+    fighters, active, per_slot = world.faction_fighters(), ~world.broken_away, by_slot(spec)
     owed = budget[:, None] * world.active_shares("revenue_share")
-    ratios = np.where(active, pay_ratio(owed, fighters, spec.wage_usd), spec.breakaway_pay)
+    ratios = np.where(active, pay_ratio(owed, fighters, per_slot.wage_usd), per_slot.breakaway_pay)
     world.arrears[:] = np.where(
-        active, arrears_after(world.arrears, owed, fighters, spec.wage_usd), world.arrears
+        active, arrears_after(world.arrears, owed, fighters, per_slot.wage_usd), world.arrears
     )
     paid = fighters * active
     world.pay_ratio[:] = ratios
@@ -109,8 +110,8 @@ def pay_units(world: World, scale: float) -> None:
         grievance_after_pay(
             units.grievance,
             units.per_unit(ratios),
-            spec.grievance_rate,
-            spec.grievance_relief,
+            per_slot.grievance_rate,
+            per_slot.grievance_relief,
         )
         * units.live
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import by_slot, column
 from sim.inputs.schema import BREAKAWAYS, FragmentationRule
 from sim.rules.defection import go_over, perceived_abandonment
 
@@ -104,7 +105,8 @@ def fragment(world: World, scale: float) -> None:
     Reads `rules.fragmentation.*` and each faction's `posts` and `autonomy`; the
     mechanism's scale multiplies the strain and the chance of deciding.
     """
-    rule, policy, units = world.params.rules.fragmentation, world.params.policy, world.units
+    policy, units = world.params.policy, world.units
+    rule = by_slot(world.params.rules.fragmentation)  # every array here is per faction
     names, active = world.faction_names, ~world.broken_away
     fighters = world.faction_fighters()
     weight = np.maximum(fighters, 1.0)
@@ -116,7 +118,7 @@ def fragment(world: World, scale: float) -> None:
         ideology,
         world.crackdown_effect()[:, None],
         policy.joint_with_us,
-        policy.concessions,
+        column(policy.concessions),
         rivalry_gaps(posts, pairs),
         defected / np.maximum(fighters + defected, 1.0),
         world.pay_ratio,
@@ -142,7 +144,8 @@ def fragment(world: World, scale: float) -> None:
         units.by_faction(units.fighters * units.grievance) / weight,
         rule,
     )
-    chances = np.minimum(1.0, scale * leaving_chances(values, rule))
+    by_option = by_slot(world.params.rules.fragmentation, axes=2)
+    chances = np.minimum(1.0, scale * leaving_chances(values, by_option))
     can_leave = active.copy()
     can_leave[:, world.core] = False
     u = world.streams.uniform(np.full(world.replicates, len(names)))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import column
 from sim.inputs.schema import InternationalActor
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def update_pressure(world: World, scale: float) -> None:
     noise = world.params.rules.pressure.noise
     holders_satisfied = np.ones(world.replicates, dtype=bool)
     states = list(world.params.international.values())
-    shocks = noise * world.streams.normals(len(states))
+    shocks = column(noise) * world.streams.normals(len(states))
     recognition_draws = world.streams.uniform(np.full(world.replicates, len(states)))
     for j, spec in enumerate(states):
         change = pressure_change(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import by_slot, per_actor
 from sim.inputs.schema import PATRONS, PurgeRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
@@ -35,13 +36,14 @@ def purge_foreign_fighters(world: World, scale: float) -> None:
     """Apply each group's purge, leaks and splinters; merge ISIS-K's allies.
 
     Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
-    mechanism's scale multiplies purge intensity (see `World.purge_effect`).
+    mechanism's scale multiplies purge intensity (see `World.purge_intensity`).
     """
-    rule, signals, fighters = world.params.rules.purge, world.signals, world.group_fighters
+    rule = by_slot(world.params.rules.purge)  # every array here is (replicates, groups)
+    signals, fighters = world.signals, world.group_fighters
     pull = world.momentum[:, None]
     allied = world.patron == PATRONS.index("taliban")
-    purge = world.purge_effect()
-    loyalty = np.array([g.loyalty for g in world.params.foreign_groups.values()])
+    purge = world.purge_intensity(scale)
+    loyalty = per_actor([g.loyalty for g in world.params.foreign_groups.values()])
     p_leak = np.minimum(1.0, rule.leak_rate * purge * (1 + pull))
     p_merge = rule.merge_rate * (world.patron == PATRONS.index("isisk"))
     p_switch = switch_probability(purge, pull, loyalty, rule)

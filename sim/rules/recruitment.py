@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.engine.values import column, per_actor
 from sim.inputs.schema import RecruitmentRule
 
 if TYPE_CHECKING:
@@ -33,10 +34,11 @@ def local_recruits_rate(momentum, hardship, recognized, anger, rule: Recruitment
 
 
 def prisoners_released(month: int, released: int, months: int) -> int:
-    """Released prisoners who rejoin ISIS-K in `month`: spread evenly over the first months."""
-    if month > months:
-        return 0
-    return released // months + (1 if month <= released % months else 0)
+    """Released prisoners who rejoin ISIS-K in `month`: spread evenly over the first months.
+
+    Elementwise where `released` or `months` holds one value per replicate.
+    """
+    return np.where(month > months, 0, released // months + (month <= released % months))
 
 
 def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
@@ -44,12 +46,12 @@ def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
 
     `fighters` lists the new cells' fighters, replicate after replicate.
     """
-    spec, n = world.spec.isisk, len(fighters)
+    spec, rows = world.spec.isisk, np.arange(world.replicates)
     world.cells.extend(
         counts,
         fighters=fighters,
-        capability=np.full(n, spec.capability),
-        exposure=np.full(n, spec.exposure),
+        capability=np.repeat(np.broadcast_to(spec.capability, rows.shape), counts),
+        exposure=np.repeat(np.broadcast_to(spec.exposure, rows.shape), counts),
     )
 
 
@@ -75,13 +77,13 @@ def recruit(world: World, scale: float) -> None:
     local_rate = scale * local_recruits_rate(
         world.momentum, world.hardship, world.recognized_share(), signals.anger, rule
     )
-    arrival_rate = scale * np.array(
+    arrival_rate = scale * per_actor(
         [g.arrivals_per_month for g in world.params.foreign_groups.values()]
     )
     streams, rows = world.streams, np.ones(world.replicates, dtype=np.int64)
     local = streams.poisson(local_rate[:, None], rows)[:, 0]
     local += prisoners_released(world.month, isisk.released_prisoners, isisk.release_months)
-    arrivals = streams.poisson(arrival_rate, rows * len(arrival_rate))
+    arrivals = streams.poisson(arrival_rate, rows * arrival_rate.shape[-1])
     join_cells(world, local)
     signals.isisk_flow("recruits")[:] += local
     world.group_fighters += arrivals
@@ -96,7 +98,7 @@ def _found_units(world: World, scale: float) -> None:
     rule, units = world.params.rules.recruitment, world.units
     factions = list(world.params.taliban.factions.values())
     n_units = units.by_faction(units.live)
-    rate = scale * rule.unit_birth_rate * n_units * world.pay_ratio * ~world.broken_away
+    rate = scale * column(rule.unit_birth_rate) * n_units * world.pay_ratio * ~world.broken_away
     born = world.streams.poisson(rate, np.full(world.replicates, len(factions)))
     total = born.sum(axis=1)
     if not total.any():
@@ -107,9 +109,13 @@ def _found_units(world: World, scale: float) -> None:
     kind = np.zeros(new.shape, dtype=np.int64)
     kind[new] = faction
     traits = {}
+    shape = (world.replicates, len(factions))
     for trait in ("ideology", "ties_to_isisk"):
-        mean = np.array([getattr(f, trait).mean for f in factions])[kind]
-        sd = np.array([getattr(f, trait).sd for f in factions])[kind]
+        spreads = [getattr(f, trait) for f in factions]
+        mean, sd = (
+            np.take_along_axis(np.broadcast_to(per_actor(values), shape), kind, axis=1)
+            for values in ([s.mean for s in spreads], [s.sd for s in spreads])
+        )
         traits[trait] = world.streams.beta(mean, sd, total)[new]
     units.extend(
         total,
@@ -127,8 +133,8 @@ def _found_units(world: World, scale: float) -> None:
 def _reshape_cells(world: World) -> None:
     """Split cells above `cell_split_size`; fold cells below `cell_floor` into the largest."""
     rule, cells = world.params.rules.recruitment, world.cells
-    cells.split_above(rule.cell_split_size)
-    small = (cells.fighters < rule.cell_floor) & cells.live
+    cells.split_above(column(rule.cell_split_size))
+    small = (cells.fighters < column(rule.cell_floor)) & cells.live
     folding = small.any(axis=1) & (small.sum(axis=1) < cells.n)
     if folding.any():
         small &= folding[:, None]
@@ -142,7 +148,7 @@ def _reshape_cells(world: World) -> None:
 def _split_units(world: World) -> None:
     """A unit above `unit_split_factor` x `unit_size` splits: a sub-commander takes half."""
     limit = world.params.rules.recruitment.unit_split_factor * world.params.taliban.unit_size
-    world.units.split_above(limit)
+    world.units.split_above(column(limit))
 
 
 def suffer_attrition(world: World, scale: float) -> None:
@@ -158,10 +164,10 @@ def suffer_attrition(world: World, scale: float) -> None:
         world.cells,
     )
     streams, groups = world.streams, world.group_fighters
-    lost_units = streams.binomial(units.fighters, rule.taliban_attrition, units.n)
-    lost_cells = streams.binomial(cells.fighters, rule.isisk_attrition, cells.n)
+    lost_units = streams.binomial(units.fighters, column(rule.taliban_attrition), units.n)
+    lost_cells = streams.binomial(cells.fighters, column(rule.isisk_attrition), cells.n)
     lost_groups = streams.binomial(
-        groups, rule.foreign_attrition, np.full(world.replicates, groups.shape[1])
+        groups, column(rule.foreign_attrition), np.full(world.replicates, groups.shape[1])
     )
     units.fighters[:] -= lost_units
     signals.faction_flow("losses")[:] += units.by_faction(lost_units)

@@ -1,11 +1,13 @@
-"""Ensembles on a Dask cluster: one task per chunk of replicates, written whole or not at all.
+"""A Dask cluster as an executor: one task per chunk of a job, written whole or not at all.
 
 By default a task returns its chunk's two tables and this process writes them through
 the `ResultStore`, which works whatever the workers' filesystems. With `shared_path`
-the workers write the chunk files themselves, which spares the transfer but needs the
-results directory at the same path on every worker (a shared filesystem). Either way a
-chunk file appears only once complete, and Dask recomputes the tasks of a worker that
-dies, so a lost worker costs time, never results.
+(always, for a `LocalCluster` started on this machine) the workers write the chunk
+files themselves, which spares pickling the tables (7 MB a chunk of 50) and writing
+Parquet on this process, but needs the results directory at the same path on every
+worker. Either way a chunk file appears only once complete, and Dask recomputes the
+tasks of a worker that dies, so a lost worker costs time, never results. Workers warm
+up lazily: a worker's first chunk loads the compiled loops, as in the local pool.
 """
 
 from __future__ import annotations
@@ -14,16 +16,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+import pyarrow as pa
+from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
-from sim.inputs.schema import Scenario
-from sim.runs.ensemble import run_chunk, store_chunk
-from sim.runs.executors import ExecutorError
-from sim.runs.posterior import PosteriorDraws
+from sim.runs.executor import ExecutorError, Job, store_chunk
+from sim.runs.kinds import available_cpus
 from sim.runs.store import ResultStore
 
 # Dask gives its workers MALLOC_TRIM_THRESHOLD_=65536, so that they hand freed memory
@@ -32,36 +32,23 @@ UNTRIMMED = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory flat
 
 
-class WarmUp(WorkerPlugin):
-    """Loads the engine and its compiled loops once per worker, before it takes a chunk.
-
-    numba loads each loop from its cache (`sim/engine/__pycache__`) on first call, in each
-    process; running one replicate at setup pays that once per worker, including a
-    worker that joins or is restarted later, instead of in its first chunk.
-    """
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-
-    def setup(self, worker: object) -> None:
-        """Run replicate 0 of the scenario and discard it."""
-        run_chunk(self.scenario, [0])
+def run_chunk(job: Job, runs: list[int]) -> tuple[pa.Table, pa.Table | None]:
+    """A chunk's tables, to return to the client (a task named after what it does)."""
+    return job.run(runs)
 
 
-def store_shared_chunk(
-    scenario: Scenario, replicates: list[int], out: str, draws: PosteriorDraws | None = None
-) -> int:
-    """Write a chunk into `out` on the worker, refusing a directory the client did not open.
+def store_shared_chunk(job: Job, runs: list[int], store: ResultStore) -> int:
+    """Write a chunk into the store on the worker, refusing a directory the client did not open.
 
     Writing would otherwise create the directory on the worker's own disk, where the
     client never sees it.
     """
-    if not ResultStore(Path(out)).manifest_path.exists():
+    if not store.manifest_path.exists():
         raise FileNotFoundError(
-            f"--shared-path: {out} has no manifest.json on this worker; the results "
+            f"--shared-path: {store.out} has no manifest.json on this worker; the results "
             "directory must be on a filesystem shared by the client and every worker"
         )
-    return store_chunk(scenario, replicates, Path(out), draws)
+    return store_chunk(job, runs, store)
 
 
 @contextmanager
@@ -76,7 +63,7 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
         _environment_kept(),
         dask.config.set({UNTRIMMED: None}),  # None: the nannies do not set it
         LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
+            n_workers=workers or available_cpus(),
             threads_per_worker=1,  # the engine is single-threaded Python and numpy
             processes=True,
             host="127.0.0.1",
@@ -118,30 +105,24 @@ class DaskExecutor:
         """Worker threads the cluster has now (at least 1)."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def run_chunks(
-        self,
-        scenario: Scenario,
-        chunks: list[list[int]],
-        store: ResultStore,
-        bar: tqdm,
-        draws: PosteriorDraws | None = None,
-    ) -> None:
+    def capacity(self, replicate_months: int) -> int:
+        """The worker threads: a cluster already running pays no start-up for small work."""
+        return self.workers
+
+    def run_chunks(self, job: Job, chunks: list[list[int]], store: ResultStore, bar: tqdm) -> None:
         """Submit the chunks, write each returned chunk (or count it, if the worker wrote it)."""
-        self.client.register_plugin(WarmUp(scenario), name="sim-warm-up")
-        out = str(store.out.resolve())
         if self.shared_path:
             self._check_shared(store)
+            store = ResultStore(store.out.resolve(), key=store.key, timeseries=store.timeseries)
         queue = list(reversed(chunks))
         running = as_completed()
 
         def submit() -> None:
-            chunk = queue.pop()
             if self.shared_path:
-                running.add(
-                    self.client.submit(store_shared_chunk, scenario, chunk, out, draws, pure=False)
-                )
+                task = self.client.submit(store_shared_chunk, job, queue.pop(), store, pure=False)
             else:
-                running.add(self.client.submit(run_chunk, scenario, chunk, draws, pure=False))
+                task = self.client.submit(run_chunk, job, queue.pop(), pure=False)
+            running.add(task)
 
         while queue and running.count() < IN_FLIGHT_PER_WORKER * self.workers:
             submit()

@@ -63,31 +63,26 @@ class PosteriorDraws:
         )
         return int(gen.choice(len(self.weights), p=self.weights))
 
-    def batches(
-        self, scenario: Scenario, replicates: list[int]
-    ) -> list[tuple[Scenario, list[int]]]:
-        """Consecutive replicates that share a draw, each run with that draw's scenario."""
-        groups: list[tuple[int, list[int]]] = []
-        for r in replicates:
-            k = self.draw_of(scenario.seed, r)
-            if groups and groups[-1][0] == k:
-                groups[-1][1].append(r)
-            else:
-                groups.append((k, [r]))
-        return [(with_values(scenario, self.point(k)), group) for k, group in groups]
+    def chosen(self, seed: int, replicates: list[int]) -> list[int]:
+        """The draw of each replicate of an ensemble with `seed`."""
+        return [self.draw_of(seed, r) for r in replicates]
+
+    def values_of(self, scenario: Scenario, chosen: list[int]) -> dict[str, np.ndarray]:
+        """Per key path, the value each replicate runs with, given the draws it `chosen`."""
+        used = {k: values_used(scenario, self.point(k)) for k in set(chosen)}
+        return {key: np.array([used[k][key] for k in chosen]) for key in self.keys}
 
     def point(self, draw: int) -> dict[str, float]:
         """Parameter values of one draw, by key path."""
         return dict(zip(self.keys, self.values[draw].tolist(), strict=True))
 
-    def annotate(self, runs: pa.Table, scenario: Scenario) -> pa.Table:
+    def annotate(
+        self, runs: pa.Table, chosen: list[int], values: dict[str, np.ndarray]
+    ) -> pa.Table:
         """The runs table with each replicate's draw index and the values it ran with."""
-        draws = [self.draw_of(scenario.seed, r) for r in runs.column("replicate").to_pylist()]
-        used = {k: values_used(scenario, self.point(k)) for k in set(draws)}
-        runs = runs.append_column(DRAW_COLUMN, numbers(np.asarray(draws, np.int32), pa.int32()))
+        runs = runs.append_column(DRAW_COLUMN, numbers(np.asarray(chosen, np.int32), pa.int32()))
         for key in self.keys:
-            values = np.array([used[k][key] for k in draws], dtype=np.float64)
-            runs = runs.append_column(key, numbers(values, pa.float64()))
+            runs = runs.append_column(key, numbers(values[key].astype(np.float64), pa.float64()))
         return runs
 
 

@@ -1,10 +1,11 @@
-"""Sweeps: R replicates at each of many parameter points, on one process pool, resumable.
+"""Sweeps: R replicates at each of many parameter points, on any executor, resumable.
 
 Replicate r of every point draws from `SeedSequence(seed, spawn_key=(r,))` (common
 random numbers across points), and a point's values are applied to the scenario with
 `sim.inputs.scenario.override`, so results are identical whatever the number of
-workers or chunks, and after an interruption. Runs are numbered `point * R + replicate`;
-workers write them as chunk files through `ResultStore`.
+executor, workers or chunks, and after an interruption. Runs are numbered
+`point * R + replicate`; a chunk of them is one batch (`sim.runs.batch`) in which each
+run takes its point's values.
 
 Layout of the results directory: `manifest.json`, `points.parquet` (one row per point),
 `runs.parquet` (one row per point and replicate, with the point's values as columns),
@@ -16,15 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from datetime import UTC, datetime
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from sim.engine.outcomes import MAIN, NAMES
 from sim.inputs.problems import Problem, ScenarioError, quote
@@ -32,14 +31,12 @@ from sim.inputs.sampling import changes_of, points_table, unit_sample
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.inputs.sweep import SweepPlan
-from sim.runs.ensemble import (
-    available_cpus,
-    default_chunk_size,
-    manifest_for,
-    plan_chunks,
-    pooled,
-    run_chunk,
-)
+from sim.runs.batch import run_batch
+from sim.runs.chunked import run_missing
+from sim.runs.ensemble import manifest_for
+from sim.runs.executor import Executor
+from sim.runs.kinds import available_cpus
+from sim.runs.local_pool import LocalPool
 from sim.runs.store import ResultStore, write_atomic
 
 DESIGN_COLUMNS = ("point", "lever_set", "sample")
@@ -53,9 +50,13 @@ def run_sweep(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
     force_resume: bool = False,
 ) -> Path:
-    """Sample a sweep file's design and run it into `out`; return the results directory."""
+    """Sample a sweep file's design and run it into `out`; return the results directory.
+
+    The runs go to `executor` (default: this machine's pool of `workers` processes).
+    """
     sweep = plan.sweep
     outcomes = sweep.outcomes or list(MAIN)
     unknown = [
@@ -77,6 +78,7 @@ def run_sweep(
         workers=workers,
         chunk_size=chunk_size,
         progress=progress,
+        executor=executor,
         force_resume=force_resume,
         describe={
             "kind": "sweep",
@@ -104,6 +106,7 @@ def run_points(
     workers: int | None = None,
     chunk_size: int | None = None,
     progress: bool = True,
+    executor: Executor | None = None,
     describe: dict | None = None,
     force_resume: bool = False,
 ) -> Path:
@@ -118,9 +121,10 @@ def run_points(
         replicates: replicates per point.
         name: the sweep's name in the manifest (default: the scenario's).
         timeseries: also keep the long time series (large: points x replicates x months).
-        workers: processes (default: all cores).
+        workers: processes of the default executor, this machine's pool (default: the CPUs).
         chunk_size: runs per work item (results do not depend on it).
         progress: show a progress bar.
+        executor: where the runs go (`sim.runs.executor`); give it or `workers`, not both.
         describe: further manifest fields (the design, the sweep file).
         force_resume: resume results made by other code (recorded in the manifest).
 
@@ -128,6 +132,8 @@ def run_points(
         The results directory, holding manifest.json, points.parquet, runs.parquet and,
         if kept, timeseries.parquet. `sweep_tables(out)` reads them back.
     """
+    if executor is not None and workers is not None:
+        raise ValueError(f"workers={workers}: give the workers to the executor, not to both")
     table = _points_arrow(points)
     _check_points(scenario, table)
     store = ResultStore(out, key="run", timeseries=timeseries)
@@ -135,29 +141,14 @@ def run_points(
     with store.lock():
         store.open(manifest, force_resume=force_resume)
         write_atomic(store.out / "points.parquet", lambda tmp: pq.write_table(table, tmp))
-        if store.is_complete():
-            return store.out
-        total = table.num_rows * replicates
-        workers = workers or available_cpus()
-        missing = sorted(set(range(total)) - store.done())
-        chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
-        task = partial(store_runs, _Job(scenario, table, replicates, timeseries, store.out))
-        started = time.perf_counter()
-        with tqdm(
-            total=total, initial=total - len(missing), desc=name or scenario.name, unit="run",
-            disable=not progress,
-        ) as bar:  # fmt: skip
-            finished = (
-                (task(chunk) for chunk in chunks)
-                if workers == 1
-                else pooled(task, chunks, workers, preload="sim.runs.sweep")
-            )
-            for runs in finished:
-                bar.update(runs)
-        store.consolidate()
-        store.update_manifest(
-            finished=datetime.now(UTC).isoformat(timespec="seconds"),
-            compute_seconds_this_session=round(time.perf_counter() - started, 3),
+        run_missing(
+            Points(scenario, table, replicates, timeseries),
+            table.num_rows * replicates,
+            store,
+            executor or LocalPool(workers or available_cpus()),
+            chunk_size=chunk_size,
+            progress=progress,
+            label=name,
         )
     return store.out
 
@@ -168,46 +159,29 @@ def sweep_tables(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.read_parquet(out / "points.parquet"), pd.read_parquet(out / "runs.parquet")
 
 
-class _Job:
-    """What every work item of one sweep shares: the scenario, the points, where to write."""
+@dataclass(frozen=True)
+class Points:
+    """A sweep as a job: run `point * replicates + r` is replicate r at that point's values."""
 
-    def __init__(
-        self, scenario: Scenario, points: pa.Table, replicates: int, timeseries: bool, out: Path
-    ) -> None:
-        self.scenario = scenario
-        self.points = points
-        self.replicates = replicates
-        self.timeseries = timeseries
-        self.out = out
+    scenario: Scenario
+    points: pa.Table
+    replicates: int
+    timeseries: bool
 
-
-def store_runs(job: _Job, runs: list[int]) -> int:
-    """Run the numbered runs, point by point, and write them as one chunk (in the worker)."""
-    by_point: dict[int, list[int]] = {}
-    for run in runs:
-        by_point.setdefault(run // job.replicates, []).append(run % job.replicates)
-    keys = [c for c in job.points.column_names if c not in DESIGN_COLUMNS]
-    run_tables, series_tables = [], []
-    for point, replicates in by_point.items():
-        row = job.points.slice(point, 1)
-        changes = changes_of(row.select(keys).to_pandas())[0]
-        point_runs, series = run_chunk(override(job.scenario, changes), replicates)
-        numbers = [point * job.replicates + r for r in replicates]
-        point_runs = point_runs.add_column(1, "point", pa.array([point] * len(numbers), pa.int64()))
-        point_runs = point_runs.add_column(3, "run", pa.array(numbers, pa.int64()))
+    def run(self, runs: list[int]) -> tuple[pa.Table, pa.Table | None]:
+        """One batch of the runs; the runs table gains each run's point, number and values."""
+        point = np.asarray(runs) // self.replicates
+        keys = [c for c in self.points.column_names if c not in DESIGN_COLUMNS]
+        values = {key: self.points.column(key).to_numpy()[point] for key in keys}
+        table, series = run_batch(self.scenario, [r % self.replicates for r in runs], values)
+        table = table.add_column(1, "point", pa.array(point, pa.int64()))
+        table = table.add_column(3, "run", pa.array(runs, pa.int64()))
         for key in keys:
-            point_runs = point_runs.append_column(
-                key, pa.repeat(row.column(key)[0], len(numbers)).cast(row.schema.field(key).type)
-            )
-        run_tables.append(point_runs)
-        if job.timeseries:
-            point_ids = pa.array([point] * series.num_rows, pa.int64())
-            series_tables.append(series.add_column(1, "point", point_ids))
-    series_table = pa.concat_tables(series_tables) if job.timeseries else None
-    ResultStore(job.out, key="run", timeseries=job.timeseries).write_chunk(
-        pa.concat_tables(run_tables), series_table
-    )
-    return len(runs)
+            table = table.append_column(key, self.points.column(key).take(point))
+        if not self.timeseries:
+            return table, None
+        rows = np.repeat(point, series.num_rows // len(runs))
+        return table, series.add_column(1, "point", pa.array(rows, pa.int64()))
 
 
 def _points_arrow(points: pd.DataFrame) -> pa.Table:
