@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.engine.outcomes import EVENTS, OUTCOME
+from sim.engine.outcomes import OUTCOMES
 from sim.engine.seeds import replicate_rng
 from sim.inputs.scenario import load_scenario, override
 from sim.inputs.schema import Scenario
@@ -45,17 +45,7 @@ LEVERS = {  # lever -> (low, high) settings of the grid
     "policy.concessions": (0.0, 0.5),
     "purge": (0.0, 0.6),  # every foreign group's purge intensity
 }
-OUTCOMES = (
-    "isisk_final",
-    "attacks_total",
-    "defections_total",
-    "desertions_total",
-    "fragmented",
-    "revenue_mean",
-    "hardship_final",
-    "pressure_final",
-    "recognized",
-)
+FRONTIER = OUTCOMES.shown("frontier")  # the outcomes of the tables and figures
 BATCH = 50
 
 
@@ -81,7 +71,8 @@ def run_point(point: dict, replicates: int) -> dict:
         runs += new_world(spec, [replicate_rng(spec.seed, r) for r in rows]).run().outcomes()
     table = pd.DataFrame(runs)
     summary = {
-        name: table[name].mean() if name in EVENTS else table[name].median() for name in OUTCOMES
+        name: table[name].mean() if name in OUTCOMES.events else table[name].median()
+        for name in FRONTIER
     }
     return point | summary
 
@@ -100,10 +91,10 @@ def lever_effects(points: pd.DataFrame) -> pd.DataFrame:
     for lever, settings in LEVERS.items():
         low, high = settings[0], settings[-1]
         others = [k for k in LEVERS if k != lever]
-        a = points[points[lever] == low].set_index(others)[list(OUTCOMES)]
-        b = points[points[lever] == high].set_index(others)[list(OUTCOMES)]
+        a = points[points[lever] == low].set_index(others)[list(FRONTIER)]
+        b = points[points[lever] == high].set_index(others)[list(FRONTIER)]
         diff = (b - a.reindex(b.index)).dropna()
-        for outcome in OUTCOMES:
+        for outcome in FRONTIER:
             d = diff[outcome]
             rows.append(
                 {
@@ -146,8 +137,10 @@ def draw(points: pd.DataFrame, path: Path) -> None:
                 alpha=0.8,
                 edgecolor="none",
             )
-        ax.set_xlabel(f"{OUTCOME[x].label} ({'probability' if x in EVENTS else OUTCOME[x].unit})")
-        ax.set_ylabel(f"{OUTCOME[y].label} ({OUTCOME[y].unit})")
+        ax.set_xlabel(
+            f"{OUTCOMES[x].label} ({'probability' if x in OUTCOMES.events else OUTCOMES[x].unit})"
+        )
+        ax.set_ylabel(f"{OUTCOMES[y].label} ({OUTCOMES[y].unit})")
         ax.grid(alpha=0.3)
     front = efficient(points, ["defections_total", "isisk_final"]).sort_values("defections_total")
     axes[0].plot(
@@ -199,7 +192,7 @@ def main() -> None:
     frame.to_csv(args.out / "points.csv", index=False)
     draw(frame, ROOT / "docs" / "figures" / "frontier.png")
     effects = lever_effects(frame)
-    wide = effects.pivot(index="lever", columns="outcome", values="mean")[list(OUTCOMES)]
+    wide = effects.pivot(index="lever", columns="outcome", values="mean")[list(FRONTIER)]
     front = efficient(frame, ["isisk_final", "defections_total"])
     doc = [
         "# The Catch-22 as a measured property",
@@ -215,7 +208,7 @@ def main() -> None:
         "",
         "## Settings no other setting beats on both ISIS-K strength and defections",
         "",
-        table(front[[*LEVERS, *OUTCOMES]].sort_values("defections_total")),
+        table(front[[*LEVERS, *FRONTIER]].sort_values("defections_total")),
         "",
         "![frontier](figures/frontier.png)",
         "",

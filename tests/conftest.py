@@ -14,7 +14,6 @@ SIM_TEST_PVALUES=1 (print every p-value; use -s).
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterable
 from functools import cache
@@ -25,7 +24,7 @@ import numpy as np
 from scipy import stats
 
 from sim import AfghanistanModel, load_scenario
-from sim.engine.outcomes import NAMES
+from sim.engine.outcomes import OUTCOMES, Record
 from sim.engine.record import COL, COLUMNS, FLOWS, Recorder
 from sim.engine.seeds import replicate_rng
 from sim.engine.world import World
@@ -142,10 +141,8 @@ def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
     out["min_faction_cohesion"] = vals[:, 1:, factions, COL["cohesion"]].min(axis=(1, 2))
     for column in ("momentum", "capability"):
         out[f"{column}_mean"] = vals[:, 1:, isisk, COL[column]].mean(axis=1)
-    whole = copy.copy(rec)
-    whole.values, whole.month = vals, vals.shape[1] - 1
-    runs = whole.outcomes()
-    out |= {name: np.array([run[name] for run in runs]) for name in NAMES}
+    runs = OUTCOMES.reduce(Record(vals, rec.actor_types, COLUMNS))
+    out |= {name: np.array([run[name] for run in runs]) for name in OUTCOMES.names}
     return out
 
 

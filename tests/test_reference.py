@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.engine.outcomes import EVENTS, NAMES
-from sim.engine.outcomes import OUTCOMES as ALL_OUTCOMES
+from sim.engine.outcomes import OUTCOMES as DECLARED
+from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.scenario import load_scenario, override
-from sim.inputs.schema import MECHANISMS
+from sim.inputs.schema import BREAKAWAYS, MECHANISMS
 from sim.model import AfghanistanModel
 from sim.reference.model import CellAgent, ReferenceModel, UnitAgent
+from sim.reference.record import record_of
 from sim.rules import SCHEDULE, new_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +36,9 @@ ALPHA = 0.01
 DISCRETE = ("recognitions_final", "breakaways_isisk", "breakaways_independent", "breakaways_rival")
 DERIVED = ("defections_taliban",)
 OUTCOMES = tuple(
-    o.name for o in ALL_OUTCOMES if o.kind == "amount" and o.name not in DISCRETE + DERIVED
+    o.name for o in DECLARED if o.kind == "amount" and o.name not in DISCRETE + DERIVED
 )
+EVENTS = DECLARED.events
 # Family-wise 1%: Bonferroni over two tests per amount and one per event.
 PER_TEST = ALPHA / (2 * len(OUTCOMES) + len(EVENTS))
 
@@ -103,8 +105,69 @@ def test_reference_builds_one_agent_per_unit_and_cell():
     table = ref.datacollector.get_model_vars_dataframe()
     assert len(table) == 4
     assert table["fighters_isisk"].iloc[-1] == sum(c.fighters for c in ref.cells)
-    vec.run()
-    assert list(ref.outcomes()) == list(vec.outcomes())
+
+
+def test_the_reference_records_as_the_engine_at_the_start():
+    """Its table laid out as the engine's record: same values at month 0, every column read."""
+    scenario = baseline(1)
+    engine = AfghanistanModel(scenario, collect=False).recorder.values[0, 0]
+    record = record_of(ReferenceModel(scenario))
+    start = record.values[0, 0]
+    recorded = ~np.isnan(start)
+    np.testing.assert_array_equal(start[recorded], engine[recorded])
+    kinds = np.array(record.actor_types)
+    for outcome in DECLARED:
+        if outcome.actor is not None:
+            assert recorded[kinds == outcome.actor, COL[outcome.column]].all(), outcome.name
+
+
+def eventful(steps: int = 12, changes: dict | None = None):
+    """The baseline where factions weak in cohesion decide every month and states recognise."""
+    changes = {
+        "rules.fragmentation.decision_rate": 1.0,
+        "taliban.factions.northern.cohesion": 0.0,
+        "taliban.factions.kandahari.cohesion": 0.0,
+        "economy.unfreeze_rate": 0.2,
+        **(changes or {}),
+    }
+    for state in load_scenario(BASELINE).international:
+        changes |= {
+            f"international.{state}.recognize_after": 1,
+            f"international.{state}.recognition_rate": 1.0,
+            f"international.{state}.satisfied_below": 1.0,
+            f"international.{state}.min_credibility": 0.0,
+        }
+    return baseline(steps, changes)
+
+
+def assert_outcomes_are_its_agents(model: ReferenceModel) -> None:
+    """The outcomes reduced from the record say what the agents hold at the end."""
+    got = model.outcomes()
+    broken = [f.broken_month for f in model.factions if f.broken_away]
+    recognised = [s.recognized_month for s in model.states if s.recognized_month is not None]
+    expected = {
+        "isisk_final": model.isisk.fighters(),
+        "isisk_cells_final": len(model.cells),
+        "taliban_final": sum(f.fighters() for f in model.factions if not f.broken_away),
+        "fragmented": bool(broken),
+        "fragmented_month": min(broken, default=np.nan),
+        "recognized": bool(recognised),
+        "recognized_month": min(recognised, default=np.nan),
+        "recognitions_final": len(recognised),
+        "hardship_final": model.hardship,
+    }
+    expected |= {
+        f"breakaways_{kind}": sum(f.breakaway_to == kind for f in model.factions)
+        for kind in BREAKAWAYS
+    }
+    np.testing.assert_equal({k: got[k] for k in expected}, expected)
+
+
+@pytest.mark.parametrize("replicate", range(3))
+def test_reference_outcomes_are_what_its_agents_end_with(replicate):
+    model = ReferenceModel(eventful(), replicate=replicate).run()
+    assert any(f.broken_away for f in model.factions) and model.unfrozen  # events happened
+    assert_outcomes_are_its_agents(model)
 
 
 def test_reference_runs_the_schedule_in_its_order():
@@ -139,8 +202,8 @@ def test_a_mechanism_switched_off_is_off_in_both(mechanism, outcome):
 
 @pytest.mark.parametrize("mechanism", MECHANISMS)
 def test_the_reference_runs_with_any_mechanism_off(mechanism):
-    scenario = baseline(6, {f"mechanisms.{mechanism}.enabled": False})
-    assert list(ReferenceModel(scenario).run().outcomes()) == list(NAMES)
+    scenario = eventful(6, {f"mechanisms.{mechanism}.enabled": False})
+    assert_outcomes_are_its_agents(ReferenceModel(scenario).run())
 
 
 def test_same_outcome_distributions_fast():

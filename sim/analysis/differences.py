@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.engine.outcomes import EVENTS, MAIN
+from sim.engine.outcomes import OUTCOMES
 
 
 def median_differences(
@@ -13,7 +13,8 @@ def median_differences(
 ) -> pd.DataFrame:
     """Median of each outcome minus the reference's, with a 95% paired bootstrap interval.
 
-    For yes/no outcomes (fragmented, recognized) the difference is in probability.
+    The outcomes are those shown in the summary (`Outcome.shown`); for yes/no outcomes
+    (fragmented, recognized) the difference is in probability.
 
     Replicates are resampled together across scenarios, which keeps the pairing that
     common random numbers create (replicate r of every scenario starts from one stream).
@@ -29,8 +30,8 @@ def median_differences(
             continue
         common = base.index.intersection(table.index)
         idx = rng.integers(0, len(common), (resamples, len(common)))
-        for outcome in MAIN:
-            stat = np.mean if outcome in EVENTS else np.median
+        for outcome in OUTCOMES.shown("summary"):
+            stat = np.mean if outcome in OUTCOMES.events else np.median
             a = table.loc[common, outcome].to_numpy(float)
             b = base.loc[common, outcome].to_numpy(float)
             boot = stat(a[idx], axis=1) - stat(b[idx], axis=1)

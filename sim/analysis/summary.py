@@ -1,4 +1,4 @@
-"""The summary `sim run` prints: median and 90% interval of each main outcome.
+"""The summary `sim run` prints: median and 90% interval of each outcome shown in the summary.
 
 Read with pyarrow and numpy only, so that printing it costs no pandas import.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.engine.outcomes import MAIN
+from sim.engine.outcomes import OUTCOMES
 
 
 class Summary(NamedTuple):
@@ -24,13 +24,15 @@ class Summary(NamedTuple):
     p95: float | None
 
 
-def summarise(runs: pa.Table, outcomes: tuple[str, ...] = MAIN) -> list[Summary]:
+def summarise(runs: pa.Table, outcomes: tuple[str, ...] | None = None) -> list[Summary]:
     """Median and 90% interval (linear interpolation) of each outcome, NaN skipped.
+
+    By default the outcomes shown in the summary (`Outcome.shown`).
 
     Yes/no outcomes have no nulls (`sim.runs.arrays.booleans`): their share is a plain mean.
     """
     rows = []
-    for name in outcomes:
+    for name in OUTCOMES.shown("summary") if outcomes is None else outcomes:
         column = runs.column(name)
         # Through Python values: pyarrow's `to_numpy` imports pandas. Nulls become NaN.
         values = np.array(column.to_pylist(), dtype=float)
@@ -46,5 +48,5 @@ def read_summary(out: Path) -> tuple[int, list[Summary]]:
     """The number of replicates in a results directory and the summary of its outcomes."""
     # Not `pq.read_table`: it goes through pyarrow.dataset, which imports pandas.
     with pq.ParquetFile(Path(out) / "runs.parquet") as file:
-        runs = file.read(columns=list(MAIN))
+        runs = file.read(columns=list(OUTCOMES.shown("summary")))
     return runs.num_rows, summarise(runs)

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.outcomes import NAMES
+from sim.engine.outcomes import OUTCOMES, Record
 from sim.engine.signals import FLOWS
-from sim.inputs.schema import BREAKAWAYS
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -129,53 +128,5 @@ class Recorder:
         return self.values[replicate, : self.month + 1, self.actors.index(actor), COL[column]]
 
     def outcomes(self) -> list[dict[str, float | bool]]:
-        """Summary outcomes of each replicate (`sim.engine.outcomes.OUTCOMES`), from the record."""
-        v = self.values[:, : self.month + 1]
-        isisk = v[:, :, self.isisk]
-        defected = isisk[:, 1:, COL["defected_in"]].sum(axis=1)
-        from_groups = v[:, 1:, self.groups, COL["defected_out"]].sum(axis=(1, 2))
-        broken = v[:, :, self.factions, COL["broken_away"]] > 0
-        went = v[:, -1, self.factions, COL["breakaway_to"]]
-        recognized = v[:, :, self.states, COL["recognized"]] > 0
-        columns = {
-            "isisk_final": isisk[:, -1, COL["fighters"]],
-            "isisk_peak": isisk[:, :, COL["fighters"]].max(axis=1),
-            "isisk_cells_final": isisk[:, -1, COL["cells"]],
-            "taliban_final": v[:, -1, 0, COL["fighters"]],
-            "attacks_total": isisk[:, 1:, COL["attacks"]].sum(axis=1),
-            "sectarian_attacks_total": isisk[:, 1:, COL["sectarian_attacks"]].sum(axis=1),
-            "attacks_abroad_total": isisk[:, 1:, COL["attacks_abroad"]].sum(axis=1),
-            "casualties_total": isisk[:, 1:, COL["casualties"]].sum(axis=1),
-            "crackdown_removed_total": isisk[:, 1:, COL["crackdown_removed"]].sum(axis=1),
-            "defections_total": defected,
-            "defections_taliban": defected - from_groups,
-            "defections_foreign": from_groups,
-            "desertions_total": v[:, 1:, self.factions, COL["deserted"]].sum(axis=(1, 2)),
-            "fragmented_month": _first_month(broken.any(axis=2)),
-            **{
-                f"breakaways_{kind}": (went == k).sum(axis=1).astype(float)
-                for k, kind in enumerate(BREAKAWAYS)
-            },
-            "revenue_mean": v[:, 1:, 0, COL["revenue"]].mean(axis=1),
-            "pressure_final": v[:, -1, 0, COL["pressure"]],
-            "hardship_final": v[:, -1, 0, COL["hardship"]],
-            "unfrozen_month": _first_month(v[:, :, 0, COL["unfrozen"]] > 0),
-            "recognized_month": _first_month(recognized.any(axis=2)),
-            "recognitions_final": recognized[:, -1].sum(axis=1).astype(float),
-        }
-        columns["fragmented"] = ~np.isnan(columns["fragmented_month"])
-        columns["recognized"] = ~np.isnan(columns["recognized_month"])
-        return [
-            {name: _scalar(columns[name][r]) for name in NAMES} for r in range(len(self.values))
-        ]
-
-
-def _first_month(happened: np.ndarray) -> np.ndarray:
-    """First month per replicate at which `happened[replicate, month]` holds; NaN if never."""
-    first = np.argmax(happened, axis=1).astype(float)
-    return np.where(happened.any(axis=1), first, np.nan)
-
-
-def _scalar(value: np.generic) -> float | bool:
-    """A numpy scalar as the plain Python float or bool the tables expect."""
-    return bool(value) if isinstance(value, np.bool_) else float(value)
+        """Summary outcomes of each replicate, reduced from the record by `OUTCOMES`' rows."""
+        return OUTCOMES.reduce(Record(self.values[:, : self.month + 1], self.actor_types, COLUMNS))

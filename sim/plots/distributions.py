@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.engine.outcomes import OUTCOME
+from sim.engine.outcomes import OUTCOMES
 from sim.plots.columns import RUN_KEY, require_columns
 from sim.plots.style import (
     PANEL_TITLE,
@@ -20,14 +20,7 @@ from sim.plots.style import (
 )
 
 HEADROOM = 1.18
-DISTRIBUTIONS = (  # the outcomes drawn as histograms, labels from `OUTCOME`
-    "isisk_final",
-    "isisk_peak",
-    "attacks_total",
-    "defections_total",
-    "taliban_final",
-    "casualties_total",
-)
+DISTRIBUTIONS = OUTCOMES.shown("histogram")  # the outcomes drawn as histograms
 MEDIAN_STYLE = {
     "va": "top",
     "color": "tab:red",
@@ -44,7 +37,7 @@ def outcome_distributions(runs: pd.DataFrame, *, title: str | None = None) -> Fi
     fig, axes = titled_figure((2, 3), (14, 8), heading, subtitle)
     for ax, column in zip(axes.flat, DISTRIBUTIONS, strict=True):
         values = runs[column].dropna().to_numpy(dtype=float)
-        _histogram_panel(ax, values, OUTCOME[column].label, OUTCOME[column].unit)
+        _histogram_panel(ax, values, OUTCOMES[column].label, OUTCOMES[column].unit)
     return fig
 
 

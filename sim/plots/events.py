@@ -11,14 +11,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.engine.outcomes import OUTCOMES
 from sim.inputs.calendar import month_dates
 from sim.plots.columns import RUN_KEY, require_columns
 from sim.plots.style import ensemble_label, format_dates, titled_figure
 
 Z_95 = 1.959964
-EVENTS = {
-    "fragmented_month": "Taliban fragmented",
-    "recognized_month": "Taliban recognised",
+EVENTS = {  # month column -> label of each event drawn as a curve
+    OUTCOMES.month_of(name).name: OUTCOMES[name].label for name in OUTCOMES.shown("curve")
 }
 EVENT_COLOURS = ("tab:red", "tab:blue")
 

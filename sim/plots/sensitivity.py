@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.engine.outcomes import OUTCOME
+from sim.engine.outcomes import OUTCOMES
 
 
 def _panels(outcomes: list[str], height: float) -> tuple[Figure, np.ndarray]:
@@ -23,7 +23,7 @@ def _panels(outcomes: list[str], height: float) -> tuple[Figure, np.ndarray]:
 
 
 def _title(outcome: str) -> str:
-    return OUTCOME[outcome].label if outcome in OUTCOME else outcome
+    return OUTCOMES[outcome].label if outcome in OUTCOMES else outcome
 
 
 def sobol_indices(indices: pd.DataFrame, noise: pd.DataFrame | None = None) -> Figure:

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.engine.outcomes import OUTCOME
+from sim.engine.outcomes import OUTCOMES
 from sim.plots.columns import RUN_KEY, TIMESERIES_COLUMNS, require_columns
 from sim.plots.events import EVENTS, draw_event, month_edges, style_probability_axis
 from sim.plots.fan import draw_fan, quantile_bands
@@ -32,7 +32,6 @@ from sim.plots.style import (
 )
 
 SCENARIO_COLOURS = tuple(colormaps["tab10"].colors)
-DEFAULT_OUTCOMES = ("isisk_final", "attacks_total", "defections_total", "taliban_final")
 LONG_LABEL = 10
 MEDIAN_LABEL = {"xytext": (7, 0), "textcoords": "offset points", "va": "center"}
 
@@ -97,13 +96,15 @@ def _compare_strength_panel(
 def compare_outcomes(
     runs: pd.DataFrame,
     *,
-    outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+    outcomes: Sequence[str] | None = None,
     title: str | None = None,
 ) -> Figure:
     """Violins of each outcome per scenario, side by side, median and quartiles marked.
 
-    Outcomes not in `sim.engine.outcomes.OUTCOMES` are titled by their column name, no unit.
+    By default the outcomes shown as violins (`Outcome.shown`); outcomes not in
+    `sim.engine.outcomes.OUTCOMES` are titled by their column name, no unit.
     """
+    outcomes = OUTCOMES.shown("violin") if outcomes is None else outcomes
     require_columns(runs, [*RUN_KEY, *outcomes], "runs")
     ncols = int(np.ceil(np.sqrt(len(outcomes))))
     nrows = int(np.ceil(len(outcomes) / ncols))
@@ -119,7 +120,7 @@ def compare_outcomes(
 
 
 def _violin_panel(ax: Axes, runs: pd.DataFrame, column: str, colours: dict[str, str]) -> None:
-    outcome = OUTCOME.get(column)
+    outcome = OUTCOMES.get(column)
     label = outcome.label if outcome else column.replace("_", " ")
     unit = outcome.unit if outcome else ""
     ax.set_title(label, **PANEL_TITLE)

@@ -1,8 +1,9 @@
 """What the reference's `DataCollector` reads each month, and the run's outcomes from its table.
 
-The reporters read the agents and the model's country-wide quantities; `outcomes`
-turns the table (and the months factions broke away or states recognised) into the
-summary of `sim.engine.outcomes.OUTCOMES`, defined as the engine's `Recorder.outcomes`.
+The reporters read the agents and the model's country-wide quantities, each one a
+column of the engine's record (`sim.engine.record.COLUMNS`) for one actor; `record_of`
+lays the table out as the engine's record, so `outcomes` reduces it with the same rows
+(`sim.engine.outcomes.OUTCOMES`) as the engine's `Recorder.outcomes`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.outcomes import NAMES
+from sim.engine.outcomes import OUTCOMES, Record
+from sim.engine.record import COL, COLUMNS
 from sim.inputs.schema import BREAKAWAYS, TARGETS
 
 if TYPE_CHECKING:
@@ -21,74 +23,87 @@ if TYPE_CHECKING:
 Reporter = Callable[["ReferenceModel"], float]
 
 
-def reporters(model: ReferenceModel) -> dict[str, Reporter]:
-    """Fighters per actor, the month's tallies and the economy, read from the agents."""
-    columns: dict[str, Reporter] = {
-        "fighters_taliban": lambda m: sum(f.fighters() for f in m.factions if not f.broken_away),
-    }
-    for faction in model.factions:
-        columns[f"fighters_{faction.name}"] = lambda m, f=faction: f.fighters()
-    columns["fighters_isisk"] = lambda m: m.isisk.fighters()
-    for group in model.groups:
-        columns[f"fighters_{group.name}"] = lambda m, g=group: g.fighters
+def actors(model: ReferenceModel) -> list[tuple[str, str]]:
+    """(name, kind) of each actor, in the engine's record order."""
+    return [
+        ("taliban", "taliban"),
+        *((f.name, "faction") for f in model.factions),
+        ("isisk", "isisk"),
+        *((g.name, "foreign_group") for g in model.groups),
+        *((s.name, "international") for s in model.states),
+    ]
+
+
+def recorded(model: ReferenceModel) -> dict[tuple[str, str], Reporter]:
+    """Each (actor, record column) the reference records, read from the agents."""
     abroad, sectarian = TARGETS.index("abroad"), TARGETS.index("sectarian")
-    return columns | {
-        "cells": lambda m: len(m.cells),
-        "attacks": lambda m: m.isisk.attacks_at_home,
-        "sectarian_attacks": lambda m: int(m.isisk.by_target[sectarian]),
-        "attacks_abroad": lambda m: int(m.isisk.by_target[abroad]),
-        "casualties": lambda m: m.isisk.casualties,
-        "crackdown_removed": lambda m: m.isisk.removed,
-        "defected_in": lambda m: m.isisk.defected_in,
-        "defections_foreign": lambda m: sum(g.handed for g in m.groups),
-        "deserted": lambda m: sum(f.deserted for f in m.factions),
-        "momentum": lambda m: m.isisk.momentum,
-        "credibility": lambda m: m.credibility,
-        "revenue": lambda m: m.revenue_musd,
-        "aid": lambda m: m.aid_musd,
-        "hardship": lambda m: m.hardship,
-        "frozen": lambda m: m.frozen_musd,
-        "unfrozen": lambda m: m.unfrozen,
-        "pressure": lambda m: sum(s.pressure for s in m.states) / len(m.states),
-        "recognized": lambda m: sum(s.recognized_month is not None for s in m.states),
+    columns: dict[tuple[str, str], Reporter] = {
+        ("taliban", "fighters"): lambda m: sum(
+            f.fighters() for f in m.factions if not f.broken_away
+        ),
     }
+    for f in model.factions:
+        columns |= {
+            (f.name, "fighters"): lambda m, f=f: f.fighters(),
+            (f.name, "deserted"): lambda m, f=f: f.deserted,
+            (f.name, "broken_away"): lambda m, f=f: f.broken_away,
+            (f.name, "breakaway_to"): lambda m, f=f: (
+                BREAKAWAYS.index(f.breakaway_to) if f.breakaway_to else np.nan
+            ),
+        }
+    columns |= {
+        ("isisk", "fighters"): lambda m: m.isisk.fighters(),
+        ("isisk", "cells"): lambda m: len(m.cells),
+        ("isisk", "attacks"): lambda m: m.isisk.attacks_at_home,
+        ("isisk", "sectarian_attacks"): lambda m: int(m.isisk.by_target[sectarian]),
+        ("isisk", "attacks_abroad"): lambda m: int(m.isisk.by_target[abroad]),
+        ("isisk", "casualties"): lambda m: m.isisk.casualties,
+        ("isisk", "crackdown_removed"): lambda m: m.isisk.removed,
+        ("isisk", "defected_in"): lambda m: m.isisk.defected_in,
+        ("isisk", "momentum"): lambda m: m.isisk.momentum,
+    }
+    for g in model.groups:
+        columns |= {
+            (g.name, "fighters"): lambda m, g=g: g.fighters,
+            (g.name, "defected_out"): lambda m, g=g: g.handed,
+        }
+    for s in model.states:
+        columns |= {
+            (s.name, "pressure"): lambda m, s=s: s.pressure,
+            (s.name, "recognized"): lambda m, s=s: s.recognized_month is not None,
+        }
+    return columns | {
+        ("taliban", "credibility"): lambda m: m.credibility,
+        ("taliban", "revenue"): lambda m: m.revenue_musd,
+        ("taliban", "aid"): lambda m: m.aid_musd,
+        ("taliban", "hardship"): lambda m: m.hardship,
+        ("taliban", "frozen"): lambda m: m.frozen_musd,
+        ("taliban", "unfrozen"): lambda m: m.unfrozen,
+        ("taliban", "pressure"): lambda m: sum(s.pressure for s in m.states) / len(m.states),
+        ("taliban", "recognized"): lambda m: m.recognized_share(),
+    }
+
+
+def reporters(model: ReferenceModel) -> dict[str, Reporter]:
+    """The `DataCollector`'s reporters: `recorded`, keyed `<column>_<actor>` (`fighters_isisk`)."""
+    return {_key(actor, column): read for (actor, column), read in recorded(model).items()}
+
+
+def _key(actor: str, column: str) -> str:
+    """The table column of one actor's record column."""
+    return f"{column}_{actor}"
+
+
+def record_of(model: ReferenceModel) -> Record:
+    """The collected table as one replicate of the engine's record (NaN where not recorded)."""
+    table = model.datacollector.get_model_vars_dataframe()
+    names, kinds = zip(*actors(model), strict=True)
+    values = np.full((1, len(table), len(names), len(COLUMNS)), np.nan)
+    for actor, column in recorded(model):
+        values[0, :, names.index(actor), COL[column]] = table[_key(actor, column)]
+    return Record(values, kinds, COLUMNS)
 
 
 def outcomes(model: ReferenceModel) -> dict[str, float | bool]:
-    """The run's summary outcomes, in the order of `sim.engine.outcomes.NAMES`."""
-    table = model.datacollector.get_model_vars_dataframe()
-    months = table.iloc[1:]  # flows and tallies: month 0 has none
-    breaks = [f.broken_month for f in model.factions if f.broken_month is not None]
-    recognitions = [s.recognized_month for s in model.states if s.recognized_month is not None]
-    unfrozen = np.flatnonzero(table["unfrozen"].to_numpy())
-    defected, foreign = months["defected_in"].sum(), months["defections_foreign"].sum()
-    went = [f.breakaway_to for f in model.factions]
-    values = {
-        "isisk_final": table["fighters_isisk"].iloc[-1],
-        "isisk_peak": table["fighters_isisk"].max(),
-        "isisk_cells_final": table["cells"].iloc[-1],
-        "taliban_final": table["fighters_taliban"].iloc[-1],
-        "attacks_total": months["attacks"].sum(),
-        "sectarian_attacks_total": months["sectarian_attacks"].sum(),
-        "attacks_abroad_total": months["attacks_abroad"].sum(),
-        "casualties_total": months["casualties"].sum(),
-        "crackdown_removed_total": months["crackdown_removed"].sum(),
-        "defections_total": defected,
-        "defections_taliban": defected - foreign,
-        "defections_foreign": foreign,
-        "desertions_total": months["deserted"].sum(),
-        "fragmented": bool(breaks),
-        "fragmented_month": min(breaks) if breaks else np.nan,
-        **{f"breakaways_{kind}": went.count(kind) for kind in BREAKAWAYS},
-        "recognized": bool(recognitions),
-        "recognized_month": min(recognitions) if recognitions else np.nan,
-        "recognitions_final": len(recognitions),
-        "revenue_mean": months["revenue"].mean(),
-        "pressure_final": table["pressure"].iloc[-1],
-        "hardship_final": table["hardship"].iloc[-1],
-        "unfrozen_month": unfrozen[0] if unfrozen.size else np.nan,
-    }
-    return {
-        name: values[name] if isinstance(values[name], bool) else float(values[name])
-        for name in NAMES
-    }
+    """The run's summary outcomes, reduced from its record by `sim.engine.outcomes.OUTCOMES`."""
+    return OUTCOMES.reduce(record_of(model))[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from sim.engine.outcomes import NAMES
+from sim.engine.outcomes import OUTCOMES
 from sim.engine.record import ACTOR_TYPES, COL, COLUMNS
 from sim.inputs.calendar import month_dates
 from sim.inputs.schema import PATRONS
@@ -19,7 +19,7 @@ def runs_table(scenario: str, seed: int, replicates: list[int], outcomes: list[d
         "replicate": arrays.numbers(np.asarray(replicates, np.int32), pa.int32()),
         "seed": arrays.numbers(np.full(len(replicates), seed, np.int64), pa.int64()),
     }
-    for name in NAMES:
+    for name in OUTCOMES.names:
         values = [o[name] for o in outcomes]
         if isinstance(values[0], bool):
             columns[name] = arrays.booleans(np.asarray(values, dtype=bool))
