@@ -300,6 +300,3 @@ def _scalar(value: np.generic) -> float | bool:
 
 
 OUTCOMES = Registry(ROWS)
-# Snapshots at import, for code that checks names once (sweep plans); the rest reads OUTCOMES.
-NAMES = OUTCOMES.names
-MAIN = OUTCOMES.shown("summary")

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.engine.outcomes import MAIN, NAMES
+from sim.engine.outcomes import OUTCOMES
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.sampling import changes_of, points_table, unit_sample
 from sim.inputs.scenario import override
@@ -58,11 +58,13 @@ def run_sweep(
     The runs go to `executor` (default: this machine's pool of `workers` processes).
     """
     sweep = plan.sweep
-    outcomes = sweep.outcomes or list(MAIN)
+    outcomes = sweep.outcomes or list(OUTCOMES.shown("summary"))
     unknown = [
-        Problem(str(plan.file), f"outcomes[{i}]", f"got {quote(n)}; expected one of {NAMES}")
+        Problem(
+            str(plan.file), f"outcomes[{i}]", f"got {quote(n)}; expected one of {OUTCOMES.names}"
+        )
         for i, n in enumerate(outcomes)
-        if n not in NAMES
+        if n not in OUTCOMES.names
     ]
     if unknown:
         raise ScenarioError(unknown)
