@@ -388,7 +388,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
     for (lever_set, outcome), noise in result.noise.groupby(["lever_set", "outcome"]):
         row = noise.iloc[0]
         print(f"\n{outcome} (lever set {lever_set}): replicate noise {row['noise_share']:.0%} "
-              f"of the variance of point means {row['note']}")  # fmt: skip
+              "of the variance of point means")  # fmt: skip
+        for said in filter(None, str(row["note"]).split("; ")):
+            print(f"  warning: {said}")
         chosen = result.indices[result.indices["lever_set"] == lever_set]
         for _, top in top_parameters(chosen, outcome).iterrows():
             conf = top[f"{column}_conf"]

@@ -181,7 +181,9 @@ def test_event_probability(runs, tmp_path):
     fig = event_probability(baseline(runs), steps=STEPS, start=START)
     assert "baseline — N = 5 replicates" in header(fig)
     (ax,) = fig.axes
-    assert ax.get_ylim() == (0, 1)
+    low, high = ax.get_ylim()
+    assert low < 0 and high > 1  # a line at 0 or 1 is drawn above the axis, not on it
+    assert ax.get_yticks()[0] == 0  # ticks from 0, not from the margin below it
     values = event_stairs(ax)
     assert list(values) == ["Taliban fragmented", "Taliban recognised"]
     assert all(len(v) == STEPS + 1 for v in values.values())
@@ -189,22 +191,31 @@ def test_event_probability(runs, tmp_path):
 
 
 def test_compare_strength(timeseries, tmp_path):
-    """One panel per actor, one legend entry per scenario; saves."""
+    """A row per scenario, a column per actor and one for the foreign groups summed; saves."""
     styles = actor_styles(load_scenario(ROOT / "scenarios" / "baseline.yaml"))
     fig = compare_strength(timeseries, styles=styles)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["ISIS-K", "Taliban (total)"]
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(SCENARIOS)
+    assert "dashed grey: median of baseline" in header(fig)
+    top = [ax.get_title() for ax in fig.axes[:3]]
+    assert top == ["ISIS-K", "Taliban (total)", "Foreign fighter groups (total)"]
+    assert [fig.axes[i].get_ylabel() for i in (0, 3)] == list(SCENARIOS)
+    groups = timeseries[(timeseries["actor_type"] == "foreign_group")]
+    chosen = groups[groups["scenario"] == "sanctions"]
+    summed = chosen.groupby(["date", "replicate"])["fighters"].sum().unstack()
+    median = fig.axes[5].get_lines()[-1].get_ydata()  # sanctions' row, foreign groups' column
+    np.testing.assert_allclose(median, summed.median(axis=1))
+    reference = fig.axes[3].get_lines()[0]  # the first scenario's median under the second's
+    assert reference.get_linestyle() == "--"
     assert_saved(fig, tmp_path / "compare_strength")
 
 
 def test_compare_outcomes(runs, tmp_path):
-    """One panel per outcome with the scenarios as x labels; saves."""
+    """One panel per outcome with the scenarios as rows, first on top; saves."""
     fig = compare_outcomes(runs)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     assert len(titled_axes(fig)) == 4
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == list(SCENARIOS)
+    labels = sorted(fig.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in labels] == list(SCENARIOS)
     assert_saved(fig, tmp_path / "compare_outcomes")
 
 
