@@ -404,6 +404,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     from sim.analysis.calibration import calibrate, posterior_summary, predictive, write_outputs
     from sim.analysis.targets import inside_band
+    from sim.inputs.actors import actor_styles
     from sim.inputs.calibration import load_calibration
     from sim.plots.calibration import write_calibration_plots
     from sim.runs.posterior import read_posterior
@@ -418,7 +419,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
     )
     simulated.to_csv(out / "predictive.csv", index=False, float_format="%.6g")
-    plots = write_calibration_plots(out, fit.values, fit.weights, plan.priors, simulated, targets)
+    styles = actor_styles(plan.scenario)
+    plots = write_calibration_plots(
+        out, fit.values, fit.weights, plan.priors, simulated, targets, styles
+    )
     print(
         f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
         f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"

@@ -143,7 +143,7 @@ def calibration_figures() -> list[plt.Figure]:
     simulated = pd.DataFrame({t.name: rng.normal(np.mean(t.value), t.scale, 200) for t in targets})
     return [
         posterior_pairs(values, rng.random(300), plan.priors),
-        predictive_check(simulated, targets),
+        predictive_check(simulated, targets, actor_styles(plan.scenario)),
     ]
 
 

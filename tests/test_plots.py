@@ -22,6 +22,7 @@ from sim.plots.side_by_side import (
     compare_outcomes,
     compare_strength,
 )
+from sim.plots.style import posterior_label
 
 SCENARIOS = ("baseline", "sanctions")
 REPLICATES = 5
@@ -304,3 +305,55 @@ def test_missing_event_column_is_named(runs):
         event_probability(runs.drop(columns="recognized_month"), steps=STEPS, start=START)
     with pytest.raises(ValueError, match="fragmented_month"):
         compare_event_probability(runs.drop(columns="fragmented_month"), steps=STEPS, start=START)
+
+
+def test_small_foreign_groups_get_a_log_axis_and_the_legend_names_the_bands(timeseries):
+    """TTP at 4,000 and ETIM/TIP at 1,000 fit one linear axis; add a group of 40 and it is log."""
+    rows = baseline(timeseries)
+    fig = strength_fan(rows)
+    assert fig.axes[2].get_yscale() == "linear"
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[len(labels) :] == [
+        "median",
+        "middle 50% of replicates",
+        "middle 90% of replicates",
+    ]
+    plt.close(fig)
+    tiny = rows[rows["actor"] == "etim_tip"].assign(
+        actor="imu", fighters=lambda t: t["fighters"] / 25
+    )
+    fig = strength_fan(pd.concat([rows, tiny]))
+    assert fig.axes[2].get_yscale() == "symlog"
+    assert fig.axes[2].get_ylabel() == "fighters (log scale)"
+    plt.close(fig)
+
+
+def test_an_extreme_run_does_not_stretch_the_outcome_axis(runs):
+    """One ISIS-K peak of 10,800 among peaks near 4,000: the axis stops short and says so."""
+    rows = baseline(runs).copy()
+    rows.loc[rows.index[0], "isisk_peak"] = 10_800
+    fig = outcome_distributions(rows)
+    peak = fig.axes[1]
+    assert peak.get_xlim()[1] < 6_000
+    assert "1 beyond the axis,\nmax 10,800" in [t.get_text() for t in peak.texts]
+    plt.close(fig)
+
+
+def test_the_posterior_a_run_drew_from_is_named_in_the_subtitles(runs):
+    manifest = {
+        "posterior_file": "scenarios/calibrated_posterior.csv",
+        "posterior_sha256": "ab" * 32,
+    }
+    label = posterior_label(manifest)
+    assert (
+        label
+        == "parameters drawn from the posterior calibrated_posterior.csv (sha256 abababababab)"
+    )
+    assert posterior_label({}) == ""
+    for fig in (
+        outcome_distributions(baseline(runs), posterior=label),
+        event_probability(baseline(runs), steps=STEPS, start=START, posterior=label),
+    ):
+        assert "calibrated_posterior.csv" in header(fig)
+        plt.close(fig)

@@ -40,7 +40,7 @@ def noise_warning(variance: float, noise: float, replicates: int) -> str:
             f"{said}: the parameters' effect is not measurable with {replicates} replicates"
             " per point; the indices describe noise"
         )
-    needed = math.ceil(replicates * noise * (1 - NOISE_TARGET) / (NOISE_TARGET * signal))
+    needed = _at_least(replicates * noise * (1 - NOISE_TARGET) / (NOISE_TARGET * signal))
     return f"{said}: about {needed} replicates per point would bring it to {NOISE_TARGET:.0%}"
 
 
@@ -56,9 +56,9 @@ def sobol_warnings(indices: pd.DataFrame, base_samples: int) -> list[str]:
         )
     widest = float(np.nanmax(indices[["S1_conf", "ST_conf"]].to_numpy(float), initial=0.0))
     if widest > HALF_WIDTH:
-        needed = 2 ** math.ceil(math.log2(base_samples * (widest / HALF_WIDTH) ** 2))
+        needed = 2 ** _at_least(math.log2(base_samples * (widest / HALF_WIDTH) ** 2))
         said.append(
-            f"not converged: 95% intervals up to +/-{widest:.2f}; about {needed} base samples"
+            f"not converged: 95% intervals up to +/-{widest:.2f}, about {needed} base samples"
             f" (now {base_samples}) for +/-{HALF_WIDTH}"
         )
     return said
@@ -72,8 +72,13 @@ def morris_warnings(indices: pd.DataFrame, trajectories: int) -> list[str]:
     widest = float(indices["mu_star_conf"].max()) / largest
     if not widest > HALF_WIDTH:
         return []
-    needed = math.ceil(trajectories * (widest / HALF_WIDTH) ** 2)
+    needed = _at_least(trajectories * (widest / HALF_WIDTH) ** 2)
     return [
-        f"not converged: mu* intervals up to +/-{widest:.0%} of the largest mu*; about"
+        f"not converged: mu* intervals up to +/-{widest:.0%} of the largest mu*, about"
         f" {needed} trajectories (now {trajectories}) for +/-{HALF_WIDTH:.0%}"
     ]
+
+
+def _at_least(size: float) -> int:
+    """The whole number at or above `size`, ignoring rounding error (162.00000000000003)."""
+    return math.ceil(size - 1e-9)

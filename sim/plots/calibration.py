@@ -18,6 +18,7 @@ from sim.plots.saving import save_figure
 from sim.plots.style import (
     HEADER_INCHES,
     PANEL_TITLE,
+    Styles,
     Thousands,
     actor_name,
     format_thousands,
@@ -64,13 +65,15 @@ def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Pr
     return fig
 
 
-def predictive_check(simulated: pd.DataFrame, targets: Sequence[Target]) -> Figure:
+def predictive_check(
+    simulated: pd.DataFrame, targets: Sequence[Target], styles: Styles | None = None
+) -> Figure:
     """Per target: the posterior-predictive distribution, its 90% band, the observed range.
 
-    Panels are titled from what the target measures (actor, column, statistic, months,
-    observed month 0 being October 2021); one legend beside them names every mark.
+    Panels are titled from what the target measures (actor, named as in `styles`, column,
+    statistic, months, observed month 0 being October 2021); one legend names every mark.
     """
-    cols = min(PREDICTIVE_COLUMNS, len(targets))
+    cols = min(PREDICTIVE_COLUMNS, math.ceil(math.sqrt(len(targets))))
     rows = math.ceil(len(targets) / cols)
     fig, axes = titled_figure(
         (rows, cols),
@@ -87,7 +90,7 @@ def predictive_check(simulated: pd.DataFrame, targets: Sequence[Target]) -> Figu
             ax.axvline(target.value[0], color="black", lw=2)
         else:
             ax.axvspan(*target.value, facecolor="none", edgecolor="black", hatch="//", lw=1.2)
-        ax.set_title(_target_title(target), **PANEL_TITLE)
+        ax.set_title(_target_title(target, styles), **PANEL_TITLE)
         ax.set_ylabel("runs")
         format_thousands(ax, "x")
         ax.tick_params(labelsize=8)
@@ -106,12 +109,12 @@ def predictive_check(simulated: pd.DataFrame, targets: Sequence[Target]) -> Figu
     return fig
 
 
-def _target_title(target: Target) -> str:
+def _target_title(target: Target, styles: Styles | None) -> str:
     """What a target measures, and the observed figure: no snake_case names."""
     first, last = target.months
     months = f"month {first}" if first == last else f"months {first}-{last}"
     reading = {"mean": "monthly mean", "sum": "total", "end": "at the end"}[target.statistic]
-    what = f"{actor_name(target.actor)} {target.column.replace('_', ' ')}"
+    what = f"{actor_name(target.actor, styles)} {target.column.replace('_', ' ')}"
     low, high = (Thousands()(v) for v in target.value)
     observed = low if low == high else f"{low}-{high}"
     return f"{what}, {reading}\n{months}; observed {observed}"
@@ -124,11 +127,13 @@ def write_calibration_plots(
     priors: Sequence[Prior],
     simulated: pd.DataFrame,
     targets: Sequence[Target],
+    styles: Styles | None = None,
 ) -> list[Path]:
     """Save both figures under `out/plots/`; return the files."""
+    predictive = predictive_check(simulated, targets, styles)
     return [
         *save_figure(posterior_pairs(values, weights, priors), out / "plots" / "posterior"),
-        *save_figure(predictive_check(simulated, targets), out / "plots" / "predictive"),
+        *save_figure(predictive, out / "plots" / "predictive"),
     ]
 
 

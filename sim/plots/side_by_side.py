@@ -33,6 +33,7 @@ from sim.plots.style import (
 SCENARIO_COLOURS = tuple(colormaps["tab10"].colors)
 DEFAULT_OUTCOMES = ("isisk_final", "attacks_total", "defections_total", "taliban_final")
 FEW_SCENARIOS = 3  # more than this many event bands on a panel are drawn lighter
+HEADROOM = 1.05  # above the highest band of a column
 ROW_INCHES = 1.55  # height of one scenario's row of small multiples
 FOREIGN_TOTAL = "Foreign fighter groups (total)"
 MEDIAN_LABEL = {"xytext": (0, 5), "textcoords": "offset points", "ha": "center", "va": "bottom"}
@@ -84,6 +85,8 @@ def compare_strength(
         for row, (scenario, colour) in enumerate(colours.items()):
             bands = _bands_of(rows, scenario)
             _strength_cell(axes[row, column], bands, reference if row else None, colour)
+        top = max(ax.dataLim.y1 for ax in axes[:, column] if ax.has_data())
+        axes[0, column].set_ylim(0, HEADROOM * top)  # the column's scale: every row's data
     for row, (scenario, colour) in enumerate(colours.items()):
         axes[row, 0].set_ylabel(
             str(scenario), color=colour, weight="bold", rotation=0, ha="right", va="center"
@@ -112,7 +115,6 @@ def _strength_cell(
     if reference is not None:
         ax.plot(reference.index, reference[0.5], color="0.45", lw=1.1, ls="--")
     draw_fan(ax, bands, colour, "", linewidth=1.6)
-    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     format_thousands(ax)
     format_dates(ax)
@@ -134,7 +136,7 @@ def compare_outcomes(
     nrows = int(np.ceil(len(outcomes) / ncols))
     colours = scenario_colours(runs)
     subtitle = f"{ensemble_label(runs, pooled=False)}; dot and number: median, bar: middle 50%"
-    size = (5.2 * ncols + 1.4, (0.75 * len(colours) + 1.2) * nrows + HEADER_INCHES)
+    size = (5.2 * ncols + 1.4, (0.55 * len(colours) + 1.2) * nrows + HEADER_INCHES)
     heading = title or "Outcomes by scenario"
     fig, axes = titled_figure((nrows, ncols), size, heading, subtitle, sharey=True)
     for ax, column in zip(axes.flat, outcomes, strict=False):
