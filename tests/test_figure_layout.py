@@ -87,7 +87,7 @@ def runs() -> pd.DataFrame:
             "replicate": np.tile(np.arange(REPLICATES), len(NAMES)),
             "isisk_final": rng.normal(1_900, 200, n),
             "isisk_peak": rng.normal(3_600, 150, n),
-            "taliban_final": rng.normal(71_600, 2_000, n),
+            "taliban_final": rng.normal(71_600, 1_500, n),
             "attacks_total": rng.normal(1_900, 120, n),
             "defections_total": rng.gamma(4, 500, n),
             "casualties_total": rng.normal(3_800, 400, n),
