@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 from figure_layout import layout_problems
+from test_plots import make_timeseries
 
 from sim.inputs.actors import actor_styles
 from sim.inputs.calibration import load_calibration
@@ -53,27 +54,7 @@ SIZES = {  # fighters at the start: a large total, tiny foreign groups
 @pytest.fixture(scope="module")
 def timeseries() -> pd.DataFrame:
     """Random walks of fighters per scenario, replicate, month and actor."""
-    rng = np.random.default_rng(1)
-    dates = pd.date_range(f"{START}-01", periods=STEPS + 1, freq="MS")
-    frames = []
-    for scenario in NAMES:
-        for replicate in range(REPLICATES):
-            for actor, (kind, size) in SIZES.items():
-                walk = size * np.exp(np.cumsum(rng.normal(0, 0.04, STEPS + 1)))
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "scenario": scenario,
-                            "replicate": replicate,
-                            "step": range(STEPS + 1),
-                            "date": dates,
-                            "actor": actor,
-                            "actor_type": kind,
-                            "fighters": walk,
-                        }
-                    )
-                )
-    return pd.concat(frames, ignore_index=True)
+    return make_timeseries(np.random.default_rng(1), tuple(NAMES), SIZES, REPLICATES, STEPS)
 
 
 @pytest.fixture(scope="module")

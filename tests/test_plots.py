@@ -43,36 +43,34 @@ ACTORS = {
 }
 
 
-def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
+def make_timeseries(
+    rng: np.random.Generator,
+    scenarios: tuple[str, ...] = SCENARIOS,
+    actors: dict[str, tuple[str, float]] = ACTORS,
+    replicates: int = REPLICATES,
+    steps: int = STEPS,
+) -> pd.DataFrame:
     """Long time series, one row per (scenario, replicate, step, actor): random walks."""
-    dates = pd.date_range(f"{START}-01", periods=STEPS + 1, freq="MS")
-    rows = []
-    for scenario in SCENARIOS:
-        for replicate in range(REPLICATES):
-            for actor, (actor_type, start) in ACTORS.items():
-                path = start * np.exp(np.cumsum(rng.normal(0, 0.05, STEPS + 1)))
-                for step in range(STEPS + 1):
-                    rows.append(
-                        (
-                            scenario,
-                            replicate,
-                            step,
-                            dates[step],
-                            actor,
-                            actor_type,
-                            path[step],
-                        )
+    dates = pd.date_range(f"{START}-01", periods=steps + 1, freq="MS")
+    frames = []
+    for scenario in scenarios:
+        for replicate in range(replicates):
+            for actor, (actor_type, start) in actors.items():
+                path = start * np.exp(np.cumsum(rng.normal(0, 0.05, steps + 1)))
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "scenario": scenario,
+                            "replicate": replicate,
+                            "step": range(steps + 1),
+                            "date": dates,
+                            "actor": actor,
+                            "actor_type": actor_type,
+                            "fighters": path,
+                        }
                     )
-    columns = [
-        "scenario",
-        "replicate",
-        "step",
-        "date",
-        "actor",
-        "actor_type",
-        "fighters",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+                )
+    return pd.concat(frames, ignore_index=True)
 
 
 def make_runs(rng: np.random.Generator) -> pd.DataFrame:
