@@ -383,7 +383,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
     for (lever_set, outcome), noise in result.noise.groupby(["lever_set", "outcome"]):
         row = noise.iloc[0]
         print(f"\n{outcome} (lever set {lever_set}): replicate noise {row['noise_share']:.0%} "
-              f"of the variance of point means {row['note']}")  # fmt: skip
+              "of the variance of point means")  # fmt: skip
+        for said in filter(None, str(row["note"]).split("; ")):
+            print(f"  warning: {said}")
         chosen = result.indices[result.indices["lever_set"] == lever_set]
         for _, top in top_parameters(chosen, outcome).iterrows():
             conf = top[f"{column}_conf"]
@@ -394,6 +396,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.analysis.calibrate_run import run_calibration
+    from sim.inputs.actors import actor_styles
     from sim.inputs.calibration import load_calibration
     from sim.plots.calibration import write_calibration_plots
 
@@ -402,7 +405,13 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = run_calibration(plan, out, workers=args.workers, progress=not args.quiet)
     fit = result.fit
     plots = write_calibration_plots(
-        out, fit.values, fit.weights, plan.priors, result.simulated, plan.calibration.targets
+        out,
+        fit.values,
+        fit.weights,
+        plan.priors,
+        result.simulated,
+        plan.calibration.targets,
+        actor_styles(plan.scenario),
     )
     print(
         f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "

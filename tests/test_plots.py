@@ -22,6 +22,7 @@ from sim.plots.side_by_side import (
     compare_outcomes,
     compare_strength,
 )
+from sim.plots.style import posterior_label
 
 SCENARIOS = ("baseline", "sanctions")
 REPLICATES = 5
@@ -42,36 +43,34 @@ ACTORS = {
 }
 
 
-def make_timeseries(rng: np.random.Generator) -> pd.DataFrame:
+def make_timeseries(
+    rng: np.random.Generator,
+    scenarios: tuple[str, ...] = SCENARIOS,
+    actors: dict[str, tuple[str, float]] = ACTORS,
+    replicates: int = REPLICATES,
+    steps: int = STEPS,
+) -> pd.DataFrame:
     """Long time series, one row per (scenario, replicate, step, actor): random walks."""
-    dates = pd.date_range(f"{START}-01", periods=STEPS + 1, freq="MS")
-    rows = []
-    for scenario in SCENARIOS:
-        for replicate in range(REPLICATES):
-            for actor, (actor_type, start) in ACTORS.items():
-                path = start * np.exp(np.cumsum(rng.normal(0, 0.05, STEPS + 1)))
-                for step in range(STEPS + 1):
-                    rows.append(
-                        (
-                            scenario,
-                            replicate,
-                            step,
-                            dates[step],
-                            actor,
-                            actor_type,
-                            path[step],
-                        )
+    dates = pd.date_range(f"{START}-01", periods=steps + 1, freq="MS")
+    frames = []
+    for scenario in scenarios:
+        for replicate in range(replicates):
+            for actor, (actor_type, start) in actors.items():
+                path = start * np.exp(np.cumsum(rng.normal(0, 0.05, steps + 1)))
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "scenario": scenario,
+                            "replicate": replicate,
+                            "step": range(steps + 1),
+                            "date": dates,
+                            "actor": actor,
+                            "actor_type": actor_type,
+                            "fighters": path,
+                        }
                     )
-    columns = [
-        "scenario",
-        "replicate",
-        "step",
-        "date",
-        "actor",
-        "actor_type",
-        "fighters",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+                )
+    return pd.concat(frames, ignore_index=True)
 
 
 def make_runs(rng: np.random.Generator) -> pd.DataFrame:
@@ -181,7 +180,9 @@ def test_event_probability(runs, tmp_path):
     fig = event_probability(baseline(runs), steps=STEPS, start=START)
     assert "baseline — N = 5 replicates" in header(fig)
     (ax,) = fig.axes
-    assert ax.get_ylim() == (0, 1)
+    low, high = ax.get_ylim()
+    assert low < 0 and high > 1  # a line at 0 or 1 is drawn above the axis, not on it
+    assert ax.get_yticks()[0] == 0  # ticks from 0, not from the margin below it
     values = event_stairs(ax)
     assert list(values) == ["Taliban fragmented", "Taliban recognised"]
     assert all(len(v) == STEPS + 1 for v in values.values())
@@ -189,22 +190,31 @@ def test_event_probability(runs, tmp_path):
 
 
 def test_compare_strength(timeseries, tmp_path):
-    """One panel per actor, one legend entry per scenario; saves."""
+    """A row per scenario, a column per actor and one for the foreign groups summed; saves."""
     styles = actor_styles(load_scenario(ROOT / "scenarios" / "baseline.yaml"))
     fig = compare_strength(timeseries, styles=styles)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == ["ISIS-K", "Taliban (total)"]
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(SCENARIOS)
+    assert "dashed grey: median of baseline" in header(fig)
+    top = [ax.get_title() for ax in fig.axes[:3]]
+    assert top == ["ISIS-K", "Taliban (total)", "Foreign fighter groups (total)"]
+    assert [fig.axes[i].get_ylabel() for i in (0, 3)] == list(SCENARIOS)
+    groups = timeseries[(timeseries["actor_type"] == "foreign_group")]
+    chosen = groups[groups["scenario"] == "sanctions"]
+    summed = chosen.groupby(["date", "replicate"])["fighters"].sum().unstack()
+    median = fig.axes[5].get_lines()[-1].get_ydata()  # sanctions' row, foreign groups' column
+    np.testing.assert_allclose(median, summed.median(axis=1))
+    reference = fig.axes[3].get_lines()[0]  # the first scenario's median under the second's
+    assert reference.get_linestyle() == "--"
     assert_saved(fig, tmp_path / "compare_strength")
 
 
 def test_compare_outcomes(runs, tmp_path):
-    """One panel per outcome with the scenarios as x labels; saves."""
+    """One panel per outcome with the scenarios as rows, first on top; saves."""
     fig = compare_outcomes(runs)
     assert "baseline, sanctions — N = 5 replicates each" in header(fig)
     assert len(titled_axes(fig)) == 4
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == list(SCENARIOS)
+    labels = sorted(fig.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in labels] == list(SCENARIOS)
     assert_saved(fig, tmp_path / "compare_outcomes")
 
 
@@ -293,3 +303,55 @@ def test_missing_event_column_is_named(runs):
         event_probability(runs.drop(columns="recognized_month"), steps=STEPS, start=START)
     with pytest.raises(ValueError, match="fragmented_month"):
         compare_event_probability(runs.drop(columns="fragmented_month"), steps=STEPS, start=START)
+
+
+def test_small_foreign_groups_get_a_log_axis_and_the_legend_names_the_bands(timeseries):
+    """TTP at 4,000 and ETIM/TIP at 1,000 fit one linear axis; add a group of 40 and it is log."""
+    rows = baseline(timeseries)
+    fig = strength_fan(rows)
+    assert fig.axes[2].get_yscale() == "linear"
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[len(labels) :] == [
+        "median",
+        "middle 50% of replicates",
+        "middle 90% of replicates",
+    ]
+    plt.close(fig)
+    tiny = rows[rows["actor"] == "etim_tip"].assign(
+        actor="imu", fighters=lambda t: t["fighters"] / 25
+    )
+    fig = strength_fan(pd.concat([rows, tiny]))
+    assert fig.axes[2].get_yscale() == "symlog"
+    assert fig.axes[2].get_ylabel() == "fighters (log scale)"
+    plt.close(fig)
+
+
+def test_an_extreme_run_does_not_stretch_the_outcome_axis(runs):
+    """One ISIS-K peak of 10,800 among peaks near 4,000: the axis stops short and says so."""
+    rows = baseline(runs).copy()
+    rows.loc[rows.index[0], "isisk_peak"] = 10_800
+    fig = outcome_distributions(rows)
+    peak = fig.axes[1]
+    assert peak.get_xlim()[1] < 6_000
+    assert "1 beyond the axis,\nmax 10,800" in [t.get_text() for t in peak.texts]
+    plt.close(fig)
+
+
+def test_the_posterior_a_run_drew_from_is_named_in_the_subtitles(runs):
+    manifest = {
+        "posterior_file": "scenarios/calibrated_posterior.csv",
+        "posterior_sha256": "ab" * 32,
+    }
+    label = posterior_label(manifest)
+    assert (
+        label
+        == "parameters drawn from the posterior calibrated_posterior.csv (sha256 abababababab)"
+    )
+    assert posterior_label({}) == ""
+    for fig in (
+        outcome_distributions(baseline(runs), posterior=label),
+        event_probability(baseline(runs), steps=STEPS, start=START, posterior=label),
+    ):
+        assert "calibrated_posterior.csv" in header(fig)
+        plt.close(fig)

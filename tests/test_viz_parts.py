@@ -111,3 +111,29 @@ def test_holdings_graph_shows_every_fighter_and_the_months_defections(stepped):
     }
     assert moved == {a: f for a, f in recorded.items() if f > 0}
     draw_holdings(Figure().subplots(), stepped)
+
+
+def test_purge_levers_carry_the_scenarios_names_of_the_groups(scenario):
+    labels = {lever.key: lever.label for lever in levers(scenario)}
+    assert labels["policy.purge.ttp"] == "Purge of TTP"
+    assert labels["policy.purge.etim_tip"] == "Purge of ETIM/TIP"
+    assert labels["policy.purge.imu"] == "Purge of IMU"
+
+
+def test_the_page_names_its_tab_and_shows_slider_values(scenario):
+    """The tab's title is the scenario's; the style that keeps slider values shown is on the page.
+
+    Whether the browser then shows the values is for the browser test (tests/test_viz.py).
+    """
+    solara = pytest.importorskip("solara")
+    import ipyvuetify
+    from solara.components.title import TitleWidget
+
+    from sim.viz.app import SLIDER_VALUES, Head
+
+    _, rendered = solara.render(Head(scenario), handle_error=False)
+    assert rendered.find(TitleWidget).widget.title == "sim viz: baseline"
+    found = rendered.find(ipyvuetify.VuetifyTemplate).widgets
+    templates = [str(getattr(w.template, "template", w.template)) for w in found]
+    assert any(".v-slider__thumb-label-container" in t and SLIDER_VALUES in t for t in templates)
+    rendered.close()

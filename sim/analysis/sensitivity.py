@@ -18,6 +18,7 @@ import pandas as pd
 from SALib.analyze import morris as morris_analysis
 from SALib.analyze import sobol as sobol_analysis
 
+from sim.analysis.convergence import morris_warnings, noise_warning, sobol_warnings
 from sim.engine.seeds import replicate_seed
 from sim.inputs.sampling import Design, points_table, unit_sample
 from sim.runs.store import write_atomic
@@ -41,8 +42,10 @@ class Sensitivity:
             mu_star_conf, sigma for Morris.
         noise: one row per (lever_set, outcome): points, replicates, the variance of the
             point means, their Monte Carlo error (root mean square of sd / sqrt(R)) and
-            the share of the variance that this noise explains; `note` says when an
-            outcome has no indices.
+            the share of the variance that this noise explains; `note` says why an
+            outcome has no indices, or what makes its indices doubtful (replicate noise
+            over 10% of the variance, indices outside [0, 1], intervals not converged)
+            and the sample that would fix it (`sim.analysis.convergence`).
     """
 
     indices: pd.DataFrame
@@ -95,26 +98,42 @@ def analyse(
             se = errors.loc[order, outcome].to_numpy(float)
             variance = float(np.var(y, ddof=1)) if len(y) > 1 else float("nan")
             noise = float(np.mean(se**2)) if np.isfinite(se).all() else float("nan")
-            note = _why_no_indices(y, variance)
+            why = _why_no_indices(y, variance)
+            result = {} if why else _indices(design, unit, y, resamples, seed)
+            columns = SOBOL_COLUMNS if design.sampler == "sobol" else MORRIS_COLUMNS
+            rows = [
+                {"lever_set": lever_set, "outcome": outcome, "parameter": name}
+                | {c: float(result[c][j]) if result else float("nan") for c in columns}
+                for j, name in enumerate(design.names)
+            ]
+            count = int(replicates.loc[order].min())
+            notes = [why] if why else _warnings(design, pd.DataFrame(rows), variance, noise, count)
             noise_rows.append(
                 {
                     "lever_set": lever_set,
                     "outcome": outcome,
                     "points": len(y),
-                    "replicates": int(replicates.loc[order].min()),
+                    "replicates": count,
                     "variance": variance,
                     "mc_error": float(np.sqrt(noise)),
                     "noise_share": noise / variance if variance > 0 else float("nan"),
-                    "note": note,
+                    "note": "; ".join(n for n in notes if n),
                 }
             )
-            result = {} if note else _indices(design, unit, y, resamples, seed)
-            for j, name in enumerate(design.names):
-                columns = SOBOL_COLUMNS if design.sampler == "sobol" else MORRIS_COLUMNS
-                row = {"lever_set": lever_set, "outcome": outcome, "parameter": name}
-                row |= {c: float(result[c][j]) if result else float("nan") for c in columns}
-                index_rows.append(row)
+            index_rows += rows
     return Sensitivity(pd.DataFrame(index_rows), pd.DataFrame(noise_rows))
+
+
+def _warnings(
+    design: Design, indices: pd.DataFrame, variance: float, noise: float, replicates: int
+) -> list[str]:
+    """What makes one outcome's indices doubtful (`sim.analysis.convergence`), if anything."""
+    checks = (
+        sobol_warnings(indices, design.points)
+        if design.sampler == "sobol"
+        else morris_warnings(indices, design.points)
+    )
+    return [noise_warning(variance, noise, replicates), *checks]
 
 
 def _why_no_indices(y: np.ndarray, variance: float) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,9 +10,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.inputs.calibration import Prior, Target
 from sim.plots.saving import save_figure
+from sim.plots.style import (
+    HEADER_INCHES,
+    PANEL_TITLE,
+    Styles,
+    Thousands,
+    actor_name,
+    format_thousands,
+    titled_figure,
+)
+
+PREDICTIVE_COLUMNS = 3  # panels per row of the predictive check
 
 
 def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Prior]) -> Figure:
@@ -51,32 +65,59 @@ def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Pr
     return fig
 
 
-def predictive_check(simulated: pd.DataFrame, targets: Sequence[Target]) -> Figure:
-    """Per target: the posterior-predictive distribution, its 90% band, the observed range."""
-    fig, axes = plt.subplots(1, len(targets), figsize=(3.2 * len(targets), 3.0), squeeze=False)
-    for ax, target in zip(axes[0], targets, strict=True):
+def predictive_check(
+    simulated: pd.DataFrame, targets: Sequence[Target], styles: Styles | None = None
+) -> Figure:
+    """Per target: the posterior-predictive distribution, its 90% band, the observed range.
+
+    Panels are titled from what the target measures (actor, named as in `styles`, column,
+    statistic, months, observed month 0 being October 2021); one legend names every mark.
+    """
+    cols = min(PREDICTIVE_COLUMNS, math.ceil(math.sqrt(len(targets))))
+    rows = math.ceil(len(targets) / cols)
+    fig, axes = titled_figure(
+        (rows, cols),
+        (3.6 * cols + 2.2, 3.0 * rows + HEADER_INCHES),
+        "Posterior predictive of each calibration target",
+        f"{len(simulated):,} runs with posterior draws; observed month 0 = October 2021",
+    )
+    for ax, target in zip(axes.flat, targets, strict=False):
         sims = simulated[target.name].to_numpy(float)
         low, high = np.quantile(sims, [0.05, 0.95])
-        ax.hist(sims, bins=30, color="tab:blue", alpha=0.6, label="simulated")
-        ax.axvspan(low, high, color="tab:blue", alpha=0.12, label="90% band")
+        ax.hist(sims, bins=30, color="tab:blue", alpha=0.6)
+        ax.axvspan(low, high, color="tab:blue", alpha=0.12)
         if target.value[0] == target.value[1]:
-            ax.axvline(target.value[0], color="black", lw=2, label="observed")
+            ax.axvline(target.value[0], color="black", lw=2)
         else:
-            ax.axvspan(
-                *target.value,
-                facecolor="none",
-                edgecolor="black",
-                hatch="//",
-                lw=1.2,
-                label="observed range",
-            )
-        ax.set_title(target.name.replace("_", " "), fontsize=9)
-        ax.set_yticks([])
+            ax.axvspan(*target.value, facecolor="none", edgecolor="black", hatch="//", lw=1.2)
+        ax.set_title(_target_title(target, styles), **PANEL_TITLE)
+        ax.set_ylabel("runs")
+        format_thousands(ax, "x")
         ax.tick_params(labelsize=8)
-    axes[0][0].legend(fontsize=7, loc="upper left")
-    fig.suptitle("Posterior predictive of each calibration target")
-    fig.tight_layout()
+    for ax in axes.flat[len(targets) :]:
+        ax.set_visible(False)
+    handles = [
+        Patch(color="tab:blue", alpha=0.6),
+        Patch(color="tab:blue", alpha=0.12),
+        Line2D([], [], color="black", lw=2),
+        Patch(facecolor="none", edgecolor="black", hatch="//"),
+    ]
+    labels = ["simulated runs", "middle 90% of them", "observed value", "observed range"]
+    axes[0, cols - 1].legend(
+        handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False, fontsize=8
+    )
     return fig
+
+
+def _target_title(target: Target, styles: Styles | None) -> str:
+    """What a target measures, and the observed figure: no snake_case names."""
+    first, last = target.months
+    months = f"month {first}" if first == last else f"months {first}-{last}"
+    reading = {"mean": "monthly mean", "sum": "total", "end": "at the end"}[target.statistic]
+    what = f"{actor_name(target.actor, styles)} {target.column.replace('_', ' ')}"
+    low, high = (Thousands()(v) for v in target.value)
+    observed = low if low == high else f"{low}-{high}"
+    return f"{what}, {reading}\n{months}; observed {observed}"
 
 
 def write_calibration_plots(
@@ -86,11 +127,13 @@ def write_calibration_plots(
     priors: Sequence[Prior],
     simulated: pd.DataFrame,
     targets: Sequence[Target],
+    styles: Styles | None = None,
 ) -> list[Path]:
     """Save both figures under `out/plots/`; return the files."""
+    predictive = predictive_check(simulated, targets, styles)
     return [
         *save_figure(posterior_pairs(values, weights, priors), out / "plots" / "posterior"),
-        *save_figure(predictive_check(simulated, targets), out / "plots" / "predictive"),
+        *save_figure(predictive, out / "plots" / "predictive"),
     ]
 
 

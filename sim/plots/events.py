@@ -21,6 +21,8 @@ EVENTS = {  # month column -> label of each event drawn as a curve
     OUTCOMES.month_of(name).name: OUTCOMES[name].label for name in OUTCOMES.shown("curve")
 }
 EVENT_COLOURS = ("tab:red", "tab:blue")
+SHADE = 0.18  # opacity of an event's 95% band
+MARGIN = 0.02  # of the probability axis below 0 and above 1, so a line at 0 or 1 stays visible
 
 
 def month_edges(start: str, steps: int) -> np.ndarray:
@@ -45,16 +47,28 @@ def event_shares(months: pd.Series, steps: int) -> tuple[np.ndarray, np.ndarray,
     return share, np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def draw_event(ax: Axes, edges: np.ndarray, months: pd.Series, colour: str, label: str) -> None:
-    """Draw a cumulative event probability as stairs over months, with its 95% band."""
+def draw_event(
+    ax: Axes,
+    edges: np.ndarray,
+    months: pd.Series,
+    colour: str,
+    label: str,
+    *,
+    shade: float = SHADE,
+) -> None:
+    """Draw a cumulative event probability as stairs over months, with its 95% band.
+
+    `shade` is the band's opacity: lighter where many bands overlap.
+    """
     share, low, high = event_shares(months, len(edges) - 2)
-    ax.stairs(high, edges, baseline=low, fill=True, color=colour, alpha=0.18, lw=0)
+    ax.stairs(high, edges, baseline=low, fill=True, color=colour, alpha=shade, lw=0)
     ax.stairs(share, edges, baseline=None, color=colour, linewidth=2, label=label)
 
 
 def style_probability_axis(ax: Axes) -> None:
-    """Y from 0 to 1 labelled as a probability, dates on x, a light grid."""
-    ax.set_ylim(0, 1)
+    """Y from 0 to 1 (a little beyond, so lines at 0 and 1 show) as a probability, dates on x."""
+    ax.set_ylim(-MARGIN, 1 + MARGIN)
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("share of replicates")
     ax.grid(alpha=0.3)
     format_dates(ax)
@@ -67,15 +81,18 @@ def event_probability(
     start: str,
     title: str | None = None,
     ax: Axes | None = None,
+    posterior: str = "",
 ) -> Figure:
     """Probability over time that the Taliban has fragmented, and has been recognised.
 
     Lines are shares of replicates with the event by month m; bands are 95% Wilson
-    intervals. With `ax`, draws there and puts the titles on the axes.
+    intervals. With `ax`, draws there and puts the titles on the axes. `posterior`
+    (`sim.plots.style.posterior_label`) says where the parameters came from.
     """
     require_columns(runs, [*RUN_KEY, *EVENTS], "runs")
     heading = title or "Probability of Taliban fragmentation and recognition"
-    subtitle = f"{ensemble_label(runs, pooled=True)}; shaded: 95% Wilson interval"
+    label = ensemble_label(runs, pooled=True, posterior=posterior)
+    subtitle = f"{label}; shaded: 95% Wilson interval"
     if ax is None:
         ax = titled_figure((1, 1), (10, 5.5), heading, subtitle)[1][0, 0]
     else:

@@ -7,9 +7,12 @@ Every plot is a pure function of the result tables and returns a matplotlib Figu
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.analysis.report import quantile_frame
 from sim.plots.columns import RUN_KEY, TIMESERIES_COLUMNS, require_columns
@@ -25,6 +28,9 @@ from sim.plots.style import (
     titled_figure,
 )
 
+BAND_ALPHA = {"50%": 0.3, "90%": 0.13}  # the middle 50% darker than the middle 90%
+LOG_SPREAD = 20  # a panel whose largest actor is this many times its smallest gets a log axis
+LINEAR_UP_TO = 10  # fighters: the symmetric-log axis is linear below this, so 0 stays drawable
 STRENGTH_PANELS = (
     ("Taliban factions and total", ("taliban", "faction")),
     ("ISIS-K", ("isisk",)),
@@ -60,9 +66,34 @@ def draw_fan(
     if overlaid:
         ax.plot(x, bands[[0.05, 0.95]].to_numpy(), color=colour, lw=0.9, ls=":")
     else:
-        ax.fill_between(x, bands[0.05], bands[0.95], color=colour, alpha=0.1, lw=0)
-    ax.fill_between(x, bands[0.25], bands[0.75], color=colour, alpha=0.2, lw=0)
+        ax.fill_between(x, bands[0.05], bands[0.95], color=colour, alpha=BAND_ALPHA["90%"], lw=0)
+    ax.fill_between(x, bands[0.25], bands[0.75], color=colour, alpha=BAND_ALPHA["50%"], lw=0)
     ax.plot(x, bands[0.5], color=colour, linewidth=linewidth, label=label)
+
+
+def band_key() -> tuple[list, list[str]]:
+    """Legend handles and labels that say what the line and the two shades of a fan are."""
+    handles = [
+        Line2D([], [], color="0.3", linewidth=1.8),
+        Patch(color="0.3", alpha=BAND_ALPHA["50%"], lw=0),
+        Patch(color="0.3", alpha=BAND_ALPHA["90%"], lw=0),
+    ]
+    labels = ["median", "middle 50% of replicates", "middle 90% of replicates"]
+    return handles, labels
+
+
+def scale_fighters_axis(ax: Axes, medians: list[float]) -> None:
+    """A fighters axis from 0: logarithmic above 10 when the actors differ in size a lot.
+
+    On a linear axis from 0 to 4,500, groups of 40 and 60 fighters lie on the axis itself.
+    """
+    sizes = [m for m in medians if m > 0]
+    if sizes and max(sizes) > LOG_SPREAD * min(sizes):
+        ax.set_yscale("symlog", linthresh=LINEAR_UP_TO, linscale=0.3)
+        ax.set_ylabel("fighters (log scale)")
+    else:
+        ax.set_ylabel("fighters")
+    ax.set_ylim(bottom=0)
 
 
 def actor_bands(timeseries: pd.DataFrame) -> dict[str, tuple[str, pd.DataFrame]]:
@@ -104,8 +135,15 @@ def strength_fan_of_bands(
     for ax, (panel, types) in zip(axes[:, 0], STRENGTH_PANELS, strict=True):
         chosen = {a: b for a, (kind, b) in bands.items() if kind in types}
         _strength_panel(ax, chosen, panel, styles or {})
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    key_handles, key_labels = band_key()
+    _legend(axes[0, 0], [*handles, *key_handles], [*labels, *key_labels])
     fig.align_ylabels(axes[:, 0])
     return fig
+
+
+def _legend(ax: Axes, handles: list, labels: list[str]) -> None:
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
 
 
 def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str, styles: Styles) -> None:
@@ -117,9 +155,8 @@ def _strength_panel(ax: Axes, bands: dict[str, pd.DataFrame], panel: str, styles
     for actor, colour in actor_colours(actors, styles).items():
         width = 2.4 if actor == "taliban" else 1.8
         draw_fan(ax, bands[actor], colour, actor_name(actor, styles), linewidth=width)
-    ax.set_ylabel("fighters")
-    ax.set_ylim(bottom=0)
+    scale_fighters_axis(ax, [float(np.nanmedian(b[0.5])) for b in bands.values()])
     ax.grid(alpha=0.3)
     format_thousands(ax)
     format_dates(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    _legend(ax, *ax.get_legend_handles_labels())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,9 @@ from sim.plots.distributions import outcome_distributions
 from sim.plots.events import event_probability
 from sim.plots.fan import strength_fan_of_bands
 from sim.plots.saving import save_figure
-from sim.plots.style import Styles, ensemble_label
+from sim.plots.style import Styles, ensemble_label, posterior_label
+
+COMPARED_ACTORS = ("isisk", "taliban")
 
 if TYPE_CHECKING:  # SALib and scipy.stats load only for a sensitivity analysis
     from sim.analysis.sensitivity import Sensitivity
@@ -30,17 +33,19 @@ def write_plots(
 ) -> list[Path]:
     """Fan chart, outcome distributions and event probabilities of one ensemble; the files.
 
+    The subtitles name the posterior the parameters were drawn from, if any (the manifest's).
     `names` picks some of the figures, so that separate processes can share the drawing.
     """
     out = Path(out)
     runs = read_runs(out)
-    label = ensemble_label(runs, pooled=True)
+    posterior = posterior_label(json.loads((out / "manifest.json").read_text()))
+    label = ensemble_label(runs, pooled=True, posterior=posterior)
     draw = {
         "strength": lambda: strength_fan_of_bands(
             fighter_bands(out, len(runs), steps, start), label, styles=styles
         ),
-        "outcomes": lambda: outcome_distributions(runs),
-        "events": lambda: event_probability(runs, steps=steps, start=start),
+        "outcomes": lambda: outcome_distributions(runs, posterior=posterior),
+        "events": lambda: event_probability(runs, steps=steps, start=start, posterior=posterior),
     }
     return [p for name in names for p in save_figure(draw[name](), out / "plots" / name)]
 
@@ -48,18 +53,24 @@ def write_plots(
 def write_comparison_plots(
     out: Path, names: list[str], steps: int, start: str, styles: Styles | None = None
 ) -> list[Path]:
-    """Overlaid fan charts, violins and event probabilities of the scenarios in `out/<name>/`."""
+    """Fan charts, violins and event probabilities of the scenarios in `out/<name>/`."""
     out = Path(out)
     runs = pd.concat([read_runs(out / n) for n in names], ignore_index=True)
-    fighters = pd.concat(
-        [read_fighters(out / n, ["isisk", "taliban"]) for n in names], ignore_index=True
-    )
+    fighters = pd.concat([_compared_fighters(out / n) for n in names], ignore_index=True)
     figures = {
-        "compare_strength": side_by_side.compare_strength(fighters, styles=styles),
+        "compare_strength": side_by_side.compare_strength(
+            fighters, actors=COMPARED_ACTORS, styles=styles
+        ),
         "compare_outcomes": side_by_side.compare_outcomes(runs),
         "compare_events": side_by_side.compare_event_probability(runs, steps=steps, start=start),
     }
     return [p for name, fig in figures.items() for p in save_figure(fig, out / "plots" / name)]
+
+
+def _compared_fighters(out: Path) -> pd.DataFrame:
+    """The fighters `compare_strength` draws: ISIS-K, the Taliban and every foreign group."""
+    rows = read_fighters(out)
+    return rows[rows["actor"].isin(COMPARED_ACTORS) | (rows["actor_type"] == "foreign_group")]
 
 
 def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
@@ -73,6 +84,6 @@ def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
         if "ST" in indices:
             fig, name = sensitivity_plots.sobol_indices(indices, noise), "sobol"
         else:
-            fig, name = sensitivity_plots.morris_scatter(indices), "morris"
+            fig, name = sensitivity_plots.morris_scatter(indices, noise), "morris"
         written += save_figure(fig, Path(folder) / f"{name}{suffix}")
     return written

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -36,11 +37,17 @@ SUBTITLE_STYLE = {"ha": "center", "va": "top", "fontsize": 10, "color": "0.3"}
 PANEL_TITLE = {"loc": "left", "fontsize": 11}
 
 
-def ensemble_label(table: pd.DataFrame, *, pooled: bool) -> str:
+def ensemble_label(table: pd.DataFrame, *, pooled: bool, posterior: str = "") -> str:
     """Describe the scenarios and replicate counts of a table, for a subtitle.
 
-    Pooled plots count all runs together; comparisons give N per scenario.
+    Pooled plots count all runs together; comparisons give N per scenario. `posterior`
+    (from `posterior_label`) is added when the parameters were drawn from one.
     """
+    label = _counts_label(table, pooled=pooled)
+    return f"{label}; {posterior}" if posterior else label
+
+
+def _counts_label(table: pd.DataFrame, *, pooled: bool) -> str:
     counts = table.groupby("scenario", sort=False, observed=True)["replicate"].nunique()
     names = ", ".join(map(str, counts.index))
     if len(counts) == 1 or pooled:
@@ -49,6 +56,15 @@ def ensemble_label(table: pd.DataFrame, *, pooled: bool) -> str:
     if counts.nunique() == 1:
         return f"{names} — N = {_replicates(int(counts.iloc[0]))} each"
     return "; ".join(f"{s}: N = {n:,}" for s, n in counts.items()) + " replicates"
+
+
+def posterior_label(manifest: Mapping[str, object]) -> str:
+    """Which posterior a run's parameters were drawn from, for a subtitle ("" if none)."""
+    source = manifest.get("posterior_file")
+    if not source:
+        return ""
+    digest = str(manifest.get("posterior_sha256", ""))[:12]
+    return f"parameters drawn from the posterior {Path(str(source)).name} (sha256 {digest})"
 
 
 def _replicates(n: int) -> str:

@@ -158,11 +158,33 @@ COMPONENTS = [
 ]
 
 
+SLIDER_VALUES = """
+.v-slider__thumb-label-container { display: block !important; }
+.v-input__slider { padding-top: 18px; }
+"""  # each slider's value on its thumb at all times, not only while it is dragged
+
+
+def page_title(spec: Scenario) -> str:
+    """The browser tab's title: the package and the scenario."""
+    return f"sim viz: {spec.name}"
+
+
+@solara.component
+def Head(spec: Scenario) -> None:
+    """The tab's title, and the style that shows every slider's value on its thumb.
+
+    Mesa's sliders show a value only while dragged; the style keeps it shown.
+    """
+    solara.Title(page_title(spec))
+    solara.Style(SLIDER_VALUES)
+
+
 @solara.component
 def Page() -> None:
     """The page of the scenario named by `SCENARIO_VARIABLE`."""
     spec = solara.use_memo(lambda: load_scenario(os.environ[SCENARIO_VARIABLE]), [])
     model = solara.use_memo(lambda: solara.reactive(LeverRun(spec)), [])
+    Head(spec)
     SolaraViz(
         model,
         components=[(c, 0) for c in COMPONENTS],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sim.inputs.actors import actor_styles
 from sim.inputs.schema import Scenario
 from sim.plots.style import actor_name
 
@@ -39,9 +40,13 @@ FUNDS_LEVER = Lever("economy.unfrozen", "Frozen funds released")
 
 
 def levers(scenario: Scenario) -> list[Lever]:
-    """The levers of a scenario: the policy ones, a purge per foreign group, the funds."""
+    """The levers of a scenario: the policy ones, a purge per foreign group, the funds.
+
+    A purge lever is labelled with the group's name in the scenario (TTP, ETIM/TIP).
+    """
+    styles = actor_styles(scenario)
     purges = [
-        Lever(f"policy.purge.{group}", f"Purge of {actor_name(group)}")
+        Lever(f"policy.purge.{group}", f"Purge of {actor_name(group, styles)}")
         for group in scenario.policy.purge
     ]
     return [*POLICY_LEVERS, *purges, FUNDS_LEVER]
