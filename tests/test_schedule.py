@@ -4,7 +4,7 @@
 that is off (or at scale 0) for its `when_off`; each Step declares what its rule reads
 and writes, checked here on the tiny world of `tests/tiny.py` (every rule through
 `tiny.apply`: the record untouched, fighters conserved). Each mechanism's own rules are
-tested in its file, `tests/test_mechanism_<mechanism>.py`.
+tested in its own file (`tests/test_mechanism_*.py`).
 """
 
 import dataclasses
