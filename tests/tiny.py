@@ -1,5 +1,8 @@
 """A tiny hand-made world for the unit tests of the rules: three factions, two cells.
 
+Each mechanism's file (`tests/test_mechanism_*.py`) runs its rules on it in its
+tiny-world part, and tests/test_schedule.py checks the schedule's declarations on it.
+
 `TINY` is a scenario in which no rule does anything: every rate, weight and
 sensitivity is zero and every logistic base is -100 (a chance of 0). A test switches
 on what it checks with overrides (`tiny_world(**{"rules.defection.base": 100.0})`, a
@@ -42,6 +45,9 @@ from sim.inputs.schema import Scenario
 FACTIONS = ("amir", "haqqani", "doha")  # amir is the core; haqqani runs security
 GROUPS = ("allied", "sworn")  # a group allied to the Taliban, one allied to ISIS-K
 STATES = ("west", "east")  # west holds the frozen funds and conditions its aid
+AMIR, HAQQANI, DOHA = range(len(FACTIONS))  # their columns in the world's arrays
+ALLIED, SWORN = range(len(GROUPS))
+WEST, EAST = range(len(STATES))
 
 FACTION = {
     "amir": dict(cohesion=0.8, revenue_share=0.5, posts=0.5, autonomy=0.2, fighters=300),
@@ -284,6 +290,11 @@ def net_inflow(world: World) -> np.ndarray:
     return np.stack([net(s.factions).sum(axis=1), net(s.isisk), net(s.groups).sum(axis=1)], axis=1)
 
 
+def flow(world: World, actor: str, name: str) -> np.ndarray:
+    """One flow of this month: per faction or group (`factions`, `groups`) or of `isisk`."""
+    return getattr(world.signals, actor)[..., FLOW[name]]
+
+
 def apply(world: World, rule: Callable[[World, float], None], scale: float = 1.0) -> None:
     """Run one rule and check what every rule keeps: the record, and fighters against flows.
 
@@ -318,15 +329,23 @@ def cells_of(world: World, row: int = 0) -> dict[str, np.ndarray]:
 
 
 __all__ = [
+    "ALLIED",
     "ALWAYS",
+    "AMIR",
+    "DOHA",
+    "EAST",
     "FACTIONS",
     "GROUPS",
+    "HAQQANI",
     "NEVER",
     "STATES",
+    "SWORN",
     "TINY",
+    "WEST",
     "apply",
     "begin_month",
     "cells_of",
+    "flow",
     "headcount",
     "set_cells",
     "set_units",
