@@ -170,7 +170,7 @@ def test_crack_down_by_hand():
     set_units(world, [100, 300, 200], ["haqqani", "haqqani", "amir"], ties=[0.5, 0.25, 1.0])
     set_cells(world, [10, 20, 30], capability=1.0, exposure=[1.0, 0.0, 0.5])
     begin_month(world)
-    world.crackdown[:] = [1.0, 0.0]
+    world.crackdown_intensity[:] = [1.0, 0.0]
     apply(world, crack_down)
     force = 2.0 * (1 - 0.5 * 0.3125)
     np.testing.assert_allclose(world.signals.crackdown_force, [force, 0.0], rtol=1e-12)
@@ -188,7 +188,7 @@ def test_crack_down_anger_and_the_mechanism_scale():
     """crackdown.crack_down: anger = intensity x (1 - accuracy); the scale cuts intensity."""
     world = tiny_world(**{"policy.accuracy": 0.25, "mechanisms.crackdown.scale": 0.5})
     begin_month(world)
-    world.crackdown[:] = 0.8
+    world.crackdown_intensity[:] = 0.8
     before = cells_of(world)
     apply(world, crack_down, scale=0.5)
     assert world.signals.anger[0] == pytest.approx(0.4 * 0.75, rel=1e-12)
@@ -200,7 +200,7 @@ def test_crack_down_without_intensity_does_nothing():
     """crackdown.crack_down: at intensity 0 no cell is touched and every signal stays 0."""
     world = tiny_world(**{"rules.crackdown.removal_rate": 1.0, "rules.crackdown.leader_hit": 1.0})
     begin_month(world)
-    world.crackdown[:] = 0.0
+    world.crackdown_intensity[:] = 0.0
     before = cells_of(world)
     apply(world, crack_down)
     for column, values in before.items():
@@ -212,11 +212,11 @@ def test_crack_down_without_intensity_does_nothing():
 def test_adapt_policy_without_gain_sets_the_policy_intensity():
     """crackdown.adapt_policy: with adaptive_gain 0 the intensity is policy.crackdown."""
     world = tiny_world(2, **{"policy.crackdown": 0.4, "policy.adaptive_gain": 0.0})
-    world.crackdown[:] = 0.9
+    world.crackdown_intensity[:] = 0.9
     world.signals.attacks[:, TARGETS.index("taliban")] = 100
     begin_month(world, 2)
     apply(world, adapt_policy, scale=0.5)  # the scale applies later, in crackdown_effect
-    np.testing.assert_array_equal(world.crackdown, 0.4)
+    np.testing.assert_array_equal(world.crackdown_intensity, 0.4)
 
 
 def test_adapt_policy_follows_last_months_attacks_at_home():
@@ -232,10 +232,10 @@ def test_adapt_policy_follows_last_months_attacks_at_home():
     world.signals.attacks[:, TARGETS.index("abroad")] = 7
     begin_month(world, 2)
     apply(world, adapt_policy)
-    np.testing.assert_allclose(world.crackdown, [0.0, 0.8, 0.05], rtol=1e-12)
+    np.testing.assert_allclose(world.crackdown_intensity, [0.0, 0.8, 0.05], rtol=1e-12)
     begin_month(world, 1)
     apply(world, adapt_policy)
-    np.testing.assert_array_equal(world.crackdown, 0.3)
+    np.testing.assert_array_equal(world.crackdown_intensity, 0.3)
 
 
 # --- runs of the baseline ---------------------------------------------------------------

@@ -187,7 +187,7 @@ def test_pay_units_by_hand():
     budget half of it + 10% of aid - crackdown 0.5 x (2 + 4 x 0.5); shares 0.5/0.3/0.2.
     """
     world = paid_world(**{"policy.crackdown": 0.5, "policy.accuracy": 0.5})
-    world.crackdown[:] = 0.5
+    world.crackdown_intensity[:] = 0.5
     apply(world, pay_units)
     revenue = 100.0 * (1 - 0.2 * 0.33) * (1 - 0.1 * 0.3)
     budget = 0.5 * revenue + 0.1 * 88.0 - 0.5 * (2.0 + 4.0 * 0.5)
@@ -240,7 +240,7 @@ def test_pay_units_releases_reserves_pays_breakaways_and_scales_revenue():
 def test_pay_units_with_costs_above_the_budget_pays_nothing():
     """economy.pay_units: the budget never goes below 0; unpaid months add arrears, grievance."""
     world = paid_world(**{"economy.crackdown_cost_musd": 1000.0})
-    world.crackdown[:] = 1.0
+    world.crackdown_intensity[:] = 1.0
     apply(world, pay_units)
     np.testing.assert_array_equal(world.pay_ratio, 0.0)
     np.testing.assert_array_equal(world.total_pay_ratio, 0.0)

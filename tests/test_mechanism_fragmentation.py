@@ -166,7 +166,7 @@ def test_fragment_cohesion_by_hand():
         ideology=[0.5, 0.7, 0.8, 0.2],
     )
     begin_month(world)
-    world.crackdown[:] = 0.5
+    world.crackdown_intensity[:] = 0.5
     world.recognized_month[:, 0] = 1
     world.pay_ratio[:] = [1.0, 0.5, 0.75]
     world.cohesion[:] = 0.5

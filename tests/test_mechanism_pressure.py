@@ -126,7 +126,7 @@ def test_update_pressure_by_hand(scale):
     """
     world = tiny_world(**PUSHED)
     begin_month(world)
-    world.crackdown[:] = 0.6
+    world.crackdown_intensity[:] = 0.6
     attacks = world.signals.attacks[0]
     attacks[TARGETS.index("sectarian")], attacks[TARGETS.index("foreign")] = 3, 2
     attacks[TARGETS.index("abroad")], attacks[TARGETS.index("taliban")] = 1, 9

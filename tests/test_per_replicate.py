@@ -124,7 +124,7 @@ def test_an_event_that_sets_a_varied_key_wins_from_its_month_on():
     np.testing.assert_array_equal(world.params.policy.accuracy, HISTORICAL.policy.accuracy)
     world.step()
     assert world.params.policy.crackdown == 0.5
-    np.testing.assert_array_equal(world.crackdown, 0.5)  # the base of the adaptive policy
+    np.testing.assert_array_equal(world.crackdown_intensity, 0.5)  # the base of the adaptive policy
 
 
 @pytest.mark.parametrize(

@@ -182,7 +182,7 @@ AMBIENT = {"gens", "streams", "faction_names", "group_names", "state_names", "co
 def test_schedule_declares_what_each_rule_reads():
     """SCHEDULE: each rule reads only what its Step names, and reads each field it `reads`.
 
-    A rule reaches a field it writes into by attribute too (`world.crackdown[:] = ...`),
+    A rule reaches a field it writes into by attribute too (`world.crackdown_intensity[:] = ...`),
     so a read is declared if `reads` or `writes` names it (or a block holding it).
     Scenario keys are read from `params` (or month 0's `spec`), never the switches:
     `World.step` reads those and passes each rule its scale. Checked over three busy

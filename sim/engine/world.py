@@ -100,7 +100,7 @@ class World:
         self.core = self.faction_names.index(scenario.taliban.core)
         self.momentum = np.full(rows, scenario.isisk.momentum)
         self.credibility = np.ones(rows)
-        self.crackdown = np.full(rows, scenario.policy.crackdown)
+        self.crackdown_intensity = np.full(rows, scenario.policy.crackdown)
         groups = scenario.foreign_groups.values()
         self.group_fighters = np.tile([g.fighters for g in groups], (rows, 1)).astype(np.int64)
         self.patron = np.tile([PATRONS.index(g.patron) for g in groups], (rows, 1))
@@ -202,7 +202,7 @@ class World:
 
     def crackdown_effect(self) -> np.ndarray:
         """Crackdown intensity in force per replicate, rescaled (0 when the mechanism is off)."""
-        return rescaled(self.crackdown, self.scales["crackdown"])
+        return rescaled(self.crackdown_intensity, self.scales["crackdown"])
 
     def purge_effect(self) -> np.ndarray:
         """Purge intensity per replicate and group in force: rescaled, 0 when off or not allied."""

@@ -94,7 +94,7 @@ class ReferenceModel(mesa.Model):
         self.frozen_musd, self.unfrozen = economy.frozen_funds_musd, economy.unfrozen
         self.hardship, self.aid_musd, self.revenue_musd = economy.hardship, 0.0, 0.0
         self.credibility = 1.0
-        self.crackdown = spec.policy.crackdown
+        self.crackdown_intensity = spec.policy.crackdown
         self.anger = self.force = 0.0  # this month's indiscriminate force; crackdown force
         self.last_attacks = 0  # last month's attacks in Afghanistan
         self.datacollector = mesa.DataCollector(model_reporters=reporters(self))
@@ -175,7 +175,7 @@ class ReferenceModel(mesa.Model):
 
     def crackdown_effect(self) -> float:
         """Crackdown intensity in force, rescaled (0 when the mechanism is off)."""
-        return min(1.0, self.crackdown * self.mechanism_scale("crackdown"))
+        return min(1.0, self.crackdown_intensity * self.mechanism_scale("crackdown"))
 
     def purge_effect(self, group: GroupAgent) -> float:
         """Purge intensity against a group still allied to the Taliban (else 0), rescaled."""
@@ -233,7 +233,7 @@ class ReferenceModel(mesa.Model):
     def adapt_policy(self, scale: float) -> None:
         """This month's crackdown: the policy's, or adapted to last month's attacks."""
         policy = self.params.policy
-        self.crackdown = (
+        self.crackdown_intensity = (
             float(
                 adaptive_intensity(
                     policy.crackdown,

@@ -65,7 +65,7 @@ def adapt_policy(world: World, scale: float) -> None:
     """
     policy = world.params.policy
     if world.month == 1:
-        world.crackdown[:] = policy.crackdown
+        world.crackdown_intensity[:] = policy.crackdown
         return
     adapted = adaptive_intensity(
         policy.crackdown,
@@ -73,7 +73,7 @@ def adapt_policy(world: World, scale: float) -> None:
         world.signals.previous_attacks,
         policy.attack_tolerance,
     )
-    world.crackdown[:] = np.where(policy.adaptive_gain == 0, policy.crackdown, adapted)
+    world.crackdown_intensity[:] = np.where(policy.adaptive_gain == 0, policy.crackdown, adapted)
 
 
 def security_ties(world: World) -> np.ndarray:
@@ -92,7 +92,7 @@ def crack_down(world: World, scale: float) -> None:
     Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`;
     the mechanism's scale multiplies the intensity (as in `World.crackdown_effect`).
     """
-    intensity = rescaled(world.crackdown, scale)
+    intensity = rescaled(world.crackdown_intensity, scale)
     policy, signals = world.params.policy, world.signals
     signals.anger[:] = intensity * (1.0 - policy.accuracy)
     if not intensity.any():
