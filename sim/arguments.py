@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 # Seeds are stored as int64 in runs.parquet; SeedSequence itself takes any integer >= 0.
 SEED_MAX = 2**63 - 1
+PORT_MAX = 65_535  # TCP ports are 16-bit; 0 would be any free port, which no one could find
+BAND_MAX = 10_000  # replicates the viz page reruns on every move of a lever: minutes, at most
 
 
 def _integer(text: str) -> int:
@@ -41,7 +44,42 @@ def seed(text: str) -> int:
     return value
 
 
+def port(text: str) -> int:
+    """A TCP port to listen on: a whole number from 1 to 65535."""
+    value = _integer(text)
+    if not 1 <= value <= PORT_MAX:
+        raise argparse.ArgumentTypeError(f"ports run from 1 to {PORT_MAX}, got {value}")
+    return value
+
+
+def band(text: str) -> int:
+    """Replicates of the viz page's ensemble band: 0 (none) to BAND_MAX."""
+    value = _integer(text)
+    if not 0 <= value <= BAND_MAX:
+        raise argparse.ArgumentTypeError(f"expected 0 (no band) to {BAND_MAX:,}, got {value}")
+    return value
+
+
+def out_folder(text: str) -> Path:
+    """A results folder: not empty (that would be the current folder), and UTF-8.
+
+    A file name with a byte that is not UTF-8 cannot be stored in the manifest or given
+    to pyarrow, so it is refused before anything is written.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder, got '' (the current folder)")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        shown = text.encode(errors="surrogateescape").decode(errors="backslashreplace")
+        raise argparse.ArgumentTypeError(
+            f"{shown!r} holds a byte that is not UTF-8; give a folder name in UTF-8"
+        ) from None
+    return Path(text)
+
+
 replicates = at_least_one("replicate")
 steps = at_least_one("month")
 workers = at_least_one("worker")
 chunk_size = at_least_one("replicate per chunk")
+resamples = at_least_one("resample")

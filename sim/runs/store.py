@@ -37,7 +37,8 @@ from sim.runs.chunks import chunk_name, write_atomic
 __all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError", "write_atomic"]
 
 IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
-IDENTITY_IF_GIVEN = ("posterior_sha256",)  # the posterior draws an ensemble carries, if any
+# the posterior draws an ensemble carries, and whether a sweep keeps its time series
+IDENTITY_IF_GIVEN = ("posterior_sha256", "timeseries")
 CODE = "code"  # the manifest key of `sim.runs.provenance.code_identity()`
 TABLES = ("runs.parquet", "timeseries.parquet")
 LOCK = ".lock"
@@ -376,6 +377,12 @@ def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
         )
     elif "seed" in diffs:
         lead = f"{out} holds {name} with seed {there['seed']}; you asked for seed {now['seed']}"
+    elif "timeseries" in diffs:
+        held, asked = ("with", "without") if there["timeseries"] else ("without", "with")
+        lead = (
+            f"{out} holds {name} {held} its time series; you asked for it {asked} "
+            "(--keep-timeseries)"
+        )
     elif "steps" in diffs:
         lead = f"{out} holds {there['steps']}-month runs of {name}; you asked for {now['steps']}"
     else:
@@ -384,7 +391,7 @@ def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
             "extends, changed since)"
         )
     rest = [k for k in diffs if k not in ("scenario_name", "resolved_sha256")]
-    also = "; ".join(f"{k} {there[k]} there, {now[k]} now" for k in rest)
+    also = "; ".join(f"{k} {there.get(k)} there, {now.get(k)} now" for k in rest)
     hashes = (
         f" (resolved scenario sha256 {there['resolved_sha256'][:12]} there, "
         f"{now['resolved_sha256'][:12]} now)"
