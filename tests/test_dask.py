@@ -277,9 +277,7 @@ def test_a_malformed_scheduler_address_is_an_error_not_a_traceback(tmp_path, cap
 
 def test_a_scheduler_without_workers_times_out_naming_it(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(dask_cluster, "WORKERS_SECONDS", 1.0)
-    with distributed.LocalCluster(
-        n_workers=0, host="127.0.0.1", dashboard_address=None
-    ) as empty:
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
         started = time.perf_counter()
         assert main(run_on(empty.scheduler_address, tmp_path)) == 2
     assert time.perf_counter() - started < 10

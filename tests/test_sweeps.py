@@ -308,3 +308,24 @@ def test_points_times_parameters_are_bounded(tmp_path):
     assert len(problems) == 1
     assert "60,000 points x 8" in problems[0].message
     assert "at most 5,000,000" in problems[0].message
+
+
+def test_a_keep_timeseries_mismatch_is_named_as_such(tmp_path, capsys):
+    path, out = sweep_file(tmp_path, points=2, steps=2), tmp_path / "out"
+    argv = ["experiment", str(path), "--out", str(out), "--quiet", "-w", "1"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main([*argv, "--keep-timeseries"]) == 2
+    err = capsys.readouterr().err
+    assert "holds test_sweep without its time series; you asked for it with" in err
+    assert "scenario file" not in err
+
+
+def test_an_unknown_outcome_is_named_with_the_known_ones(tmp_path, capsys):
+    path = sweep_file(tmp_path, sampler="sobol", points=4, replicates=1, steps=2)
+    out = run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)
+    assert main(["sensitivity", str(out), "--outcomes", "isisk_final", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --outcomes nonsense: not an outcome; expected some of")
+    assert "isisk_final" in err and len(err.splitlines()) == 1
+    assert not (out / "sensitivity").exists()
