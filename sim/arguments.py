@@ -36,28 +36,27 @@ def at_least_one(what: str) -> Callable[[str], int]:
     return parse
 
 
+def _between(text: str, low: int, high: int, expected: str) -> int:
+    """A whole number from `low` to `high`; else an error saying what was `expected`."""
+    value = _integer(text)
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{expected}, got {value}")
+    return value
+
+
 def seed(text: str) -> int:
     """A scenario seed: a whole number from 0 to 2**63-1."""
-    value = _integer(text)
-    if not 0 <= value <= SEED_MAX:
-        raise argparse.ArgumentTypeError(f"seeds run from 0 to 2**63-1 ({SEED_MAX}), got {value}")
-    return value
+    return _between(text, 0, SEED_MAX, f"seeds run from 0 to 2**63-1 ({SEED_MAX})")
 
 
 def port(text: str) -> int:
     """A TCP port to listen on: a whole number from 1 to 65535."""
-    value = _integer(text)
-    if not 1 <= value <= PORT_MAX:
-        raise argparse.ArgumentTypeError(f"ports run from 1 to {PORT_MAX}, got {value}")
-    return value
+    return _between(text, 1, PORT_MAX, f"ports run from 1 to {PORT_MAX}")
 
 
 def band(text: str) -> int:
     """Replicates of the viz page's ensemble band: 0 (none) to BAND_MAX."""
-    value = _integer(text)
-    if not 0 <= value <= BAND_MAX:
-        raise argparse.ArgumentTypeError(f"expected 0 (no band) to {BAND_MAX:,}, got {value}")
-    return value
+    return _between(text, 0, BAND_MAX, f"expected 0 (no band) to {BAND_MAX:,}")
 
 
 def out_folder(text: str) -> Path:
