@@ -237,3 +237,21 @@ def test_a_scenario_named_like_a_comparison_entry_is_refused(tmp_path, capsys):
     assert main(["compare", str(BASELINE), str(plots), "-n", "2", "--out", str(out)]) == 2
     assert "a scenario named plots would share" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_figure_helper_whose_command_has_stopped_ends_without_a_traceback(tmp_path, capfd):
+    """A helper that fails after the command gave up on it (another helper's full disk)."""
+    import multiprocessing
+
+    from sim.plots.background import _serve
+
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    helper = context.Process(target=_serve, args=(theirs, ("outcomes",)), daemon=True)
+    helper.start()
+    theirs.close()
+    ours.send((tmp_path / "no-results", 6, "2021-10", None))  # fails: no runs.parquet
+    ours.close()  # as the command does when another helper's error ends it
+    helper.join(timeout=60)
+    assert helper.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
