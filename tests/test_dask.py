@@ -275,6 +275,7 @@ def test_a_malformed_scheduler_address_is_an_error_not_a_traceback(tmp_path, cap
     assert err.startswith("error: ") and address in err and "Traceback" not in err
 
 
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
 def test_a_scheduler_without_workers_times_out_naming_it(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(dask_cluster, "WORKERS_SECONDS", 1.0)
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
