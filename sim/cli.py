@@ -101,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", type=Path)
     _add_run_options(run)
     run.add_argument(
-        "--out", "-o", type=Path, help="results directory (default: results/NAME-seedS)"
+        "--out",
+        "-o",
+        type=arguments.out_folder,
+        help="results directory (default: results/NAME-seedS)",
     )
     run.add_argument(
         "--chunk-size",
@@ -116,14 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     comp = commands.add_parser("compare", help="run several scenarios and compare them")
     comp.add_argument("scenarios", type=Path, nargs="+")
     _add_run_options(comp)
-    comp.add_argument("--out", "-o", type=Path, required=True, help="results directory")
+    comp.add_argument(
+        "--out", "-o", type=arguments.out_folder, required=True, help="results directory"
+    )
 
     exp = commands.add_parser("experiment", help="run an experiment file (experiments/*.yaml)")
     exp.add_argument("file", type=Path)
     exp.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
     exp.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    exp.add_argument("--out", "-o", type=Path, help="results directory (default: the file's out)")
+    exp.add_argument(
+        "--out", "-o", type=arguments.out_folder, help="results directory (default: the file's out)"
+    )
     exp.add_argument(
         "--chunk-size",
         type=arguments.chunk_size,
@@ -139,18 +146,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sens.add_argument("results", type=Path, help="results directory of a sobol or morris sweep")
     sens.add_argument("--outcomes", nargs="+", help="outcomes to analyse (default: the sweep's)")
-    sens.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
+    sens.add_argument(
+        "--resamples", type=arguments.resamples, default=1000, help="bootstrap resamples"
+    )
 
     viz = commands.add_parser("viz", help="watch one run in the browser and move the levers")
     viz.add_argument("scenario", type=Path)
-    viz.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default: 8765)")
     viz.add_argument(
-        "--band", type=int, default=100, help="replicates in the ensemble band (0: none)"
+        "--port", type=arguments.port, default=8765, help="port on 127.0.0.1 (default: 8765)"
+    )
+    viz.add_argument(
+        "--band", type=arguments.band, default=100, help="replicates in the ensemble band (0: none)"
     )
 
     cal = commands.add_parser("calibrate", help="fit parameters to observed figures (ABC-SMC)")
     cal.add_argument("file", type=Path, help="calibration file (experiments/calibration.yaml)")
-    cal.add_argument("--out", "-o", type=Path, help="results directory (default: the file's)")
+    cal.add_argument(
+        "--out", "-o", type=arguments.out_folder, help="results directory (default: the file's)"
+    )
     cal.add_argument(
         "--workers",
         "-w",
@@ -370,8 +383,17 @@ def _sweep(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from sim.analysis.sensitivity import analyse_results, top_parameters, write_tables
+    from sim.engine.outcomes import OUTCOMES
     from sim.plots.files import write_sensitivity_plots
 
+    unknown = [name for name in args.outcomes or () if name not in OUTCOMES.names]
+    if unknown:
+        print(
+            f"error: --outcomes {', '.join(unknown)}: not an outcome; expected some of "
+            f"{', '.join(OUTCOMES.names)}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         result = analyse_results(args.results, args.outcomes, resamples=args.resamples)
     except (ValueError, KeyError, FileNotFoundError) as exc:

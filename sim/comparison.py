@@ -17,9 +17,12 @@ from sim.runs.ensemble import run_ensemble
 from sim.runs.executor import Executor
 from sim.runs.store import ResultStore, write_atomic
 
+OWN_ENTRIES = ("plots", "differences.csv")
+"""What a comparison writes into `out` beside its scenarios' folders (named after them)."""
+
 
 class CompareError(ValueError):
-    """Scenarios that cannot be compared: fewer than two, or two of one name."""
+    """Scenarios that cannot be compared: fewer than two, two of one name, or a name taken."""
 
 
 def compare(
@@ -51,6 +54,12 @@ def compare(
         scenario, digest = load_with_origin(file, changes)
         loaded.append((file, scenario, digest))
     names = [s.name for _, s, _ in loaded]
+    taken = sorted(set(names) & set(OWN_ENTRIES))
+    if taken:
+        raise CompareError(
+            f"a scenario named {taken[0]} would share {out / taken[0]} with the comparison's "
+            f"own {', '.join(OWN_ENTRIES)}: rename it"
+        )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         given = "; ".join(

@@ -183,3 +183,75 @@ def test_compare_runs_each_scenario_into_its_own_locked_folder(tmp_path, capsys)
         manifest = json.loads((out / name / "manifest.json").read_text())
         assert (manifest["replicates"], manifest["steps"]) == (3, 3)
     assert (out / "differences.csv").exists() and (out / "plots" / "compare_strength.png").exists()
+
+
+# --- every argument gets an answer, not a traceback ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--port", "70000", "ports run from 1 to 65535, got 70000"),
+        ("--port", "-1", "ports run from 1 to 65535, got -1"),
+        ("--port", "0", "ports run from 1 to 65535, got 0"),
+        ("--band", "-1", "expected 0 (no band) to 10,000, got -1"),
+        ("--band", "1000000", "expected 0 (no band) to 10,000, got 1000000"),
+    ],
+)
+def test_viz_ports_and_bands_out_of_range_are_refused(option, value, message, capsys, monkeypatch):
+    served = []
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    monkeypatch.setitem(sys.modules, "sim.viz.serve", type(sys)("sim.viz.serve"))
+    sys.modules["sim.viz.serve"].serve = lambda *a, **k: served.append((a, k))
+    with pytest.raises(SystemExit) as exit_:
+        main(["viz", str(BASELINE), option, value])
+    assert exit_.value.code == 2 and not served
+    assert message in capsys.readouterr().err
+
+
+def test_sensitivity_needs_at_least_one_resample(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sensitivity", str(tmp_path), "--resamples", "0"])
+    assert exit_.value.code == 2
+    assert "needs at least 1 resample, got 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("out", ["", "bad\udcff"], ids=["empty", "not-utf8"])
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_an_out_that_is_empty_or_not_utf8_is_refused_before_anything_is_written(
+    command, out, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    extra = [str(CRACKDOWN)] if command == "compare" else ["--no-plots"]
+    with pytest.raises(SystemExit) as exit_:
+        main([command, str(BASELINE), *extra, "-n", "2", "--steps", "2", "--out", out])
+    assert exit_.value.code == 2
+    assert "argument --out/-o" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scenario_named_like_a_comparison_entry_is_refused(tmp_path, capsys):
+    plots = tmp_path / "plots.yaml"
+    plots.write_text(f"extends: {BASELINE}\nname: plots\n")
+    out = tmp_path / "out"
+    assert main(["compare", str(BASELINE), str(plots), "-n", "2", "--out", str(out)]) == 2
+    assert "a scenario named plots would share" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_figure_helper_whose_command_has_stopped_ends_without_a_traceback(tmp_path, capfd):
+    """A helper that fails after the command gave up on it (another helper's full disk)."""
+    import multiprocessing
+
+    from sim.plots.background import _serve
+
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    helper = context.Process(target=_serve, args=(theirs, ("outcomes",)), daemon=True)
+    helper.start()
+    theirs.close()
+    ours.send((tmp_path / "no-results", 6, "2021-10", None))  # fails: no runs.parquet
+    ours.close()  # as the command does when another helper's error ends it
+    helper.join(timeout=60)
+    assert helper.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -14,6 +15,7 @@ dask = pytest.importorskip("dask")
 
 from sim.cli import main  # noqa: E402
 from sim.inputs.scenario import load_with_origin  # noqa: E402
+from sim.runs import dask_cluster  # noqa: E402
 from sim.runs.dask_cluster import DaskExecutor, connect, store_shared_chunk  # noqa: E402
 from sim.runs.ensemble import Replicates, run_ensemble  # noqa: E402
 from sim.runs.executor import Executor, ExecutorError  # noqa: E402
@@ -246,3 +248,39 @@ def test_a_sweep_on_dask_gives_the_local_pool_tables(client, tmp_path, options):
     for name in ("points.parquet", "runs.parquet", "timeseries.parquet"):
         assert pq.read_table(on_dask / name).equals(pq.read_table(local / name)), name
     assert not (on_dask / "chunks").exists()
+
+
+# --- a scheduler that cannot be used ends in a message naming it, in bounded time ------
+
+
+def run_on(scheduler: str, tmp_path: Path) -> list[str]:
+    argv = ["run", str(BASELINE), "-n", "2", "--steps", "2", "--out", str(tmp_path / "out")]
+    return [*argv, "--quiet", "--no-plots", "--executor", "dask", "--scheduler", scheduler]
+
+
+def test_an_address_nothing_listens_on_fails_within_the_timeout(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1.0)
+    started = time.perf_counter()
+    assert main(run_on("tcp://127.0.0.1:1", tmp_path)) == 2
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1 within 1 s" in err
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1", "tcp://127.0.0.1:port", "bogus://x:1"])
+def test_a_malformed_scheduler_address_is_an_error_not_a_traceback(tmp_path, capsys, address):
+    assert main(run_on(address, tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and address in err and "Traceback" not in err
+
+
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the fixture has it
+def test_a_scheduler_without_workers_times_out_naming_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(dask_cluster, "WORKERS_SECONDS", 1.0)
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+        started = time.perf_counter()
+        assert main(run_on(empty.scheduler_address, tmp_path)) == 2
+    assert time.perf_counter() - started < 10
+    err = capsys.readouterr().err
+    assert f"no worker joined the Dask scheduler at {empty.scheduler_address} within 1 s" in err

@@ -8,6 +8,8 @@ junk of any shape gives a `ScenarioError` and nothing else.
 
 from __future__ import annotations
 
+import copy
+import pickle
 from inspect import isclass
 from pathlib import Path
 from typing import Annotated, get_args, get_origin
@@ -26,9 +28,11 @@ from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.experiment import load_experiment
 from sim.inputs.names import safe_folder_name
+from sim.inputs.problems import Problem
 from sim.inputs.reading import MAX_BYTES
 from sim.inputs.scenario import event_timeline, override
 from sim.inputs.schema import Scenario
+from sim.inputs.sweep import Sweep, Uncertainty, load_sweep
 from sim.rules import new_world
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
@@ -348,3 +352,71 @@ def test_junk_files_give_a_scenario_error(tmp_path, junk):
     path.write_bytes(junk if isinstance(junk, bytes) else junk.encode())
     with pytest.raises(ScenarioError):
         load_scenario(path)
+
+
+def test_an_unknown_key_hides_no_other_problem_of_an_experiment_file(tmp_path):
+    data = {"name": "x", "scenarios": [str(BASELINE)], "replicates": 0, "seed": 1, "bogus": 1}
+    path = write(tmp_path, "experiment.yaml", yaml.safe_dump(data))
+    with pytest.raises(ScenarioError) as info:
+        load_experiment(path)
+    assert sorted(p.path for p in info.value.problems) == ["bogus", "replicates", "scenarios"]
+
+
+def test_an_error_pickled_by_a_worker_arrives_whole():
+    error = ScenarioError([Problem("a.yaml", "policy.crackdown", "got 2; expected at most 1")])
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.problems == error.problems
+    assert str(copy) == "a.yaml: policy.crackdown: got 2; expected at most 1"
+
+
+# --- junk in sweep files -------------------------------------------------------------------
+
+SWEEP = {
+    "name": "fuzz",
+    "scenario": str(BASELINE),
+    "uncertainties": [{"key": "policy.crackdown", "range": [0.1, 0.7]}],
+    "sampler": "grid",
+    "points": 2,
+    "replicates": 1,
+    "seed": 1,
+    "steps": 3,
+}
+SWEEP_KEYS = (
+    *Sweep.model_fields,
+    *(f"uncertainties.{key}" for key in Uncertainty.model_fields),
+    "levers.policy.crackdown",
+    "levers.policy.joint_with_us",
+)
+SWEEP_VALUES = (
+    JUNK
+    | st.sampled_from(["sobol", "morris", "latin_hypercube", "loguniform", "discrete"])
+    | st.sampled_from(["policy.crackdown", "rules.*.base_rate", "*", "joint_us_crackdown.yaml"])
+    | st.lists(st.floats(-10, 10) | st.integers(-3, 3), max_size=3)
+    | st.integers(min_value=0, max_value=2_000_000)
+)
+
+
+@JUNK_SETTINGS
+@given(st.dictionaries(st.sampled_from(SWEEP_KEYS), SWEEP_VALUES, min_size=1, max_size=4))
+def test_junk_in_a_sweep_file_gives_a_plan_or_an_error_naming_file_and_key(tmp_path, junk):
+    """Any sweep file loads to a plan, or to a ScenarioError of problems each in that file."""
+    data = copy.deepcopy(SWEEP)
+    for dotted, value in junk.items():
+        block, _, rest = dotted.partition(".")
+        if block == "uncertainties":
+            data["uncertainties"][0][rest] = value
+        elif block == "levers":
+            data.setdefault("levers", {})[rest] = value
+        else:
+            data[block] = value
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(data))
+    try:
+        plan = load_sweep(path)
+    except ScenarioError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.file == str(path) and problem.path, problem
+            assert len(problem.message) < 1000
+    else:
+        assert plan.file == path and plan.design.parameters

@@ -268,3 +268,41 @@ def test_a_run_killed_before_consolidating_is_consolidated(tmp_path):
     for name in ("runs.parquet", "timeseries.parquet"):
         assert pq.read_table(out / name).equals(pq.read_table(reference / name))
     assert not (out / "chunks").exists()
+
+
+# --- links inside a results folder are never followed ----------------------------------
+
+
+def test_a_lock_link_is_refused_and_its_target_untouched(tmp_path, capsys):
+    out, target = tmp_path / "out", tmp_path / "precious.txt"
+    target.write_text("keep me\n")
+    out.mkdir()
+    (out / ".lock").symlink_to(target)
+    assert main(cli(out)) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert target.read_text() == "keep me\n"
+    assert not (out / "manifest.json").exists()
+
+
+def test_a_chunks_link_is_refused_and_the_folder_it_names_untouched(tmp_path, capsys):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    partial(out, [[0, 1, 2]])
+    (out / "chunks").rename(elsewhere)
+    (out / "chunks").symlink_to(elsewhere, target_is_directory=True)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    assert main(cli(out)) == 2
+    assert f"{out / 'chunks'} is a symbolic link" in capsys.readouterr().err
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+
+
+def test_a_chunk_named_link_to_another_runs_chunk_is_refused(tmp_path, capsys):
+    other, out = tmp_path / "other", tmp_path / "out"
+    partial(other, [[0, 1, 2]], steps=5)
+    partial(out, [[3, 4, 5]])
+    for kind in ("runs", "ts"):
+        name = f"{kind}-0000000-0000002.parquet"
+        (out / "chunks" / name).symlink_to(other / "chunks" / name)
+    assert main(cli(out)) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert not (out / "runs.parquet").exists()
+    assert (other / "chunks" / "runs-0000000-0000002.parquet").exists()

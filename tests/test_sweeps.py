@@ -20,7 +20,7 @@ from sim.inputs.problems import ScenarioError
 from sim.inputs.ranges import range_of
 from sim.inputs.sampling import Design, Parameter, design_size, points_table, unit_sample
 from sim.inputs.scenario import load_scenario
-from sim.inputs.sweep import load_sweep
+from sim.inputs.sweep import load_sweep, scalar_leaves
 from sim.runs import local_pool
 from sim.runs.store import OutputBusyError, ResultStore
 from sim.runs.sweep import run_points, run_sweep, sweep_tables
@@ -232,3 +232,100 @@ def test_a_sweep_is_refused_while_another_run_holds_its_folder(tmp_path):
     with ResultStore(out).lock(), pytest.raises(OutputBusyError, match="in use by another run"):
         run_points(scenario, points, out, replicates=2, workers=1, progress=False)
     assert not (out / "runs.parquet").exists()
+
+
+# --- designs the sweep cannot honour are refused before any run ------------------------
+
+
+def refusal(path: Path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as caught:
+        load_sweep(path)
+    return caught.value
+
+
+@pytest.mark.parametrize("where", ["uncertainties", "levers"])
+def test_a_key_an_event_of_the_scenario_sets_cannot_be_swept(tmp_path, where):
+    joint = ROOT / "scenarios" / "joint_us_crackdown.yaml"
+    swept = {"key": "policy.crackdown", "values": [0.0, 1.0]}
+    fields = (
+        {"uncertainties": [swept]}
+        if where == "uncertainties"
+        else {
+            "uncertainties": [{"key": "rules.attacks.base_rate"}],
+            "levers": {"policy.crackdown": [0.0, 1.0]},
+        }
+    )
+    problems = refusal(sweep_file(tmp_path, scenario=str(joint), **fields)).problems
+    assert [p.path for p in problems] == [
+        "uncertainties[0].key" if where == "uncertainties" else "levers.policy.crackdown"
+    ]
+    assert "events[0] (month 6) sets policy.crackdown to 0.8" in problems[0].message
+
+
+def test_a_key_no_event_sets_sweeps_over_a_scenario_with_events(tmp_path):
+    joint = ROOT / "scenarios" / "joint_us_crackdown.yaml"
+    swept = [{"key": "rules.attacks.base_rate"}]
+    plan = load_sweep(sweep_file(tmp_path, scenario=str(joint), uncertainties=swept))
+    assert plan.design.names == ["rules.attacks.base_rate"]
+
+
+@pytest.mark.parametrize(
+    ("sampler", "points", "least"),
+    [("sobol", 1, 4), ("sobol", 2, 4), ("morris", 1, 2)],
+)
+def test_designs_too_small_for_their_method_are_refused(tmp_path, sampler, points, least):
+    problems = refusal(sweep_file(tmp_path, sampler=sampler, points=points)).problems
+    assert [p.path for p in problems] == ["points"]
+    assert f"got {points}; {sampler} needs at least {least}" in problems[0].message
+
+
+@pytest.mark.parametrize(("sampler", "points"), [("sobol", 4), ("morris", 2)])
+def test_the_smallest_designs_of_each_method_are_accepted(tmp_path, sampler, points):
+    assert load_sweep(sweep_file(tmp_path, sampler=sampler, points=points)).design.points == points
+
+
+def test_a_million_points_are_refused_at_once_with_the_limit(tmp_path):
+    path = sweep_file(tmp_path, sampler="latin_hypercube", points=1_000_000, replicates=1)
+    started = time.perf_counter()
+    problems = refusal(path).problems
+    assert time.perf_counter() - started < 10
+    assert [p.path for p in problems] == ["points"]
+    assert "1,000,000 points; expected at most 100,000" in problems[0].message
+
+
+def test_points_times_parameters_are_bounded(tmp_path):
+    leaves = scalar_leaves(load_scenario(BASELINE))
+    keys = [k for k in leaves if k.startswith("rules.") and range_of(k) is not None]
+    assert len(keys) >= 90
+    path = sweep_file(
+        tmp_path,
+        uncertainties=[{"key": k} for k in keys[:90]],
+        sampler="latin_hypercube",
+        points=60_000,
+        replicates=1,
+    )
+    problems = [p for p in refusal(path).problems if p.path == "points"]
+    assert len(problems) == 1
+    assert "60,000 points x 8" in problems[0].message
+    assert "at most 5,000,000" in problems[0].message
+
+
+def test_a_keep_timeseries_mismatch_is_named_as_such(tmp_path, capsys):
+    path, out = sweep_file(tmp_path, points=2, steps=2), tmp_path / "out"
+    argv = ["experiment", str(path), "--out", str(out), "--quiet", "-w", "1"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main([*argv, "--keep-timeseries"]) == 2
+    err = capsys.readouterr().err
+    assert "holds test_sweep without its time series; you asked for it with" in err
+    assert "scenario file" not in err
+
+
+def test_an_unknown_outcome_is_named_with_the_known_ones(tmp_path, capsys):
+    path = sweep_file(tmp_path, sampler="sobol", points=4, replicates=1, steps=2)
+    out = run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)
+    assert main(["sensitivity", str(out), "--outcomes", "isisk_final", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --outcomes nonsense: not an outcome; expected some of")
+    assert "isisk_final" in err and len(err.splitlines()) == 1
+    assert not (out / "sensitivity").exists()

@@ -53,6 +53,10 @@ class ScenarioError(ValueError):
             lines.append(f"... and {len(problems) - MAX_LISTED} more problems")
         super().__init__("\n".join(lines))
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[Problem]]]:
+        """Pickle as the problems, so an error from a worker process arrives whole."""
+        return type(self), (self.problems,)
+
 
 def refuse(file: Any, path: str, message: str) -> ScenarioError:
     """A `ScenarioError` with one problem (to `raise`)."""

@@ -23,6 +23,12 @@ Distribution = Literal["uniform", "loguniform", "discrete"]
 Sampler = Literal["grid", "latin_hypercube", "sobol", "morris"]
 SAMPLERS: tuple[str, ...] = ("grid", "latin_hypercube", "sobol", "morris")
 DISTRIBUTIONS: tuple[str, ...] = ("uniform", "loguniform", "discrete")
+MIN_POINTS: dict[str, tuple[int, str]] = {
+    "sobol": (4, "base samples: its indices and their bootstrap intervals come from the N rows, "
+              "and with fewer they are noise, far outside [0, 1]"),
+    "morris": (2, "trajectories: sigma, the spread of the elementary effects, needs two"),
+}  # fmt: skip
+"""The smallest `points` each sensitivity method estimates its indices from, and why."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,14 @@ def design_size(design: Design) -> int:
     return math.prod(
         len(p.values) if p.distribution == "discrete" else design.points for p in design.parameters
     )
+
+
+def too_small(design: Design) -> str | None:
+    """Why the design has too few points for its sensitivity method, or None."""
+    least, why = MIN_POINTS.get(design.sampler, (1, ""))
+    if design.points >= least:
+        return None
+    return f"got {design.points}; {design.sampler} needs at least {least} {why}"
 
 
 def lever_sets(design: Design) -> list[dict[str, Any]]:

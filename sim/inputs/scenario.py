@@ -118,12 +118,23 @@ def _format_path(loc: tuple[Any, ...]) -> str:
 def read_file_as[M: BaseModel](path: Path, model: type[M]) -> M:
     """Read a YAML file (an experiment, sweep or calibration file) and validate it as `model`.
 
-    Raises `ScenarioError` naming the file, each key path and what was expected.
+    Raises `ScenarioError` naming the file, each key path and what was expected. Unknown
+    top-level keys stop the model's own checks, so the known keys are then checked
+    alone too: every problem of the file is reported at once.
     """
+    data = read_yaml(path)
     try:
-        return model.model_validate(read_yaml(path))
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(validation_problems(exc, {}, path, "")) from None
+        problems = validation_problems(exc, {}, path, "")
+    if isinstance(data, dict):
+        known = {key: value for key, value in data.items() if key in model.model_fields}
+        try:
+            if len(known) < len(data):
+                model.model_validate(known)
+        except ValidationError as exc:
+            problems += validation_problems(exc, {}, path, "")
+    raise ScenarioError(problems)
 
 
 def validation_problems(

@@ -19,7 +19,14 @@ from pydantic import Field, model_validator
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.ranges import range_of
 from sim.inputs.reading import is_file, read_yaml
-from sim.inputs.sampling import DISTRIBUTIONS, SAMPLERS, Design, Parameter, design_size
+from sim.inputs.sampling import (
+    DISTRIBUTIONS,
+    SAMPLERS,
+    Design,
+    Parameter,
+    design_size,
+    too_small,
+)
 from sim.inputs.scenario import (
     SUFFIXES,
     load_with_origin,
@@ -40,6 +47,8 @@ SWEPT_SECTIONS = (
 )
 """Top-level blocks whose keys a sweep may vary (not names, seeds, horizon or events)."""
 MAX_RUNS = 5_000_000  # points x replicates: a week on two cores, far past any study here
+MAX_POINTS = 100_000  # each point's scenario is checked before any run: 1-2 ms a point
+MAX_VALUES = 5_000_000  # points x parameters: the design and its tables are held in memory
 Scalar = bool | int | float | str
 
 
@@ -117,6 +126,9 @@ def load_sweep(path: str | Path) -> SweepPlan:
         if not keys:
             problems.append(_no_key(path, f"{where}.key", uncertainty.key))
         for key in keys:
+            if overridden := _set_by_event(scenario, key):
+                problems.append(Problem(str(path), f"{where}.key", overridden))
+                continue
             parameter, message = _parameter(uncertainty, key, leaves[key])
             if message:
                 problems.append(Problem(str(path), f"{where}.key", message))
@@ -125,23 +137,61 @@ def load_sweep(path: str | Path) -> SweepPlan:
                 parameters.append(parameter)
     problems += _check_levers(path, sweep, scenario, leaves)
     problems += _check_repeats(path, sweep, [p.name for p in parameters])
-    if problems:
-        raise ScenarioError(problems)
     levers = {k: tuple(v) for k, v in sweep.levers.items()}
     design = Design(
         tuple(parameters), sweep.sampler, sweep.points, sweep.seed, sweep.levels, levers
     )
-    runs = design_size(design) * math.prod(len(v) for v in levers.values())
-    if sweep.sampler == "sobol" and sweep.points & (sweep.points - 1):
-        problems.append(
-            Problem(str(path), "points", f"got {sweep.points}; Sobol' needs a power of 2")
-        )
-    if runs * sweep.replicates > MAX_RUNS:
-        message = f"{runs} points x {sweep.replicates} replicates; expected at most {MAX_RUNS:,}"
-        problems.append(Problem(str(path), "points", message))
+    problems += [Problem(str(path), "points", message) for message in _size_problems(sweep, design)]
     if problems:
         raise ScenarioError(problems)
     return SweepPlan(sweep, path, scenario, digest, design)
+
+
+def _size_problems(sweep: Sweep, design: Design) -> list[str]:
+    """What is wrong with the design's size: too small for its method, or too large to run.
+
+    Checked before any point is sampled, so that a design of a million points is refused
+    at once rather than after minutes of checking or a `MemoryError`.
+    """
+    points = design_size(design) * math.prod(len(v) for v in design.levers.values())
+    dims = len(design.parameters)
+    problems = [message] if (message := too_small(design)) else []
+    if sweep.sampler == "sobol" and sweep.points & (sweep.points - 1):
+        problems.append(f"got {sweep.points}; Sobol' needs a power of 2")
+    if points > MAX_POINTS:
+        problems.append(
+            f"{points:,} points; expected at most {MAX_POINTS:,} (each point's scenario is "
+            "checked before any run)"
+        )
+    elif points * dims > MAX_VALUES:
+        problems.append(
+            f"{points:,} points x {dims} parameters = {points * dims:,} values; expected at "
+            f"most {MAX_VALUES:,} (the design is held in memory)"
+        )
+    if points * sweep.replicates > MAX_RUNS:
+        problems.append(
+            f"{points:,} points x {sweep.replicates} replicates; expected at most {MAX_RUNS:,}"
+        )
+    return problems
+
+
+def _set_by_event(scenario: Scenario, key: str) -> str | None:
+    """Why `key` cannot be swept if an event of the scenario sets it, else None.
+
+    From the event's month on the event's value holds, whatever the point's: the runs
+    of every point would share it, and the sweep would report an effect (or none) of a
+    value that held only before then. Refused rather than noted, since the points table
+    and the indices would still show the swept values as if they had held throughout.
+    """
+    for i, event in enumerate(scenario.events):
+        for set_key, value in event.set.items():
+            if key == set_key or key.startswith(f"{set_key}."):
+                return (
+                    f"events[{i}] (month {event.month}) sets {set_key} to {quote(value)}: from "
+                    "then on every point would run with that value, not the swept one. Sweep "
+                    "a scenario without that event, or another key"
+                )
+    return None
 
 
 def scalar_leaves(scenario: Scenario) -> dict[str, Any]:
@@ -217,6 +267,9 @@ def _check_levers(
     for key, values in sweep.levers.items():
         if key not in leaves:
             problems.append(_no_key(path, f"levers.{key}", key))
+            continue
+        if overridden := _set_by_event(scenario, key):
+            problems.append(Problem(str(path), f"levers.{key}", overridden))
             continue
         if not values:
             problems.append(Problem(str(path), f"levers.{key}", "expected at least one value"))

@@ -7,6 +7,7 @@ figures as soon as the results are written, so a run waits only for the larger s
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import signal
@@ -89,9 +90,11 @@ def _serve(connection: Connection, share: tuple[str, ...]) -> None:
     except EOFError:  # the ensemble failed or was interrupted: nothing to draw
         return
     try:
-        connection.send(("ok", write_plots(out, steps, start, styles, names=share)))
+        reply = ("ok", write_plots(out, steps, start, styles, names=share))
     except Exception as error:  # raised again in the parent
-        connection.send(("error", _picklable(error)))
+        reply = ("error", _picklable(error))
+    with contextlib.suppress(BrokenPipeError):  # the parent stopped on another helper's error
+        connection.send(reply)
     gc.freeze()  # as `sim.cli.console`: the parent waits for this exit, so skip the last collection
 
 

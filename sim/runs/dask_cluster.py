@@ -30,6 +30,8 @@ from sim.runs.store import ResultStore
 # back at once; the engine's many short-lived arrays then run 1.3 to 1.8 times slower.
 UNTRIMMED = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker thread: none idle, memory flat
+CONNECT_SECONDS = 10.0  # to reach a scheduler (Dask's own default is 30 s of retries)
+WORKERS_SECONDS = 60.0  # for a first worker to join a scheduler that has none yet
 
 
 def run_chunk(job: Job, runs: list[int]) -> tuple[pa.Table, pa.Table | None]:
@@ -55,8 +57,7 @@ def store_shared_chunk(job: Job, runs: list[int], store: ResultStore) -> int:
 def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at `scheduler`, or of a `LocalCluster` on loopback only."""
     if scheduler is not None:
-        with Client(scheduler) as client:
-            client.wait_for_workers(1)
+        with _client_of(scheduler) as client:
             yield client
         return
     with (
@@ -71,6 +72,35 @@ def connect(scheduler: str | None, workers: int | None) -> Iterator[Client]:
         ) as cluster,
         Client(cluster) as client,
     ):
+        yield client
+
+
+@contextmanager
+def _client_of(scheduler: str) -> Iterator[Client]:
+    """A client of a running scheduler with at least one worker, or an `ExecutorError` in time.
+
+    A malformed address, a scheduler not reached within CONNECT_SECONDS, or one no worker
+    joins within WORKERS_SECONDS, is refused with the address in the message.
+    """
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except ValueError as exc:  # distributed's word for a malformed address
+        raise ExecutorError(
+            f"--scheduler {scheduler}: not a Dask scheduler address ({exc})"
+        ) from None
+    except (OSError, TimeoutError) as exc:
+        raise ExecutorError(
+            f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_SECONDS:g} s "
+            f"({exc}): is it running, and is the address right?"
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+        except TimeoutError:
+            raise ExecutorError(
+                f"no worker joined the Dask scheduler at {scheduler} within "
+                f"{WORKERS_SECONDS:g} s: start workers (`dask worker {scheduler}`) and run again"
+            ) from None
         yield client
 
 

@@ -10,6 +10,9 @@ Layout of `--out`:
 
 Only files sim wrote are ever deleted: chunk files by their exact names and temporary
 files by their pattern (`sim.runs.chunks`); anything else is left alone and reported.
+A symbolic link where the store reads or writes (`.lock`, `chunks`, the manifest, the
+tables, a chunk file) is refused, never followed: through it the store would write,
+delete or read files outside the folder.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from sim.runs.chunks import chunk_name, write_atomic
 __all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError", "write_atomic"]
 
 IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
-IDENTITY_IF_GIVEN = ("posterior_sha256",)  # the posterior draws an ensemble carries, if any
+# the posterior draws an ensemble carries, and whether a sweep keeps its time series
+IDENTITY_IF_GIVEN = ("posterior_sha256", "timeseries")
 CODE = "code"  # the manifest key of `sim.runs.provenance.code_identity()`
 TABLES = ("runs.parquet", "timeseries.parquet")
 LOCK = ".lock"
@@ -85,8 +89,14 @@ class ResultStore:
         `flock` on `.lock`, so the system releases it when its holder dies, however.
         """
         self._make_folder()
+        self._refuse_links()
         path = self.out / LOCK
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise StoreError(_link_message([path])) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -112,6 +122,7 @@ class ResultStore:
         (which is then recorded in the manifest). Removes sim's leftovers of a killed run.
         """
         self._make_folder()
+        self._refuse_links()
         existing = self._read_manifest()
         if existing is None:
             self._refuse_orphan_results()
@@ -185,6 +196,15 @@ class ResultStore:
             raise StoreError(f"cannot create --out {self.out}: {exc.strerror}") from exc
         if not os.access(self.out, os.W_OK | os.X_OK):
             raise StoreError(f"cannot write into --out {self.out}: {os.strerror(errno.EACCES)}")
+
+    def _refuse_links(self) -> None:
+        """Refuse a symbolic link at any name the store reads, writes or deletes."""
+        names = [self.out / name for name in (LOCK, *OWN_FILES)] + [self.chunks]
+        if self.chunks.is_dir() and not self.chunks.is_symlink():
+            names += [path for path in self.chunks.iterdir() if chunks.parse(path)]
+        links = [path for path in names if path.is_symlink()]
+        if links:
+            raise StoreError(_link_message(links))
 
     def _read_manifest(self) -> dict | None:
         if not self.manifest_path.exists():
@@ -335,6 +355,16 @@ def _is_chunk(name: str) -> bool:
     return chunks.CHUNK_NAME.fullmatch(name) is not None
 
 
+def _link_message(links: list[Path]) -> str:
+    """Why a folder with links is refused, naming the first link."""
+    more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+    return (
+        f"{links[0]} is a symbolic link{more}: sim never follows a link inside a results "
+        "folder, so as not to write, delete or read files elsewhere. Remove the link, or "
+        "choose another --out"
+    )
+
+
 def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
     """The difference in words, first; the hashes, if they differ, at the end."""
     name = there["scenario_name"]
@@ -347,6 +377,12 @@ def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
         )
     elif "seed" in diffs:
         lead = f"{out} holds {name} with seed {there['seed']}; you asked for seed {now['seed']}"
+    elif "timeseries" in diffs:
+        held, asked = ("with", "without") if there["timeseries"] else ("without", "with")
+        lead = (
+            f"{out} holds {name} {held} its time series; you asked for it {asked} "
+            "(--keep-timeseries)"
+        )
     elif "steps" in diffs:
         lead = f"{out} holds {there['steps']}-month runs of {name}; you asked for {now['steps']}"
     else:
@@ -355,7 +391,7 @@ def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
             "extends, changed since)"
         )
     rest = [k for k in diffs if k not in ("scenario_name", "resolved_sha256")]
-    also = "; ".join(f"{k} {there[k]} there, {now[k]} now" for k in rest)
+    also = "; ".join(f"{k} {there.get(k)} there, {now.get(k)} now" for k in rest)
     hashes = (
         f" (resolved scenario sha256 {there['resolved_sha256'][:12]} there, "
         f"{now['resolved_sha256'][:12]} now)"
