@@ -448,8 +448,18 @@ CALIBRATION_KEYS = sorted(
 )
 
 
-@JUNK_SETTINGS
-@given(st.dictionaries(st.sampled_from(CALIBRATION_KEYS), JUNK, min_size=1, max_size=3))
+NEAR_MISSES = st.sampled_from(  # values a person might write: valid types, wrong meanings
+    ["steps", "seed", "isis", "taliban", "haqqani", "attcks", "fighters", "cells", "x.yaml"]
+    + [0.99, 1e308, -1, 0, [1, "a"], [3, 1], [0, 600], "../scenarios/baseline.yaml"]
+)
+
+
+@settings(JUNK_SETTINGS, max_examples=200)
+@given(
+    st.dictionaries(
+        st.sampled_from(CALIBRATION_KEYS), st.one_of(NEAR_MISSES, NEAR_MISSES, JUNK), max_size=1
+    )
+)
 def test_junk_in_a_calibration_file_gives_a_scenario_error_or_a_plan(tmp_path, junk):
     """Junk at any key of the shipped calibration: a plan whose targets check, or ScenarioError."""
     data = CALIBRATION | {"scenario": str(BASELINE), "abc": dict(SMALL_ABC)}
