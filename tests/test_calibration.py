@@ -43,17 +43,22 @@ TINY_ABC = {
 }
 
 
-def _target(**changes) -> Target:
-    spec = {
-        "name": "t",
-        "source": "s",
+def _tempo_target(**changes) -> dict:
+    """A target of the mean attacks of months 0-2, citing `figures[0]` of the observed file."""
+    target = {
+        "name": "tempo",
+        "source": "figures[0]",
         "column": "attacks",
         "months": [0, 2],
         "statistic": "mean",
-        "value": [10, 20],
+        "value": [30, 50],
         "scale": 5,
     }
-    return Target.model_validate(spec | changes)
+    return target | changes
+
+
+def _target(**changes) -> Target:
+    return Target.model_validate(_tempo_target(value=[10, 20]) | changes)
 
 
 # --- target statistics -------------------------------------------------------------------
@@ -173,19 +178,6 @@ def test_a_calibration_never_writes_its_inputs_or_files_it_did_not_write(tmp_pat
                 load_calibration(path)
             assert [(p.path, p.file) for p in err.value.problems] == [(key, str(path))], name
             assert {p: p.read_bytes() for p in before} == before
-
-
-def _tempo_target(**changes) -> dict:
-    target = {
-        "name": "tempo",
-        "source": "figures[0]",
-        "column": "attacks",
-        "months": [0, 2],
-        "statistic": "mean",
-        "value": [30, 50],
-        "scale": 5,
-    }
-    return target | changes
 
 
 @pytest.mark.parametrize(
@@ -557,3 +549,24 @@ def test_a_folder_holding_other_results_is_refused(tmp_path, capsys, files, expe
     assert main(["calibrate", str(path), "--quiet", "--out", str(out)]) == 2
     assert expected in capsys.readouterr().err
     assert {p.name: p.read_text() for p in out.iterdir() if p.name != ".lock"} == files
+
+
+def test_a_link_or_an_input_where_a_calibration_writes_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    scenario = out / "calibrated.yaml"  # the name of a file the calibration writes
+    scenario.write_text(f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n")
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    targets = [_tempo_target()]
+    path = _calibration_file(tmp_path, observed, scenario=str(scenario), targets=targets)
+    assert main(["calibrate", str(path), "--quiet"]) == 2
+    assert "would overwrite an input" in capsys.readouterr().err
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("mine\n")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "posterior.csv").symlink_to(elsewhere)
+    path = _calibration_file(tmp_path, observed, targets=targets)
+    assert main(["calibrate", str(path), "--quiet", "--out", str(linked)]) == 2
+    assert "is a link" in capsys.readouterr().err
+    assert elsewhere.read_text() == "mine\n"

@@ -449,8 +449,10 @@ CALIBRATION_KEYS = sorted(
 
 
 NEAR_MISSES = st.sampled_from(  # values a person might write: valid types, wrong meanings
-    ["steps", "seed", "isis", "taliban", "haqqani", "attcks", "fighters", "cells", "x.yaml"]
-    + [0.99, 1e308, -1, 0, [1, "a"], [3, 1], [0, 600], "../scenarios/baseline.yaml"]
+    [
+        *["steps", "seed", "isis", "taliban", "haqqani", "attcks", "fighters", "cells", "x.yaml"],
+        *[0.99, 1e308, -1, 0, [1, "a"], [3, 1], [0, 600], "../scenarios/baseline.yaml"],
+    ]
 )
 
 
