@@ -570,3 +570,12 @@ def test_a_link_or_an_input_where_a_calibration_writes_is_refused(tmp_path, caps
     assert main(["calibrate", str(path), "--quiet", "--out", str(linked)]) == 2
     assert "is a link" in capsys.readouterr().err
     assert elsewhere.read_text() == "mine\n"
+
+
+def test_a_fit_whose_first_generation_accepts_too_few_ends_with_an_error(tmp_path, capsys):
+    """With this seed the first generation accepts under 0.29 of its proposals: no posterior."""
+    abc = TINY_ABC | {"quantile": 0.3, "min_acceptance_rate": 0.29}
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    assert main(["calibrate", str(_edited(path, seed=0)), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "abc.min_acceptance_rate: the first generation accepted fewer than 0.29" in err
