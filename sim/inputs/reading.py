@@ -120,7 +120,7 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     with os.fdopen(fd, "rb") as stream:
         raw = stream.read(limit + 1)
     if len(raw) > limit:
-        raise refuse(path, "", f"larger than {limit} bytes; an input file is a few kB")
+        raise refuse(path, "", f"larger than {limit} bytes, the most a file of its kind may be")
     return raw
 
 
