@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="1 (default) is reproducible; more is not",
     )
+    cal.add_argument(
+        "--install",
+        action="store_true",
+        help="also write the calibrated scenario and the posterior to the files the "
+        "calibration file names (calibrated:, posterior:); without it only --out is written",
+    )
     cal.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
@@ -418,23 +424,27 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.analysis.calibrate_run import run_calibration
+    from sim.analysis.calibration_folder import claim
     from sim.inputs.actors import actor_styles
     from sim.inputs.calibration import load_calibration
     from sim.plots.calibration import write_calibration_plots
 
     plan = load_calibration(args.file)
     out = args.out or Path(plan.calibration.out or f"results/{plan.calibration.name}")
-    result = run_calibration(plan, out, workers=args.workers, progress=not args.quiet)
-    fit = result.fit
-    plots = write_calibration_plots(
-        out,
-        fit.values,
-        fit.weights,
-        plan.priors,
-        result.simulated,
-        plan.calibration.targets,
-        actor_styles(plan.scenario),
-    )
+    with claim(plan, out, install=args.install):
+        result = run_calibration(
+            plan, out, workers=args.workers, progress=not args.quiet, install=args.install
+        )
+        fit = result.fit
+        plots = write_calibration_plots(
+            out,
+            fit.values,
+            fit.weights,
+            plan.priors,
+            result.simulated,
+            plan.calibration.targets,
+            actor_styles(plan.scenario),
+        )
     print(
         f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
         f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"

@@ -8,6 +8,7 @@ shipped calibration reproduces each observed target inside its simulated 90% ban
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -28,23 +29,36 @@ from sim.inputs.scenario import load_scenario, override
 from sim.runs.batch import run_batch
 from sim.runs.ensemble import Replicates, run_ensemble
 from sim.runs.posterior import read_posterior, with_values, write_posterior
-from sim.runs.store import OutputMismatchError
+from sim.runs.store import OutputMismatchError, ResultStore
 
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"
 POSTERIOR = SCENARIO_DIR / "calibrated_posterior.csv"
 
+TINY_ABC = {
+    "population_size": 10,
+    "generations": 1,
+    "quantile": 0.5,
+    "minimum_epsilon": 0.0,
+    "min_acceptance_rate": 0.05,
+}
 
-def _target(**changes) -> Target:
-    spec = {
-        "name": "t",
-        "source": "s",
+
+def _tempo_target(**changes) -> dict:
+    """A target of the mean attacks of months 0-2, citing `figures[0]` of the observed file."""
+    target = {
+        "name": "tempo",
+        "source": "figures[0]",
         "column": "attacks",
         "months": [0, 2],
         "statistic": "mean",
-        "value": [10, 20],
+        "value": [30, 50],
         "scale": 5,
     }
-    return Target.model_validate(spec | changes)
+    return target | changes
+
+
+def _target(**changes) -> Target:
+    return Target.model_validate(_tempo_target(value=[10, 20]) | changes)
 
 
 # --- target statistics -------------------------------------------------------------------
@@ -143,6 +157,93 @@ def test_a_target_citing_no_entry_or_a_key_without_range_is_refused(tmp_path):
         load_calibration(path)
     assert "no entry 'figures[3]'" in str(err.value)
     assert "parameters[0]" in str(err.value) and "isisk.label" in str(err.value)
+
+
+def test_a_calibration_never_writes_its_inputs_or_files_it_did_not_write(tmp_path):
+    """`calibrated:` and `posterior:` may name neither an input nor another file."""
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text(f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n")
+    (tmp_path / "notes.csv").write_text("mine\n")
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    cases = {
+        "calibrated": [str(SCENARIO_DIR / "baseline.yaml"), "baseline.yaml", "calibration.yaml"],
+        "posterior": ["observed.yaml", "notes.csv", "posterior.txt"],
+    }
+    for key, names in cases.items():
+        for name in names:
+            changes = {key: name, "scenario": "baseline.yaml"}
+            path = _calibration_file(tmp_path, observed, **changes, targets=[_tempo_target()])
+            before = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+            with pytest.raises(ScenarioError) as err:
+                load_calibration(path)
+            assert [(p.path, p.file) for p in err.value.problems] == [(key, str(path))], name
+            assert {p: p.read_bytes() for p in before} == before
+
+
+@pytest.mark.parametrize(
+    ("parameters", "expected"),
+    [
+        ([{"key": "steps", "low": 3, "high": 300}], "'steps' is a run setting"),
+        ([{"key": "seed", "low": 0, "high": 9}], "'seed' is a run setting"),
+        ([{"key": "rules.attacks.bse_rate"}], "did you mean 'rules.attacks.base_rate'"),
+        (
+            [{"key": "rules.attacks.base_rate"}] * 2,
+            "parameters[1].key: 'rules.attacks.base_rate' is",
+        ),
+    ],
+    ids=["steps", "seed", "misspelt", "twice"],
+)
+def test_only_model_parameters_are_fitted_each_once(tmp_path, parameters, expected):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    path = _calibration_file(tmp_path, observed, parameters=parameters, targets=[_tempo_target()])
+    with pytest.raises(ScenarioError) as err:
+        load_calibration(path)
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"month": [0, 2], "value": ["thirty", 50]}, "figures[0].value: got ['thirty', 50]"),
+        ({"month": "October", "value": [30, 50]}, "figures[0].month: got 'October'"),
+        ({"month": [0, 2], "value": 40}, "figures[0].value: got 40; expected [low, high]"),
+    ],
+    ids=["string_value", "string_month", "one_number"],
+)
+def test_an_observed_entry_of_the_wrong_type_is_named(tmp_path, entry, expected):
+    path = _calibration_file(tmp_path, {"figures": [entry]}, targets=[_tempo_target()])
+    with pytest.raises(ScenarioError) as err:
+        load_calibration(path)
+    assert [p.file for p in err.value.problems] == [str(tmp_path / "observed.yaml")]
+    assert expected in str(err.value)
+
+
+def test_a_first_generation_that_could_accept_nothing_is_refused(tmp_path):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    abc = TINY_ABC | {"min_acceptance_rate": 0.99}
+    path = _calibration_file(tmp_path, observed, abc=abc, targets=[_tempo_target()])
+    with pytest.raises(ScenarioError, match=r"abc: min_acceptance_rate 0.99 must be below"):
+        load_calibration(path)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"column": "attcks"}, "targets[0].column: got 'attcks'; expected a column"),
+        ({"actor": "isis"}, "targets[0].actor: got 'isis'; expected one of taliban"),
+        ({"actor": "taliban"}, "targets[0]: attacks holds no value for taliban"),
+    ],
+    ids=["column", "actor", "not_recorded"],
+)
+def test_a_target_the_record_cannot_give_is_refused_before_the_fit(
+    tmp_path, capsys, changes, expected
+):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    path = _calibration_file(tmp_path, observed, targets=[_tempo_target(**changes)])
+    assert main(["calibrate", str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and expected in err
+    assert not (tmp_path / "out").exists()
 
 
 # --- posterior draws in ensembles --------------------------------------------------------
@@ -327,22 +428,23 @@ def test_the_shipped_calibration_reproduces_each_observed_target():
     }
 
 
-def test_sim_calibrate_writes_the_fit_its_tables_and_the_predictive_check(tmp_path, capsys):
-    abc = {
-        "population_size": 10,
-        "generations": 1,
-        "quantile": 0.5,
-        "minimum_epsilon": 0.0,
-        "min_acceptance_rate": 0.05,
+def test_sim_calibrate_writes_only_into_out_unless_asked_to_install(tmp_path, capsys):
+    """The files the calibration file names are written only with --install."""
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], TINY_ABC)
+    named = {
+        tmp_path / "posterior.csv": "draw,weight,old\n",
+        tmp_path / "calibrated.yaml": "# Calibrated: an older fit\n",
     }
-    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    for file, text in named.items():
+        file.write_text(text)
     assert main(["calibrate", str(path), "--quiet"]) == 0
     printed, listed = capsys.readouterr().out.split("wrote:\n")
     out = tmp_path / "out"
     tables = ["posterior_summary.csv", "generations.csv", "predictive.csv", "manifest.json"]
-    expected = {tmp_path / "posterior.csv", tmp_path / "calibrated.yaml"}
-    assert {Path(p) for p in listed.split()} >= expected | {out / name for name in tables}
-    assert all(Path(p).is_file() for p in [*listed.split(), out / "posterior.csv"])
+    tables += ["posterior.csv", "calibrated.yaml"]
+    assert {Path(p) for p in listed.split()} >= {out / name for name in tables}
+    assert all(Path(p).is_file() and out in Path(p).parents for p in listed.split())
+    assert {file: file.read_text() for file in named} == named
     plan = load_calibration(path)
     simulated = pd.read_csv(out / "predictive.csv")
     assert simulated["replicate"].tolist() == list(range(plan.calibration.predictive_draws))
@@ -350,3 +452,130 @@ def test_sim_calibrate_writes_the_fit_its_tables_and_the_predictive_check(tmp_pa
     [inside] = inside_band(simulated[["tempo"]].to_numpy(), targets)
     [line] = [row for row in printed.splitlines() if row.strip().startswith("tempo")]
     assert line.split()[-1] == str(inside)
+    calibrated = load_scenario(out / "calibrated.yaml")  # its extends and posterior resolve
+    read_posterior(out / "posterior.csv", calibrated)
+
+    assert main(["calibrate", str(path), "--quiet", "--install"]) == 0
+    assert {Path(p) for p in capsys.readouterr().out.split("wrote:\n")[1].split()} >= set(named)
+    assert (tmp_path / "posterior.csv").read_text() == (out / "posterior.csv").read_text()
+    installed = load_scenario(tmp_path / "calibrated.yaml")
+    assert installed.model_dump() == calibrated.model_dump()
+    assert len(pd.read_csv(out / "generations.csv")) == 1  # the same fit, not one more
+
+
+def _edited(path: Path, **changes) -> Path:
+    spec = yaml.safe_load(path.read_text())
+    for dotted, value in changes.items():
+        node = spec
+        *parents, leaf = dotted.split("__")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[leaf] = value
+    edited = path.with_name(f"edited-{len(list(path.parent.glob('edited-*')))}.yaml")
+    edited.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return edited
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A calibration that stopped at its tolerance after one of two generations."""
+    tmp_path = tmp_path_factory.mktemp("finished")
+    abc = TINY_ABC | {"generations": 2, "minimum_epsilon": 1e6}
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    assert main(["calibrate", str(path), "--quiet"]) == 0
+    return path, tmp_path / "out"
+
+
+def test_a_finished_calibration_run_again_gives_the_same_fit(finished):
+    path, out = finished
+    before = {name: (out / name).read_bytes() for name in ("posterior.csv", "abc.db")}
+    assert main(["calibrate", str(path), "--quiet"]) == 0
+    assert len(pd.read_csv(out / "generations.csv")) == 1
+    assert {name: (out / name).read_bytes() for name in before} == before
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"parameters__0__low": 2.0}, "another fit"),
+        ({"targets__0__scale": 3.0}, "another fit"),
+        ({"abc__quantile": 0.4}, "another fit"),
+        ({"abc__generations": 1}, "asked for 2 generations; you asked for 1"),
+    ],
+    ids=["prior", "scale", "settings", "fewer_generations"],
+)
+def test_a_calibration_resumes_only_the_same_fit(finished, capsys, change, expected):
+    path, out = finished
+    before = (out / "abc.db").read_bytes()
+    assert main(["calibrate", str(_edited(path, **change)), "--quiet", "--out", str(out)]) == 2
+    assert expected in capsys.readouterr().err
+    assert (out / "abc.db").read_bytes() == before
+
+
+def test_a_damaged_history_gives_a_clean_error(finished, tmp_path, capsys):
+    path, out = finished
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "abc.db").write_bytes(b"not a database" * 100)
+    assert main(["calibrate", str(path), "--quiet", "--out", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "abc.db" in err and "Traceback" not in err
+
+
+def test_a_second_calibration_into_a_busy_folder_is_refused(finished, tmp_path, capsys):
+    path, out = finished
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    with ResultStore(copy).lock():
+        assert main(["calibrate", str(path), "--quiet", "--out", str(copy)]) == 2
+    assert "in use by another run" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"manifest.json": '{"scenario_name": "baseline", "replicates": 10}'}, "another kind"),
+        ({"manifest.json": '{"kind": "sweep"}'}, "another kind ('sweep')"),
+        ({"notes.txt": "mine"}, "no calibration manifest"),
+    ],
+    ids=["run", "sweep", "stray"],
+)
+def test_a_folder_holding_other_results_is_refused(tmp_path, capsys, files, expected):
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], TINY_ABC)
+    out = tmp_path / "other"
+    out.mkdir()
+    for name, text in files.items():
+        (out / name).write_text(text)
+    assert main(["calibrate", str(path), "--quiet", "--out", str(out)]) == 2
+    assert expected in capsys.readouterr().err
+    assert {p.name: p.read_text() for p in out.iterdir() if p.name != ".lock"} == files
+
+
+def test_a_link_or_an_input_where_a_calibration_writes_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    scenario = out / "calibrated.yaml"  # the name of a file the calibration writes
+    scenario.write_text(f"extends: {SCENARIO_DIR / 'baseline.yaml'}\n")
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    targets = [_tempo_target()]
+    path = _calibration_file(tmp_path, observed, scenario=str(scenario), targets=targets)
+    assert main(["calibrate", str(path), "--quiet"]) == 2
+    assert "would overwrite an input" in capsys.readouterr().err
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("mine\n")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "posterior.csv").symlink_to(elsewhere)
+    path = _calibration_file(tmp_path, observed, targets=targets)
+    assert main(["calibrate", str(path), "--quiet", "--out", str(linked)]) == 2
+    assert "is a link" in capsys.readouterr().err
+    assert elsewhere.read_text() == "mine\n"
+
+
+def test_a_fit_whose_first_generation_accepts_too_few_ends_with_an_error(tmp_path, capsys):
+    """With this seed the first generation accepts under 0.29 of its proposals: no posterior."""
+    abc = TINY_ABC | {"quantile": 0.3, "min_acceptance_rate": 0.29}
+    path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
+    assert main(["calibrate", str(_edited(path, seed=0)), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "abc.min_acceptance_rate: the first generation accepted fewer than 0.29" in err

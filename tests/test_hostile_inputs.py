@@ -2,14 +2,18 @@
 
 Besides the corpus of tests/bad_scenarios (test_scenarios), these check the loader's
 budgets (size, depth, aliases), that messages never echo a file that did not parse,
-that every number at the edge of its range still runs, and (with hypothesis) that
-junk of any shape gives a `ScenarioError` and nothing else.
+that every number at the edge of its range still runs, that calibration, observed-data,
+posterior and experiment files get the same answers, and (with hypothesis) that junk of
+any shape in a scenario, calibration or posterior file gives a `ScenarioError` and
+nothing else.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import pickle
+import signal
 from inspect import isclass
 from pathlib import Path
 from typing import Annotated, get_args, get_origin
@@ -23,9 +27,11 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from sim import ScenarioError, load_scenario
+from sim.analysis.targets import check_targets
 from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
+from sim.inputs.calibration import load_calibration
 from sim.inputs.experiment import load_experiment
 from sim.inputs.names import safe_folder_name
 from sim.inputs.problems import Problem
@@ -34,6 +40,7 @@ from sim.inputs.scenario import event_timeline, override
 from sim.inputs.schema import Scenario
 from sim.inputs.sweep import Sweep, Uncertainty, load_sweep
 from sim.rules import new_world
+from sim.runs.posterior import read_posterior
 
 BASELINE = SCENARIO_DIR / "baseline.yaml"
 
@@ -394,6 +401,157 @@ SWEEP_VALUES = (
     | st.lists(st.floats(-10, 10) | st.integers(-3, 3), max_size=3)
     | st.integers(min_value=0, max_value=2_000_000)
 )
+
+
+# --- calibration, observed-data, posterior and experiment files ------------------------------
+
+CALIBRATION = yaml.safe_load((SCENARIO_DIR.parent / "experiments" / "calibration.yaml").read_text())
+SMALL_ABC = {
+    "population_size": 10,
+    "generations": 1,
+    "quantile": 0.5,
+    "minimum_epsilon": 0.0,
+    "min_acceptance_rate": 0.05,
+}
+
+
+def posterior_file(tmp_path: Path, text: str) -> Path:
+    return write(tmp_path, "posterior.csv", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("draw,weight,steps\n0,1,12\n", "columns: 'steps' is a run setting"),
+        ("draw,weight,seed,rules.attacks.base_rate\n0,1,7,2\n", "columns: 'seed' is a run"),
+        ("draw,weight,rules.attacks.base_rate\n0,1,2\n1,1,fast\n", "row 2: got 'fast'; expected"),
+        ("draw,weight,rules.attacks.base_rate\n0,1e308,2\n1,1e308,3\n", "positive, finite sum"),
+        ("draw,weight,rules.attacks.base_rate\n0,1,inf\n", "row 1: got 'inf'; expected a finite"),
+        ("draw,weight,rules.attacks.base_rate\n", "no rows"),
+        ('draw,weight\n0,"1\n', "cannot read a posterior CSV"),
+    ],
+    ids=["steps", "seed", "text", "huge_weights", "infinite", "no_rows", "broken_quote"],
+)
+def test_bad_posterior_files_are_refused_clearly(tmp_path, text, expected):
+    path = posterior_file(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        read_posterior(path, scenario("baseline"))
+    assert str(path) in str(info.value) and expected in str(info.value)
+
+
+def test_sim_run_with_a_bad_posterior_says_error_without_a_traceback(tmp_path, capsys):
+    path = posterior_file(tmp_path, "draw,weight,rules.attacks.base_rate\n0,x,2\n")
+    args = ["run", str(BASELINE), "-n", "1", "--steps", "1", "-q", "--no-plots"]
+    assert main([*args, "--out", str(tmp_path / "out"), "--posterior", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "weight" in err and "Traceback" not in err
+
+
+def _calibration(tmp_path: Path, **changes) -> Path:
+    data = CALIBRATION | {
+        "scenario": str(BASELINE),
+        "observed": str(SCENARIO_DIR.parent / "data" / "observed.yaml"),
+        "abc": SMALL_ABC,
+        "calibrated": "calibrated.yaml",
+        "posterior": "posterior.csv",
+    }
+    return write(tmp_path, "calibration.yaml", yaml.safe_dump(data | changes, sort_keys=False))
+
+
+@pytest.fixture
+def alarm():
+    """Fail a test that blocks for more than 10 s, instead of hanging the suite."""
+
+    def hung(*_):
+        raise TimeoutError("blocked on a special file")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("kind", ["calibration", "observed", "posterior", "experiment"])
+def test_a_pipe_given_as_an_input_is_refused_unread(tmp_path, alarm, kind):
+    pipe = tmp_path / f"pipe.{'csv' if kind == 'posterior' else 'yaml'}"
+    os.mkfifo(pipe)
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        if kind == "calibration":
+            load_calibration(pipe)
+        elif kind == "observed":
+            load_calibration(_calibration(tmp_path, observed=str(pipe)))
+        elif kind == "posterior":
+            read_posterior(pipe, scenario("baseline"))
+        else:
+            load_experiment(pipe)
+
+
+CALIBRATION_KEYS = sorted(
+    {*CALIBRATION, "parameters.0.key", "parameters.0.low", "targets.0.value", "targets.0.actor"}
+    | {"targets.0.column", "targets.0.scale", "targets.0.months", "abc.quantile"}
+    | {"abc.min_acceptance_rate", "abc.population_size", "calibrated", "posterior"}
+)
+
+
+NEAR_MISSES = st.sampled_from(  # values a person might write: valid types, wrong meanings
+    [
+        *["steps", "seed", "isis", "taliban", "haqqani", "attcks", "fighters", "cells", "x.yaml"],
+        *[0.99, 1e308, -1, 0, [1, "a"], [3, 1], [0, 600], "../scenarios/baseline.yaml"],
+    ]
+)
+
+
+@settings(JUNK_SETTINGS, max_examples=200)
+@given(
+    st.dictionaries(
+        st.sampled_from(CALIBRATION_KEYS), st.one_of(NEAR_MISSES, NEAR_MISSES, JUNK), max_size=1
+    )
+)
+def test_junk_in_a_calibration_file_gives_a_scenario_error_or_a_plan(tmp_path, junk):
+    """Junk at any key of the shipped calibration: a plan whose targets check, or ScenarioError."""
+    data = CALIBRATION | {"scenario": str(BASELINE), "abc": dict(SMALL_ABC)}
+    data["observed"] = str(SCENARIO_DIR.parent / "data" / "observed.yaml")
+    data["parameters"] = [dict(p) for p in data["parameters"]]
+    data["targets"] = [dict(t) for t in data["targets"]]
+    for dotted, value in sorted(junk.items(), key=lambda kv: -kv[0].count(".")):
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[leaf] = value
+    path = tmp_path / "junk.yaml"
+    path.write_text(yaml.safe_dump(data))
+    try:
+        check_targets(load_calibration(path))
+    except ScenarioError as exc:
+        assert all(len(line) < 1000 for line in str(exc).splitlines())
+
+
+CELLS = (
+    st.sampled_from(["draw", "weight", "rules.attacks.base_rate", "steps", "", "nan", "1e308"])
+    | st.floats(allow_nan=True, allow_infinity=True).map(str)
+    | st.integers(-5, 5).map(str)
+    | st.text(max_size=6)
+)
+
+
+@JUNK_SETTINGS
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=4), max_size=5) | st.binary(max_size=200))
+def test_junk_posterior_files_give_draws_or_a_scenario_error(tmp_path, rows):
+    """Any CSV-like text or bytes: usable draws that each replicate can run, or `ScenarioError`."""
+    path = tmp_path / "posterior.csv"
+    if isinstance(rows, bytes):
+        path.write_bytes(rows)
+    else:
+        path.write_text("\n".join(",".join(row) for row in rows))
+    try:
+        draws = read_posterior(path, scenario("baseline"))
+    except ScenarioError as exc:
+        assert all(len(line) < 1000 for line in str(exc).splitlines())
+        return
+    assert np.isclose(draws.weights.sum(), 1.0) and np.isfinite(draws.values).all()
+    draws.values_of(scenario("baseline"), draws.chosen(1, list(range(5))))
 
 
 @JUNK_SETTINGS

@@ -1,7 +1,8 @@
 """The calibrate workflow: fit, write the posterior and its tables, check it predicts the targets.
 
-`sim calibrate` calls `run_calibration`, then draws the figures (`sim.plots.calibration`)
-and prints what it returns.
+`sim calibrate` holds the folder (`claim`), calls `run_calibration`, draws the figures
+(`sim.plots.calibration`) and prints what it returns. Everything is written into `out`;
+the files the calibration file names only on request (`sim calibrate --install`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.calibration import Fit, calibrate, posterior_summary, predictive, write_outputs
+from sim.analysis.calibration import (
+    Fit,
+    calibrate,
+    install_files,
+    posterior_summary,
+    predictive,
+    write_outputs,
+    write_table,
+)
 from sim.analysis.targets import inside_band
 from sim.inputs.calibration import CalibrationPlan, Target
 from sim.runs.posterior import read_posterior
@@ -33,23 +42,33 @@ class CalibrationRun:
 
 
 def run_calibration(
-    plan: CalibrationPlan, out: Path, *, workers: int = 1, progress: bool = True
+    plan: CalibrationPlan,
+    out: Path,
+    *,
+    workers: int = 1,
+    progress: bool = True,
+    install: bool = False,
 ) -> CalibrationRun:
-    """Fit by ABC-SMC into `out` (resumable), write its outputs, simulate the predictive."""
+    """Fit by ABC-SMC into `out` (resumable), write its outputs, simulate the predictive.
+
+    Call it holding `claim(plan, out)`. With `install`, the posterior and the calibrated
+    scenario are also written to the files the calibration file names, once all is done.
+    """
     fit = calibrate(plan, out, workers=workers, progress=progress)
     written = write_outputs(plan, fit, out, workers)
-    draws = read_posterior(plan.posterior_file, plan.scenario)
+    draws = read_posterior(written["posterior"], plan.scenario)
     targets = plan.calibration.targets
     simulated = predictive(
         plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
     )
-    simulated.to_csv(out / PREDICTIVE_FILE, index=False, float_format="%.6g")
+    write_table(out / PREDICTIVE_FILE, simulated)
+    installed = install_files(plan, fit) if install else []
     return CalibrationRun(
         fit,
         posterior_summary(fit, plan),
         simulated,
         target_bands(simulated, targets),
-        [*written.values(), out / PREDICTIVE_FILE],
+        [*written.values(), out / PREDICTIVE_FILE, *installed],
     )
 
 

@@ -12,28 +12,31 @@ accepted particles depend on timing). See docs/calibration.md for the reasoning.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import yaml
 from tqdm import tqdm
 
+from sim.analysis.calibration_folder import fit_identity
 from sim.analysis.targets import target_distance, target_values
-from sim.inputs.calibration import CalibrationPlan, Target
+from sim.inputs.calibration import CALIBRATED_HEADER, CalibrationPlan, Target
+from sim.inputs.problems import refuse
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs.batch import value_groups
 from sim.runs.posterior import PosteriorDraws, with_values, write_posterior
+from sim.runs.store import StoreError, write_atomic, write_json
 
 TAILS = (0.05, 0.5, 0.95)  # the reported 90% interval and the median
 
@@ -80,6 +83,7 @@ def simulate_point(plan: CalibrationPlan, point: dict[str, float]) -> np.ndarray
 def calibrate(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool = True) -> Fit:
     """Run ABC-SMC into `out` (its history `abc.db` makes it resumable); return the posterior."""
     import pyabc  # heavy: only the calibration needs it
+    from sqlalchemy.exc import SQLAlchemyError
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     settings, targets = plan.calibration.abc, plan.calibration.targets
@@ -95,47 +99,87 @@ def calibrate(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool
     def distance(x: dict, _observed: dict) -> float:
         return target_distance(x["targets"], targets)
 
+    def new_abc() -> Any:
+        return pyabc.ABCSMC(
+            model,
+            prior,
+            distance,
+            population_size=settings.population_size,
+            sampler=_sampler(pyabc, workers),
+            eps=pyabc.QuantileEpsilon(alpha=settings.quantile),
+        )
+
     out.mkdir(parents=True, exist_ok=True)
     database = out / "abc.db"
     started = time.perf_counter()
-    with tqdm(total=settings.generations, desc="ABC-SMC generations", disable=not progress) as bar:
-        for t in range(settings.generations):
-            abc = pyabc.ABCSMC(
-                model,
-                prior,
-                distance,
-                population_size=settings.population_size,
-                sampler=_sampler(pyabc, workers),
-                eps=pyabc.QuantileEpsilon(alpha=settings.quantile),
-            )
-            history = _open(abc, database, targets)
-            if history.max_t >= t:
-                bar.update(1)
-                continue
-            np.random.seed(
-                np.random.SeedSequence(plan.calibration.seed, spawn_key=(t,)).generate_state(1)
-            )
-            abc.run(max_nr_populations=1, min_acceptance_rate=settings.min_acceptance_rate)
-            generations = _generations(history)
-            bar.update(1)
-            bar.set_postfix(
-                eps=f"{generations['epsilon'].iloc[-1]:.3g}", sims=int(generations["samples"].sum())
-            )
-            if history.max_t < t or _converged(generations, settings.minimum_epsilon):
-                break
-    history = pyabc.History(f"sqlite:///{database}")
-    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    try:
+        history = _run_generations(plan, new_abc, database, progress)
+        frame, weights = history.get_distribution(m=0, t=history.max_t)
+        generations = _generations(history)
+        simulations = int(history.total_nr_simulations)
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"{database}: the stored history cannot be used ({_first_line(exc)}); if it is "
+            "damaged, delete that folder (or choose another --out) to start again"
+        ) from None
     keys = [p.key for p in plan.priors]
     values = frame[[names[k] for k in keys]].to_numpy(float)
-    generations = _generations(history)
     return Fit(
         keys,
         values,
         np.asarray(weights, float) / np.sum(weights),
         generations,
-        int(history.total_nr_simulations),
+        simulations,
         time.perf_counter() - started,
     )
+
+
+def _run_generations(
+    plan: CalibrationPlan, new_abc: Callable[[], Any], database: Path, progress: bool
+) -> Any:
+    """Run the generations the stored history lacks, one `run` each; return the history.
+
+    A history that already met its stopping rule is left as it is, so running the same
+    command again gives the same posterior.
+    """
+    settings, targets = plan.calibration.abc, plan.calibration.targets
+    with tqdm(total=settings.generations, desc="ABC-SMC generations", disable=not progress) as bar:
+        for t in range(settings.generations):
+            abc = new_abc()
+            history = _open(abc, database, targets)
+            if history.max_t >= t:
+                bar.update(1)
+                if history.max_t == t and _converged(
+                    _generations(history), settings.minimum_epsilon
+                ):
+                    break
+                continue
+            np.random.seed(
+                np.random.SeedSequence(plan.calibration.seed, spawn_key=(t,)).generate_state(1)
+            )
+            abc.run(max_nr_populations=1, min_acceptance_rate=settings.min_acceptance_rate)
+            bar.update(1)
+            if history.max_t < t:  # the acceptance rate fell below its minimum
+                break
+            generations = _generations(history)
+            bar.set_postfix(
+                eps=f"{generations['epsilon'].iloc[-1]:.3g}", sims=int(generations["samples"].sum())
+            )
+            if _converged(generations, settings.minimum_epsilon):
+                break
+    if history.max_t < 0:
+        raise refuse(
+            plan.file,
+            "abc.min_acceptance_rate",
+            f"the first generation accepted fewer than {settings.min_acceptance_rate:g} of its "
+            "proposals, so there is no posterior: lower it (and use another --out)",
+        )
+    return history
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a database error: SQLAlchemy's run to several, with the SQL."""
+    return str(exc).strip().splitlines()[0][:200]
 
 
 def _sampler(pyabc: object, workers: int) -> object:
@@ -210,16 +254,23 @@ def predictive(
 
 
 def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> dict[str, Path]:
-    """Write the posterior file, the calibrated scenario and the tables of `out`; return them."""
-    write_posterior(plan.posterior_file, fit.keys, fit.values, fit.weights)
-    write_posterior(out / "posterior.csv", fit.keys, fit.values, fit.weights)
+    """Write the posterior, the calibrated scenario and the tables into `out`; return them."""
+    written = {
+        "posterior": out / "posterior.csv",
+        "calibrated": out / "calibrated.yaml",
+        "summary": out / "posterior_summary.csv",
+        "generations": out / "generations.csv",
+        "manifest": out / "manifest.json",
+    }
+    write_posterior(written["posterior"], fit.keys, fit.values, fit.weights)
     summary = posterior_summary(fit, plan)
-    summary.to_csv(out / "posterior_summary.csv", index=False, float_format="%.6g")
-    fit.generations.to_csv(out / "generations.csv", index=False, float_format="%.6g")
-    plan.calibrated_file.write_text(calibrated_yaml(plan, summary))
-    manifest = {
-        "calibration_file": str(plan.file),
-        "scenario_file": str(plan.scenario_file),
+    write_table(written["summary"], summary)
+    write_table(written["generations"], fit.generations)
+    write_text(
+        written["calibrated"],
+        calibrated_yaml(plan, summary, written["calibrated"], written["posterior"]),
+    )
+    manifest = fit_identity(plan) | {
         "seed": plan.calibration.seed,
         "method": "ABC-SMC (pyabc), uniform kernel on the scaled target distance",
         "workers": workers,
@@ -231,18 +282,26 @@ def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> d
         "versions": {p: metadata.version(p) for p in ("sim", "pyabc", "numpy", "scipy")},
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return {
-        "posterior": plan.posterior_file,
-        "calibrated": plan.calibrated_file,
-        "summary": out / "posterior_summary.csv",
-        "generations": out / "generations.csv",
-        "manifest": out / "manifest.json",
-    }
+    write_json(written["manifest"], manifest)
+    return written
 
 
-def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame) -> str:
-    """A scenario file extending the calibrated scenario with the posterior medians."""
+def install_files(plan: CalibrationPlan, fit: Fit) -> list[Path]:
+    """Write the posterior and the calibrated scenario to the files the calibration names.
+
+    Only on request (`sim calibrate --install`): the loader has checked that neither is
+    an input of the calibration nor a file `sim calibrate` did not write.
+    """
+    calibrated, posterior = plan.install_files()
+    write_posterior(posterior, fit.keys, fit.values, fit.weights)
+    write_text(
+        calibrated, calibrated_yaml(plan, posterior_summary(fit, plan), calibrated, posterior)
+    )
+    return [posterior, calibrated]
+
+
+def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, posterior: Path) -> str:
+    """A scenario file, to be written `at`, extending the calibrated scenario with the medians."""
     tree: dict = {}
     lines = []
     for prior, row in zip(plan.priors, summary.itertuples(), strict=True):
@@ -256,17 +315,16 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame) -> str:
             f"#   {prior.key}: {row.median:.4g} [{row.p5:.4g}, {row.p95:.4g}] "
             f"(prior {prior.low:g}..{prior.high:g})"
         )
-    parent = os.path.relpath(plan.scenario_file.resolve(), plan.calibrated_file.resolve().parent)
-    posterior = os.path.relpath(
-        plan.posterior_file.resolve(), plan.calibrated_file.resolve().parent
-    )
+    folder = at.resolve().parent
+    parent = os.path.relpath(plan.scenario_file.resolve(), folder)
     header = [
-        f"# Calibrated: {plan.scenario.name} with the parameters fitted by ABC-SMC to",
+        f"{CALIBRATED_HEADER} {plan.scenario.name} with the parameters fitted by ABC-SMC to",
         "# data/observed.yaml, at their posterior medians. Written by `sim calibrate` from",
         f"# {plan.file.name}; do not edit by hand (docs/calibration.md explains the fit).",
         "# Posterior median [90% interval] of each fitted parameter:",
         *lines,
-        f"# For parameter uncertainty as well, run with `--posterior {posterior}`.",
+        "# For parameter uncertainty as well, run with "
+        f"`--posterior {os.path.relpath(posterior.resolve(), folder)}`.",
     ]
     body = {
         "extends": parent,
@@ -279,3 +337,13 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame) -> str:
         **tree,
     }
     return "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False, width=88)
+
+
+def write_table(path: Path, table: pd.DataFrame) -> None:
+    """A table as CSV, written whole or not at all."""
+    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Text written whole or not at all (a link at `path` is replaced, never followed)."""
+    write_atomic(path, lambda tmp: tmp.write_text(text))

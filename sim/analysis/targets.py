@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.engine.record import COL
-from sim.inputs.calibration import Target
+from sim.engine.record import COL, COLUMNS
+from sim.inputs.calibration import CalibrationPlan, Target
+from sim.inputs.problems import Problem, ScenarioError, quote
+from sim.rules import new_world
 
 
 def target_values(values: np.ndarray, actors: list[str], targets: Sequence[Target]) -> np.ndarray:
@@ -49,3 +51,36 @@ def inside_band(simulated: np.ndarray, targets: Sequence[Target], level: float =
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(simulated, [tail, 1.0 - tail], axis=0)
     return [bool(low[j] <= t.value[1] and t.value[0] <= high[j]) for j, t in enumerate(targets)]
+
+
+def check_targets(plan: CalibrationPlan) -> None:
+    """Refuse, before any fit, a target the record cannot give: unknown actor or column, or none.
+
+    One replicate of the calibration's horizon shows which actors the record has and
+    whether each target's column holds a value for its actor (a column that does not
+    apply to an actor is empty there).
+    """
+    recorder = new_world(plan.short_scenario, [np.random.default_rng(plan.calibration.seed)]).run()
+    targets, file = plan.calibration.targets, str(plan.file)
+    problems = []
+    for i, target in enumerate(targets):
+        if target.actor not in recorder.actors:
+            expected = f"expected one of {', '.join(recorder.actors)}"
+            problems.append(
+                Problem(file, f"targets[{i}].actor", f"got {quote(target.actor)}; {expected}")
+            )
+        if target.column not in COL:
+            expected = f"expected a column of the record: {', '.join(COLUMNS)}"
+            problems.append(
+                Problem(file, f"targets[{i}].column", f"got {quote(target.column)}; {expected}")
+            )
+    if problems:
+        raise ScenarioError(problems)
+    statistics = target_values(recorder.values, recorder.actors, targets)[0]
+    problems = [
+        Problem(file, f"targets[{i}]", f"{t.column} holds no value for {t.actor}")
+        for i, (t, value) in enumerate(zip(targets, statistics, strict=True))
+        if not np.isfinite(value)
+    ]
+    if problems:
+        raise ScenarioError(problems)

@@ -5,10 +5,16 @@ that the entry exists, that the target's months lie inside the entry's, and that
 target's range lies inside the entry's range (a target may narrow a figure, with a
 note saying why, never move outside it). Observed month m (0 = the scenario's start,
 October 2021) is the model's step m + 1: step 1 is the first simulated month.
+
+Only model parameters are fitted (`sim.inputs.ranges.parameters`), each once. The
+files a calibration may install its results to (`calibrated:`, `posterior:`) are
+checked here too: never one of its inputs, and never a file `sim calibrate` did not
+write.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,12 +24,15 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from sim.inputs.problems import Problem, ScenarioError, quote
-from sim.inputs.ranges import range_of
+from sim.inputs.ranges import parameter_problem, parameters, range_of
 from sim.inputs.reading import is_file, read_yaml
-from sim.inputs.scenario import load_scenario, override, read_file_as
+from sim.inputs.scenario import SUFFIXES, load_scenario, override, read_file_as, resolve
 from sim.inputs.schema import SafeName, Scenario, Strict
 
 OBSERVED_MONTH_ZERO = (2021, 10)  # the observed file's month 0 (its header says so)
+CALIBRATED_HEADER = "# Calibrated:"  # the first line of every calibrated scenario written
+POSTERIOR_HEADER = "draw,weight,"  # and of every posterior file
+INSTALLS = {"calibrated": (SUFFIXES, CALIBRATED_HEADER), "posterior": ((".csv",), POSTERIOR_HEADER)}
 Statistic = Literal["mean", "sum", "end"]
 """How a target reads its months: the monthly mean, the total, or the stock at the last one."""
 
@@ -67,6 +76,16 @@ class AbcSettings(Strict):
     minimum_epsilon: float = Field(ge=0.0, le=1e9)
     min_acceptance_rate: float = Field(ge=0.0, le=1.0)
 
+    @model_validator(mode="after")
+    def _can_accept(self) -> AbcSettings:
+        if self.min_acceptance_rate >= self.quantile:
+            raise ValueError(
+                f"min_acceptance_rate {self.min_acceptance_rate:g} must be below quantile "
+                f"{self.quantile:g}: the first generation accepts about that share of its "
+                "proposals, so it would stop before any posterior"
+            )
+        return self
+
 
 class Calibration(Strict):
     """A calibration file (experiments/calibration.yaml)."""
@@ -81,8 +100,9 @@ class Calibration(Strict):
     abc: AbcSettings
     predictive_draws: int = Field(ge=10, le=100_000)  # replicates of the predictive check
     out: str | None = Field(default=None, min_length=1, max_length=4096)
-    calibrated: str = Field(min_length=1, max_length=4096)  # scenario file written
-    posterior: str = Field(min_length=1, max_length=4096)  # posterior draws written (CSV)
+    # where `sim calibrate --install` copies the calibrated scenario and the posterior draws
+    calibrated: str | None = Field(default=None, min_length=1, max_length=4096)
+    posterior: str | None = Field(default=None, min_length=1, max_length=4096)
 
 
 @dataclass(frozen=True)
@@ -104,13 +124,30 @@ class CalibrationPlan:
     scenario: Scenario
     scenario_file: Path
     priors: tuple[Prior, ...]
-    calibrated_file: Path
-    posterior_file: Path
+    calibrated_file: Path | None  # where `--install` writes the calibrated scenario
+    posterior_file: Path | None  # and the posterior draws
+    inputs: tuple[Path, ...]  # every file read, resolved: never written
 
     @property
     def steps(self) -> int:
         """Months to simulate: up to the step of the latest target month."""
         return max(t.months[1] for t in self.calibration.targets) + 1
+
+    def install_files(self) -> tuple[Path, Path]:
+        """Where `--install` writes the calibrated scenario and the posterior draws."""
+        missing = [
+            key
+            for key, file in (
+                ("calibrated", self.calibrated_file),
+                ("posterior", self.posterior_file),
+            )
+            if file is None
+        ]
+        if missing:
+            raise ScenarioError(
+                [Problem(str(self.file), key, "missing: --install writes to it") for key in missing]
+            )
+        return self.calibrated_file, self.posterior_file
 
     @cached_property
     def short_scenario(self) -> Scenario:
@@ -126,17 +163,29 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
     scenario_file = path.parent / calibration.scenario
     observed_file = path.parent / calibration.observed
     problems = [
-        Problem(str(path), key, f"got {quote(name)}; no such file {path.parent / name}")
+        Problem(str(path), key, f"got {quote(name)}; {_not_a_file(path.parent / name)}")
         for key, name in (("scenario", calibration.scenario), ("observed", calibration.observed))
         if not is_file(path.parent / name)
     ]
     if problems:
         raise ScenarioError(problems)
     scenario = load_scenario(scenario_file)
-    priors = [_prior(path, i, p, scenario, problems) for i, p in enumerate(calibration.parameters)]
+    inputs = (path.resolve(), observed_file.resolve(), *resolve(scenario_file)[2])
+    known = dict(parameters(scenario))
+    priors = [
+        _prior(path, i, p, scenario, known, problems) for i, p in enumerate(calibration.parameters)
+    ]
+    problems += _repeated_keys(path, calibration.parameters)
     observed = read_yaml(observed_file)
     for i, target in enumerate(calibration.targets):
-        problems += _target_problems(path, f"targets[{i}]", target, observed)
+        problems += _target_problems(path, f"targets[{i}]", target, observed, observed_file)
+    installs = {
+        key: _install_file(path, key, name, inputs, problems)
+        for key, name in (
+            ("calibrated", calibration.calibrated),
+            ("posterior", calibration.posterior),
+        )
+    }
     if problems:
         raise ScenarioError(problems)
     return CalibrationPlan(
@@ -145,16 +194,38 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
         scenario,
         scenario_file,
         tuple(p for p in priors if p is not None),
-        path.parent / calibration.calibrated,
-        path.parent / calibration.posterior,
+        installs["calibrated"],
+        installs["posterior"],
+        inputs,
+    )
+
+
+def _not_a_file(path: Path) -> str:
+    """Why `path`, which is not a regular file, cannot be read."""
+    try:
+        there = path.exists()
+    except (OSError, ValueError):
+        there = False
+    return (
+        f"not a regular file (a pipe, a device or a folder): {path}"
+        if there
+        else f"no such file {path}"
     )
 
 
 def _prior(
-    file: Path, i: int, spec: Uncertain, scenario: Scenario, problems: list[Problem]
+    file: Path,
+    i: int,
+    spec: Uncertain,
+    scenario: Scenario,
+    known: dict[str, float],
+    problems: list[Problem],
 ) -> Prior | None:
     """The prior of one parameter, or None after noting why it cannot be had."""
     where = f"parameters[{i}]"
+    if (message := parameter_problem(spec.key, known)) is not None:
+        problems.append(Problem(str(file), f"{where}.key", message))
+        return None
     default = range_of(spec.key)
     low = spec.low if spec.low is not None else (default.low if default else None)
     high = spec.high if spec.high is not None else (default.high if default else None)
@@ -164,11 +235,7 @@ def _prior(
     if not low < high:
         problems.append(Problem(str(file), where, f"low {low} must be below high {high}"))
         return None
-    current = _value_at(scenario.model_dump(), spec.key)
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        problems.append(Problem(str(file), f"{where}.key", f"{spec.key!r} is not a number here"))
-        return None
-    integer = isinstance(current, int)
+    integer = isinstance(known[spec.key], int)
     for end in (low, high):
         try:
             override(scenario, {spec.key: round(end) if integer else end})
@@ -178,21 +245,74 @@ def _prior(
     return Prior(spec.key, float(low), float(high), integer)
 
 
-def _value_at(data: Any, dotted: str) -> Any:
-    """The value at key path `a.b.c` of nested data, None if there is none."""
-    for key in dotted.split("."):
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
+def _repeated_keys(file: Path, parameters: list[Uncertain]) -> list[Problem]:
+    """A parameter fitted twice: pyabc would fit two copies, the scenario take one."""
+    keys = [p.key for p in parameters]
+    return [
+        Problem(str(file), f"parameters[{i}].key", f"{key!r} is also parameters[{keys.index(key)}]")
+        for i, key in enumerate(keys)
+        if keys.index(key) != i
+    ]
 
 
-def _target_problems(file: Path, where: str, target: Target, observed: dict) -> list[Problem]:
+def _install_file(
+    file: Path, key: str, name: str | None, inputs: tuple[Path, ...], problems: list[Problem]
+) -> Path | None:
+    """Where `--install` may write `key`'s file, or None after noting why it may not.
+
+    Never an input of the calibration, and never an existing file that `sim calibrate`
+    did not write (known by its first line).
+    """
+    if name is None:
+        return None
+    suffixes, first_line = INSTALLS[key]
+    if not name.endswith(suffixes) or "\0" in name:
+        problems.append(
+            Problem(str(file), key, f"got {quote(name)}; expected a {suffixes[0]} file")
+        )
+        return None
+    try:
+        target = (file.parent / name).resolve()
+    except (OSError, ValueError):
+        problems.append(Problem(str(file), key, f"got {quote(name)}; not a usable file name"))
+        return None
+    if target in inputs:
+        problems.append(
+            Problem(str(file), key, f"got {quote(name)}; {target} is an input of this calibration")
+        )
+        return None
+    if target.exists() and not (is_file(target) and _starts_with(target, first_line)):
+        problems.append(
+            Problem(
+                str(file),
+                key,
+                f"got {quote(name)}; {target} exists and is not a file sim calibrate wrote "
+                "(move it away, or name another file)",
+            )
+        )
+        return None
+    return target
+
+
+def _starts_with(path: Path, prefix: str) -> bool:
+    """Whether a regular file's first bytes are `prefix`."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(prefix)) == prefix.encode()
+    except OSError:
+        return False
+
+
+def _target_problems(
+    file: Path, where: str, target: Target, observed: dict, observed_file: Path
+) -> list[Problem]:
     """What is wrong with a target against its source entry in the observed file."""
     entry = _entry(observed, target.source)
     if not isinstance(entry, dict):
         return [Problem(str(file), f"{where}.source", f"no entry {target.source!r} there")]
-    problems = []
+    problems = _entry_problems(observed_file, target.source, entry)
+    if problems:
+        return problems
     span = _months_of(entry)
     if span is not None and not span[0] <= target.months[0] <= target.months[1] <= span[1]:
         problems.append(
@@ -213,6 +333,37 @@ def _target_problems(file: Path, where: str, target: Target, observed: dict) -> 
     elif not target.note:
         problems.append(Problem(str(file), f"{where}.note", "the source has no value: say why"))
     return problems
+
+
+def _entry_problems(file: Path, source: str, entry: dict) -> list[Problem]:
+    """An observed entry's `month` must be m or [first, last], its `value` [low, high]."""
+    problems = []
+    month = entry.get("month")
+    if month is not None and not (
+        _is_int(month) or (isinstance(month, list) and len(month) == 2 and all(map(_is_int, month)))
+    ):
+        problems.append(
+            Problem(
+                str(file), f"{source}.month", f"got {quote(month)}; expected m or [first, last]"
+            )
+        )
+    value = entry.get("value")
+    if value is not None and not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and all(math.isfinite(v) for v in value)
+    ):
+        problems.append(
+            Problem(
+                str(file), f"{source}.value", f"got {quote(value)}; expected [low, high], numbers"
+            )
+        )
+    return problems
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _entry(observed: dict, source: str) -> Any:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import get_close_matches
 from fnmatch import fnmatchcase
 
 from sim.inputs.pars import BLOCKS, Block
+from sim.inputs.problems import quote
 from sim.inputs.schema import Scenario
 
 RUN_SETTINGS = ("seed", "replicates", "steps")
@@ -69,6 +71,21 @@ def parameters(scenario: Scenario) -> list[tuple[str, float]]:
         for key, value in _numbers(scenario.model_dump(exclude={"events"}))
         if key not in RUN_SETTINGS
     ]
+
+
+def parameter_problem(key: str, known: dict[str, float]) -> str | None:
+    """Why `key` is not one of the model parameters `known` (from `parameters`), or None.
+
+    Calibrations and posterior files set model parameters only: a run setting or a
+    switch there would change what a run is, not a value it runs with.
+    """
+    if key in known:
+        return None
+    if key in RUN_SETTINGS:
+        return f"{quote(key)} is a run setting, not a model parameter"
+    close = get_close_matches(key, list(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{quote(key)} is not a model parameter (a number of sim/inputs/pars){hint}"
 
 
 def _numbers(data: dict, at: str = ""):

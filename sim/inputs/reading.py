@@ -1,6 +1,7 @@
-"""Read one YAML input file within fixed budgets, so a small hostile file cannot exhaust memory.
+"""Read one input file within fixed budgets, so a small hostile file cannot exhaust memory.
 
-The safe loader builds plain data only (no Python tags), refuses a key given twice,
+Only regular files are read: a pipe, a device or a folder is refused without waiting on
+it. The safe loader builds plain data only (no Python tags), refuses a key given twice,
 keys that are not strings, nesting deeper than `MAX_DEPTH`, files larger than
 `MAX_BYTES`, and more than `MAX_NODES` values once aliases are expanded (a
 "billion laughs" of nested aliases is refused while it is read, not after). Errors
@@ -9,6 +10,8 @@ give the line and column, never the text of the file.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -98,16 +101,32 @@ def is_file(path: Path) -> bool:
         return False
 
 
-def read_text(path: Path) -> str:
-    """The file's text, if it is UTF-8 and at most `MAX_BYTES` long."""
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file at most `limit` long; a pipe or device is refused unread.
+
+    The file is opened without blocking and checked by its descriptor, so a FIFO named
+    as an input cannot hang the command waiting for a writer.
+    """
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not a file name"
         raise refuse(quote(str(path)), "", f"cannot read file ({reason})") from None
-    if len(raw) > MAX_BYTES:
-        raise refuse(path, "", f"larger than {MAX_BYTES} bytes; a scenario file is a few kB")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe or a device)"
+        raise refuse(path, "", f"{kind}; expected a file")
+    with os.fdopen(fd, "rb") as stream:
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise refuse(path, "", f"larger than {limit} bytes, the most a file of its kind may be")
+    return raw
+
+
+def read_text(path: Path) -> str:
+    """The file's text, if it is UTF-8 and at most `MAX_BYTES` long."""
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

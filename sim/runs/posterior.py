@@ -12,6 +12,7 @@ as stochastic noise.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,17 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.inputs.problems import Problem, ScenarioError, refuse
+from sim.inputs.problems import Problem, ScenarioError, quote, refuse
+from sim.inputs.ranges import parameter_problem, parameters
+from sim.inputs.reading import read_bytes
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.runs.arrays import numbers
+from sim.runs.chunks import write_atomic
 
 DRAW_STREAM = 1  # second spawn-key word of the draw choice; the model's stream has none
 DRAW_COLUMN = "posterior_draw"
+MAX_POSTERIOR_BYTES = 50_000_000  # 100,000 draws of 20 parameters; the shipped file is 20 kB
 
 
 def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
@@ -87,14 +92,19 @@ class PosteriorDraws:
 
 
 def read_posterior(path: str | Path, scenario: Scenario) -> PosteriorDraws:
-    """Read a posterior file and check it against `scenario`; raise `ScenarioError` if unusable."""
+    """Read a posterior file and check it against `scenario`; raise `ScenarioError` if unusable.
+
+    Its columns other than `draw` and `weight` must be model parameters
+    (`sim.inputs.ranges.parameters`), each holding finite numbers the scenario accepts.
+    """
     import pandas as pd  # loaded only for a posterior ensemble: it costs a quarter second
 
     path = Path(path)
+    raw = read_bytes(path, MAX_POSTERIOR_BYTES)
     try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise refuse(path, "", f"cannot read a posterior CSV: {exc}") from None
+        table = pd.read_csv(io.BytesIO(raw))
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise refuse(path, "", f"cannot read a posterior CSV: {_first_line(exc)}") from None
     problems = [
         Problem(str(path), column, "missing column")
         for column in ("draw", "weight")
@@ -103,37 +113,69 @@ def read_posterior(path: str | Path, scenario: Scenario) -> PosteriorDraws:
     keys = tuple(c for c in table.columns if c not in ("draw", "weight"))
     if not keys:
         problems.append(Problem(str(path), "", "no parameter columns"))
+    known = dict(parameters(scenario))
+    problems += [
+        Problem(str(path), "columns", message)
+        for key in keys
+        if (message := parameter_problem(key, known)) is not None
+    ]
+    if len(table) == 0:
+        problems.append(Problem(str(path), "", "no rows; expected at least one draw"))
+    columns = {c: _finite(path, table, c, problems) for c in table.columns}
     if problems:
         raise ScenarioError(problems)
-    values = table[list(keys)].to_numpy(float)
-    weights = table["weight"].to_numpy(float)
-    if len(table) == 0 or not np.isfinite(values).all() or not np.isfinite(weights).all():
-        raise refuse(path, "", "expected at least one row of finite numbers")
-    if (weights < 0).any() or weights.sum() <= 0:
-        raise refuse(path, "weight", "expected non-negative weights with a positive sum")
-    if not np.array_equal(table["draw"].to_numpy(), np.arange(len(table))):
+    values = np.column_stack([columns[key] for key in keys])
+    weights = columns["weight"]
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if (weights < 0).any() or not 0 < total < np.inf:
+        raise refuse(path, "weight", "expected non-negative weights with a positive, finite sum")
+    if not np.array_equal(columns["draw"], np.arange(len(table))):
         raise refuse(path, "draw", "expected draws numbered 0, 1, 2, ... in order")
-    for key in keys:
+    for j, key in enumerate(keys):
         try:
-            with_values(scenario, {key: float(values[:, keys.index(key)].min())})
-            with_values(scenario, {key: float(values[:, keys.index(key)].max())})
+            with_values(scenario, {key: float(values[:, j].min())})
+            with_values(scenario, {key: float(values[:, j].max())})
         except ScenarioError as exc:
             raise refuse(path, key, f"not usable with scenario {scenario.name!r}: {exc}") from None
-    return PosteriorDraws(
-        keys,
-        values,
-        weights / weights.sum(),
-        hashlib.sha256(path.read_bytes()).hexdigest(),
-        str(path),
+    return PosteriorDraws(keys, values, weights / total, hashlib.sha256(raw).hexdigest(), str(path))
+
+
+def _finite(path: Path, table: Any, column: str, problems: list[Problem]) -> np.ndarray | None:
+    """A column as finite floats, as the CSV reader parsed them; None after noting a bad entry."""
+    import pandas as pd
+
+    series = table[column]
+    if pd.api.types.is_bool_dtype(series):
+        numbers = np.full(len(series), np.nan)
+    elif pd.api.types.is_numeric_dtype(series):
+        numbers = series.to_numpy(float)
+    else:  # some entry is not a number: find the first
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(float)
+    bad = np.flatnonzero(~np.isfinite(numbers))
+    if len(bad) == 0:
+        return numbers
+    row = int(bad[0])
+    got = quote(str(series.iloc[row]))
+    problems.append(
+        Problem(str(path), quote(column), f"row {row + 1}: got {got}; expected a finite number")
     )
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of an error's message, cut short: pandas' can run to many lines."""
+    return quote(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
 
 def write_posterior(path: Path, keys: list[str], values: np.ndarray, weights: np.ndarray) -> None:
-    """Write weighted draws as a posterior file (CSV with `draw`, `weight` and key columns)."""
+    """Write weighted draws as a posterior file (CSV with `draw`, `weight` and key columns).
+
+    Written whole or not at all; a link at `path` is replaced, never followed.
+    """
     import pandas as pd
 
     table = pd.DataFrame(values, columns=keys)
     table.insert(0, "weight", weights / weights.sum())
     table.insert(0, "draw", np.arange(len(table)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, float_format="%.6g")
+    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
