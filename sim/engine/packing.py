@@ -1,8 +1,8 @@
 """The compiled loop that packs a ragged table's rows after entries leave it.
 
 Imported at the first `Ragged.keep`, so processes that build worlds but never step
-them (the command line, the workers' forkserver) do not load numba. It declares one
-signature per column type (counts, amounts), compiled once, at import.
+them (the workers' forkserver) do not load numba. It declares one signature per
+column type (counts, amounts), compiled once, at import.
 """
 
 from __future__ import annotations
