@@ -327,7 +327,7 @@ def _compare(args: argparse.Namespace) -> int:
             executor=executor,
             force_resume=args.force_resume,
         )
-    _print_differences(table, args.out)
+    _print_comparison(table, args.out)
     return 0
 
 
@@ -352,7 +352,7 @@ def _experiment(args: argparse.Namespace) -> int:
             executor=executor,
             force_resume=args.force_resume,
         )
-    _print_differences(table, out)
+    _print_comparison(table, out)
     return 0
 
 
@@ -462,16 +462,30 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_differences(table: pd.DataFrame, out: Path) -> None:
+def _print_comparison(table: pd.DataFrame, out: Path) -> None:
+    """Each scenario's own medians and intervals, then its differences from the first, in order."""
+    from sim.analysis.summary import read_summary
+    from sim.comparison import scenario_folders
+    from sim.engine.outcomes import OUTCOMES
+
+    for name, folder in scenario_folders(out, table).items():
+        count, summary = read_summary(folder)
+        print(f"\n{name}: {count} replicates")
+        print(_format_summary(summary))
     print(
-        f"\ndifferences from {table['reference'].iloc[0]} (median; share for yes/no outcomes), "
-        "95% paired bootstrap interval:"
+        f"\ndifferences from {table['reference'].iloc[0]} (median; for yes/no outcomes the "
+        "share of runs, in percentage points), 95% paired bootstrap interval:"
     )
+    print(f"  {'scenario':<24} {'outcome':<18} {'difference':>10} {'95% interval':>22}")
     for _, row in table.iterrows():
-        print(
-            f"  {row['scenario']:<24} {row['outcome']:<18} {row['difference']:>+10.2f} "
-            f"[{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]"
+        share = row["outcome"] in OUTCOMES.events
+        low, difference, high = (
+            f"{100 * value:+.1f}" if share else f"{value:+,.0f}"
+            for value in (row["ci_low"], row["difference"], row["ci_high"])
         )
+        unit = " pp" if share else ""
+        difference, interval = difference + unit, f"[{low}, {high}]{unit}"
+        print(f"  {row['scenario']:<24} {row['outcome']:<18} {difference:>10} {interval:>22}")
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 

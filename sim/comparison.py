@@ -25,6 +25,12 @@ class CompareError(ValueError):
     """Scenarios that cannot be compared: fewer than two, two of one name, or a name taken."""
 
 
+def scenario_folders(out: Path, differences: pd.DataFrame) -> dict[str, Path]:
+    """Each compared scenario's results folder under `out`, in the order given (reference first)."""
+    names = [differences["reference"].iloc[0], *differences["scenario"].unique()]
+    return {name: safe_folder_name(out, name) for name in names}
+
+
 def compare(
     files: list[Path],
     out: Path,

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 import sim.cli
 from sim.cli import console, main
+from sim.engine.outcomes import OUTCOMES
 from sim.runs.kinds import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -255,3 +258,32 @@ def test_a_figure_helper_whose_command_has_stopped_ends_without_a_traceback(tmp_
     helper.join(timeout=60)
     assert helper.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_compare_prints_each_scenario_then_the_differences_in_the_order_given(tmp_path, capsys):
+    out, names = tmp_path / "cmp", ["baseline", "no_crackdown", "crackdown"]  # not alphabetical
+    files = [str(ROOT / "scenarios" / f"{name}.yaml") for name in names]
+    assert main(["compare", *files, "-n", "4", "--steps", "3", "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    blocks = [printed.index(f"\n{name}: 4 replicates\n") for name in names]
+    assert blocks == sorted(blocks) and blocks[-1] < printed.index("differences from baseline")
+    for name in names:
+        values = pq.read_table(out / name / "runs.parquet").column("isisk_final").to_numpy()
+        median, p5, p95 = np.quantile(values, [0.5, 0.05, 0.95])
+        block = printed[printed.index(f"\n{name}: 4 replicates\n") :]
+        line = next(row for row in block.splitlines() if row.strip().startswith("isisk_final"))
+        assert line.split() == ["isisk_final", f"{median:,.0f}", f"[{p5:,.0f},", f"{p95:,.0f}]"]
+    table = pd.read_csv(out / "differences.csv")
+    assert list(table["scenario"].unique()) == ["no_crackdown", "crackdown"]
+    differences = printed[printed.index("differences from") :].splitlines()
+    rows = [
+        line.split()
+        for line in differences
+        if line.split()[:1] in (["no_crackdown"], ["crackdown"])
+    ]
+    assert [row[:2] for row in rows] == table[["scenario", "outcome"]].to_numpy().tolist()
+    for row, difference in zip(rows, table.itertuples(), strict=True):
+        if difference.outcome in OUTCOMES.events:
+            assert row[2:4] == [f"{100 * difference.difference:+.1f}", "pp"]
+        else:
+            assert row[2] == f"{difference.difference:+,.0f}"  # counts in whole numbers

@@ -14,7 +14,8 @@ def median_differences(
     """Median of each outcome minus the reference's, with a 95% paired bootstrap interval.
 
     The outcomes are those shown in the summary (`Outcome.shown`); for yes/no outcomes
-    (fragmented, recognized) the difference is in probability.
+    (fragmented, recognized) the difference is in probability. Rows follow the order of
+    the scenarios in `runs` (the order they were given in).
 
     Replicates are resampled together across scenarios, which keeps the pairing that
     common random numbers create (replicate r of every scenario starts from one stream).
@@ -47,4 +48,8 @@ def median_differences(
                     "n": len(common),
                 }
             )
-    return pd.DataFrame(rows)
+    given = {name: i for i, name in enumerate(runs["scenario"].unique())}
+    table = pd.DataFrame(rows)  # resampled in name order, so the intervals stay as they were
+    return table.sort_values(
+        "scenario", key=lambda s: s.map(given), kind="stable", ignore_index=True
+    )

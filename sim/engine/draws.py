@@ -8,6 +8,11 @@ call a few microseconds whatever the batch. Small means sum the probability mass
 deviation, not the mean. Each element is computed alone, so a replicate's draws never
 depend on the other replicates of its batch.
 
+Each loop declares its one signature, so numba compiles it once, at import, instead of
+once per combination of the arrays it meets (a read-only broadcast view and a writable
+array are different types to numba). Inputs are declared read-only, which writable
+arrays match too; the compiled loops are cached in `sim/engine/__pycache__`.
+
 The loops refuse (ValueError) what no scenario within the schema's bounds produces: a
 Poisson mean that is not finite or above `MAX_MEAN`, a chance that is NaN, uniforms
 beyond the end of a buffer. A bug upstream then stops the run instead of reading
@@ -20,10 +25,17 @@ import math
 
 import numba
 import numpy as np
+from numba import types
 
 SEARCH_MEAN = 12.0  # up to this mean, sum the mass from 0; above it, from the mode
 NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
 MAX_MEAN = 1e8  # over twice Afghanistan's population: no count in the model comes near it
+
+# The loops' array types: inputs read-only (writable arrays match them too), outputs writable.
+FLOATS = types.Array(types.float64, 1, "C", readonly=True)
+COUNTS = types.Array(types.int64, 1, "C", readonly=True)
+FLOAT_ROWS = types.Array(types.float64, 2, "C", readonly=True)
+COUNTS_OUT = types.int64[::1]
 
 
 @numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
@@ -77,7 +89,7 @@ def _chance(p: float) -> tuple[float, float, float, bool]:
     return q, math.log1p(-q), q / (1.0 - q), flip
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True)  # called only from the compiled loops below, with their types
 def _binomial_from_mode(u: float, n: int, q: float, odds: float) -> int:
     """Binomial(n, q) quantile for a large mean: P(X <= mode) first, then step up or down."""
     mode = min(n, math.floor((n + 1) * q))
@@ -133,7 +145,7 @@ def _binomial_up(u: float, k: int, pmf: float, cdf: float, odds: float, n: int) 
     return k
 
 
-@numba.njit(cache=True)
+@numba.njit(types.void(FLOATS, FLOATS, COUNTS_OUT), cache=True)
 def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
     if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists
         mean = lam[0]
@@ -148,7 +160,7 @@ def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
         out[i] = _poisson(u[i], lam[i])
 
 
-@numba.njit(cache=True)
+@numba.njit(types.void(FLOATS, COUNTS, FLOATS, COUNTS_OUT), cache=True)
 def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> None:
     each_n = n.size > 1  # n is one number for all, or one per element
     if p.size == 1:  # one chance for all: its logarithm and odds are computed once
@@ -165,7 +177,7 @@ def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) 
         out[i] = size - k if flip else k
 
 
-@numba.njit(cache=True)
+@numba.njit(types.void(FLOAT_ROWS, FLOAT_ROWS, COUNTS, types.int64[:, ::1]), cache=True)
 def _categorical_all(keys: np.ndarray, u: np.ndarray, totals: np.ndarray, out: np.ndarray) -> None:
     for r in range(keys.shape[0]):
         last = keys.shape[1] - 1
@@ -175,7 +187,9 @@ def _categorical_all(keys: np.ndarray, u: np.ndarray, totals: np.ndarray, out: n
             out[r, min(np.searchsorted(keys[r], u[r, i], side="right"), last)] += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(
+    types.void(FLOAT_ROWS, COUNTS, COUNTS, types.float64, types.float64[:, ::1]), cache=True
+)
 def _take_all(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, fill: float, out: np.ndarray
 ) -> None:

@@ -106,7 +106,7 @@ def _draws() -> ModuleType:
     """The compiled loops of the draws (`sim.engine.draws`), imported at the first draw.
 
     numba and its compiled code hold about 95 MB per process; processes that build
-    worlds but never step them (the command line, the workers' forkserver) skip it.
+    worlds but never step them (the workers' forkserver) skip it.
     """
     from sim.engine import draws
 

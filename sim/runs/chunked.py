@@ -6,11 +6,14 @@ already written counts as done, so an interrupted experiment resumes where it st
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 from tqdm import tqdm
 
+from sim.engine.kernels import load_kernels
 from sim.runs.executor import Executor, Job
 from sim.runs.store import ResultStore
 
@@ -34,6 +37,9 @@ def run_missing(
     missing = sorted(set(range(runs)) - store.done())
     workers = executor.capacity(len(missing) * job.scenario.steps)
     chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
+    # The compiled loops, loaded here (or compiled once into numba's cache, saying so)
+    # before the bar starts: its rate counts runs only, and workers find them cached
+    load_kernels(partial(print, file=sys.stderr, flush=True) if progress else None)
     started = time.perf_counter()
     with tqdm(
         total=runs,
