@@ -314,25 +314,10 @@ def _format_summary(summary: list[Summary]) -> str:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.comparison import compare
-
-    with _open_executor(args) as executor:
-        table = compare(
-            args.scenarios,
-            args.out,
-            replicates=args.replicates,
-            steps=args.steps,
-            seed=args.seed,
-            progress=not args.quiet,
-            executor=executor,
-            force_resume=args.force_resume,
-        )
-    _print_comparison(table, args.out)
-    return 0
+    return _run_comparison(args, args.scenarios, args.out, args.replicates, args.steps, args.seed)
 
 
 def _experiment(args: argparse.Namespace) -> int:
-    from sim.comparison import compare
     from sim.inputs.experiment import load_experiment
     from sim.inputs.names import safe_folder_name
     from sim.inputs.sweep import is_sweep_file
@@ -341,13 +326,29 @@ def _experiment(args: argparse.Namespace) -> int:
         return _sweep(args)
     experiment, files = load_experiment(args.file)
     out = args.out or Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
+    return _run_comparison(
+        args, files, out, experiment.replicates, experiment.steps, experiment.seed
+    )
+
+
+def _run_comparison(
+    args: argparse.Namespace,
+    files: list[Path],
+    out: Path,
+    replicates: int | None,
+    steps: int | None,
+    seed: int | None,
+) -> int:
+    """Run the scenarios side by side on the executor asked for, then print the comparison."""
+    from sim.comparison import compare
+
     with _open_executor(args) as executor:
         table = compare(
             files,
             out,
-            replicates=experiment.replicates,
-            steps=experiment.steps,
-            seed=experiment.seed,
+            replicates=replicates,
+            steps=steps,
+            seed=seed,
             progress=not args.quiet,
             executor=executor,
             force_resume=args.force_resume,
