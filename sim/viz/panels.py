@@ -85,30 +85,43 @@ def draw_moves(ax: Axes, recorder: Recorder, horizon: int, styles: Styles | None
 
 def draw_cohesion(ax: Axes, recorder: Recorder, horizon: int, styles: Styles | None = None) -> None:
     """Cohesion of each Taliban faction; a cross marks the month a faction left."""
-    months = _months(recorder)
-    for actor, colour in actor_colours(actors_of(recorder, "faction"), styles).items():
-        values = recorder.series(actor, "cohesion")
-        ax.plot(months, values, color=colour, lw=RUN_WIDTH, label=actor_name(actor, styles))
-        left = np.flatnonzero(recorder.series(actor, "broken_away") > 0)
-        if left.size:
-            ax.plot(months[left[0]], values[left[0]], "x", color=colour, ms=9, mew=2)
+    _lines_with_marks(ax, recorder, styles, "faction", "cohesion", "broken_away", MARK_LEFT)
     ax.set_ylim(0, 1)
     _style(ax, horizon, "cohesion")
 
 
 def draw_pressure(ax: Axes, recorder: Recorder, horizon: int, styles: Styles | None = None) -> None:
     """Pressure of each international actor on the Taliban; a star marks its recognition."""
-    months = _months(recorder)
-    for actor, colour in actor_colours(actors_of(recorder, "international"), styles).items():
-        pressure = recorder.series(actor, "pressure")
-        ax.plot(months, pressure, color=colour, lw=RUN_WIDTH, label=actor_name(actor, styles))
-        recognised = np.flatnonzero(recorder.series(actor, "recognized") > 0)
-        if recognised.size:
-            first = recognised[0]
-            ax.plot(first, pressure[first], marker="*", ms=14, color=colour, mec="black")
+    _lines_with_marks(
+        ax, recorder, styles, "international", "pressure", "recognized", MARK_RECOGNISED
+    )
     ax.plot([], [], marker="*", ls="", ms=10, color="white", mec="black", label="recognised")
     ax.set_ylim(0, 1.05)
     _style(ax, horizon, "pressure")
+
+
+MARK_LEFT = {"marker": "x", "ms": 9, "mew": 2}
+MARK_RECOGNISED = {"marker": "*", "ms": 14, "mec": "black"}
+
+
+def _lines_with_marks(
+    ax: Axes,
+    recorder: Recorder,
+    styles: Styles | None,
+    kind: str,
+    column: str,
+    event: str,
+    mark: dict,
+) -> None:
+    """One line per actor of `kind`, marked where its `event` column first turns on."""
+    months = _months(recorder)
+    for actor, colour in actor_colours(actors_of(recorder, kind), styles).items():
+        values = recorder.series(actor, column)
+        ax.plot(months, values, color=colour, lw=RUN_WIDTH, label=actor_name(actor, styles))
+        happened = np.flatnonzero(recorder.series(actor, event) > 0)
+        if happened.size:
+            first = happened[0]
+            ax.plot(months[first], values[first], ls="", color=colour, **mark)
 
 
 def draw_revenue(ax: Axes, recorder: Recorder, horizon: int, styles: Styles | None = None) -> None:
