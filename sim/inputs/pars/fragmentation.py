@@ -20,6 +20,12 @@ from sim.inputs.pars.declare import (
     judgement,
 )
 
+SWING_BAND = 0.3
+"""The most one parameter, across its plausible range, may move P(fragmented by month 60).
+
+A number resting on judgement may move the answer from unlikely to even odds, not decide
+it: the base rates set its level (checked by tests/test_no_knife_edge.py).
+"""
 STRAIN = "cohesion a month"
 ELASTICITY = "log hazard ratio"
 BASE_RATE = (
@@ -29,8 +35,8 @@ BASE_RATE = (
     " years to 2021 over three non-core factions is 0.012 a faction-year, under drivers"
     " like those of August 2021 (cohesion below full, ties, regional bases, unequal"
     " posts), which raise the hazard 3.3-7.7 times in this rule: 0.002 with none. Range"
-    " judgement: half that (the 2015 split owed much to a hidden succession) to 0.005"
-    " (the record's rate at the least of those multipliers)"
+    " judgement: half that (the 2015 split owed much to a hidden succession) to 0.004"
+    " (the record's rate under the least of those multipliers)"
 )
 HISTORY_OF_WAYS = judgement(
     "the Taliban's one split claimed rival rule (Osman 2015); some commanders went to ISIS-K"
@@ -152,7 +158,7 @@ FRAGMENTATION = Block(
             "per year",
             0.002,
             PROBABILITY,
-            Range(0.001, 0.005, BASE_RATE),
+            Range(0.001, 0.004, BASE_RATE),
         ),
         _share("isisk_share", "to ISIS-K", 0.25, HISTORY_OF_WAYS),
         _share("independent_share", "their own way", 0.25, HISTORY_OF_WAYS),
