@@ -74,13 +74,7 @@ QUIET_PRESSURE = {
     "rules__pressure__noise": 0.0,
     **every_state(conduct_sensitivity=0.0),
 }
-BREAK_EVERYONE = {
-    "rules__fragmentation__decision_rate": 1.0,
-    "rules__fragmentation__stay_base": -100.0,
-    "rules__fragmentation__to_isisk_base": 100.0,
-    "rules__fragmentation__independent_base": 100.0,
-    "rules__fragmentation__rival_base": 100.0,
-}
+BREAK_EVERYONE = {"rules__fragmentation__base_hazard": 1.0}  # every faction but the core leaves
 
 
 def check_own_parameters(mechanism: str, own: dict[str, Any]) -> None:

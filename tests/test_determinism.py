@@ -148,7 +148,7 @@ CHUNK_CASES = {
     "ragged": (
         "joint_us_crackdown",
         {
-            "rules__fragmentation__decision_rate": 0.5,
+            "rules__fragmentation__base_hazard": 0.99,
             "rules__recruitment__cell_split_size": 15,
             "rules__crackdown__removal_rate": 1.0,
             "isisk__fighters": 300,

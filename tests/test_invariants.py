@@ -302,14 +302,14 @@ def test_invariants_of_the_mesa_facade(path):
 # all, reserves and aid pouring in.
 STRESS = {
     "breakaways": {
-        "rules.fragmentation.decision_rate": 0.5,
-        "rules.fragmentation.sensitivity": 0.1,
+        "rules.fragmentation.base_hazard": 0.99,
         "policy.crackdown": 0.9,
         "policy.joint_with_us": True,
     },
     "breakaways_to_isisk": {
-        "rules.fragmentation.decision_rate": 1.0,
-        "rules.fragmentation.to_isisk_base": 100.0,
+        "rules.fragmentation.base_hazard": 1.0,
+        "rules.fragmentation.independent_share": 0.0,
+        "rules.fragmentation.rival_share": 0.0,
         "taliban.factions.haqqani.ideology": {"mean": 0.9, "sd": 0.05},
     },
     "isisk_wiped_out": {
@@ -425,10 +425,10 @@ def overrides(draw):
         "rules.recruitment.cell_split_size": draw(st.integers(2, 400)),
         "rules.recruitment.cell_floor": draw(st.integers(0, 100)),
         "rules.recruitment.isisk_attrition": draw(st.floats(0.0, 0.5)),
-        "rules.fragmentation.decision_rate": draw(unit),
-        "rules.fragmentation.sensitivity": draw(st.floats(0.01, 100.0)),
-        "rules.fragmentation.to_isisk_base": draw(st.floats(-10.0, 10.0)),
-        "rules.fragmentation.rival_base": draw(st.floats(-10.0, 10.0)),
+        "rules.fragmentation.base_hazard": draw(unit),
+        "rules.fragmentation.w_stay_cohesion": draw(st.floats(0.0, 100.0)),
+        "rules.fragmentation.isisk_share": draw(st.floats(0.0, 10.0)),
+        "rules.fragmentation.rival_share": draw(st.floats(0.0, 10.0)),
         "economy.unfrozen": draw(st.booleans()),
         "economy.unfreeze_rate": draw(unit),
         "economy.wage_usd": draw(st.floats(50.0, 3000.0)),

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import greater, less
+from conftest import ALPHA, REPLICATES, greater, less, outcomes
 from hypothesis import given
 from hypothesis import strategies as st
 from mechanism import (
@@ -27,6 +27,7 @@ from mechanism import (
     updated,
     weight,
 )
+from scipy import stats
 from tiny import (
     ALWAYS,
     AMIR,
@@ -300,3 +301,53 @@ CLAIMS = [
 @pytest.mark.parametrize("row", CLAIMS)
 def test_claim(row):
     check_claim(row)
+
+
+# --- punishment's cost downstream (paired: the same replicates in both arms) -----------
+
+HARSH, MILD = {"policy__punishment": 0.9}, {"policy__punishment": 0.5}
+COSTS = {  # outcome: its direction under harsh punishment, +1 higher, -1 lower
+    "desertions_total": +1,  # the first cost: more fighters go home
+    "us_pressure_mean": +1,  # punishment counts as misconduct with states that watch it
+    "donors_pressure_mean": +1,
+}
+LOOSENED = {  # desertion loosens the factions (desertion_strain), net of fewer defections
+    "cohesion_mean": -1,
+    "min_faction_cohesion": -1,
+}
+
+
+def paired(harsh: np.ndarray, mild: np.ndarray, direction: int, label: str) -> float:
+    """Assert harsh moves the outcome in `direction` against mild, replicate by replicate.
+
+    One-sided Wilcoxon signed-rank test at ALPHA on the paired differences.
+    """
+    difference = direction * (np.asarray(harsh, float) - np.asarray(mild, float))
+    p = stats.wilcoxon(difference, alternative="greater").pvalue
+    assert p < ALPHA, f"{label}: mean paired difference {difference.mean():.4g}, p = {p:.3g}"
+    return p
+
+
+def check_costs(costs: dict[str, int], n: int, steps: int) -> None:
+    """Every cost in `costs` shows over replicates 0..n-1 of the baseline, paired."""
+    harsh = outcomes("baseline", n, steps=steps, **HARSH)
+    mild = outcomes("baseline", n, steps=steps, **MILD)
+    for outcome, direction in costs.items():
+        paired(harsh[outcome], mild[outcome], direction, f"punishment 0.9 vs 0.5: {outcome}")
+
+
+def test_punishment_has_a_cost_downstream():
+    check_costs(COSTS, 3 * REPLICATES, steps=36)
+
+
+@pytest.mark.slow
+def test_punishment_has_a_cost_downstream_over_200_runs():
+    check_costs(COSTS | LOOSENED, 10 * REPLICATES, steps=60)
+
+
+def test_the_paired_check_catches_no_cost():
+    """The paired check is not vacuous: no difference, or one the wrong way, fails."""
+    same = np.linspace(0.0, 1.0, 40)
+    with pytest.raises(AssertionError, match="p ="):
+        paired(same - 0.01, same, +1, "lower, claimed higher")
+    assert paired(same + np.linspace(0.01, 0.02, 40), same, +1, "higher") < ALPHA

@@ -25,7 +25,6 @@ from mechanism import (
     updated,
 )
 from tiny import (
-    ALWAYS,
     DOHA,
     HAQQANI,
     TINY,
@@ -51,37 +50,49 @@ FRAGMENTATION = TINY.rules.fragmentation.model_copy(
         concession_strain=0.2,
         rivalry_strain=0.5,
         defection_strain=1.0,
+        desertion_strain=0.5,
         pay_strain=0.04,
-        stay_base=1.0,
+        base_hazard=0.5,
+        isisk_share=1.0,
+        independent_share=2.0,
+        rival_share=1.0,
         w_stay_cohesion=2.0,
         w_stay_posts=1.0,
         w_stay_pay=0.5,
-        to_isisk_base=-2.0,
         w_isisk_ideology=4.0,
         w_isisk_ties=3.0,
         w_isisk_pull=0.5,
-        independent_base=-1.0,
         w_independent_autonomy=2.0,
         w_independent_exclusion=1.0,
-        rival_base=-3.0,
         w_rival_strength=2.0,
         w_rival_grievance=1.0,
-        decision_rate=0.5,
-        sensitivity=1.0,
     )
 )
+MONTHLY = 1 - 0.5 ** (1 / 12)  # the monthly chance of a base hazard of 0.5 a year
 
 
 def test_strain_values():
-    """fragmentation.strain: crackdown and concessions x ideology, rivalry, defection, pay."""
-    by_hand = 0.1 * 0.4 * 2 * 0.5 + 0.2 * 0.2 * 0.5 + 0.5 * 0.1 + 1.0 * 0.05 + 0.04 * 0.5
-    assert strain(0.5, 0.4, True, 0.2, 0.1, 0.05, 0.5, FRAGMENTATION) == pytest.approx(
+    """fragmentation.strain: crackdown and concessions x ideology, rivalry, leavers, pay."""
+    by_hand = (
+        0.1 * 0.4 * 2 * 0.5 + 0.2 * 0.2 * 0.5 + 0.5 * 0.1 + 1.0 * 0.05 + 0.5 * 0.02 + 0.04 * 0.5
+    )
+    assert strain(0.5, 0.4, True, 0.2, 0.1, 0.05, 0.02, 0.5, FRAGMENTATION) == pytest.approx(
         by_hand, **EXACT
     )
-    assert strain(0.5, 0.0, True, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0
-    assert strain(0.0, 1.0, True, 1.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0  # no believers
+    assert strain(0.5, 0.0, True, 0.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0
+    assert strain(0.0, 1.0, True, 1.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0  # no believers
+    deserting = strain(0.0, 0.0, False, 0.0, 0.0, 0.0, 0.1, 1.0, FRAGMENTATION)
+    assert deserting == pytest.approx(0.05, **EXACT)  # desertion strains on its own
     vector = strain(
-        np.array([0.2, 0.9]), 0.6, False, 0.0, np.zeros(2), np.zeros(2), np.ones(2), FRAGMENTATION
+        np.array([0.2, 0.9]),
+        0.6,
+        False,
+        0.0,
+        np.zeros(2),
+        np.zeros(2),
+        np.zeros(2),
+        np.ones(2),
+        FRAGMENTATION,
     )
     np.testing.assert_allclose(vector, [0.012, 0.054])
 
@@ -98,45 +109,91 @@ def test_rivalry_gaps_values():
 
 
 def test_choice_values_values():
-    """fragmentation.choice_values: stay, to ISIS-K, independent, rival, each by hand."""
-    values = choice_values(0.5, 0.5, 0.8, 0.6, 0.5, 0.2, 0.4, 0.3, 0.25, 0.4, FRAGMENTATION)
-    np.testing.assert_allclose(values, [2.9, 0.0, 0.1, -2.1], rtol=1e-12, atol=1e-15)
+    """fragmentation.choice_values: log hazard ratios of stay and of each way out, by hand."""
+    drivers = (0.5, 0.5, 0.8, 0.6, 0.5, 0.2, 0.4, 0.3, 0.25, 0.4)
+    values = choice_values(*drivers, FRAGMENTATION)
+    by_hand = [-1.6, 2.0, 1.1 + np.log(2.0), 0.9]
+    np.testing.assert_allclose(values, by_hand, rtol=1e-12, atol=1e-15)
     # posts count for staying up to twice an equal share; exclusion only below an equal share
-    many_posts = choice_values(0.5, 3.0, 0.8, 0.6, 0.5, 0.2, 0.4, 0.3, 0.25, 0.4, FRAGMENTATION)
-    np.testing.assert_allclose(many_posts, [4.4, 0.0, -0.4, -2.1], rtol=1e-12, atol=1e-15)
+    many_posts = choice_values(drivers[0], 3.0, *drivers[2:], FRAGMENTATION)
+    np.testing.assert_allclose(many_posts, [-0.1, 2.0, 0.6 + np.log(2.0), 0.9], rtol=1e-12)
+    at_reference = choice_values(1.0, 1.0, 1.0, 0, 0, 0, 0, 0, 0, 0, FRAGMENTATION)
+    np.testing.assert_allclose(at_reference, [0.0, 0.0, np.log(2.0), 0.0], atol=1e-15)
     cohesion, abandon = np.full((2, 3), 0.5), np.zeros((2, 1))
     shaped = choice_values(cohesion, 1, 1, 0.5, abandon, 0, 0, 0, 0, 0, FRAGMENTATION)
     assert shaped.shape == (2, 3, 4)
 
 
 def test_leaving_chances_values():
-    """fragmentation.leaving_chances: decision_rate x the logit shares of the three ways out."""
-    values = np.log(np.array([4.0, 2.0, 1.0, 1.0]))
+    """fragmentation.leaving_chances: the base hazard at reference, x exp(values), by share."""
+    at_reference = np.log(np.array([1.0, 1.0, 2.0, 1.0]))
     np.testing.assert_allclose(
-        leaving_chances(values, FRAGMENTATION), [0.125, 0.0625, 0.0625], rtol=1e-12
+        leaving_chances(at_reference, FRAGMENTATION), MONTHLY * np.array([1, 2, 1]) / 4
     )
-    sharp = updated(FRAGMENTATION, sensitivity=2.0)
-    np.testing.assert_allclose(leaving_chances(values, sharp), 0.5 * np.array([4, 1, 1]) / 22)
-    np.testing.assert_allclose(leaving_chances(np.zeros((2, 3, 4)), FRAGMENTATION), 0.125)
-    assert not leaving_chances(values, updated(FRAGMENTATION, decision_rate=0.0)).any()
+    held = at_reference + np.array(
+        [np.log(2.0), 0, 0, 0]
+    )  # staying twice as strong halves the hazard
+    halved = 1 - 0.5 ** (1 / 24)
+    np.testing.assert_allclose(
+        leaving_chances(held, FRAGMENTATION), halved * np.array([1, 2, 1]) / 4
+    )
+    pulled = at_reference + np.array([0, np.log(5.0), 0, 0])  # ISIS-K five times as attractive
+    chances = leaving_chances(pulled, FRAGMENTATION)
+    np.testing.assert_allclose(chances.sum(), 1 - 0.5 ** (8 / 4 / 12))
+    np.testing.assert_allclose(chances / chances.sum(), np.array([5, 2, 1]) / 8)
+    shaped = leaving_chances(np.zeros((2, 3, 4)), FRAGMENTATION)  # weights 3 against 4 at reference
+    np.testing.assert_allclose(shaped, (1 - 0.5 ** (3 / 4 / 12)) / 3)
+    assert not leaving_chances(at_reference, updated(FRAGMENTATION, base_hazard=0.0)).any()
+    assert leaving_chances(at_reference, updated(FRAGMENTATION, base_hazard=1.0)).sum() == 1.0
+    closed = updated(FRAGMENTATION, isisk_share=0.0, independent_share=0.0, rival_share=0.0)
+    values = choice_values(1.0, 1.0, 1.0, 0, 0, 0, 0, 0, 0, 0, closed)
+    np.testing.assert_array_equal(leaving_chances(values, closed), 0.0)  # no way out is open
 
 
 @PROPERTY
-@given(values=st.lists(st.floats(-1e3, 1e3), min_size=4, max_size=4), rate=unit, bump=unit)
-def test_leaving_chances_bounded_and_rising_with_value(values, rate, bump):
-    """fragmentation.leaving_chances: each in [0, 1], summing to at most decision_rate.
+@given(values=st.lists(st.floats(-30.0, 30.0), min_size=4, max_size=4), base=unit, bump=unit)
+def test_leaving_chances_bounded_and_monotone(values, base, bump):
+    """fragmentation.leaving_chances: each in [0, 1], summing to at most 1.
 
-    Raising the value of going to ISIS-K never lowers its chance.
+    Raising the value of going to ISIS-K never lowers its chance; raising that of
+    staying never raises the chance of leaving.
     """
-    rule = updated(FRAGMENTATION, decision_rate=rate)
+    rule = updated(FRAGMENTATION, base_hazard=base)
     chances = leaving_chances(np.array(values), rule)
-    assert np.all(chances >= 0.0) and chances.sum() <= rate * (1 + 1e-12)
+    assert np.all(chances >= 0.0) and chances.sum() <= 1.0 + 1e-12
     raised = np.array(values)
     raised[1] += bump
-    assert leaving_chances(raised, rule)[0] >= chances[0]
+    assert leaving_chances(raised, rule)[0] >= chances[0] - 1e-15
+    held = np.array(values)
+    held[0] += bump
+    assert leaving_chances(held, rule).sum() <= chances.sum() + 1e-15
+
+
+@PROPERTY
+@given(base=st.floats(0.0, 0.999), shares=st.lists(st.floats(0.01, 10.0), min_size=3, max_size=3))
+def test_leaving_chances_give_the_base_hazard_at_reference(base, shares):
+    """fragmentation.leaving_chances: every driver at reference, a year's chance is the base."""
+    rule = updated(
+        FRAGMENTATION,
+        base_hazard=base,
+        isisk_share=shares[0],
+        independent_share=shares[1],
+        rival_share=shares[2],
+    )
+    values = choice_values(1.0, 1.0, 1.0, 0, 0, 0, 0, 0, 0, 0, rule)
+    chances = leaving_chances(values, rule)
+    assert 1 - (1 - chances.sum()) ** 12 == pytest.approx(base, rel=1e-9, abs=1e-12)
+    if chances.sum() > 1e-12:  # the split among the ways: by their shares
+        np.testing.assert_allclose(chances / chances.sum(), np.array(shares) / sum(shares))
 
 
 # --- the tiny world ---------------------------------------------------------------------
+
+
+def only_way(way: str) -> dict[str, float]:
+    """Overrides closing every way out but `way` (their shares at 0)."""
+    return {f"rules.fragmentation.{w}_share": 0.0 for w in BREAKAWAYS if w != way}
+
 
 STRAINED = {
     "rules.fragmentation.recovery": 0.1,
@@ -146,6 +203,7 @@ STRAINED = {
     "rules.fragmentation.concession_strain": 0.2,
     "rules.fragmentation.rivalry_strain": 0.5,
     "rules.fragmentation.defection_strain": 1.0,
+    "rules.fragmentation.desertion_strain": 0.5,
     "rules.fragmentation.pay_strain": 0.04,
     "policy.joint_with_us": True,
     "policy.concessions": 0.2,
@@ -156,7 +214,8 @@ def test_fragment_cohesion_by_hand():
     """fragmentation.fragment: cohesion recovers toward start + legitimacy, less the strain.
 
     Ideology 0.6 / 0.8 / 0.2; doha trails haqqani in posts by 0.1; haqqani lost 50 of 250
-    to defection; pay 1 / 0.5 / 0.75; crackdown 0.5 joint; half the states recognise.
+    to defection, doha 25 of 125 to desertion; pay 1 / 0.5 / 0.75; crackdown 0.5 joint;
+    half the states recognise.
     """
     world = tiny_world(**STRAINED)
     set_units(
@@ -171,22 +230,23 @@ def test_fragment_cohesion_by_hand():
     world.pay_ratio[:] = [1.0, 0.5, 0.75]
     world.cohesion[:] = 0.5
     flow(world, "factions", "defected_out")[:, HAQQANI] = 50
+    flow(world, "factions", "deserted")[:, DOHA] = 25
     apply(world, fragment)
     strain = [
         0.1 * 0.5 * 2 * 0.6 + 0.2 * 0.2 * 0.6,
         0.1 * 0.5 * 2 * 0.8 + 0.2 * 0.2 * 0.8 + 50 / 250 + 0.04 * 0.5,
-        0.1 * 0.5 * 2 * 0.2 + 0.2 * 0.2 * 0.2 + 0.5 * 0.1 + 0.04 * 0.25,
+        0.1 * 0.5 * 2 * 0.2 + 0.2 * 0.2 * 0.2 + 0.5 * 0.1 + 0.5 * 25 / 125 + 0.04 * 0.25,
     ]
     target = np.array([0.8, 0.7, 0.6]) + 0.2 * 0.5
     np.testing.assert_allclose(world.cohesion[0], 0.5 + 0.1 * (target - 0.5) - strain, rtol=1e-12)
-    assert (world.broken_month < 0).all()  # decision_rate 0: nobody weighs leaving
+    assert (world.broken_month < 0).all()  # base hazard 0: nobody leaves
 
 
 def test_fragment_broken_faction_keeps_its_cohesion_and_its_break():
     """fragmentation.fragment: a faction that broke away is neither strained nor decides again."""
     world = tiny_world(
         **STRAINED,
-        **{"rules.fragmentation.decision_rate": 1.0, "rules.fragmentation.rival_base": ALWAYS},
+        **{"rules.fragmentation.base_hazard": 1.0, **only_way("rival")},
     )
     set_units(world, [100, 100, 100], ["amir", "haqqani", "doha"])
     begin_month(world, 2)
@@ -207,8 +267,8 @@ def test_fragment_to_isisk_takes_the_ideological_units():
     world = tiny_world(
         2,
         **{
-            "rules.fragmentation.decision_rate": 1.0,
-            "rules.fragmentation.to_isisk_base": ALWAYS,
+            "rules.fragmentation.base_hazard": 1.0,
+            **only_way("isisk"),
             "rules.defection.found_cell": 0.0,
         },
     )
@@ -229,9 +289,7 @@ def test_fragment_to_isisk_takes_the_ideological_units():
 @pytest.mark.parametrize("way", ["independent", "rival"])
 def test_fragment_other_ways_out_take_no_units(way):
     """fragmentation.fragment: leaving to go one's own way or to rival rule moves no fighter."""
-    world = tiny_world(
-        **{"rules.fragmentation.decision_rate": 1.0, f"rules.fragmentation.{way}_base": ALWAYS}
-    )
+    world = tiny_world(**{"rules.fragmentation.base_hazard": 1.0, **only_way(way)})
     set_units(world, [100, 100, 100], ["amir", "haqqani", "doha"], ideology=1.0)
     begin_month(world)
     apply(world, fragment)
@@ -240,9 +298,9 @@ def test_fragment_other_ways_out_take_no_units(way):
     np.testing.assert_array_equal(world.units.fighters, [[100, 100, 100]])
 
 
-def test_fragment_without_decisions_nobody_leaves():
-    """fragmentation.fragment: with decision_rate 0 no faction leaves, however tempted."""
-    world = tiny_world(**{"rules.fragmentation.to_isisk_base": ALWAYS})
+def test_fragment_without_a_base_hazard_nobody_leaves():
+    """fragmentation.fragment: with base hazard 0 no faction leaves, however tempted."""
+    world = tiny_world(**{"rules.fragmentation.w_isisk_ideology": 100.0})
     set_units(world, [100, 100, 100], ["amir", "haqqani", "doha"], ideology=1.0)
     begin_month(world)
     apply(world, fragment)
@@ -256,7 +314,7 @@ def test_fragment_without_decisions_nobody_leaves():
     "extreme",
     [
         BREAK_EVERYONE,
-        {**BREAK_EVERYONE, "rules__fragmentation__sensitivity": 100.0, "policy__crackdown": 1.0},
+        {**BREAK_EVERYONE, "rules__fragmentation__w_isisk_ties": 100.0, "policy__crackdown": 1.0},
         {**BREAK_EVERYONE, "taliban__core": "doha", "mechanisms__fragmentation__scale": 10.0},
     ],
     ids=["every_way_out_open", "saturated_choice", "another_core_rescaled"],
@@ -277,12 +335,13 @@ def test_the_leadership_core_never_breaks_away(extreme):
 
 # Parameters read only by fragmentation, pushed far from the baseline.
 OWN_PARAMETERS = {
-    "rules__fragmentation__decision_rate": 1.0,
-    "rules__fragmentation__to_isisk_base": 10.0,
+    "rules__fragmentation__base_hazard": 0.5,
+    "rules__fragmentation__isisk_share": 10.0,
     "rules__fragmentation__recovery": 0.0,
     "rules__fragmentation__crackdown_strain": 1.0,
     "rules__fragmentation__rivalry_strain": 1.0,
     "rules__fragmentation__pay_strain": 1.0,
+    "rules__fragmentation__desertion_strain": 10.0,
     "taliban__rivalries": [["doha", "northern"]],
 }
 
@@ -293,14 +352,18 @@ def test_parameters_of_a_switched_off_mechanism_have_no_effect():
 
 # --- claims over replicates -------------------------------------------------------------
 
-DECIDING = {"rules__fragmentation__decision_rate": 0.2, **LONG}  # leaders weigh leaving often
+DESERTING = {"rules__defection__desertion_base": -4.0}  # units desert often
+DECIDING = {"rules__fragmentation__base_hazard": 0.1, **LONG}  # leaders leave more readily
 STRONG_JOINT = {"policy__crackdown": 1.0, "policy__joint_with_us": True, **LONG}  # strongest
 NO_CRACKDOWN_LONG = {"policy__crackdown": 0.0, **LONG}
 
 CLAIMS = [
-    claim("a higher decision rate fragments the Taliban", "fragmented", more_often,
-          {"rules__fragmentation__decision_rate": 0.3, **LONG},
-          {"rules__fragmentation__decision_rate": 0.01, **LONG}),
+    claim("a higher base hazard fragments the Taliban", "fragmented", more_often,
+          {"rules__fragmentation__base_hazard": 0.1, **LONG},
+          {"rules__fragmentation__base_hazard": 0.001, **LONG}),
+    claim("desertion strains cohesion", "cohesion_mean", less,
+          {"rules__fragmentation__desertion_strain": 2.0, **DESERTING},
+          {"rules__fragmentation__desertion_strain": 0.0, **DESERTING}),
     claim("a low-cohesion faction breaks away", "northern_broken", more_often,
           {"taliban__factions__northern__cohesion": 0.0, **DECIDING},
           {"taliban__factions__northern__cohesion": 1.0, **DECIDING}),
@@ -309,9 +372,6 @@ CLAIMS = [
     claim("rivalry over posts strains the weaker faction", "doha_cohesion_mean", less,
           {"taliban__factions__haqqani__posts": 0.6, "taliban__factions__doha__posts": 0.02},
           {"taliban__factions__haqqani__posts": 0.2, "taliban__factions__doha__posts": 0.2}),
-    # the same replicates, two factions: Fisher's test treats them as independent samples
-    claim("under a strong crackdown the Haqqanis break away more often than Doha",
-          "haqqani_broken", more_often, STRONG_JOINT, STRONG_JOINT, versus_outcome="doha_broken"),
     claim("a strong crackdown makes the Haqqanis break away", "haqqani_broken", more_often,
           STRONG_JOINT, NO_CRACKDOWN_LONG),
     *switch_claims("fragmentation", "baseline", "cohesion_mean", -1, -1),

@@ -52,19 +52,21 @@ RECRUITMENT = TINY.rules.recruitment.model_copy(
         hardship_boost=0.5,
         recognition_boost=2.0,
         anger_recruits=50.0,
+        deserter_share=0.1,
     )
 )
 
 
 def test_local_recruits_rate_values():
-    """recruitment.local_recruits_rate: base x (1 + boosts x drivers) + anger_recruits x anger."""
-    assert local_recruits_rate(0.5, 0.4, 0.5, 0.2, RECRUITMENT) == pytest.approx(
-        10 * 1.5 * 1.2 * 2.0 + 50 * 0.2, **EXACT
+    """recruitment.local_recruits_rate: base x (1 + boosts x drivers) + anger + deserters' share."""
+    assert local_recruits_rate(0.5, 0.4, 0.5, 0.2, 30, RECRUITMENT) == pytest.approx(
+        10 * 1.5 * 1.2 * 2.0 + 50 * 0.2 + 0.1 * 30, **EXACT
     )
-    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, RECRUITMENT) == 10.0
-    assert local_recruits_rate(0.0, 0.0, 0.0, 1.0, RECRUITMENT) == 60.0
-    for position in range(4):
-        low, high = [0.2] * 4, [0.2] * 4
+    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 0, RECRUITMENT) == 10.0
+    assert local_recruits_rate(0.0, 0.0, 0.0, 1.0, 0, RECRUITMENT) == 60.0
+    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 200, RECRUITMENT) == 30.0
+    for position in range(5):
+        low, high = [0.2] * 5, [0.2] * 5
         high[position] = 0.8
         assert local_recruits_rate(*high, RECRUITMENT) > local_recruits_rate(*low, RECRUITMENT)
 
@@ -261,6 +263,9 @@ CLAIMS = [
           {"rules__recruitment__momentum_boost": 3.0}, {"rules__recruitment__momentum_boost": 0.0}),
     claim("hardship boosts recruitment", "isisk_recruits", greater,
           {"rules__recruitment__hardship_boost": 3.0}, {"rules__recruitment__hardship_boost": 0.0}),
+    claim("deserters feed ISIS-K's recruits", "isisk_recruits", greater,
+          {"rules__recruitment__deserter_share": 0.15, "rules__defection__desertion_base": -4.0},
+          {"rules__recruitment__deserter_share": 0.0, "rules__defection__desertion_base": -4.0}),
     claim("released prisoners grow ISIS-K early", "isisk_final", greater,
           {"isisk__released_prisoners": 1500, "steps": 6},
           {"isisk__released_prisoners": 0, "steps": 6}),

@@ -124,7 +124,7 @@ def test_the_reference_records_as_the_engine_at_the_start():
 def eventful(steps: int = 12, changes: dict | None = None):
     """The baseline where factions weak in cohesion decide every month and states recognise."""
     changes = {
-        "rules.fragmentation.decision_rate": 1.0,
+        "rules.fragmentation.base_hazard": 0.99,
         "taliban.factions.northern.cohesion": 0.0,
         "taliban.factions.kandahari.cohesion": 0.0,
         "economy.unfreeze_rate": 0.2,

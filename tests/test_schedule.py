@@ -128,7 +128,7 @@ BUSY = {  # every mechanism at work in the tiny world, so every rule writes what
     "international.west.recognize_after": 1,
     "international.west.recognition_rate": 1.0,
     "international.west.min_credibility": 0.0,
-    "rules.fragmentation.decision_rate": 0.5,
+    "rules.fragmentation.base_hazard": 0.99,
     "rules.fragmentation.recovery": 0.1,
     "rules.fragmentation.pay_strain": 0.1,
 }

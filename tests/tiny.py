@@ -157,7 +157,7 @@ RULES = {
         momentum_saturation=10.0,
     ),
     "recruitment": quiet(RECRUITMENT, cell_split_size=1000, unit_split_factor=100.0),
-    "fragmentation": quiet(FRAGMENTATION, sensitivity=1.0),
+    "fragmentation": quiet(FRAGMENTATION, isisk_share=1.0, independent_share=1.0, rival_share=1.0),
 }
 
 

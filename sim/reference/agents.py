@@ -395,6 +395,7 @@ class FactionAgent(mesa.Agent):
             policy.concessions,
             rivalry_gap,
             self.defected_out / max(fighters + self.defected_out, 1.0),
+            self.deserted / max(fighters + self.deserted, 1.0),
             self.pay_ratio,
             rule,
         )

@@ -331,10 +331,11 @@ class ReferenceModel(mesa.Model):
         )
 
     def recruit(self, scale: float) -> None:
-        """Local recruits, released prisoners, arrivals, new units; cells and units reshape."""
+        """Local recruits (deserters too), released prisoners, arrivals, new units; reshape."""
         rule, isisk = self.params.rules.recruitment, self.spec.isisk
+        deserters = sum(f.deserted for f in self.factions)
         rate = local_recruits_rate(
-            self.isisk.momentum, self.hardship, self.recognized_share(), self.anger, rule
+            self.isisk.momentum, self.hardship, self.recognized_share(), self.anger, deserters, rule
         )
         local = int(self.rng.poisson(scale * rate))
         local += prisoners_released(self.month, isisk.released_prisoners, isisk.release_months)

@@ -167,6 +167,7 @@ SCHEDULE = (
             "cells",
             "group_fighters",
             "signals.anger",
+            "signals.factions",
             "params.rules.recruitment",
             "params.foreign_groups.*.arrivals_per_month",
             "params.taliban.factions.*.ideology",

@@ -1,12 +1,14 @@
 """Mechanism 8, fragmentation: cohesion erodes under strain; leaders decide whether to leave.
 
-Each month a faction's leaders weigh, with probability `decision_rate`, staying
-(cohesion, posts, pay) against three ways of leaving: to ISIS-K (ideology x the
-leadership's abandonment of jihad, ties, ISIS-K's pull), their own way (a regional
-base, exclusion from posts) or rival Taliban rule (strength, grievance). The choice
-is a multinomial logit with precision `sensitivity`: uncertain, so its chance moves
-smoothly with its drivers, not across a threshold. The leadership core cannot leave.
-A faction that goes to ISIS-K takes its ideological units with it.
+Each month a faction's leaders may leave by one of three ways: to ISIS-K (ideology x
+the leadership's abandonment of jihad, ties, ISIS-K's pull), their own way (a regional
+base, exclusion from posts) or rival Taliban rule (strength, grievance). The chance of
+leaving is a base hazard, set from the Taliban's own record of splits, times
+elasticities: each driver multiplies it by exp(weight x its distance from a reference
+where nothing pushes or pulls), what holds leaders (cohesion, posts, pay) dividing
+it. So the chance moves smoothly with its drivers, and no weight moves its level
+alone. The leadership core cannot leave. A faction that goes to ISIS-K takes its
+ideological units with it.
 
 Its parameters are declared in `sim.inputs.pars.fragmentation`.
 """
@@ -32,15 +34,20 @@ def strain(
     concessions: float,
     rivalry_gap,
     defection_share,
+    desertion_share,
     pay,
     rule: FragmentationRule,
 ):
-    """Monthly loss of cohesion: crackdown (more if joint), concessions, rivalry, defection, pay."""
+    """Monthly loss of cohesion: crackdown (more if joint), concessions, rivalry, leavers, pay.
+
+    Leavers are the shares of the faction's fighters that defected and that deserted.
+    """
     return (
         rule.crackdown_strain * crackdown * (1.0 + rule.joint_strain * float(joint)) * ideology
         + rule.concession_strain * concessions * ideology
         + rule.rivalry_strain * rivalry_gap
         + rule.defection_strain * defection_share
+        + rule.desertion_strain * desertion_share
         + rule.pay_strain * (1.0 - pay)
     )
 
@@ -67,43 +74,59 @@ def choice_values(
     grievance,
     rule: FragmentationRule,
 ) -> np.ndarray:
-    """Values of (stay, to ISIS-K, independent, rival) for each faction; last axis the options.
+    """Log hazard ratios of (stay, to ISIS-K, independent, rival) for each faction; last axis.
 
-    `posts` is relative to an equal share (1 = equal), `strength` the faction's share of
-    Taliban fighters.
+    Staying holds against every way out: cohesion, `posts` against an equal share (1 =
+    equal, counted up to 2) and pay, each 0 at its reference (full cohesion, an equal
+    share, full pay).
+    Each way out adds the log of its share and its own drivers, all 0 at reference;
+    `strength` is the faction's share of Taliban fighters.
     """
     stay = (
-        rule.stay_base
-        + rule.w_stay_cohesion * cohesion
-        + rule.w_stay_posts * np.minimum(posts, 2.0)
-        + rule.w_stay_pay * pay
+        rule.w_stay_cohesion * (cohesion - 1.0)
+        + rule.w_stay_posts * (np.minimum(posts, 2.0) - 1.0)
+        + rule.w_stay_pay * (pay - 1.0)
     )
     to_isisk = (
-        rule.to_isisk_base
-        + rule.w_isisk_ideology * ideology * abandon
+        rule.w_isisk_ideology * ideology * abandon
         + rule.w_isisk_ties * ties
         + rule.w_isisk_pull * momentum
     )
-    independent = (
-        rule.independent_base
-        + rule.w_independent_autonomy * autonomy
-        + rule.w_independent_exclusion * np.maximum(0.0, 1.0 - posts)
+    independent = rule.w_independent_autonomy * autonomy + rule.w_independent_exclusion * (
+        np.maximum(0.0, 1.0 - posts)
     )
-    rival = rule.rival_base + rule.w_rival_strength * strength + rule.w_rival_grievance * grievance
-    return np.stack(np.broadcast_arrays(stay, to_isisk, independent, rival), axis=-1)
+    rival = rule.w_rival_strength * strength + rule.w_rival_grievance * grievance
+    values = np.stack(np.broadcast_arrays(stay, to_isisk, independent, rival), axis=-1)
+    shares = np.stack(
+        np.broadcast_arrays(0.0, rule.isisk_share, rule.independent_share, rule.rival_share),
+        axis=-1,
+    )
+    with np.errstate(divide="ignore"):  # a way with no share is closed: log 0 = -inf
+        return values + np.where(np.arange(4) > 0, np.log(shares), 0.0)
 
 
 def leaving_chances(values: np.ndarray, rule: FragmentationRule) -> np.ndarray:
-    """Monthly chance of each way of leaving (last axis: BREAKAWAYS), from `choice_values`."""
-    weights = np.exp(rule.sensitivity * (values - values.max(axis=-1, keepdims=True)))
-    return rule.decision_rate * weights[..., 1:] / weights.sum(axis=-1, keepdims=True)
+    """Monthly chance of each way of leaving (last axis: BREAKAWAYS), from `choice_values`.
+
+    The month's hazard is the annual `base_hazard` (as a rate) times the ways' weights
+    over their weights at reference (their shares' sum) over staying's; the chance of
+    leaving at all is 1 - exp(-hazard), split among the ways by their weights.
+    """
+    weights = np.exp(values[..., 1:])
+    total = weights.sum(axis=-1, keepdims=True)
+    reference = rule.isisk_share + rule.independent_share + rule.rival_share
+    with np.errstate(divide="ignore", invalid="ignore"):  # base 1: sure; no share: closed
+        rate = -np.log1p(-rule.base_hazard) / 12.0
+        ratio = total / reference * np.exp(-values[..., :1])
+        leaving = np.where(ratio > 0, -np.expm1(-rate * ratio), 0.0)
+        return np.where(total > 0, leaving * weights / total, 0.0)
 
 
 def fragment(world: World, scale: float) -> None:
     """Update each faction's cohesion; its leaders may take it out of the Taliban for good.
 
     Reads `rules.fragmentation.*` and each faction's `posts` and `autonomy`; the
-    mechanism's scale multiplies the strain and the chance of deciding.
+    mechanism's scale multiplies the strain and the chance of leaving.
     """
     policy, units = world.params.policy, world.units
     rule = by_slot(world.params.rules.fragmentation)  # every array here is per faction
@@ -114,6 +137,7 @@ def fragment(world: World, scale: float) -> None:
     posts = world.active_shares("posts")
     pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
     defected = world.signals.faction_flow("defected_out")
+    deserted = world.signals.faction_flow("deserted")
     loss = scale * strain(
         ideology,
         world.crackdown_effect()[:, None],
@@ -121,6 +145,7 @@ def fragment(world: World, scale: float) -> None:
         column(policy.concessions),
         rivalry_gaps(posts, pairs),
         defected / np.maximum(fighters + defected, 1.0),
+        deserted / np.maximum(fighters + deserted, 1.0),
         world.pay_ratio,
         rule,
     )

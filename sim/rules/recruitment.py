@@ -3,7 +3,8 @@
 ISIS-K grows from defectors (who found or join cells), foreign fighters, the prisoners
 released in August 2021, and local recruits: more of them with momentum, with hardship
 (the recruiting pool), with recognition of the Taliban by foreign states (the
-"apostate regime" narrative), and with the anger an inaccurate crackdown breeds. Cells
+"apostate regime" narrative), with the anger an inaccurate crackdown breeds, and with
+the Taliban's deserters (a pool, a share of whom ISIS-K takes in). Cells
 split above a size and, below a floor, fold into the largest cell. Taliban units are
 born while pay lasts and split when large. All sides lose fighters to attrition.
 
@@ -23,14 +24,22 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def local_recruits_rate(momentum, hardship, recognized, anger, rule: RecruitmentRule):
-    """Expected ISIS-K local recruits a month: momentum, hardship, recognition, anger."""
+def local_recruits_rate(momentum, hardship, recognized, anger, deserters, rule: RecruitmentRule):
+    """Expected ISIS-K local recruits a month: momentum, hardship, recognition, anger, deserters.
+
+    `deserters` are the Taliban fighters who deserted this month, a pool of which
+    `deserter_share` join.
+    """
     pull = (
         (1.0 + rule.momentum_boost * momentum)
         * (1.0 + rule.hardship_boost * hardship)
         * (1.0 + rule.recognition_boost * recognized)
     )
-    return rule.isisk_local_per_month * pull + rule.anger_recruits * anger
+    return (
+        rule.isisk_local_per_month * pull
+        + rule.anger_recruits * anger
+        + rule.deserter_share * deserters
+    )
 
 
 def prisoners_released(month: int, released: int, months: int) -> int:
@@ -70,12 +79,17 @@ def join_cells(world: World, fighters: np.ndarray) -> None:
 def recruit(world: World, scale: float) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
-    Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`;
-    the scale multiplies recruitment and arrival rates.
+    Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`
+    and the month's deserters; the scale multiplies recruitment and arrival rates.
     """
     rule, signals, isisk = world.params.rules.recruitment, world.signals, world.spec.isisk
     local_rate = scale * local_recruits_rate(
-        world.momentum, world.hardship, world.recognized_share(), signals.anger, rule
+        world.momentum,
+        world.hardship,
+        world.recognized_share(),
+        signals.anger,
+        signals.faction_flow("deserted").sum(axis=1),
+        rule,
     )
     arrival_rate = scale * per_actor(
         [g.arrivals_per_month for g in world.params.foreign_groups.values()]

@@ -1,7 +1,9 @@
 """Fragmentation (`rules.fragmentation`): cohesion under strain; leaders stay or leave.
 
-Each month a faction's leaders weigh, with chance `decision_rate`, staying against three
-ways of leaving (a multinomial logit with precision `sensitivity`). The rules are in
+Each month a faction's leaders leave with a chance set by a base hazard (the Taliban's
+own record and that of rebel splinters) times elasticities: each driver multiplies the
+hazard by exp(weight x its distance from the reference). The way out is shared in
+proportion to each way's share times its own drivers. The rules are in
 `sim.rules.fragmentation`.
 """
 
@@ -9,29 +11,57 @@ from __future__ import annotations
 
 from sim.inputs.pars.declare import (
     COEFFICIENT,
-    LOGIT_BASE,
     LOGIT_WEIGHT,
     PROBABILITY,
+    WEIGHT,
     Block,
-    Bound,
     Par,
     Range,
     judgement,
 )
 
+SWING_BAND = 0.3
+"""The most one parameter, across its plausible range, may move P(fragmented by month 60).
+
+A number resting on judgement may move the answer from unlikely to even odds, not decide
+it: the base rates set its level (checked by tests/test_no_knife_edge.py).
+"""
 STRAIN = "cohesion a month"
-UTILITY = "utility"
-NO_REASON = judgement("leaving is unlikely without a reason to")
+ELASTICITY = "log hazard ratio"
+BASE_RATE = (
+    "Osman 2015 (AAN, 'Toward Fragmentation? Mapping the post-Omar Taleban'): one breakaway"
+    " of note (Rasul's High Council, 2015) after 21 years of unity; Watkins 2020 (USIP"
+    " Peaceworks 160): relatively cohesive, unlikely to fragment soon. One split in the 27"
+    " years to 2021 over three non-core factions is 0.012 a faction-year, under drivers"
+    " like those of August 2021 (cohesion below full, ties, regional bases, unequal"
+    " posts), which raise the hazard 3.3-7.7 times in this rule: 0.002 with none. Range"
+    " judgement: half that (the 2015 split owed much to a hidden succession) to 0.004"
+    " (the record's rate under the least of those multipliers)"
+)
+HISTORY_OF_WAYS = judgement(
+    "the Taliban's one split claimed rival rule (Osman 2015); some commanders went to ISIS-K"
+    " in 2014-15; regional commanders could go alone: each between a sixth and two thirds"
+)
 
 
-def _weight(name: str, description: str, default: float, low: float, high: float, source: str):
-    """A weight of the leaders' choice: utility per unit of its driver."""
-    return Par(name, float, description, UTILITY, default, LOGIT_WEIGHT, Range(low, high, source))
+def _elasticity(name: str, description: str, default: float, low: float, high: float, source):
+    """A driver's weight: the hazard x exp(weight x the driver's distance from its reference)."""
+    return Par(
+        name, float, description, ELASTICITY, default, LOGIT_WEIGHT, Range(low, high, source)
+    )
 
 
-def _base(name: str, description: str, default: float, low: float, high: float, source: str):
-    """The utility of one choice at zero drivers."""
-    return Par(name, float, description, UTILITY, default, LOGIT_BASE, Range(low, high, source))
+def _share(name: str, way: str, default: float, source: str):
+    """The share of one way out among splits at reference drivers (normalised by the sum)."""
+    return Par(
+        name,
+        float,
+        f"weight of leaving {way} among the ways out, at reference drivers",
+        "relative weight",
+        default,
+        WEIGHT,
+        Range(default * 2 / 3, default * 4 / 3, source),
+    )
 
 
 def _strain(name: str, description: str, default: float, low: float, high: float, source: str):
@@ -105,6 +135,14 @@ FRAGMENTATION = Block(
             judgement("cohesion falls with the share of fighters that leave, about one for one"),
         ),
         _strain(
+            "desertion_strain",
+            "x the share of its fighters that deserted this month",
+            1.0,
+            0.5,
+            2.0,
+            judgement("a fighter who goes home loosens the faction as one who goes over does"),
+        ),
+        _strain(
             "pay_strain",
             "x (1 - pay ratio)",
             0.005,
@@ -113,120 +151,97 @@ FRAGMENTATION = Block(
             judgement("unpaid factions lose cohesion slowly: at most 0.02 a month"),
         ),
         Par(
-            "decision_rate",
+            "base_hazard",
             float,
-            "monthly chance that a faction's leaders weigh leaving at all",
-            "per month",
-            0.05,
+            "chance a year that a faction's leaders take it out when nothing pushes or pulls"
+            " (full cohesion, an equal share of posts, full pay, no other driver)",
+            "per year",
+            0.002,
             PROBABILITY,
-            Range(0.01, 0.2, judgement("leaders weigh leaving a few times a year")),
+            Range(0.001, 0.004, BASE_RATE),
         ),
-        Par(
-            "sensitivity",
-            float,
-            "precision of the leaders' choice (multinomial logit)",
-            "per utility",
-            1.5,
-            Bound(0.0, 100.0, "logit precision", open_low=True),
-            Range(0.5, 3.0, judgement("logit precision: uncertainty of the choice")),
-        ),
-        _base(
-            "stay_base",
-            "utility of staying",
-            0.0,
-            -1.0,
-            1.0,
-            judgement("no leaning before drivers"),
-        ),
-        _weight(
+        _share("isisk_share", "to ISIS-K", 0.25, HISTORY_OF_WAYS),
+        _share("independent_share", "their own way", 0.25, HISTORY_OF_WAYS),
+        _share("rival_share", "rival Taliban rule", 0.5, HISTORY_OF_WAYS),
+        _elasticity(
             "w_stay_cohesion",
-            "x cohesion, for staying",
-            1.5,
-            0.5,
+            "x cohesion (reference: full), against leaving",
             3.0,
-            judgement("cohesion holds leaders, at most as ideology pulls them out"),
+            2.0,
+            4.0,
+            judgement("a faction at half cohesion is 3-7 times as likely to split as a whole one"),
         ),
-        _weight(
+        _elasticity(
             "w_stay_posts",
-            "x posts relative to an equal share, for staying",
-            1.0,
+            "x posts above an equal share (at most twice), against leaving",
             0.5,
-            2.0,
-            judgement("offices hold leaders, as pay does"),
+            0.25,
+            1.0,
+            judgement("offices hold leaders: no posts at all doubles the hazard at most"),
         ),
-        _weight(
+        _elasticity(
             "w_stay_pay",
-            "x pay ratio, for staying",
-            1.0,
+            "x pay ratio above full pay, against leaving",
             0.5,
-            2.0,
-            judgement("pay holds leaders, as offices do"),
-        ),
-        _base(
-            "to_isisk_base",
-            "utility of going over to ISIS-K",
-            -2.5,
-            -4.0,
-            -1.0,
-            judgement("going over to ISIS-K costs more than the other ways out"),
-        ),
-        _weight(
-            "w_isisk_ideology",
-            "x ideology x abandonment of jihad by the leadership",
-            5.0,
-            2.0,
-            8.0,
-            "source article: ideological switching",
-        ),
-        _weight(
-            "w_isisk_ties",
-            "x ties to ISIS-K",
-            3.0,
+            0.25,
             1.0,
-            5.0,
-            "source article: Haqqani-ISIS-K ties",
+            judgement("pay holds leaders as offices do: unpaid doubles the hazard at most"),
         ),
-        _weight(
+        _elasticity(
+            "w_isisk_ideology",
+            "x ideology x abandonment of jihad by the leadership, for ISIS-K",
+            2.0,
+            1.0,
+            3.0,
+            "source article: ideological switching; judgement: up to 20 times at full drivers",
+        ),
+        _elasticity(
+            "w_isisk_ties",
+            "x ties to ISIS-K, for ISIS-K",
+            2.0,
+            1.0,
+            3.0,
+            "source article: Haqqani-ISIS-K ties; judgement: as ideology",
+        ),
+        _elasticity(
             "w_isisk_pull",
-            "x ISIS-K momentum",
+            "x ISIS-K momentum, for ISIS-K",
             0.5,
             0.0,
-            2.0,
+            1.0,
             judgement("ISIS-K's success pulls, less than ideology and ties"),
         ),
-        _base("independent_base", "utility of going its own way", -2.0, -3.0, -1.0, NO_REASON),
-        _weight(
+        _elasticity(
             "w_independent_autonomy",
-            "x autonomy (a regional base)",
+            "x autonomy (a regional base), for going its own way",
+            1.0,
+            0.5,
             1.5,
-            0.5,
-            3.0,
-            judgement("a regional base makes going alone feasible"),
+            judgement("a regional base makes going alone feasible: 2-4 times at full autonomy"),
         ),
-        _weight(
+        _elasticity(
             "w_independent_exclusion",
-            "x how far its posts fall short of an equal share",
+            "x how far its posts fall short of an equal share, for going its own way",
             1.0,
             0.5,
-            2.0,
-            judgement("exclusion from offices pushes leaders out, as offices hold them"),
+            1.5,
+            judgement("exclusion from offices pushes leaders out, as autonomy pulls them"),
         ),
-        _base("rival_base", "utility of rival Taliban rule", -2.0, -3.0, -1.0, NO_REASON),
-        _weight(
+        _elasticity(
             "w_rival_strength",
-            "x its share of Taliban fighters",
-            2.0,
+            "x its share of Taliban fighters, for rival rule",
             1.0,
-            3.0,
-            judgement("a strong faction can claim to be the Taliban"),
+            0.5,
+            1.5,
+            judgement("Christia 2012: Afghan factions realign with relative power"),
         ),
-        _weight(
+        _elasticity(
             "w_rival_grievance",
-            "x mean grievance of its units",
-            2.0,
+            "x mean grievance of its units, for rival rule",
             1.0,
-            3.0,
-            judgement("aggrieved units back a rival leadership"),
+            0.5,
+            1.5,
+            judgement("aggrieved units back a rival leadership: 2-4 times at full grievance"),
         ),
     ),
 )

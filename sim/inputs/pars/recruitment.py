@@ -59,6 +59,22 @@ RECRUITMENT = Block(
             Range(20, 120, "Bennett 2008: indiscriminate force recruits"),
         ),
         Par(
+            "deserter_share",
+            float,
+            "share of the month's Taliban deserters who join ISIS-K as local recruits",
+            "share",
+            0.05,
+            PROBABILITY,
+            Range(
+                0.0,
+                0.15,
+                judgement(
+                    "most deserters go home; a few, aggrieved and armed, are ISIS-K's pool"
+                    " (as Taliban dissidents were in 2014-15)"
+                ),
+            ),
+        ),
+        Par(
             "cell_split_size",
             int,
             "a cell above this size splits in two",
