@@ -9,15 +9,15 @@ import pytest
 
 pytest.importorskip("ema_workbench")
 
-from ema_workbench import SequentialEvaluator, perform_experiments  # noqa: E402
-from ema_workbench.analysis import prim  # noqa: E402
-from ema_workbench.em_framework.samplers import LHSSampler  # noqa: E402
+from ema_workbench import SequentialEvaluator, perform_experiments
+from ema_workbench.analysis import prim
+from ema_workbench.em_framework.samplers import LHSSampler
 
-from sim import ema  # noqa: E402
-from sim.engine.outcomes import OUTCOMES  # noqa: E402
-from sim.inputs.ranges import range_of  # noqa: E402
-from sim.inputs.scenario import load_scenario, override  # noqa: E402
-from sim.runs.batch import run_batch  # noqa: E402
+from sim import ema
+from sim.engine.outcomes import OUTCOMES
+from sim.inputs.ranges import range_of
+from sim.inputs.scenario import load_scenario, override
+from sim.runs.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = 6
@@ -116,5 +116,5 @@ def test_the_batched_evaluator_runs_on_dask_with_the_local_pools_numbers(short):
 def test_the_batched_evaluator_refuses_a_model_it_cannot_batch():
     from ema_workbench import Model
 
-    with pytest.raises(TypeError, match="sim.ema.model"):
+    with pytest.raises(TypeError, match=r"sim\.ema\.model"):
         ema.BatchedEvaluator(Model("other", function=lambda **_: {}))

@@ -123,13 +123,16 @@ def discover(
     # as floats: EMA's PRIM pastes midpoints into integer columns, which pandas 3 refuses
     numbers = x.select_dtypes("number").columns
     x = x.reset_index(drop=True).astype(dict.fromkeys(numbers, float))
-    found = prim.Prim(x, y.astype(int), mass_min=mass_min).find_box()
+    with warnings.catch_warnings():  # EMA's PRIM uses a pandas keyword pandas deprecates
+        warnings.filterwarnings("ignore", "The inplace keyword")
+        found = prim.Prim(x, y.astype(int), mass_min=mass_min).find_box()
     trajectory = found.peeling_trajectory.rename(columns={"id": "box", "res_dim": "restricted"})
     trajectory = trajectory[["box", "coverage", "density", "mass", "restricted", "n"]]
     chosen = balanced(trajectory) if box is None else box
     if not 0 <= chosen < len(trajectory):
         raise ConditionError(f"box {box}: the trajectory has boxes 0 to {len(trajectory) - 1}")
-    leaves = cart.CART(x, y.astype(int), mass_min=mass_min, mode=RuleInductionType.BINARY)
+    leaf_mass = max(mass_min, 1.01 / len(y))  # CART's leaves hold int(mass * runs) >= 1 runs
+    leaves = cart.CART(x, y.astype(int), mass_min=leaf_mass, mode=RuleInductionType.BINARY)
     leaves.build_tree()
     scores, _ = feature_scoring.get_ex_feature_scores(
         x, y.astype(int), mode=RuleInductionType.CLASSIFICATION, random_state=seed
