@@ -13,7 +13,7 @@ import yaml
 pytest.importorskip("ema_workbench")
 
 from sim.analysis.condition import ConditionError, evaluate
-from sim.analysis.discovery import discover
+from sim.analysis.discovery import balanced, discover
 from sim.cli import main
 from sim.engine.outcomes import OUTCOMES
 from sim.inputs.sweep import load_sweep
@@ -34,6 +34,7 @@ TOLERANCE = 0.03  # of a unit range, with 2,000 uniform points
     [
         ("isisk_final > 2 * isisk.fighters", [False, True, False]),
         ("isisk_final >= 100 and not fragmented", [False, True, False]),
+        ("isisk_final >= 100", [True, True, False]),
         ("(isisk_final - 30) / 70 == 1 or isisk_final < 50", [True, False, True]),
         ("-isisk_final <= -1e2", [True, True, False]),
         ("fragmented", [True, False, True]),
@@ -86,11 +87,16 @@ def test_prim_and_cart_recover_a_known_box():
     found = discover(x, inside, condition="inside")
     assert_known_box(found.box)
     chosen = found.trajectory.iloc[found.chosen]
-    assert chosen["coverage"] > 0.9 and chosen["density"] > 0.9
+    assert chosen["coverage"] > 0.95 and chosen["density"] > 0.95  # neither traded away
     best_leaf = found.cart.sort_values("density").iloc[-1]
     assert best_leaf["density"] == 1.0 and best_leaf["coverage"] > 0.9
     assert set(found.scores["parameter"].head(2)) == set(BOX)
     assert len(found.scores) == 4  # every parameter scored
+
+
+def test_the_chosen_box_balances_coverage_and_density():
+    trajectory = pd.DataFrame({"coverage": [1.0, 0.9, 0.5, 0.0], "density": [0.5, 0.9, 1.0, 0.0]})
+    assert balanced(trajectory) == 1
 
 
 def test_a_condition_that_holds_everywhere_or_nowhere_is_refused():
@@ -105,6 +111,7 @@ def fake_sweep(folder: Path) -> Path:
     x, inside = synthetic()
     points = x.rename(columns=lambda c: f"rules.attacks.{c}")
     points.insert(0, "point", np.arange(len(points)))
+    points["policy.crackdown"] = 0.3  # not swept: no dimension of the boxes
     runs = points.copy()
     runs.insert(1, "replicate", 0)
     for name in OUTCOMES.names:
@@ -128,8 +135,10 @@ def test_sim_discover_recovers_the_box_of_a_sweep_and_writes_its_tables_and_figu
     written = folder / "discovery"
     box = pd.read_csv(written / "prim_box.csv")
     assert_known_box(box.assign(parameter=box["parameter"].str.removeprefix("rules.attacks.")))
-    for name in ("prim_trajectory.csv", "cart_leaves.csv", "feature_scores.csv"):
+    for name in ("prim_trajectory.csv", "cart_leaves.csv"):
         assert len(pd.read_csv(written / name)) > 0
+    scores = pd.read_csv(written / "feature_scores.csv")
+    assert sorted(scores["parameter"]) == [f"rules.attacks.{c}" for c in "abcd"]
     for name in ("prim_tradeoff", "prim_box", "feature_scores"):
         assert (written / f"{name}.png").stat().st_size > 1000
         assert (written / f"{name}.svg").exists()
