@@ -1,6 +1,6 @@
 """EMA Workbench through `sim.ema`: the batched evaluator against single Mesa runs.
 
-    python experiments/benchmarks/ema_adapter.py             # about 2 minutes on 2 cores
+    python experiments/benchmarks/ema_adapter.py             # 1-3 minutes on 2 cores
     python experiments/benchmarks/ema_adapter.py --mesa 10 --batched 200 --workers 1
 
 Both run EMA's own `perform_experiments` on the baseline (its full horizon) over the
@@ -9,12 +9,16 @@ single-run way is what an EMA user could do before: an `ema_workbench.Model` who
 function builds and runs one `sim.model.AfghanistanModel` per experiment, on EMA's
 `SequentialEvaluator`. The adapter's way is `sim.ema.BatchedEvaluator` on the local
 pool, pool start-up included. Each first runs a few experiments untimed (numba's
-compilation, imports). Prints runs/s of each and their ratio (the goal: at least 10).
+compilation, imports). The two alternate for `--rounds` rounds, so that other work on
+the machine weighs on both alike; prints each round's runs/s, the medians' ratio (the
+goal: at least 10) and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import time
 from pathlib import Path
 
@@ -45,11 +49,11 @@ def mesa_model(batched: ema.SimModel) -> Model:
 
 
 def runs_per_second(model: Model, evaluator, experiments: int) -> float:
-    """Experiments per second of `perform_experiments` (half scenarios, half policies)."""
+    """Experiments per second of `perform_experiments` (two policies, the rest scenarios)."""
+    policies = 2
     with evaluator as running:
         perform_experiments(model, scenarios=WARM_UP, evaluator=running)
         started = time.perf_counter()
-        policies = 2
         perform_experiments(
             model, scenarios=experiments // policies, policies=policies, evaluator=running
         )
@@ -62,21 +66,27 @@ def main() -> None:
     parser.add_argument("--mesa", type=int, default=20, help="experiments of single runs")
     parser.add_argument("--batched", type=int, default=1000, help="experiments of the adapter")
     parser.add_argument("--workers", type=int, default=2, help="processes of the local pool")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of both")
     args = parser.parse_args()
     batched = ema.model(load_scenario(BASELINE))
+    mesa = mesa_model(batched)
     print(
         f"baseline, {batched.scenario.steps} months; {len(batched.uncertainties)} uncertainties,"
-        f" {len(batched.levers)} levers; one replicate per experiment"
+        f" {len(batched.levers)} levers; one replicate per experiment;"
+        f" load average {os.getloadavg()[0]:.1f}"
     )
-    mesa = mesa_model(batched)
-    single = runs_per_second(mesa, SequentialEvaluator(mesa), args.mesa)
-    print(f"single Mesa runs (SequentialEvaluator): {single:8.2f} runs/s ({args.mesa} runs)")
-    fast = runs_per_second(
-        batched, ema.BatchedEvaluator(batched, workers=args.workers), args.batched
-    )
-    pool = f"{args.workers} workers"
-    print(f"sim.ema.BatchedEvaluator, {pool}: {fast:8.2f} runs/s ({args.batched} runs)")
-    print(f"ratio: {fast / single:.1f}x (goal: >= 10)")
+    single, fast = [], []
+    for round_ in range(args.rounds):
+        single.append(runs_per_second(mesa, SequentialEvaluator(mesa), args.mesa))
+        evaluator = ema.BatchedEvaluator(batched, workers=args.workers)
+        fast.append(runs_per_second(batched, evaluator, args.batched))
+        print(
+            f"round {round_ + 1}: single Mesa runs {single[-1]:6.2f} runs/s ({args.mesa}),"
+            f" batched on {args.workers} workers {fast[-1]:6.2f} runs/s ({args.batched})"
+        )
+    ratio = statistics.median(fast) / statistics.median(single)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print(f"ratio of the medians: {ratio:.1f}x (goal: >= 10)")
 
 
 if __name__ == "__main__":
