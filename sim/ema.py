@@ -85,7 +85,12 @@ def model(
             its values steps in a world of its own.
         levers: key path patterns of the policy keys (default `LEVERS`).
         name: the model's name in EMA's results.
+
+    Raises:
+        ValueError: fewer than one replicate.
     """
+    if replicates < 1:
+        raise ValueError(f"replicates: expected at least 1, got {replicates}")
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     ranged = [(key, value) for key, value in parameters(spec) if _spans(range_of(key))]
     lever_keys = [key for key, _ in ranged if _matches(key, levers)]

@@ -113,6 +113,11 @@ def test_the_batched_evaluator_runs_on_dask_with_the_local_pools_numbers(short):
         np.testing.assert_array_equal(on_dask[name], local[name])
 
 
+def test_a_model_needs_a_replicate(short):
+    with pytest.raises(ValueError, match="replicates: expected at least 1, got 0"):
+        ema.model(short, replicates=0)
+
+
 def test_the_batched_evaluator_refuses_a_model_it_cannot_batch():
     from ema_workbench import Model
 
