@@ -121,18 +121,10 @@ class _Parser:
             raise ConditionError(_at(self.text, token.at, f"expected {text!r}, found {found}"))
 
     def condition(self) -> np.ndarray:
-        result = self.either()
-        while self.peek().text == "or":
-            self.take()
-            result = self._logical(result, self.either(), "or")
-        return result
+        return self._joined("or", self.either)
 
     def either(self) -> np.ndarray:
-        result = self.negation()
-        while self.peek().text == "and":
-            self.take()
-            result = self._logical(result, self.negation(), "and")
-        return result
+        return self._joined("and", self.negation)
 
     def negation(self) -> np.ndarray:
         if self.peek().text == "not":
@@ -188,10 +180,14 @@ class _Parser:
             _at(self.text, token.at, f"expected a number or a name, found {found}")
         )
 
-    def _logical(self, left: np.ndarray, right: np.ndarray, word: str) -> np.ndarray:
-        token = self.items[self.position - 1]
-        left, right = self._yes_no(left, token, word), self._yes_no(right, token, word)
-        return left & right if word == "and" else left | right
+    def _joined(self, word: str, operand: Callable[[], np.ndarray]) -> np.ndarray:
+        """`operand (word operand)*`: yes/no operands joined by `and` or `or`."""
+        result = operand()
+        while self.peek().text == word:
+            token = self.take()
+            left, right = self._yes_no(result, token, word), self._yes_no(operand(), token, word)
+            result = left & right if word == "and" else left | right
+        return result
 
     def _yes_no(self, value: np.ndarray, token: Token, word: str) -> np.ndarray:
         if value.dtype != bool:
