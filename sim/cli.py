@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, experiment, sensitivity, calibrate, validate, viz."""
+"""The `sim` command: run, compare, experiment, sensitivity, discover, calibrate, validate, viz."""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -148,6 +148,22 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--outcomes", nargs="+", help="outcomes to analyse (default: the sweep's)")
     sens.add_argument(
         "--resamples", type=arguments.resamples, default=1000, help="bootstrap resamples"
+    )
+
+    disc = commands.add_parser(
+        "discover", help="the parameter boxes where an outcome of concern happens (PRIM, CART)"
+    )
+    disc.add_argument("results", type=Path, help="results directory of a sweep")
+    disc.add_argument(
+        "--outcome",
+        required=True,
+        metavar="CONDITION",
+        help='the outcome of concern, e.g. "isisk_final > 2 * isisk.fighters": outcomes, '
+        "swept parameters and scenario key paths, numbers, + - * / ( ), comparisons, "
+        "and/or/not",
+    )
+    disc.add_argument(
+        "--box", type=int, help="the box of PRIM's trajectory to report (default: balanced)"
     )
 
     viz = commands.add_parser("viz", help="watch one run in the browser and move the levers")
@@ -423,6 +439,30 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discover(args: argparse.Namespace) -> int:
+    from sim.analysis.condition import ConditionError
+    from sim.analysis.discovery import discover, sweep_inputs, write_tables
+    from sim.plots.discovery import write_discovery_plots
+
+    try:
+        x, holds = sweep_inputs(args.results, args.outcome)
+        found = discover(x, holds, condition=args.outcome, box=args.box)
+    except (ConditionError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    folder = args.results / "discovery"
+    written = write_tables(folder, found) + write_discovery_plots(folder, found)
+    box = found.trajectory.iloc[found.chosen]
+    print(f"{args.outcome}: {found.cases} of {found.runs} runs")
+    print(f"PRIM box {found.chosen}: coverage {box['coverage']:.2f}, density "
+          f"{box['density']:.2f}, mass {box['mass']:.2f}")  # fmt: skip
+    for _, row in found.box.iterrows():
+        print(f"  {row['parameter']:<44} {row['low']:10.4g} .. {row['high']:<10.4g}"
+              f" qp {row['qp_low']:.2g} / {row['qp_high']:.2g}")  # fmt: skip
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
+    return 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.analysis.calibrate_run import run_calibration
     from sim.analysis.calibration_folder import claim
@@ -519,6 +559,7 @@ COMMANDS = {
     "compare": _compare,
     "experiment": _experiment,
     "sensitivity": _sensitivity,
+    "discover": _discover,
     "calibrate": _calibrate,
     "validate": _validate,
     "viz": _viz,
