@@ -269,21 +269,28 @@ def timeline_with_values(scenario: Scenario, values: Values) -> dict[int, Scenar
 
 def column(value: Any, axes: int = 1) -> Any:
     """A per-replicate value shaped to broadcast over `axes` trailing axes; a scalar as is."""
-    if np.ndim(value) == 1:
-        return np.reshape(value, (-1,) + (1,) * axes)
+    if _varies(value):
+        return value.reshape((-1,) + (1,) * axes)
     return value
 
 
 def at_row(value: Any, row: int) -> Any:
     """One replicate's value of a parameter (a scalar as is)."""
-    return value[row] if np.ndim(value) == 1 else value
+    return value[row] if _varies(value) else value
 
 
 def per_actor(values: list[Any]) -> np.ndarray:
     """One parameter of each actor, (actors,), or (replicates, actors) if any varies."""
     if not values:
         return np.zeros(0)
+    if not any(_varies(v) for v in values):
+        return np.array(values)  # the common case, without broadcasting: the same array
     return np.stack(np.broadcast_arrays(*values), axis=-1)
+
+
+def _varies(value: Any) -> bool:
+    """Whether a parameter holds one value per replicate (a 1-d array) rather than one."""
+    return isinstance(value, np.ndarray) and value.ndim == 1
 
 
 class Reshaped:
@@ -304,12 +311,21 @@ class Reshaped:
 
 def by_slot(block: Any, axes: int = 1) -> Any:
     """`block` with each per-replicate value as a column over `axes` trailing axes."""
+    if not _holds_varied(block):
+        return block  # nothing to reshape: the rules read the block itself, at no cost
     return Reshaped(block, lambda value: column(value, axes))
 
 
 def at_rows(block: Any, rows: np.ndarray) -> Any:
     """`block` with each per-replicate value taken at `rows` (a flat list of entries' rows)."""
-    return Reshaped(block, lambda value: value[rows] if np.ndim(value) == 1 else value)
+    if not _holds_varied(block):
+        return block
+    return Reshaped(block, lambda value: value[rows] if _varies(value) else value)
+
+
+def _holds_varied(block: Any) -> bool:
+    """Whether any number of a parameter block varies per replicate (the block's own fields)."""
+    return any(_varies(value) for value in vars(block).values())
 
 
 __all__ = [
