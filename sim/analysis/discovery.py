@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.analysis.condition import ConditionError, evaluate
 from sim.engine.outcomes import OUTCOMES
+from sim.runs.folders import own_folder
 from sim.runs.store import write_atomic
 from sim.runs.sweep import DESIGN_COLUMNS, sweep_tables
 
@@ -209,7 +210,7 @@ def _scenario_numbers(data: dict, at: str = "") -> dict[str, float]:
 
 def write_tables(folder: Path, found: Discovery) -> list[Path]:
     """The trajectory, the chosen box, CART's leaves, the scores and a summary, as CSV/JSON."""
-    folder.mkdir(parents=True, exist_ok=True)
+    own_folder(folder)
     tables = {
         "prim_trajectory.csv": found.trajectory,
         "prim_box.csv": found.box,

@@ -21,6 +21,7 @@ from SALib.analyze import sobol as sobol_analysis
 from sim.analysis.convergence import morris_warnings, noise_warning, sobol_warnings
 from sim.engine.seeds import replicate_seed
 from sim.inputs.sampling import Design, points_table, unit_sample
+from sim.runs.folders import own_folder
 from sim.runs.store import write_atomic
 
 CONFIDENCE = 0.95
@@ -216,7 +217,7 @@ def top_parameters(indices: pd.DataFrame, outcome: str, n: int = 5) -> pd.DataFr
 
 def write_tables(folder: Path, result: Sensitivity) -> list[Path]:
     """Write the indices (CSV and Parquet) and the noise table (CSV) into `folder`."""
-    folder = Path(folder)
+    folder = own_folder(folder)
     files = {
         folder / "indices.csv": lambda tmp: result.indices.to_csv(tmp, index=False),
         folder / "indices.parquet": lambda tmp: result.indices.to_parquet(tmp, index=False),

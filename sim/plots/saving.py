@@ -10,6 +10,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from sim.runs.folders import own_folder
+
 
 def save_figure(
     fig: Figure,
@@ -23,7 +25,7 @@ def save_figure(
     directory and renamed, so a reader never sees half a figure.
     """
     base = Path(path_without_suffix)
-    base.parent.mkdir(parents=True, exist_ok=True)
+    own_folder(base.parent)
     written = []
     try:
         for fmt in formats:
