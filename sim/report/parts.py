@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
@@ -69,8 +70,6 @@ def parameter_table(folder: Path, caption: str) -> str:
 
 def csv_table(path: Path, caption: str = "") -> str:
     """A CSV file of the folder as a table; nothing when the file is missing."""
-    import pandas as pd
-
     return frame_table(pd.read_csv(path), caption) if path.is_file() else ""
 
 
