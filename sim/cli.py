@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, experiment, sensitivity, discover, calibrate, validate, viz."""
+"""`sim`: run, compare, experiment, sensitivity, discover, calibrate, report, validate, viz."""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -166,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     disc.add_argument(
         "--box", type=int, help="the box of PRIM's trajectory to report (default: balanced)"
     )
+
+    rep = commands.add_parser(
+        "report", help="one self-contained HTML page of a results folder, readable offline"
+    )
+    rep.add_argument("results", type=Path, help="results directory of any sim command")
+    rep.add_argument("--out", "-o", type=Path, help="the HTML file (default: RESULTS/report.html)")
 
     viz = commands.add_parser("viz", help="watch one run in the browser and move the levers")
     viz.add_argument("scenario", type=Path)
@@ -531,6 +537,18 @@ def _print_comparison(table: pd.DataFrame, out: Path) -> None:
     print(f"\nwrote {out}/<scenario>/, {out}/plots/, {out}/differences.csv")
 
 
+def _report(args: argparse.Namespace) -> int:
+    from sim.report.build import ReportError, write_report
+
+    try:
+        written = write_report(args.results, args.out)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from sim.inputs.scenario import ScenarioError, load_scenario
 
@@ -562,6 +580,7 @@ COMMANDS = {
     "sensitivity": _sensitivity,
     "discover": _discover,
     "calibrate": _calibrate,
+    "report": _report,
     "validate": _validate,
     "viz": _viz,
 }
