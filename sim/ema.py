@@ -175,7 +175,7 @@ class BatchedEvaluator(BaseEvaluator):
         self._out, self._stack = out, ExitStack()
 
     def initialize(self) -> None:
-        """Open the executor (start the pool's or the cluster's bookkeeping)."""
+        """Open the executor: the local pool's processes, once started, serve every call."""
         self._executor = self._stack.enter_context(self._open())
 
     def finalize(self) -> None:
