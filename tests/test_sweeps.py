@@ -184,7 +184,8 @@ def test_points_are_checked_once_before_any_run_and_not_again_in_the_batches(tmp
 
 
 def test_a_pool_in_a_with_block_serves_every_run_and_shuts_down_on_exit(tmp_path, monkeypatch):
-    """Two sweeps on one pool opened in `with` start it once; without `with`, once each."""
+    """Started on entry (as by the EMA evaluator), a pool in `with` serves two sweeps;
+    without `with`, each sweep starts its own."""
     monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
     started = []
     real = local_pool.process_pool
@@ -200,6 +201,7 @@ def test_a_pool_in_a_with_block_serves_every_run_and_shuts_down_on_exit(tmp_path
         return sweep_tables(out)[1]
 
     with local_pool.LocalPool(2) as pool:
+        pool.start("sim.runs.sweep")
         kept = [sweep(pool, "first"), sweep(pool, "second")]
         assert len(started) == 1, "the pool starts once for every run in the block"
     with pytest.raises(RuntimeError, match="after shutdown"):

@@ -71,8 +71,20 @@ class LocalPool:
             for runs in pooled(task, chunks, workers, pool):
                 bar.update(runs)
 
+    def start(self, preload: str) -> None:
+        """Start the kept processes now, with module `preload` imported (inside `with`).
+
+        As EMA's evaluators start theirs on entry: the first run then finds them ready.
+        """
+        if self._kept is None:
+            raise RuntimeError("LocalPool.start: open the pool with `with` first")
+        if self.workers == 1:
+            return  # one worker runs every chunk in this process
+        with self._pool(preload) as pool:
+            wait([pool.submit(int) for _ in range(self.workers)])
+
     def _pool(self, preload: str) -> AbstractContextManager[ProcessPoolExecutor]:
-        """The kept pool (started on first use) inside `with`, else a pool for this run."""
+        """The kept pool inside `with` (made on first use), else a pool for this run."""
         if self._kept is None:
             return process_pool(self.workers, preload)
         if not self._kept:
