@@ -36,7 +36,8 @@ from sim.inputs.scenario import load_scenario
 from sim.inputs.schema import Scenario
 from sim.runs.batch import run_batch
 from sim.runs.executors import open_executor
-from sim.runs.sweep import run_points, sweep_tables
+from sim.runs.local_pool import LocalPool
+from sim.runs.sweep import Points, run_points, sweep_tables
 
 with warnings.catch_warnings():  # EMA warns that one of its evaluators (not ours) is missing
     warnings.filterwarnings("ignore", "ipyparallel")
@@ -175,8 +176,10 @@ class BatchedEvaluator(BaseEvaluator):
         self._out, self._stack = out, ExitStack()
 
     def initialize(self) -> None:
-        """Open the executor (start the pool's or the cluster's bookkeeping)."""
+        """Open the executor; the local pool's processes start now and serve every call."""
         self._executor = self._stack.enter_context(self._open())
+        if isinstance(self._executor, LocalPool):
+            self._executor.start(Points.__module__)
 
     def finalize(self) -> None:
         """Shut the executor down."""

@@ -41,7 +41,7 @@ def test_keys_that_may_vary_step_in_one_world_and_the_others_split_it(scenario, 
 
     worlds = []
     real = batch.new_world
-    monkeypatch.setattr(batch, "new_world", lambda *a: worlds.append(a) or real(*a))
+    monkeypatch.setattr(batch, "new_world", lambda *a, **k: worlds.append(a) or real(*a, **k))
     replicates = [0, 1, 2, 3]
     values = {KEY: np.array([2.0, 3.5, 2.5, 3.0]), "isisk.cells": np.array([20, 20, 30, 30])}
     runs, _ = run_batch(scenario, replicates, values)

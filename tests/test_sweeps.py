@@ -16,12 +16,14 @@ import yaml
 from scipy import stats
 
 from sim.cli import main
+from sim.engine import world
 from sim.inputs.problems import ScenarioError
 from sim.inputs.ranges import range_of
 from sim.inputs.sampling import Design, Parameter, design_size, points_table, unit_sample
 from sim.inputs.scenario import load_scenario
 from sim.inputs.sweep import load_sweep, scalar_leaves
 from sim.runs import local_pool
+from sim.runs.batch import run_batch
 from sim.runs.store import OutputBusyError, ResultStore
 from sim.runs.sweep import run_points, run_sweep, sweep_tables
 
@@ -155,6 +157,59 @@ def test_common_random_numbers_and_the_parameter_both_show(tmp_path):
     same = runs.loc[0].drop(columns="run").equals(runs.loc[1].drop(columns="run"))
     assert same
     assert (runs.loc[2, "attacks_total"] > runs.loc[0, "attacks_total"]).all()
+
+
+def test_points_are_checked_once_before_any_run_and_not_again_in_the_batches(tmp_path, monkeypatch):
+    """A bad point is refused with its number before any run; good ones run unchecked,
+    to the numbers of a batch that checks its values."""
+    scenario = load_scenario(BASELINE, {"steps": 6, "seed": 4})
+    bad = pd.DataFrame({"point": [0, 1], "policy.crackdown": [0.5, 1.5]})
+    with pytest.raises(ScenarioError) as caught:
+        run_points(scenario, bad, tmp_path / "bad", replicates=2, workers=1, progress=False)
+    assert [(p.file, p.path) for p in caught.value.problems] == [("point 1", "policy.crackdown")]
+    assert not (tmp_path / "bad").exists()
+    checks = []
+    real = world.checked
+    monkeypatch.setattr(world, "checked", lambda s, v, n: checks.extend(v or []) or real(s, v, n))
+    rates = [2.0, 3.5, 5.0]
+    points = pd.DataFrame({"point": [0, 1, 2], "rules.attacks.base_rate": rates})
+    out = run_points(scenario, points, tmp_path / "good", replicates=2, workers=1, progress=False)
+    assert checks == [], "the batches of a sweep must not check its points again"
+    checked, _ = run_batch(scenario, [0, 1] * 3, {"rules.attacks.base_rate": np.repeat(rates, 2)})
+    assert checks == ["rules.attacks.base_rate"], "a batch given values checks them"
+    runs = sweep_tables(out)[1].sort_values("run")
+    pd.testing.assert_frame_equal(
+        runs[checked.column_names].reset_index(drop=True), checked.to_pandas()
+    )
+
+
+def test_a_pool_in_a_with_block_serves_every_run_and_shuts_down_on_exit(tmp_path, monkeypatch):
+    """Started on entry (as by the EMA evaluator), a pool in `with` serves two sweeps;
+    without `with`, each sweep starts its own."""
+    monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
+    started = []
+    real = local_pool.process_pool
+    monkeypatch.setattr(
+        local_pool, "process_pool", lambda *a: started.append(real(*a)) or started[-1]
+    )
+    scenario = load_scenario(BASELINE, {"steps": 3})
+    points = pd.DataFrame({"point": [0, 1], "rules.attacks.base_rate": [2.0, 4.0]})
+
+    def sweep(pool: local_pool.LocalPool, name: str) -> pd.DataFrame:
+        out = run_points(scenario, points, tmp_path / name, replicates=2, executor=pool,
+                         chunk_size=1, progress=False)  # fmt: skip
+        return sweep_tables(out)[1]
+
+    with local_pool.LocalPool(2) as pool:
+        pool.start("sim.runs.sweep")
+        kept = [sweep(pool, "first"), sweep(pool, "second")]
+        assert len(started) == 1, "the pool starts once for every run in the block"
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        started[0].submit(int)  # the block's end shut the pool down
+    fresh = [sweep(local_pool.LocalPool(2), name) for name in ("third", "fourth")]
+    assert len(started) == 3, "without a with block each run has its own pool"
+    for a, b in zip(kept, fresh, strict=True):
+        pd.testing.assert_frame_equal(a, b)
 
 
 def test_same_tables_for_one_and_two_workers_and_any_chunks(tmp_path, monkeypatch):

@@ -133,11 +133,28 @@ def checked(scenario: Scenario, values: Values | None, replicates: int) -> dict[
         elif (message := _out_of_bounds(array, field, isinstance(current, int))) is not None:
             problems.append(Problem("values", key, message))
         else:
-            out[key] = array.astype(np.int64 if isinstance(current, int) else np.float64)
+            out[key] = _typed(array, current)
     problems += _cross_checks(scenario, out)
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+def typed(scenario: Scenario, values: Values | None) -> dict[str, np.ndarray]:
+    """`values` as arrays of the scenario's type, unchecked: for values validated already.
+
+    A sweep's points are validated with each point's scenario (`override`) before any
+    run, which `checked` would repeat for every replicate of every batch.
+    """
+    return {
+        key: _typed(np.asarray(given), _leaf(scenario, key)[0])
+        for key, given in (values or {}).items()
+    }
+
+
+def _typed(array: np.ndarray, current: Any) -> np.ndarray:
+    """`array` as integers where the scenario holds an integer, else as floats."""
+    return array.astype(np.int64 if isinstance(current, int) else np.float64)
 
 
 def _cross_checks(scenario: Scenario, arrays: dict[str, np.ndarray]) -> list[Problem]:
@@ -340,5 +357,6 @@ __all__ = [
     "per_actor",
     "per_replicate_keys",
     "timeline_with_values",
+    "typed",
     "with_values",
 ]

@@ -18,7 +18,15 @@ from sim.engine.record import Recorder
 from sim.engine.signals import Signals
 from sim.engine.state import Cells, Units, beta_draws, split_evenly
 from sim.engine.streams import Streams
-from sim.engine.values import Values, at_row, checked, per_actor, timeline_with_values, with_values
+from sim.engine.values import (
+    Values,
+    at_row,
+    checked,
+    per_actor,
+    timeline_with_values,
+    typed,
+    with_values,
+)
 from sim.inputs.schema import MECHANISMS, PATRONS, Scenario
 
 
@@ -61,12 +69,15 @@ class World:
         gens: Sequence[np.random.Generator],
         schedule: Sequence[Step],
         values: Values | None = None,
+        *,
+        validated: bool = False,
     ) -> None:
         """Draw the initial units and cells of each replicate from its generator.
 
         The generators then feed `streams`, from which every monthly draw comes.
-        `values` gives parameters one value per replicate (`sim.engine.values`); it
-        raises `ScenarioError` for a key that cannot vary within a batch.
+        `values` gives parameters one value per replicate (`sim.engine.values`); they
+        are checked (`ScenarioError` for a key that cannot vary within a batch or a bad
+        value) unless `validated` says the caller validated them already.
         """
         unknown = {s.mechanism for s in schedule} - set(MECHANISMS)
         if unknown:
@@ -74,7 +85,7 @@ class World:
         self.schedule = tuple(schedule)
         self.gens = list(gens)
         rows = len(self.gens)
-        varied = checked(scenario, values, rows)
+        varied = typed(scenario, values) if validated else checked(scenario, values, rows)
         self.spec = self.params = with_values(scenario, varied)
         self.timeline = timeline_with_values(scenario, varied)
         self.scales = scales_in_force(self.params)

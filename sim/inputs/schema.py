@@ -77,12 +77,13 @@ class Strict(BaseModel):
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = {key: _plain(value) for key, value in data.items()}
-            unknown = sorted(str(k) for k in data if k not in cls.model_fields)
+            fields = cls.model_fields  # once: each read goes through a pydantic descriptor
+            unknown = sorted(str(k) for k in data if k not in fields)
             if unknown:
                 raise PydanticCustomError(
                     "unknown_key",
                     "unknown key; valid keys: {valid}",
-                    {"keys": unknown, "valid": ", ".join(sorted(cls.model_fields))},
+                    {"keys": unknown, "valid": ", ".join(sorted(fields))},
                 )
         return data
 

@@ -249,13 +249,18 @@ SCHEDULE = (
 
 
 def new_world(
-    scenario: Scenario, gens: Sequence[np.random.Generator], values: Values | None = None
+    scenario: Scenario,
+    gens: Sequence[np.random.Generator],
+    values: Values | None = None,
+    *,
+    validated: bool = False,
 ) -> World:
     """A world of `len(gens)` replicates of `scenario` that steps through `SCHEDULE`.
 
-    `values` maps scenario key paths to one value per replicate (`sim.engine.values`).
+    `values` maps scenario key paths to one value per replicate (`sim.engine.values`),
+    checked by the world unless `validated` (the caller validated them already).
     """
-    return World(scenario, gens, SCHEDULE, values)
+    return World(scenario, gens, SCHEDULE, values, validated=validated)
 
 
 __all__ = [

@@ -28,13 +28,19 @@ Values = Mapping[str, np.ndarray]
 
 
 def run_batch(
-    scenario: Scenario, replicates: list[int], values: Values | None = None
+    scenario: Scenario,
+    replicates: list[int],
+    values: Values | None = None,
+    *,
+    validated: bool = False,
 ) -> tuple[pa.Table, pa.Table]:
     """Run the replicates, each with its own `values` if given; their runs and time series.
 
     The rows follow the order of `replicates`, which may repeat a number (replicate r of
     two sweep points). Keys that may vary within a batch (`can_vary_per_replicate`)
     step together in one world; the others split the batch into one world per value.
+    `validated`: each replicate's values were validated with its scenario already (a
+    sweep's points, by `override`), so the world does not check them again.
     """
     varied = {k: v for k, v in (values or {}).items() if can_vary_per_replicate(k)}
     groups = value_groups(
@@ -45,6 +51,7 @@ def run_batch(
             group,
             [replicates[i] for i in positions],
             {k: np.asarray(v)[positions] for k, v in varied.items()},
+            validated,
         )
         for group, positions in groups
     ]
@@ -74,10 +81,12 @@ def value_groups(
     ]
 
 
-def _run(scenario: Scenario, replicates: list[int], values: Values) -> tuple[pa.Table, pa.Table]:
+def _run(
+    scenario: Scenario, replicates: list[int], values: Values, validated: bool
+) -> tuple[pa.Table, pa.Table]:
     """Step the replicates of one scenario together as one world; their two tables."""
     gens = [replicate_rng(scenario.seed, r) for r in replicates]
-    recorder = new_world(scenario, gens, values).run()
+    recorder = new_world(scenario, gens, values, validated=validated).run()
     runs = runs_table(scenario.name, scenario.seed, replicates, recorder.outcomes())
     series = timeseries_table(
         scenario.name,

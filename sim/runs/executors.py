@@ -18,7 +18,7 @@ def open_executor(
     scheduler: str | None = None,
     shared_path: bool = False,
 ) -> Iterator[Executor]:
-    """The executor the command line asks for, shut down (cluster and client) on exit.
+    """The executor the command line asks for, shut down (pool, or cluster and client) on exit.
 
     Args:
         kind: `local` (this machine's process pool) or `dask`.
@@ -43,7 +43,8 @@ def open_executor(
             raise ExecutorError(
                 "--scheduler and --shared-path apply to --executor dask, not to the local pool"
             )
-        yield LocalPool(workers or available_cpus())
+        with LocalPool(workers or available_cpus()) as pool:  # one pool for every run
+            yield pool
         return
     if scheduler is not None and workers is not None:
         raise ExecutorError(

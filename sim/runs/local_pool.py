@@ -2,7 +2,9 @@
 
 Workers write their own chunk files into the results directory, so no table crosses
 processes; they start with the job's module imported and end by themselves if the
-process that started them dies (`sim.runs.lifeline`).
+process that started them dies (`sim.runs.lifeline`). Inside a `with` block the pool's
+processes serve every run until the block ends, so that many short experiments (an EMA
+evaluator's calls) pay the pool's start-up once.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from functools import partial
+from types import TracebackType
 
 from tqdm import tqdm
 
@@ -25,11 +29,30 @@ from sim.runs.store import ResultStore
 IN_PROCESS_REPLICATE_MONTHS = 12_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class LocalPool:
-    """At most `workers` processes of this machine; small work runs in this process."""
+    """At most `workers` processes of this machine; small work runs in this process.
+
+    Used as a context manager, it keeps the processes the first pooled run starts
+    (about 2 s) for every later run, and shuts them down on exit.
+    """
 
     workers: int
+    _kept: list[ProcessPoolExecutor] | None = field(default=None, init=False, repr=False)
+
+    def __enter__(self) -> LocalPool:
+        self._kept = []
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for pool in self._kept or []:
+            pool.shutdown(cancel_futures=True)
+        self._kept = None
 
     def capacity(self, replicate_months: int) -> int:
         """The workers, or 1 below IN_PROCESS_REPLICATE_MONTHS (the pool would not pay)."""
@@ -40,37 +63,66 @@ class LocalPool:
         months = sum(map(len, chunks)) * job.scenario.steps
         workers = max(1, min(self.capacity(months), len(chunks)))
         task = partial(store_chunk, job, store=store)
-        finished = (
-            map(task, chunks)
-            if workers == 1
-            else pooled(task, chunks, workers, preload=type(job).__module__)
-        )
-        for runs in finished:
-            bar.update(runs)
+        if workers == 1:
+            for runs in map(task, chunks):
+                bar.update(runs)
+            return
+        with self._pool(type(job).__module__) as pool:
+            for runs in pooled(task, chunks, workers, pool):
+                bar.update(runs)
+
+    def start(self, preload: str) -> None:
+        """Start the kept processes now, with module `preload` imported (inside `with`).
+
+        As EMA's evaluators start theirs on entry: the first run then finds them ready.
+        """
+        if self._kept is None:
+            raise RuntimeError("LocalPool.start: open the pool with `with` first")
+        if self.workers == 1:
+            return  # one worker runs every chunk in this process
+        with self._pool(preload) as pool:
+            wait([pool.submit(int) for _ in range(self.workers)])
+
+    def _pool(self, preload: str) -> AbstractContextManager[ProcessPoolExecutor]:
+        """The kept pool inside `with` (made on first use), else a pool for this run."""
+        if self._kept is None:
+            return process_pool(self.workers, preload)
+        if not self._kept:
+            self._kept.append(process_pool(self.workers, preload))
+        return nullcontext(self._kept[0])
 
 
-def pooled(
-    task: Callable[[list[int]], int], chunks: list[list[int]], workers: int, preload: str
-) -> Iterator[int]:
-    """Run `task(chunk)` for every chunk on a process pool; yield each result as it comes.
+def process_pool(workers: int, preload: str) -> ProcessPoolExecutor:
+    """A forkserver pool of `workers` processes that start with module `preload` imported.
 
-    At most 2 chunks per worker are in flight, so memory stays flat as N grows. The
-    workers start with module `preload` imported. `task` must pickle (a module-level
-    function or a partial of one).
+    Each worker ends by itself if this process dies (`sim.runs.lifeline`).
     """
-    queue = list(reversed(chunks))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
     context.set_forkserver_preload([preload])  # workers start with the job's code loaded
-    with ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=watch_parent,
         initargs=(os.getpid(),),
-    ) as pool:
-        running: set[Future] = set()
-        while queue or running:
-            while queue and len(running) < 2 * workers:
-                running.add(pool.submit(task, queue.pop()))
-            finished, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                yield future.result()
+    )
+
+
+def pooled(
+    task: Callable[[list[int]], int],
+    chunks: list[list[int]],
+    workers: int,
+    pool: ProcessPoolExecutor,
+) -> Iterator[int]:
+    """Run `task(chunk)` for every chunk on `pool`; yield each result as it comes.
+
+    At most 2 chunks per worker are in flight, so memory stays flat as N grows. `task`
+    must pickle (a module-level function or a partial of one).
+    """
+    queue = list(reversed(chunks))
+    running: set[Future] = set()
+    while queue or running:
+        while queue and len(running) < 2 * workers:
+            running.add(pool.submit(task, queue.pop()))
+        finished, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield future.result()
