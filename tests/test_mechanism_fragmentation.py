@@ -124,6 +124,15 @@ def test_choice_values_values():
     assert shaped.shape == (2, 3, 4)
 
 
+def test_leaving_chances_stay_chances_under_extreme_utilities():
+    """Utilities far beyond exp's range (extreme sampled weights) give chances, never NaN."""
+    extreme = np.array([[-900.0, 800.0, 0.0, -5.0], [900.0, 800.0, 750.0, 0.0]])
+    chances = leaving_chances(extreme, FRAGMENTATION)
+    assert np.isfinite(chances).all() and (chances >= 0).all()
+    np.testing.assert_allclose(chances[0], [1.0, 0.0, 0.0], atol=1e-12)  # ISIS-K pulls all
+    assert chances[1].sum() < 1e-12  # staying outweighs every way out
+
+
 def test_leaving_chances_values():
     """fragmentation.leaving_chances: the base hazard at reference, x exp(values), by share."""
     at_reference = np.log(np.array([1.0, 1.0, 2.0, 1.0]))

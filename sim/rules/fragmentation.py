@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 
+MAX_EXPONENT = 700.0
+"""Utilities are capped here before `exp`: exp(700) is 1e304, so three ways' weights still
+sum below the largest float (sampled extreme weights gave inf and then NaN chances)."""
+
+
 def strain(
     ideology,
     crackdown: float,
@@ -112,12 +117,13 @@ def leaving_chances(values: np.ndarray, rule: FragmentationRule) -> np.ndarray:
     over their weights at reference (their shares' sum) over staying's; the chance of
     leaving at all is 1 - exp(-hazard), split among the ways by their weights.
     """
-    weights = np.exp(values[..., 1:])
+    weights = np.exp(np.minimum(values[..., 1:], MAX_EXPONENT))
     total = weights.sum(axis=-1, keepdims=True)
     reference = rule.isisk_share + rule.independent_share + rule.rival_share
-    with np.errstate(divide="ignore", invalid="ignore"):  # base 1: sure; no share: closed
+    # base 1: sure; no share: closed; a ratio beyond the largest float: leaving for sure
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = -np.log1p(-rule.base_hazard) / 12.0
-        ratio = total / reference * np.exp(-values[..., :1])
+        ratio = total / reference * np.exp(-np.maximum(values[..., :1], -MAX_EXPONENT))
         leaving = np.where(ratio > 0, -np.expm1(-rate * ratio), 0.0)
         return np.where(total > 0, leaving * weights / total, 0.0)
 
