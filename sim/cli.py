@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.analysis.summary import Summary
+    from sim.inputs.schema import Scenario
     from sim.plots.background import Plotter
     from sim.runs.executor import Executor
 
@@ -105,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         "-o",
         type=arguments.out_folder,
-        help="results directory (default: results/NAME-seedS)",
+        help="results directory (default: results/NAME-seedS, then -nN and -Tm when -n or "
+        "--steps change the scenario's own)",
     )
     run.add_argument(
         "--chunk-size",
@@ -284,7 +286,7 @@ def _run(args: argparse.Namespace) -> int:
 
         draws = read_posterior(args.posterior, scenario)
     label = f"{scenario.name}-posterior" if draws else scenario.name
-    out = args.out or safe_folder_name(Path("results"), f"{label}-seed{scenario.seed}")
+    out = args.out or safe_folder_name(Path("results"), _default_folder(args, scenario, label))
     with _plotter(args) as plotter, _open_executor(args) as executor:
         run_ensemble(
             scenario,
@@ -308,6 +310,23 @@ def _run(args: argparse.Namespace) -> int:
             written += plotter.draw(out, scenario.steps, scenario.start, actor_styles(scenario))
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
+
+
+def _default_folder(args: argparse.Namespace, scenario: Scenario, label: str) -> str:
+    """`NAME-seedS`, then `-nN` and `-Tm` where -n and --steps change the file's own.
+
+    Different requests go to different folders, so `sim run baseline -n 100` after
+    `sim run baseline` runs rather than meeting the 1,000 replicates of the first.
+    """
+    from sim.inputs.scenario import resolve
+
+    own = resolve(args.scenario)[0]
+    name = f"{label}-seed{scenario.seed}"
+    if scenario.replicates != own.get("replicates"):
+        name += f"-n{scenario.replicates}"
+    if scenario.steps != own.get("steps"):
+        name += f"-{scenario.steps}m"
+    return name
 
 
 def _plotter(args: argparse.Namespace) -> AbstractContextManager[Plotter | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 import sim.cli
 from sim.cli import console, main
 from sim.engine.outcomes import OUTCOMES
+from sim.inputs.scenario import load_scenario
 from sim.runs.kinds import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,3 +289,17 @@ def test_compare_prints_each_scenario_then_the_differences_in_the_order_given(tm
             assert row[2:4] == [f"{100 * difference.difference:+.1f}", "pp"]
         else:
             assert row[2] == f"{difference.difference:+,.0f}"  # counts in whole numbers
+
+
+def test_default_folders_of_different_requests_do_not_clash(tmp_path, monkeypatch):
+    """`sim run baseline -n 100` after `sim run baseline` runs into a folder of its own."""
+    monkeypatch.chdir(tmp_path)
+    for replicates in ("2", "3"):
+        assert main(["run", str(BASELINE), "-n", replicates, "--steps", "2", "--no-plots",
+                     "-q"]) == 0  # fmt: skip
+    seed = json.loads(next((tmp_path / "results").glob("*/manifest.json")).read_text())["seed"]
+    folders = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert folders == [f"baseline-seed{seed}-n2-2m", f"baseline-seed{seed}-n3-2m"]
+    own = load_scenario(BASELINE)  # the file's own replicates and steps: the plain name
+    plain = sim.cli._default_folder(argparse.Namespace(scenario=BASELINE), own, "baseline")
+    assert plain == f"baseline-seed{seed}"
