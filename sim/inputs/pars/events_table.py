@@ -1,4 +1,4 @@
-"""The text of `docs/events.md`: every key a scenario's events may change, from the loader's rule."""
+"""The text of `docs/events.md`: each key a scenario's events may change, by the loader's rule."""
 
 from __future__ import annotations
 
