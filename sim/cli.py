@@ -445,7 +445,20 @@ def _sweep(args: argparse.Namespace) -> int:
     print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")
     if sweep.sampler in ("sobol", "morris"):
         print(f"next: sim sensitivity {out}")
+    else:
+        _print_responses(out)
     return 0
+
+
+def _print_responses(out: Path) -> None:
+    """A grid or Latin-hypercube sweep's responses: a summary, and the figures written."""
+    from sim.analysis.response import read_responses, summary_lines
+    from sim.plots.files import write_response_plots
+
+    points, responses, parameters = read_responses(out)
+    print("\n".join(summary_lines(responses)))
+    written = write_response_plots(out, points, responses, parameters)
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
