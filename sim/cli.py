@@ -456,6 +456,8 @@ def _print_responses(out: Path) -> None:
     from sim.plots.files import write_response_plots
 
     points, responses, parameters = read_responses(out)
+    if not parameters:
+        return
     print("\n".join(summary_lines(responses)))
     written = write_response_plots(out, points, responses, parameters)
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))

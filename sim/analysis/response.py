@@ -25,11 +25,18 @@ SPREAD = (0.05, 0.5, 0.95)  # the quantiles reported: 5%, median, 95%
 
 
 def read_responses(out: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """A sweep's point summary, its responses and its swept parameters, from its folder."""
+    """A sweep's point summary, its responses and its swept parameters, from its folder.
+
+    Parameters with values that are not numbers (discrete words) have no axis: left out.
+    """
     out = Path(out)
     manifest = json.loads((out / "manifest.json").read_text())
-    parameters = list(Design.from_description(manifest["design"]).names)
     points, runs = sweep_tables(out)
+    parameters = [
+        name
+        for name in Design.from_description(manifest["design"]).names
+        if pd.api.types.is_numeric_dtype(points[name])
+    ]
     outcomes = list(manifest["outcomes"])
     return (
         point_summary(points, runs, outcomes),
