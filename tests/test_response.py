@@ -72,3 +72,15 @@ def test_a_sobol_sweep_points_to_the_sensitivity_analysis_instead(tmp_path, caps
     assert main(["experiment", str(path), "--out", str(out), "-q"]) == 0
     assert f"next: sim sensitivity {out}" in capsys.readouterr().out
     assert not (out / "plots").exists()
+
+
+def test_a_parameter_of_words_is_left_out_of_the_responses(tmp_path):
+    uncertainties = [
+        {"key": "policy.crackdown", "range": [0.1, 0.7]},
+        {"key": "international.us.label", "values": ["US", "United States"]},
+    ]
+    path = sweep_file(tmp_path, points=2, replicates=1, steps=2, uncertainties=uncertainties)
+    assert main(["experiment", str(path), "--out", str(tmp_path / "out"), "-q"]) == 0
+    _, responses, parameters = read_responses(tmp_path / "out")
+    assert parameters == ["policy.crackdown"] and set(responses["parameter"]) == {parameters[0]}
+    assert (tmp_path / "out" / "plots" / "response.png").exists()
