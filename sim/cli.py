@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.analysis.summary import Summary
+    from sim.inputs.schema import Scenario
     from sim.plots.background import Plotter
     from sim.runs.executor import Executor
 
@@ -37,19 +38,38 @@ FORCE_HELP = "resume results made by other code or package versions (recorded in
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--replicates", "-n", type=arguments.replicates, help="replicates (default: the scenario's)"
-    )
-    parser.add_argument(
-        "--steps", type=arguments.steps, help="months to simulate (default: the scenario's)"
-    )
-    parser.add_argument(
-        "--seed", type=arguments.seed, help="scenario seed, 0 to 2**63-1 (default: the scenario's)"
-    )
+    _add_settings(parser, "replicates", "the scenario's")
     parser.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
     parser.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     _add_executor_options(parser)
+
+
+def _add_settings(parser: argparse.ArgumentParser, replicates: str, default: str) -> None:
+    """-n, --steps and --seed: the settings a command line may change, `default` otherwise."""
+    parser.add_argument(
+        "--replicates", "-n", type=arguments.replicates, help=f"{replicates} (default: {default})"
+    )
+    parser.add_argument(
+        "--steps", type=arguments.steps, help=f"months to simulate (default: {default})"
+    )
+    parser.add_argument(
+        "--seed", type=arguments.seed, help=f"scenario seed, 0 to 2**63-1 (default: {default})"
+    )
+
+
+def _settings(args: argparse.Namespace) -> dict[str, int]:
+    """The settings given on the command line (-n, --steps, --seed), by field name."""
+    return {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
+
+
+def _changed(settings: dict[str, int], own: dict[str, Any]) -> str:
+    """`-nN`, `-Tm` and `-seedS` for each setting that differs from the file's own.
+
+    Appended to a default results folder, so that different requests do not clash.
+    """
+    marks = {"replicates": "-n{}", "steps": "-{}m", "seed": "-seed{}"}
+    return "".join(marks[k].format(v) for k, v in settings.items() if v != own.get(k))
 
 
 def _add_executor_options(parser: argparse.ArgumentParser) -> None:
@@ -105,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         "-o",
         type=arguments.out_folder,
-        help="results directory (default: results/NAME-seedS)",
+        help="results directory (default: results/NAME-seedS, then -nN and -Tm when -n or "
+        "--steps change the scenario's own)",
     )
     run.add_argument(
         "--chunk-size",
@@ -126,11 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("experiment", help="run an experiment file (experiments/*.yaml)")
     exp.add_argument("file", type=Path)
+    _add_settings(exp, "replicates (of a sweep: per point)", "the file's")
     exp.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
     exp.add_argument("--force-resume", action="store_true", help=FORCE_HELP)
     exp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     exp.add_argument(
-        "--out", "-o", type=arguments.out_folder, help="results directory (default: the file's out)"
+        "--out",
+        "-o",
+        type=arguments.out_folder,
+        help="results directory (default: the file's out, then -nN, -Tm and -seedS for the "
+        "settings changed)",
     )
     exp.add_argument(
         "--chunk-size",
@@ -282,15 +308,14 @@ def _run(args: argparse.Namespace) -> int:
     from sim.inputs.scenario import load_with_origin
     from sim.runs.ensemble import run_ensemble
 
-    changes = {k: v for k in ("replicates", "steps", "seed") if (v := getattr(args, k)) is not None}
-    scenario, digest = load_with_origin(args.scenario, changes)
+    scenario, digest = load_with_origin(args.scenario, _settings(args))
     draws = None
     if args.posterior:
         from sim.runs.posterior import read_posterior
 
         draws = read_posterior(args.posterior, scenario)
     label = f"{scenario.name}-posterior" if draws else scenario.name
-    out = args.out or safe_folder_name(Path("results"), f"{label}-seed{scenario.seed}")
+    out = args.out or safe_folder_name(Path("results"), _default_folder(args, scenario, label))
     with _plotter(args) as plotter, _open_executor(args) as executor:
         run_ensemble(
             scenario,
@@ -314,6 +339,18 @@ def _run(args: argparse.Namespace) -> int:
             written += plotter.draw(out, scenario.steps, scenario.start, actor_styles(scenario))
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
     return 0
+
+
+def _default_folder(args: argparse.Namespace, scenario: Scenario, label: str) -> str:
+    """`NAME-seedS`, then `-nN` and `-Tm` where -n and --steps change the file's own.
+
+    Different requests go to different folders, so `sim run baseline -n 100` after
+    `sim run baseline` runs rather than meeting the 1,000 replicates of the first.
+    """
+    from sim.inputs.scenario import resolve
+
+    asked = {"replicates": scenario.replicates, "steps": scenario.steps}
+    return f"{label}-seed{scenario.seed}" + _changed(asked, resolve(args.scenario)[0])
 
 
 def _plotter(args: argparse.Namespace) -> AbstractContextManager[Plotter | None]:
@@ -348,10 +385,13 @@ def _experiment(args: argparse.Namespace) -> int:
     if is_sweep_file(args.file):
         return _sweep(args)
     experiment, files = load_experiment(args.file)
-    out = args.out or Path(experiment.out or safe_folder_name(Path("results"), experiment.name))
-    return _run_comparison(
-        args, files, out, experiment.replicates, experiment.steps, experiment.seed
+    settings = _settings(args)
+    out = args.out or Path(
+        str(experiment.out or safe_folder_name(Path("results"), experiment.name))
+        + _changed(settings, experiment.model_dump())
     )
+    ran = experiment.model_copy(update=settings)
+    return _run_comparison(args, files, out, ran.replicates, ran.steps, ran.seed)
 
 
 def _run_comparison(
@@ -389,11 +429,14 @@ def _sweep(args: argparse.Namespace) -> int:
     from sim.inputs.sweep import load_sweep
     from sim.runs.sweep import run_sweep
 
-    plan = load_sweep(args.file)
+    settings = _settings(args)
+    plan = load_sweep(args.file, settings)
     if args.keep_timeseries:
         plan = replace(plan, sweep=plan.sweep.model_copy(update={"timeseries": True}))
     sweep = plan.sweep
-    out = args.out or Path(sweep.out or safe_folder_name(Path("results"), sweep.name))
+    out = args.out or Path(
+        str(sweep.out or safe_folder_name(Path("results"), sweep.name)) + _changed(plan.changed, {})
+    )
     with _open_executor(args) as executor:
         run_sweep(
             plan,
@@ -408,7 +451,22 @@ def _sweep(args: argparse.Namespace) -> int:
     print(f"wrote {out}/manifest.json, points.parquet, runs.parquet")
     if sweep.sampler in ("sobol", "morris"):
         print(f"next: sim sensitivity {out}")
+    else:
+        _print_responses(out)
     return 0
+
+
+def _print_responses(out: Path) -> None:
+    """A grid or Latin-hypercube sweep's responses: a summary, and the figures written."""
+    from sim.analysis.response import read_responses, summary_lines
+    from sim.plots.files import write_response_plots
+
+    points, responses, parameters = read_responses(out)
+    if not parameters:
+        return
+    print("\n".join(summary_lines(responses)))
+    written = write_response_plots(out, points, responses, parameters)
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
 
 
 def _sensitivity(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 import sim.cli
 from sim.cli import console, main
 from sim.engine.outcomes import OUTCOMES
+from sim.inputs.scenario import load_scenario
 from sim.runs.kinds import available_cpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,3 +289,51 @@ def test_compare_prints_each_scenario_then_the_differences_in_the_order_given(tm
             assert row[2:4] == [f"{100 * difference.difference:+.1f}", "pp"]
         else:
             assert row[2] == f"{difference.difference:+,.0f}"  # counts in whole numbers
+
+
+def test_default_folders_of_different_requests_do_not_clash(tmp_path, monkeypatch):
+    """`sim run baseline -n 100` after `sim run baseline` runs into a folder of its own."""
+    monkeypatch.chdir(tmp_path)
+    for replicates in ("2", "3"):
+        assert main(["run", str(BASELINE), "-n", replicates, "--steps", "2", "--no-plots",
+                     "-q"]) == 0  # fmt: skip
+    seed = json.loads(next((tmp_path / "results").glob("*/manifest.json")).read_text())["seed"]
+    folders = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert folders == [f"baseline-seed{seed}-n2-2m", f"baseline-seed{seed}-n3-2m"]
+    own = load_scenario(BASELINE)  # the file's own replicates and steps: the plain name
+    plain = sim.cli._default_folder(argparse.Namespace(scenario=BASELINE), own, "baseline")
+    assert plain == f"baseline-seed{seed}"
+
+
+def test_an_experiment_takes_replicates_steps_and_seed_from_the_command_line(tmp_path, monkeypatch):
+    """Settings changed on the command line run, are recorded, and name their own folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cmp.yaml").write_text(
+        f"name: cmp\nscenarios: [{BASELINE}, {CRACKDOWN}]\nreplicates: 300\nseed: 1\n"
+    )
+    assert main(["experiment", "cmp.yaml", "-n", "2", "--steps", "2", "--seed", "5", "-q"]) == 0
+    for name in ("baseline", "crackdown"):
+        manifest = json.loads(
+            (tmp_path / "results/cmp-n2-2m-seed5" / name / "manifest.json").read_text()
+        )
+        assert (manifest["replicates"], manifest["steps"], manifest["seed"]) == (2, 2, 5)
+
+
+def test_a_sweep_takes_replicates_per_point_steps_and_seed_from_the_command_line(tmp_path):
+    out = tmp_path / "sweep"
+    sweep = ROOT / "experiments" / "sweep_example.yaml"
+    assert main(["experiment", str(sweep), "-n", "1", "--steps", "2", "--seed", "3",
+                 "--out", str(out), "-q"]) == 0  # fmt: skip
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["replicates"], manifest["steps"], manifest["seed"]) == (1, 2, 3)
+    assert manifest["settings_from_command_line"] == {"replicates": 1, "steps": 2, "seed": 3}
+    assert pq.read_metadata(out / "runs.parquet").num_rows == manifest["points"] == 9
+
+
+def test_a_sweep_refuses_a_command_line_seed_its_samplers_cannot_take(tmp_path, capsys):
+    sweep = ROOT / "experiments" / "sweep_example.yaml"
+    out = tmp_path / "sweep"
+    assert main(["experiment", str(sweep), "--seed", str(2**40), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "command line" in err and "seed" in err
+    assert not out.exists()

@@ -18,7 +18,7 @@ from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
 from sim.inputs.scenario import load_with_origin
 from sim.plots.fan import actor_bands
-from sim.runs import local_pool
+from sim.runs import chunked, local_pool
 from sim.runs.chunked import plan_chunks
 from sim.runs.ensemble import run_ensemble
 from sim.runs.store import OutputMismatchError
@@ -42,13 +42,31 @@ def test_plan_chunks_splits_runs_of_consecutive_replicates():
     assert plan_chunks([0, 1, 2, 3, 4, 7, 8], 2) == [[0, 1], [2, 3], [4], [7, 8]]
 
 
+def test_the_bar_opens_once_the_pools_workers_have_started(tmp_path, monkeypatch):
+    """The bar's clock, and its first estimate of the time left, count runs, not start-up."""
+    scenario, digest = small()
+    events = []
+    real_pool, real_bar = local_pool.process_pool, chunked.tqdm
+
+    def watched_pool(*args, **kwargs):
+        pool = real_pool(*args, **kwargs)  # returns once every worker has started
+        events.append("workers started")
+        return pool
+
+    monkeypatch.setattr(local_pool, "process_pool", watched_pool)
+    monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
+    monkeypatch.setattr(chunked, "tqdm", lambda *a, **k: events.append("bar") or real_bar(*a, **k))
+    run_ensemble(scenario, tmp_path / "out", scenario_sha256=digest, workers=2, progress=False)
+    assert events == ["workers started", "bar"]
+
+
 def test_same_results_whatever_the_workers_chunks_and_path(tmp_path, monkeypatch):
     """In-process and pooled runs, any chunking, give identical tables; each path is taken."""
     scenario, digest = small()
     pools = []
-    real_pool = local_pool.pooled
+    real_pool = local_pool.process_pool
     monkeypatch.setattr(
-        local_pool, "pooled", lambda *a, **k: pools.append(a[2]) or real_pool(*a, **k)
+        local_pool, "process_pool", lambda *a, **k: pools.append(a[0]) or real_pool(*a, **k)
     )
     outs = []
     # (workers, chunk size, pool forced): small ensembles run in-process unless forced

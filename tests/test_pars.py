@@ -40,3 +40,23 @@ def test_each_rules_module_points_at_its_declarations(path):
 def test_a_range_without_a_source_or_reasoning_is_refused(source):
     with pytest.raises(ValueError, match="a source, or a judgement's reasoning"):
         Range(0.0, 1.0, source)
+
+
+def test_the_keys_listed_for_events_are_those_the_loader_accepts():
+    """docs/events.md lists every scalar key events may set, and none the loader refuses."""
+    import re
+
+    from sim.inputs.scenario import ScenarioError, load_scenario, override
+    from sim.inputs.sweep import scalar_leaves
+
+    listed = re.findall(r"^\| `([^`]+)` \|", (ROOT / "docs" / "events.md").read_text(), re.M)
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    leaves = scalar_leaves(base)
+    assert "policy.crackdown" in listed and "economy.frozen_funds_musd" not in listed
+    accepted = {key: leaves[key] for key in listed}  # every listed key, in one event
+    override(base, {"steps": 2, "events": [{"month": 1, "set": accepted}]})
+    for key in sorted(set(leaves) - set(listed)):  # every other key is refused if changed
+        changed = not leaves[key] if isinstance(leaves[key], bool) else leaves[key]
+        changed = changed * 0.5 if isinstance(changed, float) and changed else changed
+        with pytest.raises(ScenarioError):
+            override(base, {"steps": 2, "events": [{"month": 1, "set": {key: changed}}]})

@@ -217,9 +217,9 @@ def test_same_tables_for_one_and_two_workers_and_any_chunks(tmp_path, monkeypatc
     plan = load_sweep(sweep_file(tmp_path, timeseries=True))
     monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
     pools = []
-    real_pool = local_pool.pooled
+    real_pool = local_pool.process_pool
     monkeypatch.setattr(
-        local_pool, "pooled", lambda *a, **k: pools.append(a[2]) or real_pool(*a, **k)
+        local_pool, "process_pool", lambda *a, **k: pools.append(a[0]) or real_pool(*a, **k)
     )
     tables = []
     for workers, chunk in ((1, None), (2, 1), (2, 5)):

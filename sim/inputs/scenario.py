@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from sim.inputs.schema import DEMANDS, Event, Scenario
 __all__ = [
     "Problem",
     "ScenarioError",
+    "event_may_set",
     "event_timeline",
     "load_scenario",
     "load_with_origin",
@@ -28,6 +30,9 @@ __all__ = [
 ]
 
 EVENT_KEYS = ("policy", "mechanisms", "rules", "international", "economy")
+"""Top-level blocks whose keys events may change (the rest are the run's starting point)."""
+STARTING_STATES = ("international.*.pressure", "economy.frozen_funds_musd")
+"""Keys of those blocks read at month 0 only (`*`: any one actor): events cannot change them."""
 SUFFIXES = (".yaml", ".yml")  # `extends` reads scenario files only, never any file at all
 MAX_CHAIN = 16  # files in one `extends` chain; the shipped ones have two
 Provenance = dict[tuple[str, ...], Path]
@@ -301,7 +306,7 @@ def _apply_event(i: int, event: Event, data: dict, file: Path | str) -> list[Pro
     """Set the event's keys in `data`; the keys it may not change, or that do not exist."""
     problems = []
     for key, value in event.set.items():
-        if key.split(".")[0] not in EVENT_KEYS:
+        if not _in_event_blocks(key):
             message = f"events may change only keys under {', '.join(EVENT_KEYS)}"
         elif (error := _set_dotted(data, key, value)) is not None:
             message = error
@@ -361,14 +366,49 @@ def _starting_state_changes(start: Scenario, later: Scenario) -> list[str]:
     """What an event changed that only month 0 reads: actors, their pressure, frozen funds."""
     if list(later.international) != list(start.international):
         return ["events may not add, remove or reorder international actors"]
-    changes = [
-        f"international.{name}.pressure is a starting state; events cannot change it"
-        for name, actor in later.international.items()
-        if actor.pressure != start.international[name].pressure
-    ]
-    if later.economy.frozen_funds_musd != start.economy.frozen_funds_musd:
-        changes.append("economy.frozen_funds_musd is a starting state; events cannot change it")
+    before, after = start.model_dump(), later.model_dump()
+    changes = []
+    for pattern in STARTING_STATES:
+        was = _values_at(pattern, before)
+        changes += [
+            f"{key} is a starting state; events cannot change it"
+            for key, value in _values_at(pattern, after).items()
+            if value != was.get(key)
+        ]
     return changes
+
+
+def event_may_set(key: str) -> bool:
+    """Whether events may set the key path `key`: under `EVENT_KEYS`, not a starting state.
+
+    The rule the loader applies to every event (besides the key's existing), and the one
+    docs/events.md is generated from.
+    """
+    return _in_event_blocks(key) and not any(_matches(key, p) for p in STARTING_STATES)
+
+
+def _in_event_blocks(key: str) -> bool:
+    return key.split(".")[0] in EVENT_KEYS
+
+
+def _matches(key: str, pattern: str) -> bool:
+    """Whether a key path matches a pattern part by part (`*`: any one part)."""
+    keys, parts = key.split("."), pattern.split(".")
+    return len(keys) == len(parts) and all(map(fnmatchcase, keys, parts))
+
+
+def _values_at(pattern: str, data: dict) -> dict[str, Any]:
+    """The values of nested `data` at the key paths matching `pattern`, by key path."""
+    found: dict[str, Any] = {"": data}
+    for part in pattern.split("."):
+        found = {
+            f"{at}.{key}" if at else key: node[key]
+            for at, node in found.items()
+            if isinstance(node, dict)
+            for key in node
+            if fnmatchcase(key, part)
+        }
+    return found
 
 
 def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:

@@ -9,12 +9,12 @@ before any run, with file, key path and what was expected.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.ranges import range_of
@@ -32,6 +32,7 @@ from sim.inputs.scenario import (
     load_with_origin,
     override,
     read_file_as,
+    validation_problems,
 )
 from sim.inputs.schema import SafeName, Scenario, Strict
 
@@ -102,6 +103,8 @@ class SweepPlan:
     scenario: Scenario
     scenario_sha256: str
     design: Design
+    changed: dict[str, int] = field(default_factory=dict)
+    """Settings given on the command line that differ from the file's: -n, --steps, --seed."""
 
 
 def is_sweep_file(path: str | Path) -> bool:
@@ -110,10 +113,15 @@ def is_sweep_file(path: str | Path) -> bool:
     return isinstance(data, dict) and (data.get("kind") == "sweep" or "uncertainties" in data)
 
 
-def load_sweep(path: str | Path) -> SweepPlan:
-    """Read and validate a sweep file against its scenario; raise `ScenarioError` if bad."""
+def load_sweep(path: str | Path, settings: dict[str, int] | None = None) -> SweepPlan:
+    """Read and validate a sweep file against its scenario; raise `ScenarioError` if bad.
+
+    `settings` (`replicates` per point, `steps`, `seed`) replace the file's, checked as
+    the file's are.
+    """
     path = Path(path)
-    sweep = read_file_as(path, Sweep)
+    own = read_file_as(path, Sweep)
+    sweep = _with_settings(own, settings or {})
     file = _scenario_file(path, sweep.scenario)
     changes = {"seed": sweep.seed} | ({"steps": sweep.steps} if sweep.steps else {})
     scenario, digest = load_with_origin(file, changes)
@@ -144,7 +152,16 @@ def load_sweep(path: str | Path) -> SweepPlan:
     problems += [Problem(str(path), "points", message) for message in _size_problems(sweep, design)]
     if problems:
         raise ScenarioError(problems)
-    return SweepPlan(sweep, path, scenario, digest, design)
+    changed = {k: v for k, v in (settings or {}).items() if getattr(own, k) != v}
+    return SweepPlan(sweep, path, scenario, digest, design, changed)
+
+
+def _with_settings(sweep: Sweep, settings: dict[str, int]) -> Sweep:
+    """The sweep with the command line's settings in place of the file's, validated."""
+    try:
+        return Sweep.model_validate(sweep.model_dump() | settings)
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, {}, Path("command line"), "")) from None
 
 
 def _size_problems(sweep: Sweep, design: Design) -> list[str]:

@@ -1,4 +1,4 @@
-"""Draw an ensemble's or a comparison's figures from its results directory into `plots/`."""
+"""Draw the figures of an ensemble, a comparison or a sweep from its results into `plots/`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sim.plots import sensitivity as sensitivity_plots
 from sim.plots.distributions import outcome_distributions
 from sim.plots.events import event_probability
 from sim.plots.fan import strength_fan_of_bands
+from sim.plots.response import response_curves, response_pairs
 from sim.plots.saving import save_figure
 from sim.plots.style import Styles, ensemble_label, posterior_label
 
@@ -86,4 +87,25 @@ def write_sensitivity_plots(folder: Path, result: Sensitivity) -> list[Path]:
         else:
             fig, name = sensitivity_plots.morris_scatter(indices, noise), "morris"
         written += save_figure(fig, Path(folder) / f"{name}{suffix}")
+    return written
+
+
+def write_response_plots(
+    out: Path, points: pd.DataFrame, responses: pd.DataFrame, parameters: list[str]
+) -> list[Path]:
+    """A grid or Latin-hypercube sweep's response curves (and pairs, for two parameters).
+
+    One figure of each per lever set, into `out/plots/`; the files.
+    """
+    sets = sorted(points["lever_set"].unique())
+    written = []
+    for lever_set in sets:
+        suffix = f"-levers{lever_set}" if len(sets) > 1 else ""
+        chosen = points[points["lever_set"] == lever_set]
+        curves = responses[responses["lever_set"] == lever_set]
+        figures = {"response": response_curves(chosen, curves, parameters)}
+        if len(parameters) == 2:
+            figures["response_pairs"] = response_pairs(chosen, parameters)
+        for name, fig in figures.items():
+            written += save_figure(fig, Path(out) / "plots" / f"{name}{suffix}")
     return written

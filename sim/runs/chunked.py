@@ -38,17 +38,19 @@ def run_missing(
     workers = executor.capacity(len(missing) * job.scenario.steps)
     chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
     # The compiled loops, loaded here (or compiled once into numba's cache, saying so)
-    # before the bar starts: its rate counts runs only, and workers find them cached
+    # before the bar opens: its rate counts runs only, and workers find them cached. The
+    # executor opens the bar once its workers have started.
     load_kernels(partial(print, file=sys.stderr, flush=True) if progress else None)
     started = time.perf_counter()
-    with tqdm(
+    progress_bar = partial(
+        tqdm,
         total=runs,
         initial=runs - len(missing),
         desc=label or job.scenario.name,
         unit="run",
         disable=not progress,
-    ) as bar:
-        executor.run_chunks(job, chunks, store, bar)
+    )
+    executor.run_chunks(job, chunks, store, progress_bar)
     store.consolidate()
     store.update_manifest(
         finished=datetime.now(UTC).isoformat(timespec="seconds"),

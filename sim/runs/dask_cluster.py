@@ -22,7 +22,7 @@ import pyarrow as pa
 from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
-from sim.runs.executor import ExecutorError, Job, store_chunk
+from sim.runs.executor import ExecutorError, Job, Progress, store_chunk
 from sim.runs.kinds import available_cpus
 from sim.runs.store import ResultStore
 
@@ -139,8 +139,14 @@ class DaskExecutor:
         """The worker threads: a cluster already running pays no start-up for small work."""
         return self.workers
 
-    def run_chunks(self, job: Job, chunks: list[list[int]], store: ResultStore, bar: tqdm) -> None:
+    def run_chunks(
+        self, job: Job, chunks: list[list[int]], store: ResultStore, progress: Progress
+    ) -> None:
         """Submit the chunks, write each returned chunk (or count it, if the worker wrote it)."""
+        with progress() as bar:
+            self._run_chunks(job, chunks, store, bar)
+
+    def _run_chunks(self, job: Job, chunks: list[list[int]], store: ResultStore, bar: tqdm) -> None:
         if self.shared_path:
             self._check_shared(store)
             store = ResultStore(store.out.resolve(), key=store.key, timeseries=store.timeseries)

@@ -10,6 +10,7 @@ another, and the results are identical bit for bit whichever ran them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import pyarrow as pa
@@ -17,6 +18,10 @@ from tqdm import tqdm
 
 from sim.inputs.schema import Scenario
 from sim.runs.store import ResultStore
+
+Progress = Callable[[], tqdm]
+"""Opens the progress bar. An executor opens it once it can run chunks (its workers
+started), so that the bar's clock, and the time left it shows, count the runs only."""
 
 
 class ExecutorError(ValueError):
@@ -40,8 +45,13 @@ class Executor(Protocol):
         """How many chunks it would run at once on this much work; sizes the chunks."""
         ...
 
-    def run_chunks(self, job: Job, chunks: list[list[int]], store: ResultStore, bar: tqdm) -> None:
-        """Run every chunk into `store`, advancing `bar` by each chunk's runs; or raise."""
+    def run_chunks(
+        self, job: Job, chunks: list[list[int]], store: ResultStore, progress: Progress
+    ) -> None:
+        """Run every chunk into `store`, advancing the bar `progress` opens by each chunk's runs.
+
+        Raises what a chunk raised.
+        """
         ...
 
 

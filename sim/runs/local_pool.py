@@ -1,10 +1,10 @@
 """This machine as an executor: the chunks in this process, or on a forkserver process pool.
 
 Workers write their own chunk files into the results directory, so no table crosses
-processes; they start with the job's module imported and end by themselves if the
-process that started them dies (`sim.runs.lifeline`). Inside a `with` block the pool's
-processes serve every run until the block ends, so that many short experiments (an EMA
-evaluator's calls) pay the pool's start-up once.
+processes; they start with the job's module imported and the compiled loops loaded, and
+end by themselves if the process that started them dies (`sim.runs.lifeline`). Inside a
+`with` block the pool's processes serve every run until the block ends, so that many
+short experiments (an EMA evaluator's calls) pay the pool's start-up once.
 """
 
 from __future__ import annotations
@@ -17,16 +17,20 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
-from sim.runs.executor import Job, store_chunk
+from sim.engine.kernels import load_kernels
+from sim.runs.executor import Job, Progress, store_chunk
 from sim.runs.lifeline import watch_parent
 from sim.runs.store import ResultStore
+
+if TYPE_CHECKING:
+    from threading import Barrier
 
 # Below this many replicate-months a pool's start-up (forkserver, imports, numba's cache
 # in each worker: about 2 s) costs more than a second process saves; run in-process.
 IN_PROCESS_REPLICATE_MONTHS = 12_000
+START_SECONDS = 120  # a worker that has not started by then will not: the pool is broken
 
 
 @dataclass
@@ -58,16 +62,23 @@ class LocalPool:
         """The workers, or 1 below IN_PROCESS_REPLICATE_MONTHS (the pool would not pay)."""
         return 1 if replicate_months < IN_PROCESS_REPLICATE_MONTHS else self.workers
 
-    def run_chunks(self, job: Job, chunks: list[list[int]], store: ResultStore, bar: tqdm) -> None:
-        """Each chunk's files are written by the process that ran it."""
+    def run_chunks(
+        self, job: Job, chunks: list[list[int]], store: ResultStore, progress: Progress
+    ) -> None:
+        """Each chunk's files are written by the process that ran it.
+
+        The bar opens once the pool's workers have started, so that its rate, and the
+        time left it shows from its first update, count the runs and not the start-up.
+        """
         months = sum(map(len, chunks)) * job.scenario.steps
         workers = max(1, min(self.capacity(months), len(chunks)))
         task = partial(store_chunk, job, store=store)
         if workers == 1:
-            for runs in map(task, chunks):
-                bar.update(runs)
+            with progress() as bar:
+                for runs in map(task, chunks):
+                    bar.update(runs)
             return
-        with self._pool(type(job).__module__) as pool:
+        with self._pool(type(job).__module__) as pool, progress() as bar:
             for runs in pooled(task, chunks, workers, pool):
                 bar.update(runs)
 
@@ -80,8 +91,8 @@ class LocalPool:
             raise RuntimeError("LocalPool.start: open the pool with `with` first")
         if self.workers == 1:
             return  # one worker runs every chunk in this process
-        with self._pool(preload) as pool:
-            wait([pool.submit(int) for _ in range(self.workers)])
+        with self._pool(preload):
+            pass
 
     def _pool(self, preload: str) -> AbstractContextManager[ProcessPoolExecutor]:
         """The kept pool inside `with` (made on first use), else a pool for this run."""
@@ -93,18 +104,29 @@ class LocalPool:
 
 
 def process_pool(workers: int, preload: str) -> ProcessPoolExecutor:
-    """A forkserver pool of `workers` processes that start with module `preload` imported.
+    """A forkserver pool of `workers` processes, returned once all of them have started.
 
-    Each worker ends by itself if this process dies (`sim.runs.lifeline`).
+    The workers start with module `preload` imported and the compiled loops loaded, and
+    wait for one another before taking work; each ends by itself if this process dies.
     """
     context = multiprocessing.get_context("forkserver")  # fork is unsafe with threads
     context.set_forkserver_preload([preload])  # workers start with the job's code loaded
-    return ProcessPoolExecutor(
+    everyone = context.Barrier(workers)
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=watch_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), everyone),
     )
+    wait([pool.submit(os.getpid) for _ in range(workers)])  # returns once all have started
+    return pool
+
+
+def _start_worker(parent: int, everyone: Barrier) -> None:
+    """Pool initializer: watch the parent, load the compiled loops, wait for the others."""
+    watch_parent(parent)
+    load_kernels()
+    everyone.wait(timeout=START_SECONDS)  # else BrokenBarrierError: the pool is broken
 
 
 def pooled(

@@ -89,6 +89,7 @@ def run_sweep(
             "scenario_sha256": plan.scenario_sha256,
             "design": plan.design.describe(),
             "outcomes": outcomes,
+            "settings_from_command_line": plan.changed,
         },
     )
     design = pd.DataFrame(unit, columns=plan.design.names)
