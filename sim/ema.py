@@ -173,7 +173,7 @@ class BatchedEvaluator(BaseEvaluator):
             if not isinstance(entry, SimModel):
                 raise TypeError(f"{entry.name}: the batched evaluator runs models of sim.ema.model")
         self._open = lambda: open_executor(executor, workers=workers, scheduler=scheduler)
-        self._out, self._stack = out, ExitStack()
+        self._out, self._stack, self._calls = out, ExitStack(), 0
 
     def initialize(self) -> None:
         """Open the executor; the local pool's processes start now and serve every call."""
@@ -202,11 +202,12 @@ class BatchedEvaluator(BaseEvaluator):
         points = pd.DataFrame([sim_model.key_values(e) for e in experiments])
         points.insert(0, "point", np.arange(len(points)))
         with ExitStack() as stack:
+            self._calls += 1  # each call its own folder: a sweep folder holds one design
             out = self._out or Path(stack.enter_context(tempfile.TemporaryDirectory()))
             out = run_points(
                 sim_model.scenario,
                 points,
-                Path(out) / sim_model.name,
+                Path(out) / f"{sim_model.name}-{self._calls:04d}",
                 replicates=sim_model.replicates,
                 executor=self._executor,
                 progress=False,

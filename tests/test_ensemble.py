@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from tqdm import tqdm
 
 from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
@@ -21,7 +22,7 @@ from sim.plots.fan import actor_bands
 from sim.runs import chunked, local_pool
 from sim.runs.chunked import plan_chunks
 from sim.runs.ensemble import run_ensemble
-from sim.runs.store import OutputMismatchError
+from sim.runs.store import OutputMismatchError, ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -216,3 +217,24 @@ def test_streamed_bands_equal_bands_of_the_whole_table(tmp_path):
         assert streamed[actor][0] == kind
         np.testing.assert_allclose(streamed[actor][1].to_numpy(), bands.to_numpy(), rtol=1e-6)
         assert list(streamed[actor][1].index) == list(bands.index)
+
+
+def test_a_failing_chunk_leaves_no_other_chunk_running_after_the_error(tmp_path, monkeypatch):
+    """Inside `with`, the pool outlives the run: chunks still in flight must end before it
+    returns, and chunks not yet started must never start."""
+    from pool_jobs import FailingJob
+
+    scenario, _ = small()
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
+    chunks = [[0], *([[r] for r in range(1, 9)])]
+    with local_pool.LocalPool(2) as pool:
+        with pytest.raises(RuntimeError, match="chunk 0 fails"):
+            pool.run_chunks(
+                FailingJob(scenario, markers), chunks, ResultStore(tmp_path / "out"), tqdm
+            )
+        at_return = set(markers.iterdir())
+        time.sleep(1.5)
+        assert set(markers.iterdir()) == at_return, "a chunk went on writing after the error"
+        assert len(at_return) < len(chunks) - 1, "chunks queued behind the error were started"

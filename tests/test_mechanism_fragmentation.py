@@ -131,6 +131,8 @@ def test_leaving_chances_stay_chances_under_extreme_utilities():
     assert np.isfinite(chances).all() and (chances >= 0).all()
     np.testing.assert_allclose(chances[0], [1.0, 0.0, 0.0], atol=1e-12)  # ISIS-K pulls all
     assert chances[1].sum() < 1e-12  # staying outweighs every way out
+    closed = leaving_chances(extreme, updated(FRAGMENTATION, base_hazard=0.0))
+    np.testing.assert_array_equal(closed, 0.0)  # no base hazard: no one leaves, never NaN
 
 
 def test_leaving_chances_values():

@@ -124,6 +124,7 @@ def leaving_chances(values: np.ndarray, rule: FragmentationRule) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = -np.log1p(-rule.base_hazard) / 12.0
         ratio = total / reference * np.exp(-np.maximum(values[..., :1], -MAX_EXPONENT))
+        ratio = np.minimum(ratio, np.finfo(float).max)  # base 0 x ratio inf: no one leaves
         leaving = np.where(ratio > 0, -np.expm1(-rate * ratio), 0.0)
         return np.where(total > 0, leaving * weights / total, 0.0)
 
@@ -176,7 +177,8 @@ def fragment(world: World, scale: float) -> None:
         rule,
     )
     by_option = by_slot(world.params.rules.fragmentation, axes=2)
-    chances = np.minimum(1.0, scale * leaving_chances(values, by_option))
+    chances = scale * leaving_chances(values, by_option)
+    chances /= np.maximum(1.0, chances.sum(axis=-1, keepdims=True))  # a scale above 1: at most sure
     can_leave = active.copy()
     can_leave[:, world.core] = False
     u = world.streams.uniform(np.full(world.replicates, len(names)))

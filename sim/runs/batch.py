@@ -10,21 +10,17 @@ parameters only, never the world's shape (its actors or months).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.values import can_vary_per_replicate
+from sim.engine.values import Values, can_vary_per_replicate
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs.tables import runs_table, timeseries_table
-
-Values = Mapping[str, np.ndarray]
-"""Per-replicate parameter values: key path -> one value per replicate of the batch."""
 
 
 def run_batch(

@@ -7,7 +7,8 @@ files themselves, which spares pickling the tables (7 MB a chunk of 50) and writ
 Parquet on this process, but needs the results directory at the same path on every
 worker. Either way a chunk file appears only once complete, and Dask recomputes the
 tasks of a worker that dies, so a lost worker costs time, never results. Workers warm
-up lazily: a worker's first chunk loads the compiled loops, as in the local pool.
+up lazily: a worker's first chunk loads the compiled loops (the local pool's workers load
+them as they start).
 """
 
 from __future__ import annotations

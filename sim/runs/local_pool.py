@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -79,8 +80,12 @@ class LocalPool:
                     bar.update(runs)
             return
         with self._pool(type(job).__module__) as pool, progress() as bar:
-            for runs in pooled(task, chunks, workers, pool):
-                bar.update(runs)
+            try:
+                for runs in pooled(task, chunks, workers, pool):
+                    bar.update(runs)
+            except BrokenProcessPool:
+                self._drop(pool)  # a kept pool that broke serves no later run
+                raise
 
     def start(self, preload: str) -> None:
         """Start the kept processes now, with module `preload` imported (inside `with`).
@@ -93,6 +98,11 @@ class LocalPool:
             return  # one worker runs every chunk in this process
         with self._pool(preload):
             pass
+
+    def _drop(self, pool: ProcessPoolExecutor) -> None:
+        """Forget a kept pool (shut down) so that the next run inside `with` starts afresh."""
+        if self._kept and self._kept[0] is pool:
+            self._kept.pop().shutdown(cancel_futures=True)
 
     def _pool(self, preload: str) -> AbstractContextManager[ProcessPoolExecutor]:
         """The kept pool inside `with` (made on first use), else a pool for this run."""
@@ -118,7 +128,13 @@ def process_pool(workers: int, preload: str) -> ProcessPoolExecutor:
         initializer=_start_worker,
         initargs=(os.getpid(), everyone),
     )
-    wait([pool.submit(os.getpid) for _ in range(workers)])  # returns once all have started
+    started = [pool.submit(os.getpid) for _ in range(workers)]  # return once all have started
+    try:
+        for future in started:
+            future.result()
+    except Exception as exc:
+        pool.shutdown(cancel_futures=True)
+        raise BrokenProcessPool(f"the local pool's workers did not start: {exc!r}") from exc
     return pool
 
 
@@ -142,9 +158,14 @@ def pooled(
     """
     queue = list(reversed(chunks))
     running: set[Future] = set()
-    while queue or running:
-        while queue and len(running) < 2 * workers:
-            running.add(pool.submit(task, queue.pop()))
-        finished, running = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
-            yield future.result()
+    try:
+        while queue or running:
+            while queue and len(running) < 2 * workers:
+                running.add(pool.submit(task, queue.pop()))
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:  # on an error or an interrupt, no chunk goes on writing after we return
+        for future in running:
+            future.cancel()
+        wait(running)
