@@ -29,6 +29,7 @@ from sim.inputs.observed import calendar_month, load_observed
 from sim.inputs.problems import ScenarioError
 from sim.inputs.scenario import load_scenario, override
 from sim.rules import new_world
+from sim.runs.store import OutputMismatchError
 
 OBSERVED = ROOT / "data" / "observed.yaml"
 STEPS = 6
@@ -213,3 +214,11 @@ def test_the_command_names_the_bad_entry_of_a_malformed_file(tmp_path, capsys):
     error = capsys.readouterr().err
     assert f"{bad}: s.x[0].value" in error and "low <= high" in error
     assert not (tmp_path / "out").exists()  # refused before anything ran
+
+
+def test_a_folder_of_other_results_is_refused(tmp_path):
+    (tmp_path / "manifest.json").write_text('{"kind": "calibration"}')
+    observed = load_observed(OBSERVED)
+    with pytest.raises(OutputMismatchError, match="another kind"):
+        run_hindcast(short_baseline(2, 1), observed, tmp_path, scenario_sha256="x", source="t")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "manifest.json"]

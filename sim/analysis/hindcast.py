@@ -38,7 +38,7 @@ from sim.rules import new_world
 from sim.runs.ensemble import run_ensemble
 from sim.runs.executor import Executor
 from sim.runs.posterior import PosteriorDraws
-from sim.runs.store import ResultStore, write_json
+from sim.runs.store import OutputMismatchError, ResultStore, write_json
 
 RUNS = "runs"  # the ensemble's own results folder inside the hindcast's
 TABLE = "hindcast.csv"
@@ -72,6 +72,7 @@ def run_hindcast(
     start = calendar_month(*map(int, scenario.start.split("-")))
     targets = hindcast_targets(observed, start, scenario.steps, record_actors(scenario))
     with ResultStore(out).lock():
+        _refuse_other_results(out)
         run_ensemble(
             scenario,
             out / RUNS,
@@ -90,6 +91,16 @@ def run_hindcast(
         write_table(out / BANDS, bands)
         write_json(out / MANIFEST, _manifest(scenario, observed, draws, source, table))
     return Hindcast(table, bands, [out / TABLE, out / BANDS, out / MANIFEST])
+
+
+def _refuse_other_results(out: Path) -> None:
+    """Refuse a folder whose manifest is not a hindcast's: its results would be mixed."""
+    manifest = out / MANIFEST
+    if manifest.exists() and '"kind": "hindcast"' not in manifest.read_text(errors="replace"):
+        raise OutputMismatchError(
+            f"{out} holds results of another kind (its manifest is not a hindcast's): "
+            "choose another --out"
+        )
 
 
 def record_actors(scenario: Scenario) -> list[str]:

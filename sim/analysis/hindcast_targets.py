@@ -42,32 +42,20 @@ def hindcast_targets(
 
     Raises `ScenarioError` for an entry naming an unknown observation model or actor.
     """
+    valid = {"observation": list(MODELS), "actor": actors}
     problems = [
-        problem
+        Problem(
+            str(observed.file),
+            f"{entry.path}.{field}",
+            f"got {quote(entry.fields[field])}; expected one of {', '.join(names)}",
+        )
         for entry in observed.entries
-        if (problem := _naming_problem(observed, entry, actors)) is not None
+        for field, names in valid.items()
+        if field in entry.fields and entry.fields[field] not in names
     ]
     if problems:
         raise ScenarioError(problems)
     return [_target(e, start, steps, actors) for e in observed.entries if e.numbers]
-
-
-def _naming_problem(observed: ObservedFile, entry: Entry, actors: list[str]) -> Problem | None:
-    name = entry.fields.get("observation")
-    if name is not None and name not in MODELS:
-        return Problem(
-            str(observed.file),
-            f"{entry.path}.observation",
-            f"got {quote(name)}; expected one of {', '.join(MODELS)}",
-        )
-    actor = entry.fields.get("actor")
-    if actor is not None and actor not in actors:
-        return Problem(
-            str(observed.file),
-            f"{entry.path}.actor",
-            f"got {quote(actor)}; expected one of {', '.join(actors)}",
-        )
-    return None
 
 
 def _series_model(entry: Entry) -> SeriesModel:
