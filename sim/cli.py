@@ -1,4 +1,4 @@
-"""`sim`: run, compare, experiment, sensitivity, discover, calibrate, report, validate, viz."""
+"""`sim`: run, compare, experiment, sensitivity, discover, calibrate, hindcast, report, viz..."""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -227,6 +227,33 @@ def build_parser() -> argparse.ArgumentParser:
         "calibration file names (calibrated:, posterior:); without it only --out is written",
     )
     cal.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    hind = commands.add_parser(
+        "hindcast",
+        help="score a scenario's ensemble against every dated figure of an observed file",
+        description="Run SCENARIO (with posterior draws if given), map its record through each "
+        "series' observation model, and score it against every entry of the observed file "
+        "it can match: 50%% and 90%% band coverage, CRPS and PIT. Entries it cannot match are "
+        "listed as not scored, with the reason. Writes hindcast.csv, bands.csv, manifest.json, "
+        "the ensemble (runs/) and the figures (plots/) into --out.",
+    )
+    hind.add_argument("scenario", type=Path)
+    hind.add_argument(
+        "--observed", type=Path, required=True, help="observed file (format: docs/observed.md)"
+    )
+    hind.add_argument(
+        "--posterior", type=Path, help="posterior draws (CSV from `sim calibrate`) to sample"
+    )
+    _add_settings(hind, "replicates", "the scenario's")
+    hind.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    hind.add_argument(
+        "--out",
+        "-o",
+        type=arguments.out_folder,
+        help="results directory (default: results/hindcast-NAME-seedS, then -nN, -Tm)",
+    )
+    hind.add_argument("--no-plots", action="store_true", help="skip the figures")
+    hind.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     val = commands.add_parser("validate", help="check scenario files; exit 1 on any error")
     val.add_argument("files", type=Path, nargs="+")
@@ -568,6 +595,74 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hindcast(args: argparse.Namespace) -> int:
+    from sim.analysis.hindcast import coverage, run_hindcast
+    from sim.inputs.names import safe_folder_name
+    from sim.inputs.observed import load_observed
+    from sim.inputs.scenario import load_with_origin
+    from sim.runs.kinds import available_cpus
+    from sim.runs.local_pool import LocalPool
+    from sim.runs.posterior import read_posterior
+
+    scenario, digest = load_with_origin(args.scenario, _settings(args))
+    observed = load_observed(args.observed)
+    draws = read_posterior(args.posterior, scenario) if args.posterior else None
+    label = f"hindcast-{scenario.name}" + ("-posterior" if draws else "")
+    out = args.out or safe_folder_name(Path("results"), _default_folder(args, scenario, label))
+    with LocalPool(args.workers or available_cpus()) as executor:
+        result = run_hindcast(
+            scenario,
+            observed,
+            out,
+            scenario_sha256=digest,
+            source=str(args.scenario),
+            draws=draws,
+            executor=executor,
+            progress=not args.quiet,
+        )
+    table = result.table
+    print(f"\n{scenario.name} against {args.observed}: {scenario.replicates} replicates")
+    print(_format_hindcast(table))
+    scored = table[table["scored"]]
+    if len(scored):
+        shares = coverage(table)
+        print(
+            f"\n{len(scored)} of {len(table)} entries scored: the 50% band covers "
+            f"{shares['in_50']:.0%}, the 90% band {shares['in_90']:.0%}; mean PIT "
+            f"{scored['pit'].mean():.2f}"
+        )
+    written = result.written
+    if not args.no_plots:
+        from sim.plots.hindcast import write_hindcast_plots
+
+        written = written + write_hindcast_plots(out, table, result.bands)
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
+    return 0
+
+
+def _format_hindcast(table: pd.DataFrame) -> str:
+    """The scored entries with their bands and scores, then those not scored with the reason."""
+    lines = [
+        f"  {'entry':<52} {'observed':>16} {'simulated 90% band':>20} {'50%':>4} {'90%':>4} "
+        f"{'CRPS':>8} {'PIT':>5}"
+    ]
+    for row in table[table["scored"]].itertuples():
+        observed = f"[{row.observed_low:.4g}, {row.observed_high:.4g}]"
+        simulated = f"[{row.p5:.4g}, {row.p95:.4g}]"
+        covered = ("yes" if row.in_50 else "no", "yes" if row.in_90 else "MISS")
+        lines.append(
+            f"  {row.entry:<52} {observed:>16} {simulated:>20} {covered[0]:>4} {covered[1]:>4} "
+            f"{row.crps:>8.3g} {row.pit:>5.2f}"
+        )
+        if row.note:
+            lines.append(f"    ({row.note})")
+    skipped = table[~table["scored"]]
+    if len(skipped):
+        lines.append("\n  not scored:")
+        lines += [f"  {row.entry:<52} {row.note}" for row in skipped.itertuples()]
+    return "\n".join(lines)
+
+
 def _print_comparison(table: pd.DataFrame, out: Path) -> None:
     """Each scenario's own medians and intervals, then its differences from the first, in order."""
     from sim.analysis.summary import read_summary
@@ -638,6 +733,7 @@ COMMANDS = {
     "sensitivity": _sensitivity,
     "discover": _discover,
     "calibrate": _calibrate,
+    "hindcast": _hindcast,
     "report": _report,
     "validate": _validate,
     "viz": _viz,
