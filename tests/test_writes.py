@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from conftest import ROOT, SCENARIO_DIR
+from small_files import calibration_file, sobol_file
 
 from sim.cli import main
 
@@ -227,35 +227,11 @@ def snapshot(*roots: Path, leave_out: Path | None = None) -> dict[str, str]:
 
 @pytest.fixture
 def inputs(tmp_path) -> Path:
-    """The input files of the commands, in a folder of their own beside --out."""
+    """A folder beside --out with the input files of the commands."""
     folder = tmp_path / "inputs"
     folder.mkdir()
-    sobol = {
-        "name": "small_sobol",
-        "kind": "sweep",
-        "scenario": str(SCENARIO_DIR / "baseline.yaml"),
-        "uncertainties": [{"key": "rules.attacks.base_rate"}, {"key": "rules.crackdown.leak"}],
-        "sampler": "sobol",
-        "points": 8,
-        "replicates": 2,
-        "seed": 1,
-        "steps": 3,
-        "outcomes": ["isisk_final", "attacks_total"],
-    }
-    (folder / "sobol.yaml").write_text(yaml.safe_dump(sobol))
-    spec = yaml.safe_load((ROOT / "experiments" / "calibration.yaml").read_text())
-    spec |= {
-        "scenario": str(SCENARIO_DIR / "baseline.yaml"),
-        "observed": str(ROOT / "data" / "observed.yaml"),
-        "calibrated": "calibrated.yaml",  # beside the calibration file: never written
-        "posterior": "posterior.csv",
-        "parameters": [{"key": "rules.attacks.base_rate"}],
-        "targets": spec["targets"][1:2],
-        "abc": spec["abc"] | {"population_size": 10, "generations": 1},
-        "predictive_draws": 10,
-    }
-    spec.pop("out", None)
-    (folder / "calibration.yaml").write_text(yaml.safe_dump(spec))
+    sobol_file(folder, steps=3)
+    calibration_file(folder)  # names calibrated.yaml and posterior.csv here: never written
     return folder
 
 
