@@ -122,7 +122,7 @@ def writes_outside_the_writer(source: str, relative: str) -> list[str]:
     `relative` is the module's path inside the package, as the allow-list names it.
     """
     tree = ast.parse(source)
-    helpers = {  # the writing functions of `sim.runs.output`, called by name
+    writers = {  # the writing functions of `sim.runs.output`, called by name
         alias.asname or alias.name
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module == THE_WRITER_MODULE
@@ -141,7 +141,7 @@ def writes_outside_the_writer(source: str, relative: str) -> list[str]:
             inner = where
             if isinstance(child, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
                 inner = [*where, child.name]
-            if isinstance(child, ast.Call) and is_write(child) and not _calls(child, helpers):
+            if isinstance(child, ast.Call) and is_write(child) and not _calls(child, writers):
                 function, call = ".".join(where) or "<module>", _name(child)[1]
                 atomic = _fills_the_temporary(child, lambdas)
                 if not atomic and (relative, function, call) not in ALLOWED:

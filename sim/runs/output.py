@@ -7,7 +7,7 @@ write, a deletion or a read elsewhere, so it is refused, never followed or repla
 A file is written under a temporary name beside its target and renamed into place, so
 a reader never sees half of it; on any error, disk full included, the temporary file
 is removed. tests/test_writes.py checks that no other module of the package writes.
-This module imports nothing heavy: the plotting helpers use it too.
+This module imports nothing heavy: the figures are saved through it too.
 """
 
 from __future__ import annotations
