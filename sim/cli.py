@@ -30,7 +30,7 @@ WORKERS_HELP = "worker processes, at most the CPUs (default: all; small ensemble
 USER_ERRORS = (
     ("sim.inputs.scenario", "ScenarioError"),
     ("sim.runs.store", "StoreError"),
-    ("sim.runs.folders", "FolderError"),
+    ("sim.runs.output", "OutputError"),
     ("sim.comparison", "CompareError"),
     ("sim.runs.executor", "ExecutorError"),
 )

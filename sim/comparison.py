@@ -15,7 +15,8 @@ from sim.inputs.schema import Scenario
 from sim.plots.files import write_comparison_plots
 from sim.runs.ensemble import run_ensemble
 from sim.runs.executor import Executor
-from sim.runs.store import ResultStore, write_atomic
+from sim.runs.output import write_csv
+from sim.runs.store import ResultStore
 
 OWN_ENTRIES = ("plots", "differences.csv")
 """What a comparison writes into `out` beside its scenarios' folders (named after them)."""
@@ -89,5 +90,5 @@ def compare(
         first = loaded[0][1]
         write_comparison_plots(out, names, first.steps, first.start, actor_styles(first))
         table = median_differences(runs, names[0])
-        write_atomic(out / "differences.csv", lambda tmp: table.to_csv(tmp, index=False))
+        write_csv(out / "differences.csv", table)
     return table

@@ -568,7 +568,7 @@ def test_a_link_or_an_input_where_a_calibration_writes_is_refused(tmp_path, caps
     (linked / "posterior.csv").symlink_to(elsewhere)
     path = _calibration_file(tmp_path, observed, targets=targets)
     assert main(["calibrate", str(path), "--quiet", "--out", str(linked)]) == 2
-    assert "is a link" in capsys.readouterr().err
+    assert "is a symbolic link" in capsys.readouterr().err
     assert elsewhere.read_text() == "mine\n"
 
 

@@ -47,7 +47,7 @@ def test_the_bar_opens_once_the_pools_workers_have_started(tmp_path, monkeypatch
     """The bar's clock, and its first estimate of the time left, count runs, not start-up."""
     scenario, digest = small()
     events = []
-    real_pool, real_bar = local_pool.process_pool, chunked.tqdm
+    real_pool, real_bar = local_pool.process_pool, chunked.RunBar
 
     def watched_pool(*args, **kwargs):
         pool = real_pool(*args, **kwargs)  # returns once every worker has started
@@ -56,7 +56,8 @@ def test_the_bar_opens_once_the_pools_workers_have_started(tmp_path, monkeypatch
 
     monkeypatch.setattr(local_pool, "process_pool", watched_pool)
     monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
-    monkeypatch.setattr(chunked, "tqdm", lambda *a, **k: events.append("bar") or real_bar(*a, **k))
+    bar = lambda *a, **k: events.append("bar") or real_bar(*a, **k)  # noqa: E731
+    monkeypatch.setattr(chunked, "RunBar", bar)
     run_ensemble(scenario, tmp_path / "out", scenario_sha256=digest, workers=2, progress=False)
     assert events == ["workers started", "bar"]
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from sim.analysis import sensitivity
 from sim.cli import main
 from sim.plots.saving import save_figure
-from sim.runs.folders import FolderError, own_folder
+from sim.runs.output import OutputError, own_folder
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
@@ -34,15 +34,15 @@ def test_a_folder_is_made_when_missing(tmp_path):
 def test_a_link_or_a_file_in_place_of_a_folder_is_refused(tmp_path, elsewhere):
     (tmp_path / "plots").symlink_to(elsewhere, target_is_directory=True)
     (tmp_path / "sensitivity").write_text("")
-    with pytest.raises(FolderError, match="symbolic link"):
+    with pytest.raises(OutputError, match="symbolic link"):
         own_folder(tmp_path / "plots")
-    with pytest.raises(FolderError, match="not a folder"):
+    with pytest.raises(OutputError, match="not a folder"):
         own_folder(tmp_path / "sensitivity")
 
 
 def test_figures_are_not_written_through_a_link(tmp_path, elsewhere):
     (tmp_path / "plots").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(FolderError):
+    with pytest.raises(OutputError):
         save_figure(Figure(), tmp_path / "plots" / "strength")
     assert not any(elsewhere.iterdir())
 
@@ -50,7 +50,7 @@ def test_figures_are_not_written_through_a_link(tmp_path, elsewhere):
 def test_sensitivity_tables_are_not_written_through_a_link(tmp_path, elsewhere):
     (tmp_path / "sensitivity").symlink_to(elsewhere, target_is_directory=True)
     result = sensitivity.Sensitivity(pd.DataFrame({"a": [1.0]}), pd.DataFrame({"a": [1.0]}))
-    with pytest.raises(FolderError):
+    with pytest.raises(OutputError):
         sensitivity.write_tables(tmp_path / "sensitivity", result)
     assert not any(elsewhere.iterdir())
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from conftest import SCENARIO_DIR
 
 from sim.analysis.calibration import horizon
+from sim.cli import main
 from sim.inputs.scenario import event_timeline, load_scenario
+from sim.plots.style import posterior_label
 from sim.runs.ensemble import Replicates
 from sim.runs.posterior import read_posterior
 
@@ -36,3 +41,30 @@ def test_the_historical_scenario_runs_with_the_posterior_draws():
     assert runs.column("posterior_draw").to_pylist() == [
         draws.draw_of(scenario.seed, r) for r in range(3)
     ]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "posterior", "said"),
+    [
+        ("historical", False, "parameters fixed at the posterior medians of calibrated.yaml"),
+        ("historical", True, "parameters drawn from the posterior calibrated_posterior.csv"),
+        ("baseline", False, ""),
+    ],
+)
+def test_a_run_says_where_its_fitted_parameters_came_from(tmp_path, scenario, posterior, said):
+    """Without --posterior a historical run has the posterior medians, in every replicate."""
+    out = tmp_path / "out"
+    command = ["run", str(SCENARIO_DIR / f"{scenario}.yaml"), "-n", "2", "--steps", "40"]
+    command += ["-q", "-w", "1", "--no-plots", "--out", str(out)]
+    if posterior:
+        command += ["--posterior", str(SCENARIO_DIR / "calibrated_posterior.csv")]
+    assert main(command) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    label = posterior_label(manifest)
+    assert label.startswith(said) if said else label == ""
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text()
+    assert ("Posterior used" in page) == (scenario == "historical")
+    assert ("the posterior medians of calibrated.yaml" in page) == (
+        said.startswith("parameters fixed")
+    )

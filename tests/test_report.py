@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT, SCENARIO_DIR
+from small_files import calibration_file, sobol_file
 
 from sim.cli import main
 
@@ -135,21 +136,8 @@ def test_a_sweep_report_has_its_design_outcomes_and_discovery(sweep, capsys):
 
 
 def test_a_sensitivity_report_has_the_indices_and_their_figure(tmp_path, capsys):
-    spec = {
-        "name": "small_sobol",
-        "kind": "sweep",
-        "scenario": str(SCENARIO_DIR / "baseline.yaml"),
-        "uncertainties": [{"key": "rules.attacks.base_rate"}, {"key": "rules.crackdown.leak"}],
-        "sampler": "sobol",
-        "points": 8,
-        "replicates": 2,
-        "seed": 1,
-        "steps": 4,
-        "outcomes": ["isisk_final", "attacks_total"],
-    }
-    (tmp_path / "sobol.yaml").write_text(yaml.safe_dump(spec))
     out = tmp_path / "out"
-    assert main(["experiment", str(tmp_path / "sobol.yaml"), "--out", str(out), "-q"]) == 0
+    assert main(["experiment", str(sobol_file(tmp_path, steps=4)), "--out", str(out), "-q"]) == 0
     assert main(["sensitivity", str(out), "--resamples", "20"]) == 0
     capsys.readouterr()
     html, page = report(out, capsys)
@@ -160,20 +148,8 @@ def test_a_sensitivity_report_has_the_indices_and_their_figure(tmp_path, capsys)
 
 
 def test_a_calibration_report_has_the_posterior_and_the_calibrated_scenario(tmp_path, capsys):
-    spec = yaml.safe_load((ROOT / "experiments" / "calibration.yaml").read_text())
-    spec |= {
-        "scenario": str(SCENARIO_DIR / "baseline.yaml"),
-        "observed": str(ROOT / "data" / "observed.yaml"),
-        "calibrated": "calibrated.yaml",
-        "posterior": "posterior.csv",
-        "out": str(tmp_path / "out"),
-        "parameters": [{"key": "rules.attacks.base_rate"}],
-        "targets": spec["targets"][1:2],
-        "abc": spec["abc"] | {"population_size": 10, "generations": 1},
-        "predictive_draws": 10,
-    }
-    (tmp_path / "calibration.yaml").write_text(yaml.safe_dump(spec))
-    assert main(["calibrate", str(tmp_path / "calibration.yaml"), "--quiet"]) == 0
+    path = calibration_file(tmp_path, out=str(tmp_path / "out"))
+    assert main(["calibrate", str(path), "--quiet"]) == 0
     capsys.readouterr()
     out = tmp_path / "out"
     html, page = report(out, capsys)

@@ -1,4 +1,8 @@
-"""End to end: `sim viz` serves its page, and headless Chromium moves a lever and steps it.
+"""End to end: `sim viz` serves its page, and headless Chromium moves levers and steps it.
+
+The tab is titled with the scenario; each slider shows its value on its thumb; a moved
+slider's value (a policy lever, and a purge labelled with the scenario's name of the
+group) reaches the model.
 
 Run alone with `pytest -m browser tests/test_viz.py`. Skipped where Debian's chromium,
 Playwright or the viz extra is missing.
@@ -119,6 +123,37 @@ def _panel_images(page) -> list[str]:
     return page.locator("img").evaluate_all("images => images.map(i => i.src)")
 
 
+def _move_until_the_model_has_it(page, label: str, start: float) -> float:
+    """Click along the slider `label` until the page's model has the value; return it.
+
+    The slider shows its value on its thumb before and after the move. A value reaches
+    the server asynchronously: Reset (a new model from the levers) is pressed until the
+    model's list of moved levers names the value, with a new value each try.
+    """
+    lever = page.locator(".v-input", has_text=label)
+    slider = lever.locator("[role=slider]")
+    shown = lever.locator(".v-slider__thumb-label")
+    assert float(slider.get_attribute("aria-valuenow")) == pytest.approx(start)
+    sync_api.expect(shown).to_be_visible()
+    sync_api.expect(shown).to_have_text(f"{start:g}")
+    track = lever.locator(".v-slider")
+    levers = page.locator(".sim-levers")
+    for attempt in range(RESET_TRIES):
+        box = track.bounding_box()
+        share = 0.8 if attempt % 2 == 0 else 0.6  # a new value each time, so the slider sends
+        track.click(position={"x": share * box["width"], "y": box["height"] / 2})
+        sync_api.expect(slider).to_have_attribute("aria-valuenow", f"{share:g}")
+        sync_api.expect(shown).to_have_text(f"{share:g}")
+        page.wait_for_timeout(1000)
+        page.get_by_role("button", name="Reset").click()
+        try:
+            sync_api.expect(levers).to_contain_text(f"{label} = {share:g}", timeout=5_000)
+            return share
+        except AssertionError:
+            continue
+    pytest.fail(f"the model never got the value of {label} after {RESET_TRIES} tries")
+
+
 def test_levers_and_steps_change_the_page(page_url, browser_page, tmp_path):
     page = browser_page
     page.goto(page_url)
@@ -131,25 +166,14 @@ def test_levers_and_steps_change_the_page(page_url, browser_page, tmp_path):
         assert page.get_by_text(title).count() == 0  # titles are drawn in the images
     assert len(_panel_images(page)) >= 10
 
-    lever = page.locator(".v-input", has_text="Crackdown intensity")
-    slider = lever.locator("[role=slider]")
-    assert float(slider.get_attribute("aria-valuenow")) == pytest.approx(0.3)
-    track = lever.locator(".v-slider")
+    assert page.title() == "sim viz: baseline"
+    crackdown = _move_until_the_model_has_it(page, "Crackdown intensity", 0.3)
     levers = page.locator(".sim-levers")
-    for attempt in range(RESET_TRIES):  # a slider's value reaches the server asynchronously
-        box = track.bounding_box()
-        share = 0.8 if attempt % 2 == 0 else 0.6  # a new value each time, so the slider sends
-        track.click(position={"x": share * box["width"], "y": box["height"] / 2})
-        sync_api.expect(slider).to_have_attribute("aria-valuenow", f"{share:g}")
-        page.wait_for_timeout(1000)
-        page.get_by_role("button", name="Reset").click()
-        expected = f"levers moved: Crackdown intensity = {share:g}"
-        try:
-            sync_api.expect(levers).to_have_text(expected, timeout=5_000)
-            break
-        except AssertionError:
-            continue
-    sync_api.expect(levers).to_have_text(expected)
+    sync_api.expect(levers).to_have_text(f"levers moved: Crackdown intensity = {crackdown:g}")
+    purge = _move_until_the_model_has_it(page, "Purge of TTP", 0.0)  # the scenario's name of ttp
+    sync_api.expect(levers).to_have_text(
+        f"levers moved: Crackdown intensity = {crackdown:g}, Purge of TTP = {purge:g}"
+    )
 
     images = _panel_images(page)
     step = page.get_by_role("button", name="Step")

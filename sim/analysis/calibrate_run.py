@@ -21,10 +21,10 @@ from sim.analysis.calibration import (
     posterior_summary,
     predictive,
     write_outputs,
-    write_table,
 )
 from sim.analysis.targets import inside_band
 from sim.inputs.calibration import CalibrationPlan, Target
+from sim.runs.output import write_csv
 from sim.runs.posterior import read_posterior
 
 PREDICTIVE_FILE = "predictive.csv"
@@ -61,7 +61,7 @@ def run_calibration(
     simulated = predictive(
         plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
     )
-    write_table(out / PREDICTIVE_FILE, simulated)
+    write_csv(out / PREDICTIVE_FILE, simulated, float_format="%.6g")
     installed = install_files(plan, fit) if install else []
     return CalibrationRun(
         fit,

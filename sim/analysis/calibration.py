@@ -35,8 +35,9 @@ from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs.batch import value_groups
+from sim.runs.output import results_folder, write_csv, write_json, write_text
 from sim.runs.posterior import PosteriorDraws, with_values, write_posterior
-from sim.runs.store import StoreError, write_atomic, write_json
+from sim.runs.store import StoreError
 
 TAILS = (0.05, 0.5, 0.95)  # the reported 90% interval and the median
 
@@ -109,7 +110,7 @@ def calibrate(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool
             eps=pyabc.QuantileEpsilon(alpha=settings.quantile),
         )
 
-    out.mkdir(parents=True, exist_ok=True)
+    results_folder(out)
     database = out / "abc.db"
     started = time.perf_counter()
     try:
@@ -264,8 +265,8 @@ def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> d
     }
     write_posterior(written["posterior"], fit.keys, fit.values, fit.weights)
     summary = posterior_summary(fit, plan)
-    write_table(written["summary"], summary)
-    write_table(written["generations"], fit.generations)
+    write_csv(written["summary"], summary, float_format="%.6g")
+    write_csv(written["generations"], fit.generations, float_format="%.6g")
     write_text(
         written["calibrated"],
         calibrated_yaml(plan, summary, written["calibrated"], written["posterior"]),
@@ -337,13 +338,3 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, post
         **tree,
     }
     return "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False, width=88)
-
-
-def write_table(path: Path, table: pd.DataFrame) -> None:
-    """A table as CSV, written whole or not at all."""
-    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
-
-
-def write_text(path: Path, text: str) -> None:
-    """Text written whole or not at all (a link at `path` is replaced, never followed)."""
-    write_atomic(path, lambda tmp: tmp.write_text(text))

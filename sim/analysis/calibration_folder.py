@@ -22,7 +22,8 @@ from sim.analysis.targets import check_targets
 from sim.inputs.calibration import CalibrationPlan
 from sim.inputs.problems import ScenarioError, quote
 from sim.inputs.reading import read_bytes
-from sim.runs.store import LOCK, OutputMismatchError, ResultStore, write_json
+from sim.runs.output import refuse_links, write_json
+from sim.runs.store import LOCK, OutputMismatchError, ResultStore
 
 KIND = "calibration"
 MANIFEST = "manifest.json"
@@ -83,12 +84,7 @@ def claim(plan: CalibrationPlan, out: Path, *, install: bool = False) -> Iterato
 def _check(plan: CalibrationPlan, out: Path) -> None:
     """Refuse a folder holding anything but this fit, or in which a write would hit an input."""
     written = [out / name for name in OWN_FILES]
-    links = [p for p in written if p.is_symlink()]
-    if links:
-        raise OutputMismatchError(
-            f"{links[0]} is a link; sim never writes through a link in a results folder: "
-            "remove it, or choose another --out"
-        )
+    refuse_links(written)
     hit = [p for p in written if p.resolve() in plan.inputs]
     if hit:
         raise OutputMismatchError(

@@ -24,8 +24,7 @@ import pandas as pd
 
 from sim.analysis.condition import ConditionError, evaluate
 from sim.engine.outcomes import OUTCOMES
-from sim.runs.folders import own_folder
-from sim.runs.store import write_atomic
+from sim.runs.output import own_folder, write_csv, write_json
 from sim.runs.sweep import DESIGN_COLUMNS, sweep_tables
 
 
@@ -219,7 +218,7 @@ def write_tables(folder: Path, found: Discovery) -> list[Path]:
     }
     written = []
     for name, table in tables.items():
-        write_atomic(folder / name, lambda tmp, t=table: t.to_csv(tmp, index=False))
+        write_csv(folder / name, table)
         written.append(folder / name)
     chosen = found.trajectory.iloc[found.chosen]
     summary = {
@@ -232,6 +231,5 @@ def write_tables(folder: Path, found: Discovery) -> list[Path]:
         "mass": float(chosen["mass"]),
         "restricted": found.box["parameter"].tolist(),
     }
-    text = json.dumps(summary, indent=2) + "\n"
-    write_atomic(folder / "summary.json", lambda tmp: tmp.write_text(text))
+    write_json(folder / "summary.json", summary)
     return [*written, folder / "summary.json"]

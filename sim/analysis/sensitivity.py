@@ -21,8 +21,7 @@ from SALib.analyze import sobol as sobol_analysis
 from sim.analysis.convergence import morris_warnings, noise_warning, sobol_warnings
 from sim.engine.seeds import replicate_seed
 from sim.inputs.sampling import Design, points_table, unit_sample
-from sim.runs.folders import own_folder
-from sim.runs.store import write_atomic
+from sim.runs.output import own_folder, write_atomic, write_csv
 
 CONFIDENCE = 0.95
 """Level of the bootstrap intervals SALib gives for each index."""
@@ -218,11 +217,12 @@ def top_parameters(indices: pd.DataFrame, outcome: str, n: int = 5) -> pd.DataFr
 def write_tables(folder: Path, result: Sensitivity) -> list[Path]:
     """Write the indices (CSV and Parquet) and the noise table (CSV) into `folder`."""
     folder = own_folder(folder)
-    files = {
-        folder / "indices.csv": lambda tmp: result.indices.to_csv(tmp, index=False),
-        folder / "indices.parquet": lambda tmp: result.indices.to_parquet(tmp, index=False),
-        folder / "noise.csv": lambda tmp: result.noise.to_csv(tmp, index=False),
-    }
-    for path, write in files.items():
-        write_atomic(path, write)
-    return list(files)
+    indices, parquet, noise = (
+        folder / "indices.csv",
+        folder / "indices.parquet",
+        folder / "noise.csv",
+    )
+    write_csv(indices, result.indices)
+    write_atomic(parquet, lambda tmp: result.indices.to_parquet(tmp, index=False))
+    write_csv(noise, result.noise)
+    return [indices, parquet, noise]

@@ -294,6 +294,16 @@ def _install_file(
     return target
 
 
+def calibrated_in_chain(path: str | Path) -> Path | None:
+    """The calibrated scenario (one `sim calibrate` wrote) that `path` is or extends, if any.
+
+    Its parameters are the fit's posterior medians: a run of it without posterior draws
+    has one set of them for every replicate, and says so.
+    """
+    _, _, files = resolve(Path(path))
+    return next((file for file in reversed(files) if _starts_with(file, CALIBRATED_HEADER)), None)
+
+
 def _starts_with(path: Path, prefix: str) -> bool:
     """Whether a regular file's first bytes are `prefix`."""
     try:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from sim.runs.folders import own_folder
+from sim.runs.output import own_folder, write_atomic
 
 
 def save_figure(
@@ -37,11 +36,5 @@ def save_figure(
 
 
 def _save_atomically(fig: Figure, path: Path, fmt: str) -> Path:
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        fig.savefig(temporary, format=fmt, dpi=150)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=150))
     return path

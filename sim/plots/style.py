@@ -59,12 +59,21 @@ def _counts_label(table: pd.DataFrame, *, pooled: bool) -> str:
 
 
 def posterior_label(manifest: Mapping[str, object]) -> str:
-    """Which posterior a run's parameters were drawn from, for a subtitle ("" if none)."""
-    source = manifest.get("posterior_file")
-    if not source:
-        return ""
-    digest = str(manifest.get("posterior_sha256", ""))[:12]
-    return f"parameters drawn from the posterior {Path(str(source)).name} (sha256 {digest})"
+    """Where a run's fitted parameters came from, for a subtitle ("" if it used no calibration).
+
+    Drawn from a posterior (`--posterior`), or fixed at the posterior medians of the
+    calibrated scenario the run's scenario extends (one set for every replicate).
+    """
+    source, calibrated = manifest.get("posterior_file"), manifest.get("calibrated_file")
+    if source:
+        digest = str(manifest.get("posterior_sha256", ""))[:12]
+        return f"parameters drawn from the posterior {Path(str(source)).name} (sha256 {digest})"
+    if calibrated:
+        return (
+            f"parameters fixed at the posterior medians of {Path(str(calibrated)).name}, the "
+            "same in every replicate (no --posterior)"
+        )
+    return ""
 
 
 def _replicates(n: int) -> str:

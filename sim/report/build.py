@@ -7,7 +7,7 @@ from pathlib import Path
 from sim.report.kinds import KINDS
 from sim.report.page import page
 from sim.report.parts import manifest_sections, read_manifest
-from sim.runs.store import write_atomic
+from sim.runs.output import write_text
 
 REPORT = "report.html"  # the report's name inside the results folder
 
@@ -46,5 +46,5 @@ def write_report(folder: Path, out: Path | None = None) -> Path:
             "folder; remove the link or give --out FILE"
         )
     report = build_report(folder)
-    write_atomic(path, lambda tmp: tmp.write_text(report, encoding="utf-8"))
+    write_text(path, report)
     return path

@@ -42,6 +42,11 @@ def ensemble(folder: Path, manifest: dict[str, Any]) -> list[Section]:
         source += f"{manifest.get('posterior_sha256', 'not recorded')}); the values the runs used:"
         draws = parameter_table(folder, "posterior draws over the replicates")
         sections.append(Section("Posterior used", paragraph(source) + draws))
+    elif "calibrated_file" in manifest:
+        fixed = "None: the fitted parameters are the posterior medians of "
+        fixed += f"{Path(manifest['calibrated_file']).name}, the same in every replicate (run "
+        fixed += "with --posterior to draw them)."
+        sections.append(Section("Posterior used", paragraph(fixed)))
     return sections
 
 

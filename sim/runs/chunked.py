@@ -11,10 +11,9 @@ import time
 from datetime import UTC, datetime
 from functools import partial
 
-from tqdm import tqdm
-
 from sim.engine.kernels import load_kernels
 from sim.runs.executor import Executor, Job
+from sim.runs.progress import RunBar
 from sim.runs.store import ResultStore
 
 CHUNK_RANGE = (125, 200)
@@ -43,8 +42,9 @@ def run_missing(
     load_kernels(partial(print, file=sys.stderr, flush=True) if progress else None)
     started = time.perf_counter()
     progress_bar = partial(
-        tqdm,
+        RunBar,
         total=runs,
+        workers=min(workers, len(chunks)),
         initial=runs - len(missing),
         desc=label or job.scenario.name,
         unit="run",

@@ -3,55 +3,23 @@
 A chunk of replicates a..b is two Parquet files in `chunks/`: `ts-a-b.parquet` (the time
 series, written first) and `runs-a-b.parquet` (one row per replicate, written last as
 the commit mark), numbers zero-padded to 7 digits. Only files with these exact names,
-and the temporary files `write_atomic` makes, were written by sim; anything else in the
-folder belongs to someone else and is never deleted.
+and the temporary files `sim.runs.output.write_atomic` makes, were written by sim;
+anything else in the folder belongs to someone else and is never deleted.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 CHUNK_NAME = re.compile(r"(?P<kind>runs|ts)-(?P<first>\d{7})-(?P<last>\d{7})\.parquet")
-# `.<target>.<8 random characters>.tmp`, in the folder of <target>; mkstemp's alphabet
-TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def chunk_name(kind: str, first: int, last: int) -> str:
     """File name of one half (`runs` or `ts`) of the chunk holding replicates first..last."""
     return f"{kind}-{first:07d}-{last:07d}.parquet"
-
-
-def temp_path(path: Path) -> Path:
-    """A fresh temporary name beside `path`, matching TEMP_NAME."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-
-
-def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Call `write(tmp_path)` then rename into place, so a reader never sees half a file.
-
-    The file is created with mode 0666 less the umask (as `open` does), and on any
-    error, disk full included, the temporary file is removed.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def is_temporary(path: Path, targets: Callable[[str], bool]) -> bool:
-    """True for a temporary file `write_atomic` left behind for a target `targets` accepts."""
-    match = TEMP_NAME.fullmatch(path.name)
-    return bool(match) and targets(match["target"])
 
 
 def parse(path: Path) -> tuple[str, int, int] | None:

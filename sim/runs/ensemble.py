@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from sim.engine.seeds import replicate_rng
+from sim.inputs.calibration import calibrated_in_chain
 from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs import provenance
@@ -105,6 +106,8 @@ def run_ensemble(
     manifest = manifest_for(scenario, scenario_sha256, source)
     if draws is not None:
         manifest |= {"posterior_file": draws.source, "posterior_sha256": draws.sha256}
+    if source is not None and (calibrated := calibrated_in_chain(source)) is not None:
+        manifest["calibrated_file"] = str(calibrated)  # the posterior medians it starts from
     with store.lock():
         store.open(manifest, force_resume=force_resume)
         run_missing(

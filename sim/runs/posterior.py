@@ -26,7 +26,7 @@ from sim.inputs.reading import read_bytes
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
 from sim.runs.arrays import numbers
-from sim.runs.chunks import write_atomic
+from sim.runs.output import write_csv
 
 DRAW_STREAM = 1  # second spawn-key word of the draw choice; the model's stream has none
 DRAW_COLUMN = "posterior_draw"
@@ -171,11 +171,11 @@ def _first_line(exc: Exception) -> str:
 def write_posterior(path: Path, keys: list[str], values: np.ndarray, weights: np.ndarray) -> None:
     """Write weighted draws as a posterior file (CSV with `draw`, `weight` and key columns).
 
-    Written whole or not at all; a link at `path` is replaced, never followed.
+    Written whole or not at all; a link at `path` is refused, never followed.
     """
     import pandas as pd
 
     table = pd.DataFrame(values, columns=keys)
     table.insert(0, "weight", weights / weights.sum())
     table.insert(0, "draw", np.arange(len(table)))
-    write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    write_csv(path, table, float_format="%.6g")

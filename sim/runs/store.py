@@ -18,7 +18,6 @@ delete or read files outside the folder.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import json
 import os
@@ -32,9 +31,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.runs import chunks
-from sim.runs.chunks import chunk_name, write_atomic
+from sim.runs.chunks import chunk_name
+from sim.runs.output import (
+    OutputError,
+    is_temporary,
+    open_lock,
+    own_folder,
+    refuse_links,
+    results_folder,
+    write_atomic,
+    write_json,
+)
 
-__all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError", "write_atomic"]
+__all__ = ["OutputBusyError", "OutputMismatchError", "ResultStore", "StoreError"]
 
 IDENTITY = ("scenario_name", "resolved_sha256", "seed", "steps", "replicates")
 # the posterior draws an ensemble carries, and whether a sweep keeps its time series
@@ -45,7 +54,7 @@ LOCK = ".lock"
 OWN_FILES = ("manifest.json", *TABLES)
 
 
-class StoreError(Exception):
+class StoreError(OutputError):
     """A results directory cannot be used as asked; the message says why and what to do."""
 
 
@@ -59,11 +68,6 @@ class OutputBusyError(StoreError):
 
 class StoreWarning(UserWarning):
     """Something in a results directory was repaired or left alone; the run goes on."""
-
-
-def write_json(path: Path, data: dict) -> None:
-    """Write JSON atomically."""
-    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
 class ResultStore:
@@ -88,15 +92,10 @@ class ResultStore:
         Raises `OutputBusyError` at once if another process holds it. The lock is an
         `flock` on `.lock`, so the system releases it when its holder dies, however.
         """
-        self._make_folder()
+        results_folder(self.out)
         self._refuse_links()
         path = self.out / LOCK
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
-        except OSError as exc:
-            if exc.errno != errno.ELOOP:
-                raise
-            raise StoreError(_link_message([path])) from None
+        fd = open_lock(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -121,7 +120,7 @@ class ResultStore:
         replicate count differ, and, unless `force_resume`, one made by other code
         (which is then recorded in the manifest). Removes sim's leftovers of a killed run.
         """
-        self._make_folder()
+        results_folder(self.out)
         self._refuse_links()
         existing = self._read_manifest()
         if existing is None:
@@ -130,7 +129,7 @@ class ResultStore:
             manifest = self._check(existing, manifest, force_resume)
         self._clean_leftovers()
         if not self.is_complete():
-            self.chunks.mkdir(exist_ok=True)
+            own_folder(self.chunks)
         write_json(self.manifest_path, manifest)
         return manifest
 
@@ -187,24 +186,12 @@ class ResultStore:
         """The consolidated tables this store writes: the time series only if it keeps one."""
         return TABLES if self.timeseries else TABLES[:1]
 
-    def _make_folder(self) -> None:
-        if self.out.exists() and not self.out.is_dir():
-            raise StoreError(f"--out {self.out} is a file, not a folder: choose another --out")
-        try:
-            self.out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create --out {self.out}: {exc.strerror}") from exc
-        if not os.access(self.out, os.W_OK | os.X_OK):
-            raise StoreError(f"cannot write into --out {self.out}: {os.strerror(errno.EACCES)}")
-
     def _refuse_links(self) -> None:
         """Refuse a symbolic link at any name the store reads, writes or deletes."""
         names = [self.out / name for name in (LOCK, *OWN_FILES)] + [self.chunks]
         if self.chunks.is_dir() and not self.chunks.is_symlink():
             names += [path for path in self.chunks.iterdir() if chunks.parse(path)]
-        links = [path for path in names if path.is_symlink()]
-        if links:
-            raise StoreError(_link_message(links))
+        refuse_links(names)
 
     def _read_manifest(self) -> dict | None:
         if not self.manifest_path.exists():
@@ -271,7 +258,7 @@ class ResultStore:
             if parsed is not None:
                 if parsed[0] == "runs":
                     ranges.append(parsed[1:])
-            elif path not in self._strays and not chunks.is_temporary(path, _is_chunk):
+            elif path not in self._strays and not is_temporary(path, _is_chunk):
                 self._strays.add(path)
                 warnings.warn(
                     f"{path} is not a file sim wrote: left alone", StoreWarning, stacklevel=3
@@ -283,7 +270,7 @@ class ResultStore:
         for folder, targets in ((self.out, OWN_FILES.__contains__), (self.chunks, _is_chunk)):
             if folder.is_dir():
                 for path in folder.iterdir():
-                    if chunks.is_temporary(path, targets):
+                    if is_temporary(path, targets):
                         path.unlink(missing_ok=True)
         if self.is_complete():
             self._remove_chunks()
@@ -301,7 +288,7 @@ class ResultStore:
         shared path) leaves one, and once the tables are written nothing writes chunks.
         """
         for path in self._chunk_files():
-            if chunks.parse(path) or chunks.is_temporary(path, _is_chunk):
+            if chunks.parse(path) or is_temporary(path, _is_chunk):
                 path.unlink(missing_ok=True)
         with contextlib.suppress(FileNotFoundError):
             left = self._chunk_files()
@@ -353,16 +340,6 @@ def encoding(schema: pa.Schema, compression: str) -> dict[str, Any]:
 
 def _is_chunk(name: str) -> bool:
     return chunks.CHUNK_NAME.fullmatch(name) is not None
-
-
-def _link_message(links: list[Path]) -> str:
-    """Why a folder with links is refused, naming the first link."""
-    more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
-    return (
-        f"{links[0]} is a symbolic link{more}: sim never follows a link inside a results "
-        "folder, so as not to write, delete or read files elsewhere. Remove the link, or "
-        "choose another --out"
-    )
 
 
 def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:

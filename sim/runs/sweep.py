@@ -37,7 +37,8 @@ from sim.runs.ensemble import manifest_for
 from sim.runs.executor import Executor
 from sim.runs.kinds import available_cpus
 from sim.runs.local_pool import LocalPool
-from sim.runs.store import ResultStore, write_atomic
+from sim.runs.output import write_atomic
+from sim.runs.store import ResultStore
 
 DESIGN_COLUMNS = ("point", "lever_set", "sample")
 """Columns of the points table that number points rather than set scenario keys."""
