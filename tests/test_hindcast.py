@@ -158,8 +158,9 @@ def synthetic_hindcast(tmp_path_factory):
     file = folder / "observed.yaml"
     file.write_text(yaml.safe_dump({"synthetic": {"isisk_series": entries}}))
     scenario = short_baseline(200, seed=5)
+    source = str(SCENARIO_DIR / "baseline.yaml")
     result = run_hindcast(
-        scenario, load_observed(file), folder / "out", scenario_sha256="x", source="test",
+        scenario, load_observed(file), folder / "out", scenario_sha256="x", source=source,
         progress=False,
     )  # fmt: skip
     return result, folder
@@ -220,5 +221,11 @@ def test_a_folder_of_other_results_is_refused(tmp_path):
     (tmp_path / "manifest.json").write_text('{"kind": "calibration"}')
     observed = load_observed(OBSERVED)
     with pytest.raises(OutputMismatchError, match="another kind"):
-        run_hindcast(short_baseline(2, 1), observed, tmp_path, scenario_sha256="x", source="t")
+        run_hindcast(
+            short_baseline(2, 1),
+            observed,
+            tmp_path,
+            scenario_sha256="x",
+            source=str(SCENARIO_DIR / "baseline.yaml"),
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "manifest.json"]

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.analysis.calibration import write_table
 from sim.analysis.hindcast_targets import Target, hindcast_targets
 from sim.analysis.observation import (
     MODELS,
@@ -37,8 +36,9 @@ from sim.inputs.schema import Scenario
 from sim.rules import new_world
 from sim.runs.ensemble import run_ensemble
 from sim.runs.executor import Executor
+from sim.runs.output import write_csv, write_json
 from sim.runs.posterior import PosteriorDraws
-from sim.runs.store import OutputMismatchError, ResultStore, write_json
+from sim.runs.store import OutputMismatchError, ResultStore
 
 RUNS = "runs"  # the ensemble's own results folder inside the hindcast's
 TABLE = "hindcast.csv"
@@ -87,8 +87,8 @@ def run_hindcast(
         pars = draw_parameters(scenario.replicates, gen)
         table = score_targets(targets, series, pars, gen)
         bands = monthly_bands(targets, series, pars, gen, scenario.start)
-        write_table(out / TABLE, table)
-        write_table(out / BANDS, bands)
+        write_csv(out / TABLE, table, float_format="%.6g")
+        write_csv(out / BANDS, bands, float_format="%.6g")
         write_json(out / MANIFEST, _manifest(scenario, observed, draws, source, table))
     return Hindcast(table, bands, [out / TABLE, out / BANDS, out / MANIFEST])
 
