@@ -243,13 +243,14 @@ def test_every_command_that_writes_stays_inside_out(tmp_path, inputs, monkeypatc
     repository = [ROOT / name for name in ("scenarios", "data", "results")]
     before = snapshot(tmp_path, *repository, leave_out=out)
     baseline, crackdown = (str(SCENARIO_DIR / f"{n}.yaml") for n in ("baseline", "crackdown"))
-    sweep = out / "sobol"
+    sweep, hindcast, observed = out / "sobol", out / "hindcast", ROOT / "data" / "observed.yaml"
     commands = [
         ["run", baseline, *SMALL, "--out", str(out / "run")],
         ["compare", baseline, crackdown, *SMALL, "--out", str(out / "compare")],
         ["experiment", str(inputs / "sobol.yaml"), "-q", "-w", "1", "--out", str(sweep)],
         ["sensitivity", str(sweep), "--resamples", "20"],
         ["calibrate", str(inputs / "calibration.yaml"), "--quiet", "--out", str(out / "calib")],
+        ["hindcast", baseline, "--observed", str(observed), *SMALL, "--out", str(hindcast)],
     ]
     for command in commands:
         assert main(command) == 0, (command, capsys.readouterr().err)
@@ -257,7 +258,7 @@ def test_every_command_that_writes_stays_inside_out(tmp_path, inputs, monkeypatc
     assert main(["discover", str(sweep), "--outcome", f"attacks_total > {middle}"]) == 0
     for folder in ("run", "compare", "sobol", "calib"):
         assert main(["report", str(out / folder)]) == 0
-    assert {p.name for p in out.iterdir()} == {"run", "compare", "sobol", "calib"}
+    assert {p.name for p in out.iterdir()} == {"run", "compare", "sobol", "calib", "hindcast"}
     assert (sweep / "sensitivity").is_dir() and (sweep / "discovery").is_dir()
     assert snapshot(tmp_path, *repository, leave_out=out) == before
 
