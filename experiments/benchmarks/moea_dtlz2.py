@@ -23,16 +23,10 @@ OBJECTIVES, VARIABLES = 2, 11
 
 
 def dtlz2(x: np.ndarray) -> np.ndarray:
-    """DTLZ2's objectives of each row of `x` (in [0, 1]^VARIABLES), to be minimised."""
-    x = np.atleast_2d(x)
-    g = ((x[:, OBJECTIVES - 1 :] - 0.5) ** 2).sum(axis=1)
-    angles = x[:, : OBJECTIVES - 1] * np.pi / 2
-    f = np.tile((1 + g)[:, None], (1, OBJECTIVES))
-    for m in range(OBJECTIVES):
-        f[:, m] *= np.prod(np.cos(angles[:, : OBJECTIVES - 1 - m]), axis=1)
-        if m > 0:
-            f[:, m] *= np.sin(angles[:, OBJECTIVES - 1 - m])
-    return f
+    """DTLZ2's objectives of each row of `x` (in [0, 1]^VARIABLES), to be minimised (pymoo's)."""
+    from pymoo.problems import get_problem
+
+    return get_problem("dtlz2", n_var=VARIABLES, n_obj=OBJECTIVES).evaluate(np.atleast_2d(x))
 
 
 def generational_distance(front: np.ndarray) -> float:

@@ -217,7 +217,7 @@ def _lever(
         return None
     current = leaves[key]
     if isinstance(current, bool):
-        if ends != [False, True]:
+        if ends != [False, True] or not all(isinstance(e, bool) for e in ends):
             problems.append(Problem(str(path), where, "a switch: expected [false, true]"))
             return None
         return Lever(key, 0.0, 1.0, switch=True)
