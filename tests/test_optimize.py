@@ -1,4 +1,5 @@
-"""`sim optimize` on the model, tiny: reproducible, resumable, its files refused when bad."""
+"""`sim optimize` on the model, tiny: reproducible, resumable, its ranks kept on fresh seeds,
+its files refused when bad."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sim.analysis.robustness import robustness, sow_values
 from sim.cli import main
 from sim.engine.outcomes import OUTCOMES
 from sim.inputs.problems import ScenarioError
-from sim.inputs.robust import load_search
+from sim.inputs.robust import SearchPlan, load_search
+from sim.inputs.sweep import scalar_leaves
 from sim.runs.executors import open_executor
 from sim.runs.population import run_population
 from sim.runs.store import OutputMismatchError
@@ -121,6 +123,10 @@ def test_a_folder_of_another_search_file_is_refused(tmp_path):
                           "metric": "percentile"}]}, "objectives[0]", "give percentile"),
         ({"objectives": [{"outcome": "isisk_final", "direction": "down", "metric": "mean"}]},
          "objectives[0].direction", "minimize"),
+        ({"objectives": [{"outcome": "recognized", "direction": "maximize",
+                          "metric": "satisficing"}]}, "objectives[0]", "give threshold"),
+        ({"objectives": [{"outcome": "isisk_final", "direction": "minimize", "metric": "mean",
+                          "threshold": 100.0}]}, "objectives[0]", "give threshold"),
         ({"states": {"count": 3, "seed": 1}}, "states", "give a posterior file"),
         ({"states": {"count": 3, "seed": 1, "uncertainties": ["rules.nothing.*"]}},
          "states.uncertainties[0]", "matches no number"),
@@ -178,3 +184,68 @@ def test_the_robustness_metrics_on_hand_made_values():
     runs = pd.DataFrame({"policy": [0, 0, 0, 0], "sow": [0, 0, 1, 1],
                          "fragmented_month": [2.0, np.nan, np.nan, np.nan]})  # fmt: skip
     assert sow_values(runs, "fragmented_month", 6).tolist() == [[4.0, 6.0]]
+
+
+def test_pareto_policies_keep_their_rank_on_fresh_replicate_seeds(tmp_path):
+    """The Pareto policies, run again on fresh replicate seeds, keep their order within MC error.
+
+    Each Pareto policy and the scenario's own (the regret's reference) is evaluated on
+    the search's SOWs with the search's seed (which must give the search's figures),
+    with a fresh seed, and with ten more seeds that measure the Monte Carlo error: the
+    standard error of a pair's difference in robustness is its standard deviation over
+    those ten evaluations (ten, as a percentile over few SOWs is heavy-tailed and five
+    gave too unsteady an estimate). Criterion, per objective: every pair of Pareto policies whose
+    order flips between the search's and the fresh evaluation differs, in each of the
+    two, by less than 2 standard errors.
+    """
+    file = write(tmp_path, replicates=8)
+    plan = load_search(file, OUTCOMES.names)
+    found = search(file, tmp_path / "search")
+    states = pd.read_csv(tmp_path / "search" / "states.csv")
+    leaves = scalar_leaves(plan.scenario)
+    keys = [lever.key for lever in plan.levers]
+    policies = pd.concat([pd.DataFrame([{k: leaves[k] for k in keys}]), found.pareto[keys]])
+    labels = [o.label for o in plan.search.objectives]
+    assert len(found.pareto) >= 3
+    with open_executor("local", workers=1) as executor:
+        original, fresh, *spread = (
+            evaluate(plan, policies, states, seed, tmp_path / f"seed{seed}", executor)[:, 1:]
+            for seed in range(plan.scenario.seed, plan.scenario.seed + 12)
+        )
+    np.testing.assert_allclose(original, found.pareto[labels].to_numpy().T)
+    assert not np.array_equal(original, fresh)  # the fresh seeds draw other numbers
+    differences = np.array([f[:, :, None] - f[:, None, :] for f in spread])
+    errors = differences.std(axis=0, ddof=1)  # (objectives, policies, policies)
+    for j, label in enumerate(labels):
+        for first, second in flipped_pairs(original[j], fresh[j]):
+            for figures in (original, fresh):
+                gap = abs(figures[j, first] - figures[j, second])
+                assert gap < 2 * errors[j, first, second], (label, first, second)
+
+
+def evaluate(
+    plan: SearchPlan, policies: pd.DataFrame, states: pd.DataFrame, seed: int, out: Path, executor
+) -> np.ndarray:
+    """(objectives, policies): robustness of `policies` with replicate seed `seed`.
+
+    The first policy is the regret's reference, as the scenario's own is in the search.
+    """
+    scenario = plan.scenario.model_copy(update={"seed": seed})
+    runs = run_population(scenario, policies, states, out, replicates=plan.search.replicates,
+                          executor=executor, label="fresh", progress=False)  # fmt: skip
+    rows = []
+    for objective in plan.search.objectives:
+        values = sow_values(runs, objective.outcome, plan.scenario.steps)
+        rows.append(robustness(objective, values, values[0]))
+    return np.array(rows)
+
+
+def flipped_pairs(first: np.ndarray, second: np.ndarray) -> list[tuple[int, int]]:
+    """The pairs (i, j) ordered one way by `first` and the other way by `second`."""
+    n = len(first)
+    return [
+        (i, j)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if (first[i] - first[j]) * (second[i] - second[j]) < 0
+    ]
