@@ -1,4 +1,8 @@
-"""`sim`: run, compare, experiment, sensitivity, discover, calibrate, hindcast, report, viz..."""
+"""`sim`: run, compare, experiment, optimize, sensitivity, discover, calibrate, hindcast, report.
+
+Also `sim viz`, which shows one run in the browser, and `sim validate`, which checks
+scenario files.
+"""
 
 # Each command imports what it needs when it runs: `sim --help` and `sim validate` stay
 # quick, and an ensemble's workers never load pandas or matplotlib.
@@ -192,6 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     disc.add_argument(
         "--box", type=int, help="the box of PRIM's trajectory to report (default: balanced)"
     )
+
+    opt = commands.add_parser(
+        "optimize", help="robust policy search over the levers (NSGA-II, the optimize extra)"
+    )
+    opt.add_argument("file", type=Path, help="robust search file (experiments/robust.yaml)")
+    opt.add_argument(
+        "--out", "-o", type=arguments.out_folder, help="results directory (default: the file's)"
+    )
+    opt.add_argument("--workers", "-w", type=arguments.workers, help=WORKERS_HELP)
+    opt.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_executor_options(opt)
 
     rep = commands.add_parser(
         "report", help="one self-contained HTML page of a results folder, readable offline"
@@ -555,6 +570,28 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _optimize(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("pymoo") is None:
+        print("error: sim optimize needs the optimize extra: pip install -e '.[optimize]'",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    from sim.analysis.robust_search import run_search
+    from sim.engine.outcomes import OUTCOMES
+    from sim.inputs.robust import load_search
+    from sim.plots.parallel import write_search_plots
+
+    plan = load_search(args.file, OUTCOMES.names)
+    out = args.out or Path(plan.search.out or f"results/{plan.search.name}")
+    with _open_executor(args) as executor:
+        found = run_search(plan, out, executor, progress=not args.quiet)
+    written = found.written + write_search_plots(out, found.pareto, found.policies, plan)
+    labels = [o.label for o in plan.search.objectives]
+    print(f"\n{plan.search.name}: {len(found.pareto)} Pareto policies")
+    print(found.policies[["policy", *labels]].to_string(index=False, float_format="%.3g"))
+    print("\nwrote:\n" + "\n".join(f"  {p}" for p in written))
+    return 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from sim.analysis.calibrate_run import run_calibration
     from sim.analysis.calibration_folder import claim
@@ -734,6 +771,7 @@ COMMANDS = {
     "discover": _discover,
     "calibrate": _calibrate,
     "hindcast": _hindcast,
+    "optimize": _optimize,
     "report": _report,
     "validate": _validate,
     "viz": _viz,
