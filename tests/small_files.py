@@ -51,3 +51,45 @@ def calibration_file(folder: Path, **settings: object) -> Path:
     path = folder / "calibration.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
+
+
+# A robust search of two levers on three states of the world, 6 months: a few seconds.
+TINY_SEARCH = {
+    "name": "tiny_search",
+    "kind": "optimize",
+    "scenario": str(SCENARIO_DIR / "calibrated.yaml"),
+    "seed": 5,
+    "replicates": 2,
+    "steps": 6,
+    "levers": {"policy.crackdown": [0.0, 1.0], "policy.adaptive_gain": []},
+    "objectives": [
+        {"outcome": "isisk_final", "direction": "minimize", "metric": "mean"},
+        {
+            "outcome": "hardship_final",
+            "direction": "minimize",
+            "metric": "regret",
+            "percentile": 90,
+        },
+        {
+            "outcome": "recognized",
+            "direction": "maximize",
+            "metric": "satisficing",
+            "threshold": 0.5,
+        },
+    ],
+    "states": {
+        "count": 3,
+        "seed": 7,
+        "posterior": str(SCENARIO_DIR / "calibrated_posterior.csv"),
+        "uncertainties": ["rules.defection.w_fear"],
+    },
+    "algorithm": {"population": 6, "generations": 3, "seed": 1},
+    "compare_with": [str(SCENARIO_DIR / "crackdown.yaml")],
+}
+
+
+def search_file(folder: Path, name: str = "search.yaml", **changes) -> Path:
+    """The tiny robust search, with `changes` to its top-level keys."""
+    path = folder / name
+    path.write_text(yaml.safe_dump(TINY_SEARCH | changes))
+    return path

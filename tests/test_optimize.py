@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from small_files import TINY_SEARCH as TINY
+from small_files import search_file
 
 from sim.analysis import robust_search
 from sim.analysis.robust_search import run_search
@@ -23,44 +24,10 @@ from sim.runs.population import run_population
 from sim.runs.store import OutputMismatchError
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {
-    "name": "tiny_search",
-    "kind": "optimize",
-    "scenario": str(ROOT / "scenarios" / "calibrated.yaml"),
-    "seed": 5,
-    "replicates": 2,
-    "steps": 6,
-    "levers": {"policy.crackdown": [0.0, 1.0], "policy.adaptive_gain": []},
-    "objectives": [
-        {"outcome": "isisk_final", "direction": "minimize", "metric": "mean"},
-        {
-            "outcome": "hardship_final",
-            "direction": "minimize",
-            "metric": "regret",
-            "percentile": 90,
-        },
-        {
-            "outcome": "recognized",
-            "direction": "maximize",
-            "metric": "satisficing",
-            "threshold": 0.5,
-        },
-    ],
-    "states": {
-        "count": 3,
-        "seed": 7,
-        "posterior": str(ROOT / "scenarios" / "calibrated_posterior.csv"),
-        "uncertainties": ["rules.defection.w_fear"],
-    },
-    "algorithm": {"population": 6, "generations": 3, "seed": 1},
-    "compare_with": [str(ROOT / "scenarios" / "crackdown.yaml")],
-}
 
 
 def write(tmp_path: Path, name: str = "search.yaml", **changes) -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(TINY | changes))
-    return path
+    return search_file(tmp_path, name, **changes)
 
 
 def search(file: Path, out: Path):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT, SCENARIO_DIR
-from small_files import calibration_file, sobol_file
+from small_files import calibration_file, search_file, sobol_file
 
 from sim.cli import main
 
@@ -232,6 +232,7 @@ def inputs(tmp_path) -> Path:
     folder.mkdir()
     sobol_file(folder, steps=3)
     calibration_file(folder)  # names calibrated.yaml and posterior.csv here: never written
+    search_file(folder)
     return folder
 
 
@@ -251,14 +252,24 @@ def test_every_command_that_writes_stays_inside_out(tmp_path, inputs, monkeypatc
         ["sensitivity", str(sweep), "--resamples", "20"],
         ["calibrate", str(inputs / "calibration.yaml"), "--quiet", "--out", str(out / "calib")],
         ["hindcast", baseline, "--observed", str(observed), *SMALL, "--out", str(hindcast)],
+        ["optimize", str(inputs / "search.yaml"), "-w", "1", "-q", "--out", str(out / "optimize")],
     ]
     for command in commands:
         assert main(command) == 0, (command, capsys.readouterr().err)
     middle = float(np.median(pd.read_parquet(sweep / "runs.parquet")["attacks_total"]))
     assert main(["discover", str(sweep), "--outcome", f"attacks_total > {middle}"]) == 0
-    for folder in ("run", "compare", "sobol", "calib"):
+    for folder in ("run", "compare", "sobol", "calib", "hindcast", "optimize"):
         assert main(["report", str(out / folder)]) == 0
-    assert {p.name for p in out.iterdir()} == {"run", "compare", "sobol", "calib", "hindcast"}
+    for folder, section in (("hindcast", "Hindcast"), ("optimize", "Robust policy search")):
+        assert f">{section}<" in (out / folder / "report.html").read_text()
+    assert {p.name for p in out.iterdir()} == {
+        "run",
+        "compare",
+        "sobol",
+        "calib",
+        "hindcast",
+        "optimize",
+    }
     assert (sweep / "sensitivity").is_dir() and (sweep / "discovery").is_dir()
     assert snapshot(tmp_path, *repository, leave_out=out) == before
 

@@ -3,8 +3,8 @@
 A kind recognises its folder by the manifest's `kind` or by the files it holds and
 returns its sections, or none when the folder is not of its kind. Several may speak
 for one folder: a sweep with its `sensitivity/` and `discovery/` gives the sweep's,
-the indices' and the boxes' sections. A new kind of results (a hindcast, a policy
-search) is one more function here, added to `KINDS`.
+the indices' and the boxes' sections. A new kind of results is one more function
+here, added to `KINDS`.
 """
 
 from __future__ import annotations
@@ -126,5 +126,41 @@ def calibration(folder: Path, manifest: dict[str, Any]) -> list[Section]:
     ]
 
 
-KINDS: tuple[Kind, ...] = (ensemble, comparison, sweep, sensitivity, discovery, calibration)
+def hindcast(folder: Path, manifest: dict[str, Any]) -> list[Section]:
+    """`sim hindcast`: each observed entry's score against the simulated bands, the figures."""
+    if manifest.get("kind") != "hindcast":
+        return []
+    said = f"{manifest.get('scored')} of {manifest.get('entries')} entries of "
+    said += f"{manifest.get('observed_file')} scored; entries not scored say why."
+    scores = csv_table(folder / "hindcast.csv", "entries, bands, coverage, CRPS and PIT")
+    return [
+        Section("Hindcast", paragraph(said) + scores + figures(folder / "plots")),
+        Section("Manifest and provenance", provenance(manifest)),
+    ]
+
+
+def search(folder: Path, manifest: dict[str, Any]) -> list[Section]:
+    """`sim optimize`: the Pareto policies, their robustness beside the shipped policies."""
+    if manifest.get("kind") != "optimize":
+        return []
+    said = f"{manifest.get('pareto_policies')} Pareto policies over {manifest.get('states')} "
+    said += f"states of the world x {manifest.get('replicates_per_state')} replicates."
+    body = paragraph(said) + csv_table(folder / "pareto.csv", "the Pareto set")
+    body += csv_table(folder / "policies.csv", "robustness beside the shipped policies")
+    return [
+        Section("Robust policy search", body + figures(folder / "plots")),
+        Section("Manifest and provenance", provenance(manifest)),
+    ]
+
+
+KINDS: tuple[Kind, ...] = (
+    ensemble,
+    comparison,
+    sweep,
+    sensitivity,
+    discovery,
+    calibration,
+    hindcast,
+    search,
+)
 """Every kind of results folder, in the order of their sections in a report."""
