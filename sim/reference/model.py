@@ -46,8 +46,8 @@ from sim.rules.economy import (
     policy_costs,
 )
 from sim.rules.fragmentation import rivalry_gaps
-from sim.rules.pressure import release_chance
 from sim.rules.maths import clamp
+from sim.rules.pressure import release_chance
 from sim.rules.recruitment import local_recruits_rate, prisoners_released
 
 __all__ = [
@@ -219,7 +219,7 @@ class ReferenceModel(mesa.Model):
         )
 
     def taliban_action(self) -> dict[str, float]:
-        """Taliban action in [0, 1] on each demand: ISIS-K, joint, concessions, stability, groups."""
+        """Taliban action in [0, 1] on each demand (ISIS-K, joint, concessions, stability), group."""
         policy, crackdown = self.params.policy, self.crackdown_effect()
         action = {
             "isisk": crackdown,

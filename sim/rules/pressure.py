@@ -100,7 +100,9 @@ def release_chance(complied, conduct, holders_step, rule: PressureRule):
     Rises with the holders' compliance and mean engagement step; misconduct holds it back.
     """
     good = complied * np.maximum(0.0, 1.0 - conduct)
-    return np.minimum(1.0, rule.release_rate * good * (1.0 + rule.release_engagement * holders_step))
+    return np.minimum(
+        1.0, rule.release_rate * good * (1.0 + rule.release_engagement * holders_step)
+    )
 
 
 def others_ahead(engagement: np.ndarray) -> np.ndarray:

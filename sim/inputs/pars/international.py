@@ -123,7 +123,9 @@ INTERNATIONAL = Block(
                 "donors": Range(
                     0.1, 0.5, "EU Council conclusions, Sept 2021: five benchmarks on rights"
                 ),
-                "us": Range(0.1, 0.5, "US State Dept, 2021-22: rights of women and girls a condition"),
+                "us": Range(
+                    0.1, 0.5, "US State Dept, 2021-22: rights of women and girls a condition"
+                ),
             },
         ),
         Par(
@@ -192,7 +194,9 @@ INTERNATIONAL = Block(
             "times Taliban credibility)",
             "per month",
             bound=PROBABILITY,
-            range=Range(0.02, 0.2, judgement("a decision takes months to years once conditions hold")),
+            range=Range(
+                0.02, 0.2, judgement("a decision takes months to years once conditions hold")
+            ),
         ),
         Par(
             "min_credibility",

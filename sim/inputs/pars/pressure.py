@@ -50,7 +50,7 @@ PRESSURE = Block(
             "monthly chance of the frozen reserves' release at full compliance and good "
             "conduct, with no holder engaged (courts, executive orders)",
             "per month",
-            0.005,
+            0.01,
             PROBABILITY,
             Range(
                 0.0,
