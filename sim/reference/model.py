@@ -219,7 +219,7 @@ class ReferenceModel(mesa.Model):
         )
 
     def taliban_action(self) -> dict[str, float]:
-        """Taliban action in [0, 1] on each demand (ISIS-K, joint, concessions, stability), group."""
+        """Taliban action in [0, 1] on each demand, `schema.DEMANDS`, and each group."""
         policy, crackdown = self.params.policy, self.crackdown_effect()
         action = {
             "isisk": crackdown,

@@ -41,7 +41,8 @@ PRESSURE = Block(
             Range(
                 0.0,
                 2.0,
-                "Krasner / Fabry: recognition follows others' recognition; size: judgement",
+                "Coggins 2014, Power Politics and State Formation: recognitions follow "
+                "others'; size: judgement",
             ),
         ),
         Par(
