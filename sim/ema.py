@@ -49,9 +49,9 @@ LEVERS = (
     "policy.*",
     "international.*.demand",
     "international.*.aid_conditionality",
-    "international.*.satisfied_below",
-    "international.*.unfreeze_after",
-    "international.*.recognize_after",
+    "international.*.engage_below",
+    "international.*.recognize_below",
+    "international.*.step_after",
     "international.*.min_credibility",
     "international.*.aid_musd",
 )

@@ -111,7 +111,8 @@ def outcomes(name: str, n: int = REPLICATES, **overrides: Any) -> dict[str, np.n
     actor `<actor>_<flow>` (the flow summed over the run), `<column>_mean` /
     `<column>_final` of the taliban row's state columns, each faction's
     `<faction>_cohesion_mean` and `<faction>_broken` (broken away by the horizon), each
-    state's `<state>_pressure_mean`, and ISIS-K's `momentum_mean` and `capability_mean`.
+    state's `<state>_pressure_mean` and `<state>_engagement_final`, and ISIS-K's
+    `momentum_mean` and `capability_mean`.
     """
     overrides = {"steps": STEPS, **overrides}
     key = (name, n, _key(overrides))
@@ -130,7 +131,7 @@ def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
             out[f"{actor}_{flow}"] = vals[:, 1:, i, COL[flow]].sum(axis=1)
         out[f"{actor}_fighters_final"] = vals[:, -1, i, COL["fighters"]]
     taliban = ("cohesion", "pressure", "pay_ratio", "credibility", "revenue", "recognized")
-    for column in (*taliban, "arrears", "aid", "hardship"):
+    for column in (*taliban, "arrears", "aid", "hardship", "unfrozen"):
         out[f"{column}_mean"] = vals[:, 1:, 0, COL[column]].mean(axis=1)
         out[f"{column}_final"] = vals[:, -1, 0, COL[column]]
     for i in range(factions.start, factions.stop):
@@ -138,6 +139,7 @@ def summarise(vals: np.ndarray, rec: Recorder) -> dict[str, np.ndarray]:
         out[f"{rec.actors[i]}_broken"] = vals[:, -1, i, COL["broken_away"]] > 0
     for i in range(rec.states.start, rec.states.stop):
         out[f"{rec.actors[i]}_pressure_mean"] = vals[:, 1:, i, COL["pressure"]].mean(axis=1)
+        out[f"{rec.actors[i]}_engagement_final"] = vals[:, -1, i, COL["engagement"]]
     out["min_faction_cohesion"] = vals[:, 1:, factions, COL["cohesion"]].min(axis=(1, 2))
     for column in ("momentum", "capability"):
         out[f"{column}_mean"] = vals[:, 1:, isisk, COL[column]].mean(axis=1)

@@ -53,8 +53,8 @@ def test_uncertainties_are_the_ranges_levers_the_policy_keys_outcomes_the_regist
     assert {"policy__concessions", "policy__purge__ttp", "international__us__aid_musd"} <= set(
         levers
     )
-    assert "international__donors__satisfied_below" in levers
-    assert levers["international__us__unfreeze_after"].lower_bound == 6  # whole months
+    assert "international__donors__recognize_below" in levers
+    assert levers["international__us__step_after"].lower_bound == 3  # whole months
     assert not set(levers) & set(uncertainties)
     assert not any(name.endswith("__sd") for name in uncertainties)  # jointly bounded
     assert [o.name for o in sim_model.outcomes] == list(OUTCOMES.names)

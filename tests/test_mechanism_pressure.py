@@ -1,13 +1,15 @@
-"""International pressure (`sim.rules.pressure`): states press, unfreeze and recognise.
+"""International pressure (`sim.rules.pressure`): states press, climb the ladder, release.
 
 Pure functions against hand-computed values and properties; `update_pressure` on the
 tiny world (`tests/tiny.py`); exact runs of the baseline (frozen funds, conduct, its own
 parameters inert while it is off); and its claims over replicates (`tests/mechanism.py`).
 """
 
+import copy
+
 import numpy as np
 import pytest
-from conftest import greater, less, scenario, world
+from conftest import greater, less, world
 from hypothesis import given
 from hypothesis import strategies as st
 from mechanism import (
@@ -17,7 +19,6 @@ from mechanism import (
     LONG,
     NOT_SECTARIAN,
     PROPERTY,
-    QUIET_PRESSURE,
     SECTARIAN,
     check_claim,
     check_own_parameters,
@@ -32,7 +33,16 @@ from tiny import TINY, WEST, apply, begin_month, tiny_world
 from sim import rules
 from sim.inputs.schema import TARGETS
 from sim.rules import update_pressure
-from sim.rules.pressure import compliance, pressure_after, pressure_change
+from sim.rules.maths import logistic, logit
+from sim.rules.pressure import (
+    compliance,
+    others_ahead,
+    pressure_after,
+    pressure_change,
+    release_chance,
+    step_chance,
+    step_threshold,
+)
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -45,8 +55,13 @@ STATE = TINY.international["west"].model_copy(
         conduct_sensitivity=0.2,
         baseline_pressure=0.3,
         pressure_decay=0.1,
+        engage_below=0.6,
+        recognize_below=0.3,
+        step_rate=0.1,
+        min_credibility=0.5,
     )
 )
+RULE = TINY.rules.pressure.model_copy(update=dict(release_rate=0.01, release_engagement=2.0))
 
 
 def test_compliance_values():
@@ -72,31 +87,66 @@ def test_pressure_change_values():
 
 
 def test_pressure_after_values():
-    """pressure.pressure_after: decay toward the baseline + scale x (push + shock), in [0, 1]."""
-    assert pressure_after(0.5, 0.1, 0.02, STATE, 1.0) == pytest.approx(0.6, **EXACT)
-    assert pressure_after(0.5, 0.1, 0.02, STATE, 0.5) == pytest.approx(0.54, **EXACT)
+    """pressure.pressure_after: the latent (log-odds) score drifts to the baseline, is pushed."""
+    latent = logit(0.5) + 0.1 * (logit(0.3) - logit(0.5)) + 0.12
+    assert pressure_after(0.5, 0.1, 0.02, STATE, 1.0) == pytest.approx(logistic(latent), **EXACT)
+    half = logit(0.5) + 0.1 * (logit(0.3) - logit(0.5)) + 0.06
+    assert pressure_after(0.5, 0.1, 0.02, STATE, 0.5) == pytest.approx(logistic(half), **EXACT)
     assert pressure_after(0.3, 0.0, 0.0, STATE, 1.0) == pytest.approx(0.3, **EXACT)  # at rest
-    assert pressure_after(0.5, 0.5, 0.5, STATE, 0.0) == pytest.approx(0.48, **EXACT)  # decay only
-    assert pressure_after(0.99, 5.0, 0.0, STATE, 1.0) == 1.0
-    assert pressure_after(0.01, -5.0, 0.0, STATE, 1.0) == 0.0
-    np.testing.assert_allclose(
-        pressure_after(np.array([0.0, 1.0]), np.array([0.0, 0.0]), 0.0, STATE, 1.0), [0.03, 0.93]
-    )
+    decay = logistic(0.9 * logit(0.5) + 0.1 * logit(0.3))
+    assert pressure_after(0.5, 0.5, 0.5, STATE, 0.0) == pytest.approx(decay, **EXACT)
+    assert 0.99 < pressure_after(0.99, 5.0, 0.0, STATE, 1.0) < 1.0  # near a bound, not at it
+    assert 0.0 < pressure_after(0.01, -5.0, 0.0, STATE, 1.0) < 0.01
 
 
 @PROPERTY
 @given(
-    pressure=unit,
-    change=st.floats(-100.0, 100.0),
+    pressure=st.floats(0.001, 0.999),
+    change=st.floats(-5.0, 5.0),
     shock=st.floats(-1.0, 1.0),
-    baseline=unit,
+    baseline=st.floats(0.001, 0.999),
     decay=unit,
-    scale=st.floats(0.0, 10.0),
+    scale=st.floats(0.0, 2.0),
 )
-def test_pressure_after_in_unit_interval(pressure, change, shock, baseline, decay, scale):
-    """pressure.pressure_after: stays in [0, 1]."""
+def test_pressure_after_inside_the_unit_interval(pressure, change, shock, baseline, decay, scale):
+    """pressure.pressure_after: strictly inside (0, 1) for any bounded push."""
     spec = updated(STATE, baseline_pressure=baseline, pressure_decay=decay)
-    assert 0.0 <= pressure_after(pressure, change, shock, spec, scale) <= 1.0
+    assert 0.0 < pressure_after(pressure, change, shock, spec, scale) < 1.0
+
+
+def test_step_threshold_values():
+    """pressure.step_threshold: from `engage_below` (step 0) evenly to `recognize_below` (3)."""
+    np.testing.assert_allclose(step_threshold(np.arange(5), STATE), [0.6, 0.5, 0.4, 0.3, 0.3])
+
+
+def test_step_chance_values():
+    """pressure.step_chance: rate x (1 + contagion x others ahead); the top step x credibility."""
+    assert step_chance(0, 0.5, 1.0, STATE, 0.5) == pytest.approx(0.125, **EXACT)
+    assert step_chance(1, 0.0, 0.2, STATE, 0.5) == pytest.approx(0.1, **EXACT)  # not the top
+    assert step_chance(3, 0.0, 0.8, STATE, 0.5) == pytest.approx(0.08, **EXACT)
+    assert step_chance(3, 1.0, 0.4, STATE, 0.5) == 0.0  # below min_credibility
+    assert step_chance(0, 1.0, 1.0, updated(STATE, step_rate=0.9), 1.0) == 1.0
+    np.testing.assert_allclose(
+        step_chance(np.array([0, 3]), np.array([1.0, 0.0]), np.array([1.0, 0.5]), STATE, 1.0),
+        [0.2, 0.05],
+    )
+
+
+def test_release_chance_values():
+    """pressure.release_chance: rate x compliance x (1 - conduct) x (1 + gain x holders' step)."""
+    assert release_chance(0.5, 0.2, 1.5, RULE) == pytest.approx(0.016, **EXACT)
+    assert release_chance(1.0, 0.0, 0.0, RULE) == pytest.approx(0.01, **EXACT)
+    assert release_chance(1.0, 1.5, 3.0, RULE) == 0.0  # misconduct holds it shut
+    assert release_chance(0.0, 0.0, 3.0, RULE) == 0.0  # so does doing nothing asked
+    rule = updated(RULE, release_rate=1.0)
+    assert release_chance(1.0, 0.0, 3.0, rule) == 1.0
+
+
+def test_others_ahead_values():
+    """pressure.others_ahead: the share of the other states past each state's step."""
+    np.testing.assert_allclose(
+        others_ahead(np.array([[0, 1, 2], [1, 1, 1]])), [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]]
+    )
 
 
 # --- the tiny world ---------------------------------------------------------------------
@@ -118,11 +168,11 @@ PUSHED = {
 
 @pytest.mark.parametrize("scale", [1.0, 0.5])
 def test_update_pressure_by_hand(scale):
-    """pressure.update_pressure: decay to the baseline plus the scaled push of what each watches.
+    """pressure.update_pressure: the latent score drifts to the baseline, pushed by what it watches.
 
     West (isisk, concessions): complied (0.6 + 0.2) / 2; push 0.2 x 0.1 + 0.01 x 3 sectarian
     + 0.02 x 3 on foreigners (2 here, 1 abroad) + 0.1 x conduct (anger 0.1 + 0.4 x 0.5).
-    East (allied): complied 0.5 against a demand of 0.4.
+    East (allied): complied 0.5 against a demand of 0.4; it does not decay.
     """
     world = tiny_world(**PUSHED)
     begin_month(world)
@@ -132,107 +182,123 @@ def test_update_pressure_by_hand(scale):
     attacks[TARGETS.index("abroad")], attacks[TARGETS.index("taliban")] = 1, 9
     world.signals.anger[:] = 0.1
     apply(world, update_pressure, scale)
-    west = 0.4 + 0.5 * (0.3 - 0.4) + scale * (0.02 + 0.03 + 0.06 + 0.03)
-    east = 0.2 + scale * 0.1 * (0.4 - 0.5)
-    np.testing.assert_allclose(world.pressure[0], [west, east], rtol=1e-12)
+    west = logit(0.4) + 0.5 * (logit(0.3) - logit(0.4)) + scale * (0.02 + 0.03 + 0.06 + 0.03)
+    east = logit(0.2) + scale * 0.1 * (0.4 - 0.5)
+    np.testing.assert_allclose(world.pressure[0], logistic(np.array([west, east])), rtol=1e-12)
 
 
-def test_update_pressure_counts_satisfied_months_then_unfreezes_and_recognises():
-    """pressure.update_pressure: months below satisfied_below bring unfreezing, then recognition.
+LADDER = {
+    "international.west.engage_below": 0.5,
+    "international.west.recognize_below": 0.5,
+    "international.west.step_after": 2,
+    "international.west.step_rate": 1.0,
+    "international.west.min_credibility": 0.5,
+    "international.east.engage_below": 0.1,
+    "international.east.step_after": 1,
+    "international.east.step_rate": 1.0,
+}
 
-    West holds the funds (unfreeze_after 2, recognize_after 2, rate 1); replicate 1's
-    credibility is below min_credibility. East is never satisfied.
+
+def test_update_pressure_climbs_the_ladder_a_step_at_a_time():
+    """pressure.update_pressure: two months under the threshold, then a step; step 4 recognises.
+
+    West (pressure 0.4 under 0.5) climbs in months 2, 4, 6 and 8, where replicate 0 recognises;
+    replicate 1's credibility is below min_credibility, so it stops at sanctions relief. East
+    (0.2, over its threshold 0.1) never counts a month.
     """
-    world = tiny_world(
-        2,
-        **{
-            "international.west.satisfied_below": 0.5,
-            "international.west.unfreeze_after": 2,
-            "international.west.recognize_after": 2,
-            "international.west.recognition_rate": 1.0,
-            "international.west.min_credibility": 0.5,
-            "international.west.baseline_pressure": 0.4,
-            "international.east.satisfied_below": 0.1,
-            "international.east.recognize_after": 1,
-            "international.east.recognition_rate": 1.0,
-            "international.east.baseline_pressure": 0.2,
-        },
-    )
+    world = tiny_world(2, **LADDER)
     world.credibility[:] = [1.0, 0.4]
-    for month, satisfied, unfrozen, recognized in [
-        (1, 1, [False, False], [-1, -1]),
-        (2, 2, [True, True], [2, -1]),
-        (3, 3, [True, True], [2, -1]),  # recognised once, in month 2
-    ]:
+    for month, step, count in [(1, 0, 1), (2, 1, 0), (3, 1, 1), (4, 2, 0), (6, 3, 0)]:
+        while world.month < month:
+            begin_month(world, world.month + 1)
+            apply(world, update_pressure)
+        np.testing.assert_array_equal(world.engagement, [[step, 0]] * 2)
+        np.testing.assert_array_equal(world.months_satisfied, [[count, 0]] * 2)
+    for month in (7, 8, 9):
         begin_month(world, month)
         apply(world, update_pressure)
-        np.testing.assert_array_equal(world.months_satisfied, [[satisfied, 0]] * 2)
-        np.testing.assert_array_equal(world.unfrozen, unfrozen)
-        np.testing.assert_array_equal(world.recognized_month, [[recognized[0], -1], [-1, -1]])
-    np.testing.assert_allclose(world.pressure, [[0.4, 0.2]] * 2)  # at the baselines, no noise
-    world.pressure[1, WEST] = 0.9  # a month above satisfied_below starts the count again
-    begin_month(world, 4)
-    apply(world, update_pressure)
-    np.testing.assert_array_equal(world.months_satisfied[:, WEST], [4, 0])
-    np.testing.assert_array_equal(world.unfrozen, True)  # released funds stay released
+    np.testing.assert_array_equal(world.engagement, [[4, 0], [3, 0]])
+    np.testing.assert_array_equal(world.recognized_month, [[8, -1], [-1, -1]])
+    assert not world.unfrozen.any()  # release_rate 0: never
+
+
+def test_update_pressure_steps_are_likelier_behind_others():
+    """pressure.update_pressure: contagion: a state behind others climbs at a higher rate.
+
+    West at step 0, east at step 2; west's chance is 0.3 alone and 0.3 x (1 + 2 x 1) = 0.9
+    behind east: over 400 replicates the shares climbing differ accordingly.
+    """
+    climbed = []
+    for contagion in (0.0, 2.0):
+        world = tiny_world(
+            400,
+            **LADDER
+            | {"international.west.step_after": 1, "international.west.step_rate": 0.3}
+            | {"international.east.engagement": 2, "rules.pressure.contagion": contagion},
+        )
+        begin_month(world)
+        apply(world, update_pressure)
+        climbed.append(world.engagement[:, WEST].mean())
+    assert 0.2 < climbed[0] < 0.4 and 0.8 < climbed[1] < 0.97, climbed
 
 
 @pytest.mark.parametrize(
-    "change",
-    [{"international.west.holds_frozen_funds": False}, {"international.west.unfreeze_after": 5}],
+    ("policy", "released"),
+    [
+        ({"policy.concessions": 1.0}, True),  # complied 0.5 (no crackdown), chance 1
+        ({"policy.concessions": 0.0}, False),  # nothing done that the holder asks for
+        ({"policy.concessions": 1.0, "policy.punishment": 1.0}, False),  # misconduct 1
+        ({"international.west.holds_frozen_funds": False, "policy.concessions": 1.0}, False),
+    ],
 )
-def test_update_pressure_does_not_unfreeze_early_or_without_holders(change):
-    """pressure.update_pressure: no unfreezing before unfreeze_after, nor when no state holds."""
-    satisfied = {f"international.{s}.satisfied_below": 0.5 for s in ("west", "east")}
-    world = tiny_world(**satisfied, **change)
-    world.pressure[:] = 0.0
-    for month in (1, 2, 3):
-        begin_month(world, month)
-        apply(world, update_pressure)
-    np.testing.assert_array_equal(world.months_satisfied, [[3, 3]])
-    assert not world.unfrozen.any()
-    assert (world.recognized_month < 0).all()  # recognition_rate 0: never
+def test_update_pressure_releases_reserves_through_the_process(policy, released):
+    """pressure.update_pressure: release by the holders' compliance and conduct, not pressure.
+
+    West at pressure 0.99 (far above any threshold), release_rate 1, gain 1 at step 0.
+    """
+    world = tiny_world(
+        3,
+        **{"rules.pressure.release_rate": 1.0, "rules.pressure.punishment_conduct": 1.0},
+        **{"international.west.cares_about": {"concessions": 1.0}},
+        **policy,
+    )
+    world.pressure[:, WEST] = 0.99
+    begin_month(world)
+    apply(world, update_pressure)
+    np.testing.assert_array_equal(world.unfrozen, released)
 
 
-def test_update_pressure_noise_moves_pressure_within_bounds():
-    """pressure.update_pressure: the normal shock differs by replicate and keeps [0, 1]."""
+def test_update_pressure_noise_moves_pressure_inside_bounds():
+    """pressure.update_pressure: the normal shock differs by replicate and stays inside (0, 1)."""
     world = tiny_world(3, **{"rules.pressure.noise": 1.0})
     begin_month(world)
     apply(world, update_pressure)
     assert len(np.unique(world.pressure[:, WEST])) == 3
-    assert ((world.pressure >= 0) & (world.pressure <= 1)).all()
+    assert ((world.pressure > 0) & (world.pressure < 1)).all()
 
 
 # --- runs of the baseline ---------------------------------------------------------------
 
 
-def test_frozen_funds_wait_for_every_holder():
-    """US and donors both hold reserves: satisfying the US alone releases nothing."""
-    quiet = {
-        **QUIET_PRESSURE,
-        "policy__crackdown": 0.9,
-        **every_state(pressure=0.0, baseline_pressure=0.0),
-        "international__us__cares_about": {"isisk": 1.0},
-        "international__us__unfreeze_after": 2,
-        "international__donors__cares_about": {"concessions": 1.0},
-        "international__donors__satisfied_below": 0.0,  # only full compliance satisfies
-        "international__donors__unfreeze_after": 3,
-    }
-    frozen = scenario("baseline").economy.frozen_funds_musd
-    us_only = world("baseline", range(3), **quiet)  # concessions 0.1 < donors' demand 0.5
-    both = world("baseline", range(3), **quiet, policy__concessions=0.6)
-    us, donors = (us_only.state_names.index(s) for s in ("us", "donors"))
-    for month in range(1, 13):
-        us_only.step()
-        both.step()
-        assert np.all(us_only.months_satisfied[:, us] == month)
-        assert np.all(us_only.months_satisfied[:, donors] == 0)
-        assert not us_only.unfrozen.any(), month
-        np.testing.assert_array_equal(us_only.frozen_musd, frozen)
-        # both satisfied: unfrozen once the slower holder's 3 months are up
-        assert np.all(both.unfrozen == (month >= 3)), month
-        released = frozen * (1 - (1 - both.spec.economy.unfreeze_rate) ** max(0, month - 3))
-        np.testing.assert_allclose(frozen - both.frozen_musd, released)
+def test_release_ignores_pressure():
+    """The reserves' release reads compliance, conduct and engagement, never pressure: the
+    same month of the baseline after six months, with the holders' pressure at 0.99 or as it
+    was, releases the reserves in the same replicates."""
+    calm = world("baseline", range(40), **{"rules__pressure__release_rate": 1.0}, **COMPLY)
+    for _ in range(6):
+        calm.step()
+    calm.unfrozen[:] = False  # count this month's releases only
+    angry = copy.deepcopy(calm)
+    holders = [calm.state_names.index(s) for s in ("us", "donors")]
+    angry.pressure[:, holders] = 0.99
+    for w in (calm, angry):
+        w.month += 1
+        w.signals.start_month()
+        rules.crack_down(w, 1.0)  # sets this month's anger
+        rules.update_pressure(w, 1.0)
+    assert (angry.pressure[:, holders] > calm.pressure[:, holders]).all()
+    assert 0 < calm.unfrozen.sum() < 40
+    np.testing.assert_array_equal(calm.unfrozen, angry.unfrozen)
 
 
 @pytest.mark.parametrize("policy", [{"policy__punishment": 1.0}, {"policy__accuracy": 0.0}])
@@ -253,15 +319,19 @@ def test_conduct_moves_only_the_states_that_watch_it(policy):
     np.testing.assert_array_equal(harsh[:, names.index("china")], calm[:, names.index("china")])
 
 
+COMPLY = {"policy__crackdown": 0.9, "policy__concessions": 0.9}
+
 # Parameters read only by the pressure rule, pushed far from the baseline.
 OWN_PARAMETERS = {
     "international__us__responsiveness": 0.5,
     "international__us__demand": 1.0,
     "international__china__sectarian_sensitivity": 0.2,
     "international__us__conduct_sensitivity": 0.5,
-    "international__donors__unfreeze_after": 1,
-    "international__russia__recognize_after": 1,
+    "international__donors__step_after": 1,
+    "international__russia__step_rate": 1.0,
     "international__russia__min_credibility": 0.0,
+    "rules__pressure__release_rate": 1.0,
+    "rules__pressure__contagion": 2.0,
     "international__pakistan__cares_about": {"concessions": 1.0},
     "rules__pressure__noise": 0.3,
 }
@@ -280,10 +350,11 @@ FULL_COMPLIANCE = {
     "policy__concessions": 0.9,
     "policy__purge": dict.fromkeys(GROUPS, 0.9),
 }
-# every state satisfied from month 1, so recognition is up to `recognition_rate`
-SATISFIED = every_state(satisfied_below=1.0, recognize_after=1, min_credibility=0.0)
-RECOGNITION_LIKELY = {**SATISFIED, **every_state(recognition_rate=1.0)}
-RECOGNITION_IMPOSSIBLE = {**SATISFIED, **every_state(recognition_rate=0.0)}
+# every state satisfied from month 1, so recognition is up to `step_rate`
+SATISFIED = every_state(engage_below=1.0, recognize_below=1.0, step_after=1, min_credibility=0.0)
+RECOGNITION_LIKELY = {**SATISFIED, **every_state(step_rate=1.0)}
+RECOGNITION_IMPOSSIBLE = {**SATISFIED, **every_state(step_rate=0.0)}
+TOTAL_COMPLIANCE = FULL_COMPLIANCE | {"policy__accuracy": 0.9, "steps": 60}
 
 CLAIMS = [
     claim("sectarian attacks raise pressure", "pressure_mean", greater, SECTARIAN, NOT_SECTARIAN),
@@ -295,7 +366,7 @@ CLAIMS = [
     # sanctions' damage (+0.6%, p = 0.04 at 40 replicates); sustained, through unfreezing
     claim("sustained compliance raises revenue", "revenue_mean", greater,
           FULL_COMPLIANCE | ATTACKS_OFF | LONG, ATTACKS_OFF | LONG),
-    claim("sustained compliance brings recognition", "recognitions_final", greater,
+    claim("sustained compliance moves states up the ladder", "engagement_final", greater,
           FULL_COMPLIANCE | ATTACKS_OFF | LONG, ATTACKS_OFF | LONG),
     claim("punishment raises US pressure", "us_pressure_mean", greater,
           {"policy__punishment": 1.0}, {"policy__punishment": 0.0}),
@@ -311,7 +382,17 @@ CLAIMS = [
           RECOGNITION_LIKELY, RECOGNITION_IMPOSSIBLE),
     claim("recognition raises ISIS-K recruitment", "isisk_recruits", greater,
           RECOGNITION_LIKELY, RECOGNITION_IMPOSSIBLE),
-    *switch_claims("pressure", "baseline", "pressure_mean", +1, +1),
+    claim("punishment costs engagement with the US", "us_engagement_final", less,
+          TOTAL_COMPLIANCE | {"policy__punishment": 0.9},
+          TOTAL_COMPLIANCE | {"policy__punishment": 0.1}),
+    claim("punishment holds the reserves frozen longer", "unfrozen_final", less,
+          TOTAL_COMPLIANCE | {"policy__punishment": 0.9},
+          TOTAL_COMPLIANCE | {"policy__punishment": 0.1}),
+    claim("a state that reads attacks as a reason to engage eases its pressure",
+          "china_pressure_mean", less,
+          {"international__china__attack_sensitivity": -0.05},
+          {"international__china__attack_sensitivity": 0.05}),
+    *switch_claims("pressure", "baseline", "us_pressure_mean", +1, +1),
 ]  # fmt: skip
 
 

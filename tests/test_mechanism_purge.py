@@ -44,6 +44,7 @@ from tiny import (
 
 from sim.engine.record import COL
 from sim.rules import purge_foreign_fighters
+from sim.rules.maths import logistic, logit
 from sim.rules.purge import switch_probability
 
 # --- pure functions ---------------------------------------------------------------------
@@ -168,13 +169,16 @@ def test_purge_of_a_group_no_longer_allied_has_no_effect_and_earns_no_credit():
     row, pakistan_row = rec.actors.index("ttp"), rec.actors.index("pakistan")
     np.testing.assert_array_equal(rec.values[:, :, row, COL["fighters"]], 4500)
     np.testing.assert_array_equal(rec.values[:, 1:, row, COL["losses"]], 0)
-    # Pakistan cares only about the TTP: it sees no action and presses on toward its demand
+    # Pakistan sees no action on the TTP, only stability (credibility 1, no attacks), and
+    # its latent pressure moves toward its demand's shortfall
     pakistan = scenario("baseline").international["pakistan"]
+    complied = pakistan.cares_about["stability"] / sum(pakistan.cares_about.values())
+    push = pakistan.responsiveness * (pakistan.demand - complied)
     expected = [pakistan.pressure]
     for _ in range(12):
-        p = expected[-1]
-        drift = pakistan.pressure_decay * (pakistan.baseline_pressure - p)
-        expected.append(min(1.0, max(0.0, p + drift + pakistan.responsiveness * pakistan.demand)))
+        latent = logit(expected[-1])
+        drift = pakistan.pressure_decay * (logit(pakistan.baseline_pressure) - latent)
+        expected.append(logistic(latent + drift + push))
     np.testing.assert_allclose(
         rec.values[:, :, pakistan_row, COL["pressure"]], np.broadcast_to(expected, (3, 13))
     )

@@ -128,13 +128,16 @@ def eventful(steps: int = 12, changes: dict | None = None):
         "taliban.factions.northern.cohesion": 0.0,
         "taliban.factions.kandahari.cohesion": 0.0,
         "economy.unfreeze_rate": 0.2,
+        "rules.pressure.release_rate": 1.0,
+        "rules.pressure.release_engagement": 10.0,
         **(changes or {}),
     }
     for state in load_scenario(BASELINE).international:
         changes |= {
-            f"international.{state}.recognize_after": 1,
-            f"international.{state}.recognition_rate": 1.0,
-            f"international.{state}.satisfied_below": 1.0,
+            f"international.{state}.step_after": 1,
+            f"international.{state}.step_rate": 1.0,
+            f"international.{state}.engage_below": 1.0,
+            f"international.{state}.recognize_below": 1.0,
             f"international.{state}.min_credibility": 0.0,
         }
     return baseline(steps, changes)

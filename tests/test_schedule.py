@@ -123,11 +123,14 @@ BUSY = {  # every mechanism at work in the tiny world, so every rule writes what
     "rules.recruitment.foreign_attrition": 0.01,
     "foreign_groups.allied.arrivals_per_month": 2.0,
     "rules.pressure.noise": 0.02,
-    "international.west.satisfied_below": 1.0,
-    "international.west.unfreeze_after": 1,
-    "international.west.recognize_after": 1,
-    "international.west.recognition_rate": 1.0,
+    "international.west.engagement": 3,  # recognition in month 1
+    "international.west.engage_below": 1.0,
+    "international.west.recognize_below": 1.0,
+    "international.west.step_after": 1,
+    "international.west.step_rate": 1.0,
     "international.west.min_credibility": 0.0,
+    "rules.pressure.release_rate": 1.0,
+    "rules.pressure.release_engagement": 10.0,  # released in month 1
     "rules.fragmentation.base_hazard": 0.99,
     "rules.fragmentation.recovery": 0.1,
     "rules.fragmentation.pay_strain": 0.1,
@@ -154,9 +157,9 @@ def covered(name: str, declared: tuple[str, ...]) -> bool:
 def test_schedule_declares_what_each_rule_writes():
     """SCHEDULE: each rule changes only the fields its Step `writes`, and each it names it changes.
 
-    Checked over three busy replicates of the tiny world for six months.
+    Checked over six busy replicates of the tiny world for six months.
     """
-    world = tiny_world(3, **BUSY)
+    world = tiny_world(6, **BUSY)
     seen: list[set[str]] = [set() for _ in SCHEDULE]
     for month in range(1, 7):
         begin_month(world, month)

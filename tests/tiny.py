@@ -72,7 +72,7 @@ def quiet(block: Block, **pinned: Any) -> dict[str, Any]:
     return zeros | pinned
 
 
-QUIET_STATE = quiet(INTERNATIONAL, unfreeze_after=10, recognize_after=10, min_credibility=0.5)
+QUIET_STATE = quiet(INTERNATIONAL, step_after=10, min_credibility=0.5)
 STATE = {
     "west": QUIET_STATE
     | dict(
@@ -116,6 +116,7 @@ ISISK = dict(
 ECONOMY = dict(
     domestic_revenue_musd=100.0,
     revenue_noise=0.0,
+    hardship_noise=0.0,
     hardship=0.5,
     hardship_floor=0.2,
     frozen_hardship=0.4,

@@ -46,6 +46,7 @@ COLUMNS = (
     "credibility",
     "pressure",
     "recognized",
+    "engagement",  # step of the engagement ladder (sim.rules.pressure.STEPS); taliban: mean
     "patron",  # index into schema.PATRONS
 )
 COL = {name: i for i, name in enumerate(COLUMNS)}
@@ -104,6 +105,7 @@ class Recorder:
         total[:, COL["credibility"]] = w.credibility
         total[:, COL["pressure"]] = w.pressure.mean(axis=1)
         total[:, COL["recognized"]] = (w.recognized_month >= 0).mean(axis=1)
+        total[:, COL["engagement"]] = w.engagement.mean(axis=1)
         isisk = row[:, self.isisk]
         isisk[:, FLOW_COLUMNS] = s.isisk
         isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)
@@ -122,6 +124,7 @@ class Recorder:
         groups[..., COL["patron"]] = w.patron
         row[:, self.states, COL["pressure"]] = w.pressure
         row[:, self.states, COL["recognized"]] = w.recognized_month >= 0
+        row[:, self.states, COL["engagement"]] = w.engagement
 
     def series(self, actor: str, column: str, replicate: int = 0) -> np.ndarray:
         """One column of one actor over the months recorded so far."""

@@ -38,6 +38,7 @@ STARTING = (
     "economy.initial_arrears_months",
     "economy.frozen_funds_musd",
     "international.*.pressure",
+    "international.*.engagement",
     "international.*.cares_about.*",  # weights checked for a positive sum by the schema
     "taliban.unit_size",
     "taliban.factions.*.fighters",

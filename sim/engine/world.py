@@ -118,6 +118,7 @@ class World:
         states = scenario.international.values()
         self.pressure = np.tile([s.pressure for s in states], (rows, 1)).astype(float)
         self.months_satisfied = np.zeros((rows, ns), dtype=np.int64)
+        self.engagement = np.tile([s.engagement for s in states], (rows, 1)).astype(np.int64)
         self.recognized_month = np.full((rows, ns), -1)
         self.frozen_musd = np.full(rows, economy.frozen_funds_musd)
         self.unfrozen = np.full(rows, economy.unfrozen)

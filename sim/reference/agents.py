@@ -21,7 +21,14 @@ from sim.rules.defection import defection_probability, desertion_probability
 from sim.rules.economy import arrears_after, grievance_after_pay, pay_ratio
 from sim.rules.fragmentation import choice_values, leaving_chances, strain
 from sim.rules.maths import clamp
-from sim.rules.pressure import compliance, pressure_after, pressure_change
+from sim.rules.pressure import (
+    TOP,
+    compliance,
+    pressure_after,
+    pressure_change,
+    step_chance,
+    step_threshold,
+)
 from sim.rules.purge import switch_probability
 
 if TYPE_CHECKING:
@@ -431,15 +438,17 @@ class FactionAgent(mesa.Agent):
 
 
 class StateAgent(mesa.Agent):
-    """A state or donor: watches the Taliban and ISIS-K, moves its pressure, may recognise."""
+    """A state or donor: watches the Taliban and ISIS-K, moves its pressure, climbs the ladder."""
 
     def __init__(self, model: ReferenceModel, name: str, spec: ActorSpec) -> None:
         """Create the state from its scenario block."""
         super().__init__(model)
         self.name = name
         self.pressure = spec.pressure
+        self.engagement = spec.engagement
         self.months_satisfied = 0
         self.recognized_month: int | None = None
+        self.complied = 0.0
 
     @property
     def spec(self) -> ActorSpec:
@@ -447,24 +456,28 @@ class StateAgent(mesa.Agent):
         return self.model.params.international[self.name]
 
     def watch(self, action: dict[str, float], conduct: float, scale: float) -> None:
-        """Move pressure on action, attacks and conduct; count months satisfied; recognise."""
+        """Move pressure on action, attacks and conduct (a shock drawn from the model's rng)."""
         model, spec = self.model, self.spec
         isisk = model.isisk
         sectarian = float(isisk.by_target[TARGETS.index("sectarian")])
         on_foreigners = float(
             isisk.by_target[TARGETS.index("foreign")] + isisk.by_target[TARGETS.index("abroad")]
         )
-        change = pressure_change(
-            compliance(spec.cares_about, action), sectarian, on_foreigners, conduct, spec
-        )
+        self.complied = float(compliance(spec.cares_about, action))
+        change = pressure_change(self.complied, sectarian, on_foreigners, conduct, spec)
         shock = model.params.rules.pressure.noise * model.rng.standard_normal()
         self.pressure = float(pressure_after(self.pressure, change, shock, spec, scale))
-        satisfied = self.pressure <= spec.satisfied_below
-        self.months_satisfied = self.months_satisfied + 1 if satisfied else 0
-        if (
-            self.recognized_month is None
-            and self.months_satisfied >= spec.recognize_after
-            and model.credibility >= spec.min_credibility
-            and model.rng.random() < spec.recognition_rate * model.credibility
-        ):
-            self.recognized_month = model.month
+
+    def climb(self, ahead: float, draw: float) -> None:
+        """Count months under the next step's threshold; take that step with its chance."""
+        model, spec = self.model, self.spec
+        low = self.pressure <= step_threshold(self.engagement, spec)
+        self.months_satisfied = self.months_satisfied + 1 if low else 0
+        if self.engagement >= TOP or self.months_satisfied < spec.step_after:
+            return
+        rule = model.params.rules.pressure
+        if draw < step_chance(self.engagement, ahead, model.credibility, spec, rule.contagion):
+            self.engagement += 1
+            self.months_satisfied = 0
+            if self.engagement == TOP:
+                self.recognized_month = model.month

@@ -38,9 +38,16 @@ from sim.rules import SCHEDULE
 from sim.rules.attacks import momentum_after
 from sim.rules.crackdown import adaptive_intensity, effectiveness
 from sim.rules.defection import abandonment
-from sim.rules.economy import aid_received, fiscal_revenue, hardship_target, policy_costs
+from sim.rules.economy import (
+    aid_received,
+    fiscal_revenue,
+    hardship_after,
+    hardship_target,
+    policy_costs,
+)
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
+from sim.rules.pressure import release_chance
 from sim.rules.recruitment import local_recruits_rate, prisoners_released
 
 __all__ = [
@@ -212,12 +219,13 @@ class ReferenceModel(mesa.Model):
         )
 
     def taliban_action(self) -> dict[str, float]:
-        """Taliban action in [0, 1] on each demand: ISIS-K, joint, concessions, each group."""
+        """Taliban action in [0, 1] on each demand, `schema.DEMANDS`, and each group."""
         policy, crackdown = self.params.policy, self.crackdown_effect()
         action = {
             "isisk": crackdown,
             "joint": crackdown * float(policy.joint_with_us),
             "concessions": policy.concessions,
+            "stability": self.credibility,
         }
         return action | {g.name: self.purge_effect(g) for g in self.groups}
 
@@ -261,7 +269,8 @@ class ReferenceModel(mesa.Model):
         )
         frozen_share = self.frozen_musd / max(spec.frozen_funds_musd, 1e-12)
         target = float(hardship_target(frozen_share, self.aid_musd, spec))
-        self.hardship += spec.hardship_adjust * (target - self.hardship)
+        shock = spec.hardship_noise * self.rng.standard_normal()
+        self.hardship = float(hardship_after(self.hardship, target, shock, spec))
         shock = np.exp(spec.revenue_noise * self.rng.standard_normal() - spec.revenue_noise**2 / 2)
         mean_pressure = sum(s.pressure for s in self.states) / len(self.states)
         self.revenue_musd = scale * float(
@@ -353,14 +362,25 @@ class ReferenceModel(mesa.Model):
         self.agents_by_type[GroupAgent].do("suffer_attrition", rule.foreign_attrition)
 
     def update_pressure(self, scale: float) -> None:
-        """Each state moves its pressure, may recognise; satisfied holders of reserves unfreeze."""
+        """Each state moves its pressure and may climb a step; the reserves may be released.
+
+        Whether others are past a state's step is read before anyone climbs this month.
+        """
         conduct = self.anger + self.params.rules.pressure.punishment_conduct * (
             self.params.policy.punishment
         )
-        self.agents_by_type[StateAgent].do("watch", self.taliban_action(), conduct, scale)
+        steps = [s.engagement for s in self.states]
+        for state in self.states:
+            state.watch(self.taliban_action(), conduct, scale)
+        for state, draw in zip(self.states, self.rng.random(len(self.states)), strict=True):
+            ahead = sum(step > state.engagement for step in steps) / max(len(steps) - 1, 1)
+            state.climb(ahead, float(draw))
         holders = [s for s in self.states if s.spec.holds_frozen_funds]
-        if holders and all(s.months_satisfied >= s.spec.unfreeze_after for s in holders):
-            self.unfrozen = True
+        if holders:
+            complied = sum(s.complied for s in holders) / len(holders)
+            holders_step = sum(s.engagement for s in holders) / len(holders)
+            chance = release_chance(complied, conduct, holders_step, self.params.rules.pressure)
+            self.unfrozen |= bool(self.rng.random() < chance)
 
     def fragment(self, scale: float) -> None:
         """Each faction's cohesion moves and its leaders may leave; those gone to ISIS-K go over."""

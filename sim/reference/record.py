@@ -71,6 +71,7 @@ def recorded(model: ReferenceModel) -> dict[tuple[str, str], Reporter]:
         columns |= {
             (s.name, "pressure"): lambda m, s=s: s.pressure,
             (s.name, "recognized"): lambda m, s=s: s.recognized_month is not None,
+            (s.name, "engagement"): lambda m, s=s: s.engagement,
         }
     return columns | {
         ("taliban", "credibility"): lambda m: m.credibility,
@@ -81,6 +82,7 @@ def recorded(model: ReferenceModel) -> dict[tuple[str, str], Reporter]:
         ("taliban", "unfrozen"): lambda m: m.unfrozen,
         ("taliban", "pressure"): lambda m: sum(s.pressure for s in m.states) / len(m.states),
         ("taliban", "recognized"): lambda m: m.recognized_share(),
+        ("taliban", "engagement"): lambda m: sum(s.engagement for s in m.states) / len(m.states),
     }
 
 

@@ -197,6 +197,7 @@ SCHEDULE = (
             "month",
             "pressure",
             "months_satisfied",
+            "engagement",
             "recognized_month",
             "credibility",
             "crackdown_intensity",
@@ -212,7 +213,7 @@ SCHEDULE = (
             "params.policy.purge",
             "params.rules.pressure",
         ),
-        writes=("pressure", "months_satisfied", "recognized_month", "unfrozen"),
+        writes=("pressure", "months_satisfied", "engagement", "recognized_month", "unfrozen"),
     ),
     Step(
         "fragmentation",

@@ -1,7 +1,8 @@
 """Mechanism 4, economy and pay: fiscal revenue pays units; reserves and aid act on hardship.
 
 Frozen central-bank reserves are not budget revenue: while frozen they hold hardship
-up (liquidity, prices). Aid mostly bypasses the budget and relieves hardship.
+up (liquidity, prices). Aid mostly bypasses the budget and relieves hardship. Hardship
+also takes shocks of its own (drought, prices, remittances).
 Hardship cuts revenue and (in `recruitment`) widens ISIS-K's recruiting pool. The
 budget pays units by faction; shortfalls become arrears and grievance.
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, per_actor
+from sim.engine.values import by_slot, column, per_actor
 from sim.inputs.schema import Economy
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ def hardship_target(frozen_share, aid_musd, spec: Economy):
     """Hardship the economy tends to: a floor, plus frozen reserves, less aid's relief."""
     target = spec.hardship_floor + spec.frozen_hardship * frozen_share
     return np.clip(target - spec.aid_relief * aid_musd / 100.0, 0.0, 1.0)
+
+
+def hardship_after(hardship, target, shock, spec: Economy):
+    """Hardship closes part of the gap to its target and takes the month's shock, in [0, 1]."""
+    return np.clip(hardship + spec.hardship_adjust * (target - hardship) + shock, 0.0, 1.0)
 
 
 def fiscal_revenue(hardship, mean_pressure, recognized_share, shock, spec: Economy):
@@ -69,7 +75,7 @@ def grievance_after_pay(grievance: np.ndarray, pay: np.ndarray, rate: float, rel
 
 
 def pay_units(world: World, scale: float) -> None:
-    """Release unfrozen reserves, move hardship, collect revenue, pay units and owe arrears.
+    """Release unfrozen reserves, move hardship (with its shock), collect revenue, pay units.
 
     Reads `economy.*`, each state's `aid_musd`, `aid_conditionality` and pressure, each
     faction's `revenue_share`. Factions that broke away get `economy.breakaway_pay`.
@@ -87,7 +93,8 @@ def pay_units(world: World, scale: float) -> None:
     )
     frozen_share = world.frozen_musd / max(spec.frozen_funds_musd, 1e-12)
     target = hardship_target(frozen_share, world.aid_musd, spec)
-    world.hardship += spec.hardship_adjust * (target - world.hardship)
+    hardship_shock = column(spec.hardship_noise, 0) * world.streams.normal()
+    world.hardship[:] = hardship_after(world.hardship, target, hardship_shock, spec)
     shock = np.exp(spec.revenue_noise * world.streams.normal() - spec.revenue_noise**2 / 2)
     revenue = scale * fiscal_revenue(
         world.hardship, world.pressure.mean(axis=1), world.recognized_share(), shock, spec

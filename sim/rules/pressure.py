@@ -1,11 +1,13 @@
-"""Mechanism 3, international pressure: states watch the Taliban and move sticks and carrots.
+"""Mechanism 3, international pressure: states watch the Taliban and climb a ladder of engagement.
 
-Each state's pressure decays toward its baseline and moves with what it watches: the
-shortfall of Taliban action on what it cares about, sectarian attacks, attacks on
-its nationals and interests, and conduct (indiscriminate force, punishment). States
-that condition on conduct and rights differ from those that trade recognition for
-stability. Months of low pressure bring unfreezing and, at a monthly rate scaled by
-Taliban credibility, recognition; aid follows pressure (see `economy`).
+Each state's pressure is the logistic of a latent score that drifts toward its baseline
+and moves with what it watches: the shortfall of Taliban action on what it cares about,
+sectarian attacks, attacks on foreigners (a negative sensitivity reads them as a reason
+to work with the Taliban) and conduct. Low pressure sustained lets a state climb one
+step of engagement at a time (`STEPS`: envoy, credentials, sanctions relief, formal
+recognition), each step faster when other states already took it. Frozen reserves are
+released through a legal and political process whose hazard rises with the holders'
+engagement and the Taliban's compliance and conduct, not with pressure itself.
 
 Its parameters are declared in `sim.inputs.pars.pressure` (each state's in
 `sim.inputs.pars.international`).
@@ -18,20 +20,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.values import column
-from sim.inputs.schema import InternationalActor
+from sim.inputs.schema import InternationalActor, PressureRule
+from sim.rules.maths import logistic, logit
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
+STEPS = ("none", "envoy", "credentials", "relief", "recognition")
+"""The engagement ladder, step 0 to 4: an embassy or envoy, accepting the Taliban's
+credentials, sanctions relief, formal recognition."""
+TOP = len(STEPS) - 1
+
 
 def taliban_action(world: World) -> dict[str, np.ndarray]:
-    """Taliban action in [0, 1] per replicate on each demand: ISIS-K, joint, concessions, groups."""
+    """Taliban action in [0, 1] per replicate on each demand (`schema.DEMANDS`) and group."""
     policy = world.params.policy
     crackdown = world.crackdown_effect()
     action = {
         "isisk": crackdown,
         "joint": crackdown * float(policy.joint_with_us),
         "concessions": np.full(world.replicates, policy.concessions),
+        "stability": world.credibility,
     }
     purge = world.purge_effect()
     return action | {g: purge[:, j] for j, g in enumerate(world.group_names)}
@@ -52,7 +61,7 @@ def compliance(cares_about: dict[str, float], action: dict[str, np.ndarray]):
 
 
 def pressure_change(complied, sectarian, on_foreigners, conduct, spec: InternationalActor):
-    """The month's push on one state's pressure from what it watches."""
+    """The month's push on one state's latent pressure (log-odds) from what it watches."""
     return (
         spec.responsiveness * (spec.demand - complied)
         + spec.sectarian_sensitivity * sectarian
@@ -62,46 +71,87 @@ def pressure_change(complied, sectarian, on_foreigners, conduct, spec: Internati
 
 
 def pressure_after(pressure, change, shock, spec: InternationalActor, scale: float):
-    """Decay toward the baseline, the scaled push and a shock, bounded to [0, 1]."""
-    drift = spec.pressure_decay * (spec.baseline_pressure - pressure)
-    return np.clip(pressure + drift + scale * (change + shock), 0.0, 1.0)
+    """Logistic of the latent score after its drift to the baseline, the scaled push and a shock."""
+    latent = logit(pressure)
+    drift = spec.pressure_decay * (logit(spec.baseline_pressure) - latent)
+    return logistic(latent + drift + scale * (change + shock))
+
+
+def step_threshold(step, spec: InternationalActor):
+    """Pressure at or below which a state at `step` may take the next: from engage to recognise."""
+    share = np.minimum(step, TOP - 1) / (TOP - 1)
+    return spec.engage_below + (spec.recognize_below - spec.engage_below) * share
+
+
+def step_chance(step, others_ahead, credibility, spec: InternationalActor, contagion: float):
+    """Monthly chance of the next step once conditions hold; others ahead make it likelier.
+
+    The top step (recognition) is scaled by Taliban credibility and needs `min_credibility`.
+    """
+    top = step == TOP - 1
+    chance = spec.step_rate * (1.0 + contagion * others_ahead)
+    chance = np.where(top, chance * credibility * (credibility >= spec.min_credibility), chance)
+    return np.minimum(1.0, chance)
+
+
+def release_chance(complied, conduct, holders_step, rule: PressureRule):
+    """Monthly chance the frozen reserves are released (courts, politics of the holders).
+
+    Rises with the holders' compliance and mean engagement step; misconduct holds it back.
+    """
+    good = complied * np.maximum(0.0, 1.0 - conduct)
+    return np.minimum(
+        1.0, rule.release_rate * good * (1.0 + rule.release_engagement * holders_step)
+    )
+
+
+def others_ahead(engagement: np.ndarray) -> np.ndarray:
+    """For each state, the share of the other states already past its step, (replicates, states)."""
+    n = engagement.shape[1]
+    ahead = (engagement[:, None, :] > engagement[:, :, None]).sum(axis=2)
+    return ahead / max(n - 1, 1)
 
 
 def update_pressure(world: World, scale: float) -> None:
-    """Move each state's pressure; count months of low pressure; unfreeze funds, recognise.
+    """Move each state's pressure; states climb the engagement ladder; reserves may be released.
 
-    Reads each `international.<actor>` block and `rules.pressure.*`. Frozen funds are
-    released once every state holding them has kept pressure below `satisfied_below`
-    for its `unfreeze_after` months. The scale multiplies each month's push and shock.
-    Off: pressure stays and no carrots come.
+    Reads each `international.<actor>` block and `rules.pressure.*`. A state climbs one
+    step once its pressure has stayed at or below the step's threshold for `step_after`
+    months, with a monthly chance `step_chance`; step 4 is formal recognition. The
+    scale multiplies each month's push and shock. Off: pressure stays, nobody moves.
     """
     action, conduct, signals = taliban_action(world), misconduct(world), world.signals
-    noise = world.params.rules.pressure.noise
-    holders_satisfied = np.ones(world.replicates, dtype=bool)
+    rule = world.params.rules.pressure
     states = list(world.params.international.values())
-    shocks = column(noise) * world.streams.normals(len(states))
-    recognition_draws = world.streams.uniform(np.full(world.replicates, len(states)))
+    shocks = column(rule.noise) * world.streams.normals(len(states))
+    draws = world.streams.uniform(np.full(world.replicates, len(states) + 1))
+    ahead = others_ahead(world.engagement)
+    held = [j for j, s in enumerate(states) if s.holds_frozen_funds]
+    complied_holders = np.zeros(world.replicates)
     for j, spec in enumerate(states):
+        complied = compliance(spec.cares_about, action)
         change = pressure_change(
-            compliance(spec.cares_about, action),
-            signals.sectarian_attacks,
-            signals.attacks_on_foreigners,
-            conduct,
-            spec,
+            complied, signals.sectarian_attacks, signals.attacks_on_foreigners, conduct, spec
         )
         world.pressure[:, j] = pressure_after(
             world.pressure[:, j], change, shocks[:, j], spec, scale
         )
-        satisfied = world.pressure[:, j] <= spec.satisfied_below
-        world.months_satisfied[:, j] = np.where(satisfied, world.months_satisfied[:, j] + 1, 0)
         if spec.holds_frozen_funds:
-            holders_satisfied &= world.months_satisfied[:, j] >= spec.unfreeze_after
-        recognizes = (
-            (world.recognized_month[:, j] < 0)
-            & (world.months_satisfied[:, j] >= spec.recognize_after)
-            & (world.credibility >= spec.min_credibility)
-            & (recognition_draws[:, j] < spec.recognition_rate * world.credibility)
-        )
-        world.recognized_month[recognizes, j] = world.month
-    if any(s.holds_frozen_funds for s in states):
-        world.unfrozen |= holders_satisfied
+            complied_holders += complied / len(held)
+        climb(world, j, spec, ahead[:, j], draws[:, j], rule.contagion)
+    if held:
+        holders_step = world.engagement[:, held].mean(axis=1)
+        chance = release_chance(complied_holders, conduct, holders_step, rule)
+        world.unfrozen |= draws[:, len(states)] < chance
+
+
+def climb(world: World, j: int, spec: InternationalActor, ahead, draw, contagion: float) -> None:
+    """State j counts months at or below its next step's threshold and may take that step."""
+    step = world.engagement[:, j].copy()
+    low = world.pressure[:, j] <= step_threshold(step, spec)
+    world.months_satisfied[:, j] = np.where(low, world.months_satisfied[:, j] + 1, 0)
+    ready = (step < TOP) & (world.months_satisfied[:, j] >= spec.step_after)
+    climbs = ready & (draw < step_chance(step, ahead, world.credibility, spec, contagion))
+    world.engagement[:, j] += climbs
+    world.months_satisfied[climbs, j] = 0
+    world.recognized_month[climbs & (step == TOP - 1), j] = world.month

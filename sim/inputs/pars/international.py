@@ -1,11 +1,12 @@
 """States and donors pressing the Taliban (`international`): what each watches, sticks, carrots.
 
 The states themselves are data of the baseline scenario; this declares what each of
-their keys means, bounds and plausibly is. Each state's pressure decays toward its
-baseline and moves with the shortfall of Taliban action on what it cares about
-(`isisk`: crackdown; `joint`: joint counter-terrorism with the US; `concessions`;
-a group's id: its purge), sectarian attacks, attacks on foreigners and conduct.
-Read by the rules of `pressure` and `economy`.
+their keys means, bounds and plausibly is. Each state's pressure is the logistic of a
+latent score that decays toward its baseline and moves with the shortfall of Taliban
+action on what it cares about (`isisk`: crackdown; `joint`: joint counter-terrorism with
+the US; `concessions`; `stability`: Taliban credibility; a group's id: its purge),
+sectarian attacks, attacks on foreigners and conduct; low pressure sustained moves it up
+the engagement ladder. Read by the rules of `pressure` and `economy`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from sim.inputs.pars.declare import (
     PROBABILITY,
     WEIGHT,
     Block,
+    Bound,
     Par,
     Range,
     judgement,
 )
 
-LOW_PRESSURE = "months of pressure at or below `satisfied_below` in a row"
+SENSITIVITY = Bound(-1.0, 1.0, "log-odds per attack: ten attacks a month at 1 move any pressure")
+ENGAGES_AGAINST_ISISK = (
+    "Moscow format joint statement, Oct 2021; Tianjin talks, Jul 2021; Pakistan's OIC "
+    "session, Dec 2021: ISIS-K's threat as a reason to work with the Taliban (size: judgement)"
+)
 
 INTERNATIONAL = Block(
     "international.*",
@@ -65,7 +71,7 @@ INTERNATIONAL = Block(
         Par(
             "pressure_decay",
             float,
-            "share of the gap to the baseline pressure closed each month",
+            "share of the gap to the baseline closed each month, on the latent (log-odds) scale",
             "per month",
             bound=PROBABILITY,
             range=Range(0.02, 0.2, judgement("half-lives of 3-35 months")),
@@ -73,43 +79,53 @@ INTERNATIONAL = Block(
         Par(
             "responsiveness",
             float,
-            "pressure added per month per unit of shortfall on its concerns",
-            "per month",
+            "log-odds of pressure added per month per unit of shortfall on its concerns",
+            "log-odds per month",
             bound=COEFFICIENT,
             range=Range(
-                0.01,
-                0.1,
-                judgement("a full shortfall adds 0.1-1 to pressure in ten months: slow diplomacy"),
+                0.05,
+                0.5,
+                judgement("a full shortfall held moves pressure by 0.5-5 log-odds: slow diplomacy"),
             ),
         ),
         Par(
             "sectarian_sensitivity",
             float,
-            "pressure added per sectarian attack",
-            "per attack",
-            bound=COEFFICIENT,
-            range=Range(0.0, 0.002, judgement("per sectarian attack")),
+            "log-odds of pressure added per sectarian attack (negative: a reason to engage)",
+            "log-odds per attack",
+            bound=SENSITIVITY,
+            range=Range(-0.02, 0.05, judgement("a few attacks a month move pressure little")),
         ),
         Par(
             "attack_sensitivity",
             float,
-            "pressure added per attack on foreigners, in Afghanistan or abroad",
-            "per attack",
-            bound=COEFFICIENT,
-            range=Range(0.0, 0.005, judgement("per attack on foreigners")),
+            "log-odds of pressure added per attack on foreigners, in Afghanistan or abroad; "
+            "negative when a state reads ISIS-K's attacks as a reason to work with the Taliban",
+            "log-odds per attack",
+            bound=SENSITIVITY,
+            range=Range(0.0, 0.1, judgement("an attack on its nationals is the Taliban's failure")),
+            actors={
+                state: Range(-0.1, 0.0, ENGAGES_AGAINST_ISISK)
+                for state in ("china", "russia", "pakistan")
+            },
         ),
         Par(
             "conduct_sensitivity",
             float,
-            "pressure added per unit of misconduct (indiscriminate force, punishment)",
-            "per month",
+            "log-odds of pressure added per month per unit of misconduct (force, punishment)",
+            "log-odds per month",
             bound=COEFFICIENT,
-            range=Range(0.0, 0.08, judgement("zero for states that ignore rights")),
+            range=Range(0.0, 0.4, judgement("zero for states that ignore rights")),
             actors={
                 "china": Range(
-                    0.0, 0.08, judgement("trades recognition for stability and interests")
+                    0.0, 0.1, judgement("trades recognition for stability and interests")
                 ),
-                "donors": Range(0.0, 0.08, judgement("donors condition aid on rights and conduct")),
+                "donors": Range(
+                    0.1, 0.5, "EU Council conclusions, Sept 2021: five benchmarks on rights"
+                ),
+                "us": Range(
+                    0.1, 0.5, "US State Dept, 2021-22: rights of women and girls a condition"
+                ),
             },
         ),
         Par(
@@ -138,36 +154,49 @@ INTERNATIONAL = Block(
             "holds part of the frozen reserves (the US about $7bn; Europe and the UAE the rest)",
         ),
         Par(
-            "satisfied_below",
+            "engagement",
+            int,
+            "engagement step at month 0: 0 none, 1 embassy or envoy, 2 credentials accepted, "
+            "3 sanctions relief and unfreezing, 4 formal recognition",
+            "step",
+            bound=Bound(0, 4, "the ladder's steps"),
+            range=Range(0, 1, "embassies of China, Russia, Pakistan stayed open in Aug 2021"),
+        ),
+        Par(
+            "engage_below",
             float,
-            "pressure at or below which a month counts toward unfreezing and recognition",
+            "pressure at or below which it may take the first step (embassy or envoy)",
+            "0..1",
+            bound=PROBABILITY,
+            range=Range(0.4, 0.8, judgement("an envoy costs little: well above recognition's bar")),
+        ),
+        Par(
+            "recognize_below",
+            float,
+            "pressure at or below which it may take the top step (formal recognition); "
+            "the steps between have thresholds spaced evenly from `engage_below`",
             "0..1",
             bound=PROBABILITY,
             range=Range(0.2, 0.5, judgement("well under the pressure of August 2021 (0.4-0.8)")),
         ),
         Par(
-            "unfreeze_after",
+            "step_after",
             int,
-            "months of low pressure after which it releases its share of the reserves",
-            LOW_PRESSURE,
+            "months its pressure must stay under the next step's threshold before it may take it",
+            "months in a row",
             bound=MONTHS,
-            range=Range(6, 24, judgement("months of low pressure")),
+            range=Range(3, 18, judgement("a step waits for a season to a year and a half of calm")),
         ),
         Par(
-            "recognize_after",
-            int,
-            "months of low pressure after which it may recognise the Taliban",
-            LOW_PRESSURE,
-            bound=MONTHS,
-            range=Range(12, 60, judgement("months of low pressure")),
-        ),
-        Par(
-            "recognition_rate",
+            "step_rate",
             float,
-            "monthly chance of recognition once conditions hold, times Taliban credibility",
+            "monthly chance of taking the next step once conditions hold (the top step's "
+            "times Taliban credibility)",
             "per month",
             bound=PROBABILITY,
-            range=Range(0.01, 0.1, judgement("a monthly hazard once conditions hold")),
+            range=Range(
+                0.02, 0.2, judgement("a decision takes months to years once conditions hold")
+            ),
         ),
         Par(
             "min_credibility",

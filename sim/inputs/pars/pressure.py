@@ -1,4 +1,4 @@
-"""What every state's pressure shares (`rules.pressure`): how conduct is judged, its noise.
+"""What every state's pressure shares (`rules.pressure`): conduct, noise, contagion, release.
 
 The rules are in `sim.rules.pressure`; each state's own keys are in
 `sim.inputs.pars.international`.
@@ -6,7 +6,7 @@ The rules are in `sim.rules.pressure`; each state's own keys are in
 
 from __future__ import annotations
 
-from sim.inputs.pars.declare import COEFFICIENT, Block, Bound, Par, Range, judgement
+from sim.inputs.pars.declare import COEFFICIENT, PROBABILITY, Block, Bound, Par, Range, judgement
 
 PRESSURE = Block(
     "rules.pressure",
@@ -25,11 +25,49 @@ PRESSURE = Block(
         Par(
             "noise",
             float,
-            "sd of each state's monthly pressure shock (politics)",
-            "pressure",
-            0.02,
-            Bound(0.0, 1.0, "pressure is bounded to [0, 1] anyway"),
-            Range(0.0, 0.05, judgement("politics of each capital")),
+            "sd of each state's monthly shock to its latent pressure (politics)",
+            "log-odds",
+            0.1,
+            Bound(0.0, 5.0, "log-odds: a shock of 5 sd moves any pressure to a bound"),
+            Range(0.0, 0.3, judgement("politics of each capital")),
+        ),
+        Par(
+            "contagion",
+            float,
+            "rise of a state's chance of a step per share of the other states already past it",
+            "x chance",
+            0.5,
+            COEFFICIENT,
+            Range(
+                0.0,
+                2.0,
+                "Coggins 2014, Power Politics and State Formation: recognitions follow "
+                "others'; size: judgement",
+            ),
+        ),
+        Par(
+            "release_rate",
+            float,
+            "monthly chance of the frozen reserves' release at full compliance and good "
+            "conduct, with no holder engaged (courts, executive orders)",
+            "per month",
+            0.01,
+            PROBABILITY,
+            Range(
+                0.0,
+                0.02,
+                "US Executive Order 14064, Feb 2022: half the reserves set aside for the Afghan "
+                "people, through courts; rate: judgement",
+            ),
+        ),
+        Par(
+            "release_engagement",
+            float,
+            "rise of the release chance per engagement step of the holders (their mean)",
+            "x chance per step",
+            2.0,
+            COEFFICIENT,
+            Range(0.5, 4.0, judgement("relief on the ladder's third step is the release itself")),
         ),
     ),
 )
