@@ -81,7 +81,7 @@ ISISK = Block(
             "months",
             4,
             Bound(1, 600, "spread over at most the longest run"),
-            Range(2, 6, judgement("released Aug 2021, counted by Jan 2022")),
+            Range(2, 6, "SG Feb 2022 (data/observed.yaml): released Aug 2021, counted by Jan 2022"),
         ),
         Par(
             "pay_usd",

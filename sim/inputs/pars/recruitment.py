@@ -29,7 +29,12 @@ RECRUITMENT = Block(
             "fighters a month",
             20,
             PER_MONTH,
-            Range(5, 60, judgement("growth to ~4,000 by early 2022 (SG)")),
+            Range(
+                5,
+                60,
+                "SG Feb 2022 (data/observed.yaml): from ~2,200 toward 4,000 by Jan 2022, mostly"
+                " released prisoners; the rest, over four months, tens a month",
+            ),
         ),
         Par(
             "momentum_boost",
@@ -119,7 +124,11 @@ RECRUITMENT = Block(
             "x recruits",
             2.0,
             BOOST,
-            Range(0.5, 4.0, "WSJ, 31 Oct 2021: unpaid former personnel joining ISKP"),
+            Range(
+                0.5,
+                4.0,
+                judgement("WSJ, 31 Oct 2021: unpaid former personnel joining ISKP; not measured"),
+            ),
         ),
         Par(
             "ex_ansf_reprisal",
@@ -131,7 +140,10 @@ RECRUITMENT = Block(
             Range(
                 0.5,
                 4.0,
-                "WSJ, 31 Oct 2021; HRW Nov 2021 (killings of former security personnel)",
+                judgement(
+                    "WSJ, 31 Oct 2021; HRW Nov 2021 (killings of former security personnel):"
+                    " reprisals push them to ISKP; not measured"
+                ),
             ),
         ),
         Par(
@@ -153,8 +165,10 @@ RECRUITMENT = Block(
             Range(
                 0,
                 20,
-                "UN Monitoring Team 28th report (Jul 2021); AP, Oct 2021 (the Kunduz bomber"
-                " a Uyghur): a trickle, x (1 + momentum_boost x momentum)",
+                judgement(
+                    "UN Monitoring Team 28th report (Jul 2021); AP, Oct 2021 (the Kunduz bomber"
+                    " a Uyghur): present, in small numbers; no count"
+                ),
             ),
         ),
         Par(

@@ -37,8 +37,10 @@ SURRENDER = (
         Range(
             5.0,
             30.0,
-            "Nangarhar governor, Dec 2019: 413 armed men surrendered once ISKP lost its"
-            " strongholds (data/observed.yaml)",
+            judgement(
+                "losses drive surrenders (Nangarhar governor, Dec 2019: 413 armed men"
+                " surrendered once ISKP lost its strongholds); the weight is not measured"
+            ),
         ),
     ),
     Par(
@@ -69,8 +71,9 @@ SURRENDER = (
         Range(
             1.0,
             3.0,
-            "Khaama Press / Ariana News, Feb 2022: about 500 surrendered in Nangarhar under"
-            " the amnesty within six months (data/observed.yaml)",
+            "Khaama Press / Ariana News, Feb 2022 (data/observed.yaml): about 500"
+            " surrendered under the amnesty by Feb 2022; 2 gives ~430 in Oct-Feb at"
+            " amnesty 0.5",
         ),
     ),
     Par(
