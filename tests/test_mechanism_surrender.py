@@ -148,29 +148,18 @@ def test_nobody_surrenders_at_chance_zero():
     assert world.units.ties[0, 0] == 0.1
 
 
-def test_ex_ansf_pool_all_join_at_rate_one_and_shrinks():
-    """recruitment: at `ex_ansf_rate` 1 the whole pool joins ISIS-K, leaving it empty."""
-    world = tiny_world(
-        **{"rules.recruitment.ex_ansf_pool": 40, "rules.recruitment.ex_ansf_rate": 1.0}
-    )
+@pytest.mark.parametrize(("key", "joined"), [("ex_ansf_rate", 40), ("ex_ansf_decay", 0)])
+def test_ex_ansf_pool_empties_by_recruits_or_decay(key, joined):
+    """recruitment: at `ex_ansf_rate` 1 the whole pool joins ISIS-K; at decay 1 it leaves.
+
+    Either way the pool is empty after the month.
+    """
+    world = tiny_world(**{"rules.recruitment.ex_ansf_pool": 40, f"rules.recruitment.{key}": 1.0})
     set_units(world, [100], ["amir"])
     set_cells(world, [10])
     begin_month(world)
     apply(world, recruit)
-    np.testing.assert_array_equal(flow(world, "isisk", "recruits"), [40])
-    np.testing.assert_array_equal(world.ex_ansf, [0])
-
-
-def test_ex_ansf_pool_decays_without_recruiting():
-    """recruitment: at decay 1 and rate 0 the pool empties and no one joins ISIS-K."""
-    world = tiny_world(
-        **{"rules.recruitment.ex_ansf_pool": 40, "rules.recruitment.ex_ansf_decay": 1.0}
-    )
-    set_units(world, [100], ["amir"])
-    set_cells(world, [10])
-    begin_month(world)
-    apply(world, recruit)
-    np.testing.assert_array_equal(flow(world, "isisk", "recruits"), [0])
+    np.testing.assert_array_equal(flow(world, "isisk", "recruits"), [joined])
     np.testing.assert_array_equal(world.ex_ansf, [0])
 
 
