@@ -106,35 +106,42 @@ def test_central_asian_arrivals_rise_with_momentum():
 # --- tiny worlds ------------------------------------------------------------------------
 
 
+SURE = {"rules.defection.surrender_base": ALWAYS, "rules.defection.absorbed_ties": 0.8}
+
+
 @pytest.mark.parametrize("absorbed", [0.0, 1.0])
 def test_every_fighter_surrenders_at_a_sure_chance(absorbed):
-    """surrender: at chance 1 every cell empties; absorbed fighters join units by size.
+    """surrender: at chance 1 every cell empties; the absorbed join the security faction.
 
-    At `absorbed_share` 1 all go to the units of factions still in (with their ties);
-    at 0 all go home.
+    At `absorbed_share` 1 all go to the units of the faction that runs security (haqqani
+    in the tiny world), by size and with their ties; at 0 all go home.
     """
-    world = tiny_world(
-        **{
-            "rules.defection.surrender_base": ALWAYS,
-            "rules.defection.absorbed_share": absorbed,
-            "rules.defection.absorbed_ties": 0.8,
-        }
-    )
-    set_units(world, [100, 50, 50], ["amir", "haqqani", "doha"], ties=0.0)
-    world.broken_month[0, DOHA] = 0  # doha broke away: it takes no one in
+    world = tiny_world(**SURE, **{"rules.defection.absorbed_share": absorbed})
+    set_units(world, [100, 50, 30, 50], ["amir", "haqqani", "haqqani", "doha"], ties=0.0)
     set_cells(world, [10, 20])
     begin_month(world)
     apply(world, surrender)
     assert world.cells.n[0] == 0
     np.testing.assert_array_equal(flow(world, "isisk", "surrendered"), [30])
-    taken = flow(world, "factions", "defected_in")[0]
-    assert taken.sum() == 30 * absorbed and taken[DOHA] == 0
+    np.testing.assert_array_equal(flow(world, "factions", "defected_in")[0], [0, 30 * absorbed, 0])
     np.testing.assert_array_equal(flow(world, "isisk", "losses"), [30 * (1 - absorbed)])
     units = world.units
-    grown = units.fighters[0, :2] - np.array([100, 50])
-    expected = 0.8 * grown / np.maximum(units.fighters[0, :2], 1)
-    np.testing.assert_allclose(units.ties[0, :2], expected)
-    assert units.ties[0, 2] == 0.0
+    np.testing.assert_array_equal(units.fighters[0, [0, 3]], [100, 50])
+    grown = units.fighters[0, 1:3] - np.array([50, 30])
+    np.testing.assert_allclose(units.ties[0, 1:3], 0.8 * grown / units.fighters[0, 1:3])
+    np.testing.assert_array_equal(units.ties[0, [0, 3]], 0.0)
+
+
+def test_a_security_faction_gone_absorbs_no_one():
+    """surrender: once the security faction broke away, every surrendered fighter goes home."""
+    world = tiny_world(**SURE, **{"rules.defection.absorbed_share": 1.0})
+    set_units(world, [100, 50, 50], ["amir", "haqqani", "doha"])
+    world.broken_month[0, HAQQANI] = 0
+    set_cells(world, [10, 20])
+    begin_month(world)
+    apply(world, surrender)
+    assert not flow(world, "factions", "defected_in").any()
+    np.testing.assert_array_equal(flow(world, "isisk", "losses"), [30])
 
 
 def test_nobody_surrenders_at_chance_zero():

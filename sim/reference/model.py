@@ -316,7 +316,7 @@ class ReferenceModel(mesa.Model):
         self.isisk.take_in()
 
     def surrender(self, scale: float) -> None:
-        """ISIS-K fighters surrender; a share joins units of factions still in, bringing ties."""
+        """ISIS-K fighters surrender; a share joins the security faction's units, bringing ties."""
         rule, isisk = self.params.rules.defection, self.isisk
         fighters = isisk.fighters()
         loss_share = isisk.removed / max(fighters + isisk.removed, 1.0)
@@ -330,7 +330,8 @@ class ReferenceModel(mesa.Model):
             if cell.fighters == 0:
                 cell.remove()
         absorbed = int(self.rng.binomial(isisk.surrendered, rule.absorbed_share))
-        units = [u for u in self.units if not u.faction.broken_away]
+        security = self.params.policy.security_faction
+        units = [u for u in self.units if u.faction.name == security and not u.faction.broken_away]
         for unit, n in zip(units, self.spread(absorbed, units), strict=True):
             unit.ties = float(mixed_ties(unit.ties, unit.fighters, n, rule.absorbed_ties))
             unit.fighters += int(n)

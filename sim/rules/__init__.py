@@ -145,6 +145,7 @@ SCHEDULE = (
             "broken_month",
             "signals.removed",
             "params.policy.amnesty",
+            "params.policy.security_faction",
             "params.rules.defection",
             "params.isisk.pay_usd",
             "params.isisk.pay_budget_musd",

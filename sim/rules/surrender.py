@@ -3,9 +3,10 @@
 Fighters give up when the crackdown takes their comrades, when ISIS-K's momentum fades,
 when its money no longer pays them, and more when the Taliban offer an amnesty (the
 Nangarhar surrenders of late 2019 and of 2021-22, data/observed.yaml). A share of those
-who surrender join Taliban units, the rest go home. The amnesty's cost: absorbed
-fighters bring their ties to ISIS-K into the units that take them in, and ties pull
-those units toward defection.
+who surrender join the units of the faction that runs internal security (and the
+amnesty), the rest go home. The amnesty's cost: absorbed fighters bring their ties to
+ISIS-K into that faction, whose ties leak the crackdown's plans (`crackdown.security_ties`)
+and pull its units toward defection.
 
 Its parameters are declared in `sim.inputs.pars.surrender` (keys of `rules.defection`)
 and `sim.inputs.pars.policy` (`amnesty`).
@@ -45,9 +46,12 @@ def mixed_ties(ties, fighters, added, added_ties):
 
 
 def surrender(world: World, scale: float) -> None:
-    """Each ISIS-K fighter may surrender; a share joins Taliban units of factions still in.
+    """Each ISIS-K fighter may surrender; a share joins the units of the security faction.
 
+    The faction that runs internal security (`policy.security_faction`) runs the amnesty
+    and takes in the absorbed, while it is still in the Taliban; else they go home.
     Reads `rules.defection.{surrender_*, w_surrender_*, absorbed_*}`, `policy.amnesty`,
+    `policy.security_faction`,
     `isisk.{pay_usd, pay_budget_musd}`, momentum and the month's crackdown removals;
     the mechanism's scale multiplies the chance.
     """
@@ -71,7 +75,8 @@ def surrender(world: World, scale: float) -> None:
     total = gave_up.sum(axis=1)
     ones = np.ones(world.replicates, dtype=np.int64)
     absorbed = world.streams.binomial(total[:, None], rule.absorbed_share, ones)[:, 0]
-    into = units.live & units.per_unit(~world.broken_away)
+    security = world.faction_names.index(world.params.policy.security_faction)
+    into = units.live & (units.faction == security) & ~world.broken_away[:, [security]]
     added = join_units(world, absorbed, into)
     mixed = mixed_ties(units.ties, units.fighters - added, added, rule.absorbed_ties)
     units.ties[:] = np.where(added > 0, mixed, units.ties)

@@ -79,7 +79,7 @@ SURRENDER = (
     Par(
         "absorbed_share",
         float,
-        "share of surrendered fighters the Taliban take into their units (the rest go home)",
+        "share of surrendered fighters the security faction takes in (the rest go home)",
         "share",
         0.3,
         PROBABILITY,
@@ -95,7 +95,7 @@ SURRENDER = (
     Par(
         "absorbed_ties",
         float,
-        "ties to ISIS-K that absorbed fighters bring into their Taliban unit (amnesty's cost)",
+        "ties to ISIS-K that absorbed fighters bring into the security faction (amnesty's cost)",
         "0..1",
         0.6,
         PROBABILITY,
