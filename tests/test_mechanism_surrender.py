@@ -8,7 +8,7 @@ tests/test_mechanism_defection.py (`COSTS`, `LOOSENED`).
 
 import numpy as np
 import pytest
-from conftest import greater, less
+from conftest import batch, greater, less
 from mechanism import EXACT, check_claim, claim
 from tiny import (
     ALWAYS,
@@ -24,6 +24,7 @@ from tiny import (
     tiny_world,
 )
 
+from sim.engine.record import COL
 from sim.inputs.schema import BREAKAWAYS
 from sim.rules.defection import funded_share, pay_gap
 from sim.rules.recruitment import central_asian_rate, ex_ansf_chance, recruit
@@ -211,3 +212,13 @@ CLAIMS = [
 @pytest.mark.parametrize("row", CLAIMS)
 def test_claim(row):
     check_claim(row)
+
+
+def test_baseline_surrenders_match_the_reported_order_of_magnitude():
+    """Baseline surrenders in months 1-5 (Oct 2021-Feb 2022): within 3x of the ~500 reported.
+
+    The figure is the Taliban's claim for Nangarhar under the amnesty (data/observed.yaml).
+    """
+    rec = batch("baseline", range(40), steps=5)
+    surrendered = rec.values[:, 1:, rec.isisk, COL["surrendered"]].sum(axis=1)
+    assert 500 / 3 <= np.median(surrendered) <= 500 * 3
