@@ -1,11 +1,13 @@
 """The Catch-22 as a measured property: a grid over the Taliban's levers and its trade-offs.
 
 Runs every combination of the policy levers (crackdown intensity, joint with the US,
-accuracy, punishment, concessions, purge of the foreign groups) for R replicates of
-the baseline under common random numbers, and writes
+accuracy, punishment, concessions, amnesty, purge of the foreign groups) for R
+replicates of the baseline under common random numbers, and writes
 
     OUT/points.csv              median (or probability) of each outcome per lever setting
-    docs/frontier.md            the lever effects and the efficient settings, as tables
+    docs/frontier.md            the lever effects, the efficient settings, and for every
+                                pair of settings whether one is better on every outcome
+                                (paired replicates, with the test's power), as tables
     docs/figures/frontier.png   ISIS-K strength against defections, and revenue against
                                 recognition, each setting a dot, the efficient ones joined
 
@@ -27,6 +29,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy import stats
 from tqdm import tqdm
 
 from sim.engine.outcomes import OUTCOMES
@@ -43,9 +46,24 @@ LEVERS = {  # lever -> (low, high) settings of the grid
     "policy.accuracy": (0.2, 0.8),
     "policy.punishment": (0.1, 0.9),
     "policy.concessions": (0.0, 0.5),
+    "policy.amnesty": (0.0, 1.0),
     "purge": (0.0, 0.6),  # every foreign group's purge intensity
 }
 FRONTIER = OUTCOMES.shown("frontier")  # the outcomes of the tables and figures
+BETTER = {  # +1: higher is better for the Taliban's leadership, -1: lower is better
+    "isisk_final": -1,
+    "attacks_total": -1,
+    "defections_total": -1,
+    "desertions_total": -1,
+    "fragmented": -1,
+    "recognized": +1,
+    "revenue_mean": +1,
+    "pressure_final": -1,
+    "hardship_final": -1,
+}
+"""The outcomes of the dominance test, with their good direction (surrenders are a means:
+their worth shows in ISIS-K's strength, so they are left out)."""
+ALPHA, POWER = 0.05, 0.80
 BATCH = 50
 
 
@@ -74,7 +92,7 @@ def run_point(point: dict, replicates: int) -> dict:
         name: table[name].mean() if name in OUTCOMES.events else table[name].median()
         for name in FRONTIER
     }
-    return point | summary
+    return point | summary | {"replicates": table[list(BETTER)].to_numpy(float)}
 
 
 def grid() -> list[dict]:
@@ -115,6 +133,104 @@ def efficient(points: pd.DataFrame, lower: list[str]) -> pd.DataFrame:
         not np.any(np.all(values <= row, axis=1) & np.any(values < row, axis=1)) for row in values
     ]
     return points[keep]
+
+
+def dominance(replicates: np.ndarray) -> dict:
+    """Pairs of settings of which one is better on every outcome, and the test's power.
+
+    `replicates[point, replicate, outcome]` (outcomes of `BETTER`, replicates paired by
+    common random numbers). For each ordered pair (a, b) the paired differences a - b,
+    signed so that positive is better, are tested one-sided (paired t) per outcome:
+    a is *weakly better by estimate* if no mean difference is negative, and *detectably
+    better* if no outcome is detectably worse (p < ALPHA) and at least one is
+    detectably better. The smallest difference the test detects at POWER is
+    (z(1 - ALPHA) + z(POWER)) x sd(differences) / sqrt(n), per pair and outcome.
+    """
+    signs = np.array([BETTER[name] for name in BETTER])
+    values = replicates * signs
+    n = values.shape[1]
+    crit = stats.t.ppf(1 - ALPHA, n - 1)
+    reach = stats.norm.ppf(1 - ALPHA) + stats.norm.ppf(POWER)
+    by_estimate, detectably, detectable = [], [], []
+    for a in range(len(values)):
+        d = values[a][None] - values  # (points, replicates, outcomes)
+        mean, sd = d.mean(axis=1), d.std(axis=1, ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(sd > 0, mean / (sd / np.sqrt(n)), 0.0)
+        others = np.arange(len(values)) != a
+        by_estimate += [(a, b) for b in np.flatnonzero(others & (mean >= 0).all(axis=1))]
+        better = (t > -crit).all(axis=1) & (t > crit).any(axis=1)
+        detectably += [(a, b) for b in np.flatnonzero(others & better)]
+        detectable.append(np.where(sd > 0, reach * sd / np.sqrt(n), np.nan)[others])
+    return {
+        "by_estimate": by_estimate,
+        "detectably": detectably,
+        "detectable": np.nanmedian(np.concatenate(detectable), axis=0),
+        "pairs": len(values) * (len(values) - 1),
+    }
+
+
+def one_lever_apart(points: pd.DataFrame, a: int, b: int) -> str | None:
+    """The lever whose setting alone differs between points a and b, None if several do."""
+    differ = [k for k in LEVERS if points.at[a, k] != points.at[b, k]]
+    return differ[0] if len(differ) == 1 else None
+
+
+def dominance_lines(points: pd.DataFrame, found: dict, replicates: int) -> list[str]:
+    """The dominance section of docs/frontier.md."""
+    single = [
+        (a, b, lever)
+        for a, b in found["detectably"]
+        if (lever := one_lever_apart(points, a, b)) is not None
+    ]
+    power = pd.DataFrame(
+        {
+            "outcome": list(BETTER),
+            "better": ["higher" if BETTER[o] > 0 else "lower" for o in BETTER],
+            "smallest difference detected at 80% power (median over pairs)": found["detectable"],
+        }
+    )
+    lines = [
+        "## Is any setting better than another on every outcome?",
+        "",
+        f"Every ordered pair of the {len(points)} settings ({found['pairs']:,} pairs), on "
+        f"{len(BETTER)} outcomes ({', '.join(BETTER)}), with the {replicates} replicates "
+        "paired by common random numbers. One-sided paired t-tests at 5% per outcome; "
+        "no correction for the many pairs, so a few pairs pass by chance.",
+        "",
+        f"- better or equal on every outcome by the estimate (mean paired difference): "
+        f"{len(found['by_estimate']):,} pairs",
+        f"- detectably better on at least one outcome and detectably worse on none: "
+        f"{len(found['detectably']):,} pairs",
+        f"- of which the two settings differ in one lever only: {len(single):,}",
+        "",
+    ]
+    if single:
+        rows = [
+            {
+                "lever": lever,
+                "better setting": str(points.at[a, lever]),
+                "worse": str(points.at[b, lever]),
+            }
+            for a, b, lever in single
+        ]
+        counts = pd.DataFrame(rows).value_counts().rename("pairs").reset_index()
+        lines += [
+            "Where one lever alone moves a setting to a detectably better one:",
+            "",
+            table(counts),
+            "",
+        ]
+    lines += [
+        "The power of the test: the smallest paired difference (in the outcome's unit; "
+        "probability for events) a one-sided 5% test detects with 80% probability, the "
+        "median over the pairs whose differences vary (an outcome that never varies between "
+        "two settings, such as a recognition that never happens, cannot tell them apart):",
+        "",
+        table(power),
+        "",
+    ]
+    return lines
 
 
 def draw(points: pd.DataFrame, path: Path) -> None:
@@ -187,7 +303,9 @@ def main() -> None:
         jobs = pool.map(run_point, points, [args.replicates] * len(points))
         rows = list(tqdm(jobs, total=len(points), desc="lever grid", unit="point"))
     seconds = time.perf_counter() - started
+    replicates = np.stack([row.pop("replicates") for row in rows])
     frame = pd.DataFrame(rows)
+    found = dominance(replicates)
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "points.csv", index=False)
     draw(frame, ROOT / "docs" / "figures" / "frontier.png")
@@ -210,6 +328,7 @@ def main() -> None:
         "",
         table(front[[*LEVERS, *FRONTIER]].sort_values("defections_total")),
         "",
+        *dominance_lines(frame, found, args.replicates),
         "![frontier](figures/frontier.png)",
         "",
     ]

@@ -152,9 +152,15 @@ def check_run(v: np.ndarray, rec, spec: Scenario) -> None:
         flows["defected_in"][:, lay.holders].sum(axis=1),
         flows["defected_out"][:, lay.holders].sum(axis=1),
     )
-    np.testing.assert_array_equal(  # only ISIS-K receives
-        flows["defected_in"][:, [*lay.factions, *lay.groups]], 0
+    np.testing.assert_array_equal(flows["defected_in"][:, lay.groups], 0)  # groups never receive
+    # factions receive only the surrendered fighters ISIS-K hands over (absorption)
+    np.testing.assert_array_equal(
+        flows["defected_in"][:, lay.factions].sum(axis=1), flows["defected_out"][:, lay.isisk]
     )
+    # every surrendered fighter is absorbed (defected_out) or gone home (part of losses)
+    surrendered, isisk = flows["surrendered"][:, lay.isisk], lay.isisk
+    assert np.all(flows["defected_out"][:, isisk] <= surrendered)
+    assert np.all(surrendered <= flows["defected_out"][:, isisk] + flows["losses"][:, isisk])
     np.testing.assert_array_equal(  # so every holder's fighters change by births and deaths
         change.sum(axis=1), (flows["recruits"] - flows["losses"])[:, lay.holders].sum(axis=1)
     )
@@ -320,6 +326,8 @@ STRESS = {
         "rules.attacks.exposure_decay": 0.0,
         "rules.recruitment.isisk_local_per_month": 0.0,
         "rules.recruitment.anger_recruits": 0.0,
+        "rules.recruitment.ex_ansf_rate": 0.0,
+        "rules.recruitment.central_asian_per_month": 0.0,
         "mechanisms.defection.enabled": False,
         "mechanisms.purge.enabled": False,
     },

@@ -303,8 +303,7 @@ def test_taliban_pay_ratio_is_the_fighter_weighted_mean_of_active_factions():
 
 
 # Parameters read only by the economy, pushed far from the baseline.
-OWN_PARAMETERS = {
-    "economy__wage_usd": 5000,
+OWN_PARAMETERS = {  # not wage_usd: defection weighs ISIS-K's pay against it (pay_gap)
     "economy__domestic_revenue_musd": 10,
     "economy__military_share": 0.01,
     "economy__grievance_relief": 1.0,

@@ -212,6 +212,8 @@ def test_a_splitting_cell_keeps_its_exposure_and_capability_in_both_halves():
     still = {
         "rules__recruitment__isisk_local_per_month": 0.0,
         "rules__recruitment__unit_birth_rate": 0.0,
+        "rules__recruitment__ex_ansf_rate": 0.0,
+        "rules__recruitment__central_asian_per_month": 0.0,
         "isisk__released_prisoners": 0,
         **{f"foreign_groups__{g}__arrivals_per_month": 0.0 for g in GROUPS},
     }
@@ -220,6 +222,7 @@ def test_a_splitting_cell_keeps_its_exposure_and_capability_in_both_halves():
     cells.fighters[:, 0] = 500  # above cell_split_size
     cells.exposure[:, 0] = 0.7
     cells.capability[:, 0] = 1.6
+    w.month = 1  # a month that is stepped: no released prisoner joins in month 1 of none
     w.signals.start_month()
     rules.recruit(w, 1.0)
     np.testing.assert_array_equal(cells.n, n + 1)

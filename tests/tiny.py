@@ -112,6 +112,8 @@ ISISK = dict(
     momentum=0.5,
     released_prisoners=0,
     release_months=1,
+    pay_usd=50_000.0,  # half the tiny wage
+    pay_budget_musd=6.0,  # pays 120 fighters in full
 )
 ECONOMY = dict(
     domestic_revenue_musd=100.0,
@@ -140,7 +142,7 @@ ECONOMY = dict(
 )
 DEFECTION_WEIGHTS = tuple(name for name in DEFECTION.names() if name.startswith("w_"))
 RULES = {
-    "defection": quiet(DEFECTION, base=NEVER, desertion_base=NEVER),
+    "defection": quiet(DEFECTION, base=NEVER, desertion_base=NEVER, surrender_base=NEVER),
     "crackdown": quiet(CRACKDOWN, accuracy_floor=0.2),
     "pressure": quiet(PRESSURE),
     "purge": quiet(PURGE, switch_base=NEVER),

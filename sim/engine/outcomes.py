@@ -204,6 +204,8 @@ ROWS = (
             "foreign_group", "defected_out", "sum"),
     Outcome("desertions_total", "Desertions, total", "fighters",
             "faction", "deserted", "sum", shown("frontier")),
+    Outcome("surrenders_total", "ISIS-K fighters who surrendered, total", "fighters",
+            "isisk", "surrendered", "sum", shown("frontier")),
     Outcome("fragmented", "Taliban fragmented", "",
             "faction", "broken_away", "ever",
             shown("summary", "curve", "ablation", "frontier")),

@@ -24,6 +24,7 @@ COLUMNS = (
     "defected_in",  # fighters received from another actor (defection, switch)
     "defected_out",  # fighters handed to another actor
     "deserted",  # fighters who left the fight (part of losses)
+    "surrendered",  # ISIS-K fighters who surrendered: home (losses) or absorbed (defected_out)
     "cells",
     "attacks",  # ISIS-K attacks in Afghanistan
     "sectarian_attacks",

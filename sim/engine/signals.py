@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.inputs.schema import TARGETS
 
-FLOWS = ("recruits", "losses", "defected_in", "defected_out", "deserted")
+FLOWS = ("recruits", "losses", "defected_in", "defected_out", "deserted", "surrendered")
 FLOW = {name: i for i, name in enumerate(FLOWS)}
 
 

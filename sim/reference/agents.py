@@ -17,7 +17,12 @@ from sim.engine.state import beta_draws
 from sim.inputs.schema import BREAKAWAYS, TARGETS
 from sim.rules.attacks import attack_rate, capability_after, severities, suppression, target_odds
 from sim.rules.crackdown import leadership_loss, removal_probability
-from sim.rules.defection import defection_probability, desertion_probability
+from sim.rules.defection import (
+    defection_probability,
+    desertion_probability,
+    funded_share,
+    pay_gap,
+)
 from sim.rules.economy import arrears_after, grievance_after_pay, pay_ratio
 from sim.rules.fragmentation import choice_values, leaving_chances, strain
 from sim.rules.maths import clamp
@@ -77,6 +82,8 @@ class UnitAgent(mesa.Agent):
         rule, policy = model.params.rules.defection, model.params.policy
         self.grievance = min(1.0, self.grievance + rule.punishment_grievance * policy.punishment)
         pay = self.faction.pay_ratio
+        isisk_pay = model.params.isisk.pay_usd
+        gap = pay_gap(model.isisk.funded(), isisk_pay, model.params.economy.wage_usd, pay)
         p_defect = min(
             1.0,
             scale
@@ -90,6 +97,7 @@ class UnitAgent(mesa.Agent):
                 model.isisk.momentum,
                 policy.punishment,
                 rule,
+                gap,
             ),
         )
         p_desert = min(
@@ -191,7 +199,7 @@ class IsisKAgent(mesa.Agent):
 
     def new_month(self) -> None:
         """Zero this month's tallies."""
-        self.defected_in = self.removed = 0
+        self.defected_in = self.removed = self.surrendered = 0
         self.expected = self.shifted_abroad = self.casualties = 0.0
         self.by_target = np.zeros(len(TARGETS), dtype=np.int64)
         self.successes = np.zeros(len(TARGETS), dtype=np.int64)
@@ -209,6 +217,11 @@ class IsisKAgent(mesa.Agent):
     def fighters(self) -> int:
         """Fighters across all cells."""
         return sum(cell.fighters for cell in self.model.agents_by_type[CellAgent])
+
+    def funded(self) -> float:
+        """`funded_share` of ISIS-K's pay for its fighters now."""
+        isisk = self.model.params.isisk
+        return float(funded_share(self.fighters(), isisk.pay_usd, isisk.pay_budget_musd))
 
     def choose_targets(self, shares: np.ndarray) -> None:
         """Each of the month's attacks gets a (target, success) pair; successes have casualties.

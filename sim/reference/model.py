@@ -48,7 +48,13 @@ from sim.rules.economy import (
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
 from sim.rules.pressure import release_chance
-from sim.rules.recruitment import local_recruits_rate, prisoners_released
+from sim.rules.recruitment import (
+    central_asian_rate,
+    ex_ansf_chance,
+    local_recruits_rate,
+    prisoners_released,
+)
+from sim.rules.surrender import mixed_ties, surrender_probability
 
 __all__ = [
     "CellAgent",
@@ -104,6 +110,7 @@ class ReferenceModel(mesa.Model):
         self.crackdown_intensity = spec.policy.crackdown
         self.anger = self.force = 0.0  # this month's indiscriminate force; crackdown force
         self.last_attacks = 0  # last month's attacks in Afghanistan
+        self.ex_ansf = spec.rules.recruitment.ex_ansf_pool  # former security forces, a pool
         self.datacollector = mesa.DataCollector(model_reporters=reporters(self))
         self.datacollector.collect(self)
 
@@ -317,6 +324,34 @@ class ReferenceModel(mesa.Model):
         self.units.shuffle_do("defect_or_desert", self.perceived_abandonment(), scale)
         self.isisk.take_in()
 
+    def surrender(self, scale: float) -> None:
+        """ISIS-K fighters surrender; a share joins the security faction's units, bringing ties."""
+        rule, isisk = self.params.rules.defection, self.isisk
+        fighters = isisk.fighters()
+        loss_share = isisk.removed / max(fighters + isisk.removed, 1.0)
+        chance = scale * surrender_probability(
+            loss_share, isisk.momentum, 1.0 - isisk.funded(), self.params.policy.amnesty, rule
+        )
+        for cell in self.cells:
+            gave_up = int(self.rng.binomial(cell.fighters, min(1.0, chance)))
+            cell.fighters -= gave_up
+            isisk.surrendered += gave_up
+            if cell.fighters == 0:
+                cell.remove()
+        absorbed = int(self.rng.binomial(isisk.surrendered, rule.absorbed_share))
+        security = self.params.policy.security_faction
+        units = [u for u in self.units if u.faction.name == security and not u.faction.broken_away]
+        for unit, n in zip(units, self.spread(absorbed, units), strict=True):
+            unit.ties = float(mixed_ties(unit.ties, unit.fighters, n, rule.absorbed_ties))
+            unit.fighters += int(n)
+
+    def spread(self, fighters: int, units: list[UnitAgent]) -> np.ndarray:
+        """`fighters` spread over `units` in proportion to their size (none if no unit)."""
+        weights = np.array([u.fighters for u in units], dtype=float)
+        if fighters == 0 or weights.sum() <= 0:
+            return np.zeros(len(units), dtype=np.int64)
+        return self.rng.multinomial(fighters, weights / weights.sum())
+
     def attack(self, scale: float) -> None:
         """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility."""
         rule = self.params.rules.attacks
@@ -340,7 +375,10 @@ class ReferenceModel(mesa.Model):
         )
 
     def recruit(self, scale: float) -> None:
-        """Local recruits (deserters too), released prisoners, arrivals, new units; reshape."""
+        """Local recruits (deserters, ex-ANSF, Central Asians), prisoners, arrivals, units; reshape.
+
+        A share of the month's deserters joins the units of rival breakaways.
+        """
         rule, isisk = self.params.rules.recruitment, self.spec.isisk
         deserters = sum(f.deserted for f in self.factions)
         rate = local_recruits_rate(
@@ -348,8 +386,17 @@ class ReferenceModel(mesa.Model):
         )
         local = int(self.rng.poisson(scale * rate))
         local += prisoners_released(self.month, isisk.released_prisoners, isisk.release_months)
+        chance = min(1.0, scale * ex_ansf_chance(self.hardship, self.anger, rule))
+        ex_ansf = int(self.rng.binomial(self.ex_ansf, chance))
+        self.ex_ansf -= ex_ansf + int(self.rng.binomial(self.ex_ansf - ex_ansf, rule.ex_ansf_decay))
+        arriving = scale * central_asian_rate(self.isisk.momentum, rule)
+        local += ex_ansf + int(self.rng.poisson(arriving))
         self.isisk.join_cells(local)
         self.agents_by_type[GroupAgent].do("receive_arrivals", scale)
+        joining = int(self.rng.binomial(deserters, min(1.0, scale * rule.deserter_rival_share)))
+        rivals = [u for u in self.units if u.faction.breakaway_to == "rival"]
+        for unit, n in zip(rivals, self.spread(joining, rivals), strict=True):
+            unit.fighters += int(n)
         self.agents_by_type[FactionAgent].do("found_units", scale)
         self.isisk.reshape_cells()
         self.units.do("split", rule.unit_split_factor * self.params.taliban.unit_size)

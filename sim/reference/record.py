@@ -60,6 +60,7 @@ def recorded(model: ReferenceModel) -> dict[tuple[str, str], Reporter]:
         ("isisk", "casualties"): lambda m: m.isisk.casualties,
         ("isisk", "crackdown_removed"): lambda m: m.isisk.removed,
         ("isisk", "defected_in"): lambda m: m.isisk.defected_in,
+        ("isisk", "surrendered"): lambda m: m.isisk.surrendered,
         ("isisk", "momentum"): lambda m: m.isisk.momentum,
     }
     for g in model.groups:

@@ -24,6 +24,7 @@ from sim.rules.fragmentation import fragment
 from sim.rules.pressure import update_pressure
 from sim.rules.purge import purge_foreign_fighters
 from sim.rules.recruitment import recruit, suffer_attrition
+from sim.rules.surrender import surrender
 
 SCHEDULE = (
     Step(
@@ -126,10 +127,30 @@ SCHEDULE = (
             "params.policy.punishment",
             "params.policy.purge",
             "params.rules.defection",
+            "params.isisk.pay_usd",
+            "params.isisk.pay_budget_musd",
+            "params.economy.wage_usd",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
         writes=("units", "cells", "signals.factions", "signals.isisk"),
+    ),
+    Step(
+        "defection",
+        surrender,
+        reads=(
+            "cells",
+            "units",
+            "momentum",
+            "broken_month",
+            "signals.removed",
+            "params.policy.amnesty",
+            "params.policy.security_faction",
+            "params.rules.defection",
+            "params.isisk.pay_usd",
+            "params.isisk.pay_budget_musd",
+        ),
+        writes=("cells", "units", "signals.factions", "signals.isisk"),
     ),
     Step(
         "attacks",
@@ -163,6 +184,8 @@ SCHEDULE = (
             "recognized_month",
             "pay_ratio",
             "broken_month",
+            "breakaway_to",
+            "ex_ansf",
             "units",
             "cells",
             "group_fighters",
@@ -175,7 +198,7 @@ SCHEDULE = (
             "params.taliban.unit_size",
             "spec.isisk",
         ),
-        writes=("units", "cells", "group_fighters", "signals"),
+        writes=("units", "cells", "group_fighters", "ex_ansf", "signals"),
     ),
     Step(
         "recruitment",
@@ -276,5 +299,6 @@ __all__ = [
     "purge_foreign_fighters",
     "recruit",
     "suffer_attrition",
+    "surrender",
     "update_pressure",
 ]

@@ -1,8 +1,10 @@
 """Mechanism 1, defection: units switch to ISIS-K or desert.
 
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
-leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid.
-Punishment deters defection but adds to grievance (its cost).
+leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid,
+and go over the more as ISIS-K pays better than their faction does (Giustozzi 2018),
+as far as ISIS-K's budget lets it pay. Punishment deters defection but adds to
+grievance (its cost).
 
 Its parameters are declared in `sim.inputs.pars.defection`.
 """
@@ -48,6 +50,23 @@ def perceived_abandonment(world: World) -> np.ndarray:
     )
 
 
+def funded_share(fighters, pay_usd, budget_musd):
+    """Share of ISIS-K's full pay its budget covers this month: budget / (fighters x pay), <= 1."""
+    need = fighters * pay_usd / 1e6
+    return np.minimum(1.0, budget_musd / np.maximum(need, 1e-9))
+
+
+def isisk_funded(world: World, fighters: np.ndarray) -> np.ndarray:
+    """`funded_share` of ISIS-K's `fighters` now, per replicate."""
+    isisk = world.params.isisk
+    return funded_share(fighters, isisk.pay_usd, isisk.pay_budget_musd)
+
+
+def pay_gap(funded, isisk_pay_usd, wage_usd, pay):
+    """How far ISIS-K's pay as paid exceeds a faction's (`pay` x wage), in full wages; >= 0."""
+    return np.maximum(0.0, funded * isisk_pay_usd / wage_usd - pay)
+
+
 def defection_probability(
     ideology,
     grievance,
@@ -58,12 +77,16 @@ def defection_probability(
     momentum,
     fear: float,
     rule: DefectionRule,
+    gap=0.0,
 ):
-    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of ODD 7.5)."""
+    """Monthly chance that a unit goes over to ISIS-K (logistic in the drivers of ODD 7.5).
+
+    `gap` is ISIS-K's `pay_gap` over the unit's faction; it pulls economic joiners.
+    """
     x = (
         rule.base
         + rule.w_abandonment * ideology * abandon
-        + rule.w_grievance * (1.0 - ideology) * grievance
+        + (1.0 - ideology) * (rule.w_grievance * grievance + rule.w_isisk_pay * gap)
         + rule.w_ties * ties
         + rule.w_momentum * momentum
         - rule.w_pay * pay
@@ -102,7 +125,8 @@ def go_over(world: World, going: np.ndarray) -> None:
 def defect(world: World, scale: float) -> None:
     """Each unit defects to ISIS-K, deserts, or stays; punishment adds to grievance.
 
-    Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`;
+    Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`,
+    `isisk.{pay_usd, pay_budget_musd}` and `economy.wage_usd`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
     policy, units = world.params.policy, world.units
@@ -111,6 +135,9 @@ def defect(world: World, scale: float) -> None:
         np.minimum(1.0, units.grievance + rule.punishment_grievance * punishment) * units.live
     )
     pay = units.per_unit(world.pay_ratio)
+    isisk = world.params.isisk
+    funded = column(isisk_funded(world, world.cells.fighters.sum(axis=1)))
+    gap = pay_gap(funded, column(isisk.pay_usd), column(world.params.economy.wage_usd), pay)
     p_defect = np.minimum(
         1.0,
         scale
@@ -124,6 +151,7 @@ def defect(world: World, scale: float) -> None:
             world.momentum[:, None],
             punishment,
             rule,
+            gap,
         ),
     )
     p_desert = np.minimum(

@@ -4,9 +4,13 @@ ISIS-K grows from defectors (who found or join cells), foreign fighters, the pri
 released in August 2021, and local recruits: more of them with momentum, with hardship
 (the recruiting pool), with recognition of the Taliban by foreign states (the
 "apostate regime" narrative), with the anger an inaccurate crackdown breeds, and with
-the Taliban's deserters (a pool, a share of whom ISIS-K takes in). Cells
-split above a size and, below a floor, fold into the largest cell. Taliban units are
-born while pay lasts and split when large. All sides lose fighters to attrition.
+the Taliban's deserters (a pool, a share of whom ISIS-K takes in; another share joins a
+rival Taliban that broke away). Two further pools (WSJ, Oct 2021; UN Monitoring Team,
+2021): former security forces, a pool that shrinks, recruited faster under hardship and
+indiscriminate reprisals; and Central Asian and Uyghur networks, arriving with
+momentum. Cells split above a size and, below a floor, fold into the largest cell.
+Taliban units are born while pay lasts and split when large. All sides lose fighters to
+attrition.
 
 Its parameters are declared in `sim.inputs.pars.recruitment`.
 """
@@ -17,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import column, per_actor
-from sim.inputs.schema import RecruitmentRule
+from sim.engine.values import by_slot, column, per_actor
+from sim.inputs.schema import BREAKAWAYS, RecruitmentRule
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -40,6 +44,21 @@ def local_recruits_rate(momentum, hardship, recognized, anger, deserters, rule: 
         + rule.anger_recruits * anger
         + rule.deserter_share * deserters
     )
+
+
+def ex_ansf_chance(hardship, anger, rule: RecruitmentRule):
+    """Monthly chance that one of the former security forces joins ISIS-K: hardship, reprisals."""
+    chance = (
+        rule.ex_ansf_rate
+        * (1.0 + rule.ex_ansf_hardship * hardship)
+        * (1.0 + rule.ex_ansf_reprisal * anger)
+    )
+    return np.minimum(1.0, chance)
+
+
+def central_asian_rate(momentum, rule: RecruitmentRule):
+    """Expected Central Asian and Uyghur arrivals to ISIS-K a month, rising with momentum."""
+    return rule.central_asian_per_month * (1.0 + rule.momentum_boost * momentum)
 
 
 def prisoners_released(month: int, released: int, months: int) -> int:
@@ -76,11 +95,25 @@ def join_cells(world: World, fighters: np.ndarray) -> None:
     cells.fighters[:] += world.streams.multinomial(np.where(founding, 0, fighters), weights)
 
 
+def join_units(world: World, fighters: np.ndarray, into: np.ndarray) -> np.ndarray:
+    """Spread each replicate's `fighters` over the units in the mask `into`, by size.
+
+    Returns the fighters each unit took in; a replicate with no unit in `into` takes none.
+    """
+    units = world.units
+    weights = units.fighters * into
+    totals = np.where(weights.sum(axis=1) > 0, fighters, 0)
+    added = world.streams.multinomial(totals, weights).astype(np.int64)
+    units.fighters[:] += added
+    return added
+
+
 def recruit(world: World, scale: float) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
-    Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`
-    and the month's deserters; the scale multiplies recruitment and arrival rates.
+    Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`,
+    the month's deserters and indiscriminate force, and the ex-ANSF pool; the scale
+    multiplies recruitment and arrival rates.
     """
     rule, signals, isisk = world.params.rules.recruitment, world.signals, world.spec.isisk
     local_rate = scale * local_recruits_rate(
@@ -97,14 +130,46 @@ def recruit(world: World, scale: float) -> None:
     streams, rows = world.streams, np.ones(world.replicates, dtype=np.int64)
     local = streams.poisson(local_rate[:, None], rows)[:, 0]
     local += prisoners_released(world.month, isisk.released_prisoners, isisk.release_months)
+    local += _recruit_ex_ansf(world, scale)
+    local += streams.poisson(scale * central_asian_rate(world.momentum, rule)[:, None], rows)[:, 0]
     arrivals = streams.poisson(arrival_rate, rows * arrival_rate.shape[-1])
     join_cells(world, local)
     signals.isisk_flow("recruits")[:] += local
     world.group_fighters += arrivals
     signals.group_flow("recruits")[:] += arrivals
+    _join_rivals(world, scale)
     _found_units(world, scale)
     _reshape_cells(world)
     _split_units(world)
+
+
+def _recruit_ex_ansf(world: World, scale: float) -> np.ndarray:
+    """Former security forces who join ISIS-K this month; the pool loses them and its decay.
+
+    Reads `rules.recruitment.ex_ansf_*`, hardship and the month's indiscriminate force;
+    the scale multiplies the chance of joining, not the pool's decay.
+    """
+    rule, rows = by_slot(world.params.rules.recruitment, axes=1), np.ones(world.replicates, int)
+    pool = world.ex_ansf[:, None]
+    chance = ex_ansf_chance(world.hardship[:, None], world.signals.anger[:, None], rule)
+    joined = world.streams.binomial(pool, np.minimum(1.0, scale * chance), rows)
+    left = world.streams.binomial(pool - joined, rule.ex_ansf_decay, rows)
+    world.ex_ansf -= (joined + left)[:, 0]
+    return joined[:, 0]
+
+
+def _join_rivals(world: World, scale: float) -> None:
+    """A share of the month's deserters joins the units of factions that broke away as rivals.
+
+    Reads `rules.recruitment.deserter_rival_share`; the scale multiplies the share.
+    """
+    share = np.minimum(1.0, scale * column(world.params.rules.recruitment.deserter_rival_share))
+    deserters = world.signals.faction_flow("deserted").sum(axis=1).astype(np.int64)
+    joining = world.streams.binomial(deserters[:, None], share, np.ones(world.replicates, int))
+    units = world.units
+    rivals = units.per_unit(world.breakaway_to == BREAKAWAYS.index("rival")) & units.live
+    added = join_units(world, joining[:, 0], rivals)
+    world.signals.faction_flow("recruits")[:] += units.by_faction(added)
 
 
 def _found_units(world: World, scale: float) -> None:

@@ -1,6 +1,9 @@
-"""Defection and desertion (`rules.defection`): weights of the logistic chances per unit-month.
+"""Defection, desertion and surrender (`rules.defection`): the flows of fighters between sides.
 
-The rules are in `sim.rules.defection`. A weight multiplies a driver on a 0..1 scale.
+Weights of the logistic chances per unit-month (Taliban units going over to ISIS-K or
+home) and per fighter-month (ISIS-K fighters surrendering to the Taliban). The rules
+are in `sim.rules.defection` and `sim.rules.surrender`. A weight multiplies a driver on
+a 0..1 scale.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sim.inputs.pars.declare import (
     Range,
     judgement,
 )
+from sim.inputs.pars.surrender import SURRENDER
 
 LOGIT = "logit"
 ABANDONMENT = "abandonment per unit of the policy"
@@ -57,6 +61,23 @@ DEFECTION = Block(
             2.0,
             LOGIT_WEIGHT,
             Range(0.5, 4.0, judgement("source article: personal ties to ISIS-K")),
+        ),
+        Par(
+            "w_isisk_pay",
+            float,
+            "x (1 - ideology) x how far ISIS-K's pay, as paid, exceeds the faction's"
+            " (in units of the Taliban's full wage)",
+            LOGIT,
+            1.0,
+            LOGIT_WEIGHT,
+            Range(
+                0.0,
+                2.0,
+                judgement(
+                    "Giustozzi 2018: ISKP paid more than the Taliban, drawing economic"
+                    " joiners; at most as strong as the Taliban's own pay holds them"
+                ),
+            ),
         ),
         Par(
             "w_momentum",
@@ -183,6 +204,7 @@ DEFECTION = Block(
             LOGIT_WEIGHT,
             Range(1.0, 6.0, judgement("the economic trigger, as for defection")),
         ),
+        *SURRENDER,
     ),
 )
 """The defection rule's keys, in the order of a scenario file."""

@@ -1,11 +1,21 @@
 """ISIS-K at month 0 (`isisk`), and the prisoners released in August 2021 still joining.
 
-Read by the rules of `attacks`, `crackdown` and `recruitment`.
+Read by the rules of `attacks`, `crackdown`, `recruitment`, `defection` and `surrender`
+(its pay).
 """
 
 from __future__ import annotations
 
-from sim.inputs.pars.declare import FIGHTERS, PROBABILITY, Block, Bound, Par, Range, judgement
+from sim.inputs.pars.declare import (
+    FIGHTERS,
+    MONEY,
+    PROBABILITY,
+    Block,
+    Bound,
+    Par,
+    Range,
+    judgement,
+)
 
 ISISK = Block(
     "isisk",
@@ -71,7 +81,39 @@ ISISK = Block(
             "months",
             4,
             Bound(1, 600, "spread over at most the longest run"),
-            Range(2, 6, judgement("released Aug 2021, counted by Jan 2022")),
+            Range(2, 6, "SG Feb 2022 (data/observed.yaml): released Aug 2021, counted by Jan 2022"),
+        ),
+        Par(
+            "pay_usd",
+            float,
+            "monthly pay per ISIS-K fighter when its budget covers it",
+            "USD a month",
+            500,
+            Bound(0.0, 100_000.0, "USD a fighter-month: beyond any armed group's pay"),
+            Range(
+                300,
+                800,
+                judgement(
+                    "Giustozzi 2018: ISKP paid its fighters more than the Taliban paid theirs;"
+                    " above the Taliban's economy.wage_usd"
+                ),
+            ),
+        ),
+        Par(
+            "pay_budget_musd",
+            float,
+            "money ISIS-K has for pay a month (its own and the wider Islamic State's)",
+            "USD million a month",
+            1.5,
+            MONEY,
+            Range(
+                0.5,
+                3.0,
+                judgement(
+                    "pay for 1,000-6,000 fighters; the UN Monitoring Team reports funds from"
+                    " the IS core shrinking after 2019"
+                ),
+            ),
         ),
     ),
 )

@@ -1,6 +1,7 @@
 """The Taliban leadership's levers (`policy`); events change them mid-run, each has a cost.
 
-Read by the rules of `crackdown`, `defection`, `purge`, `pressure` and `fragmentation`.
+Read by the rules of `crackdown`, `defection` (surrender too), `purge`, `pressure` and
+`fragmentation`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ POLICY = Block(
             0.5,
             PROBABILITY,
             Range(0.0, 1.0, "lever"),
+        ),
+        Par(
+            "amnesty",
+            float,
+            "amnesty offered to ISIS-K fighters who surrender (through tribal elders,"
+            " conditional; Nangarhar, autumn 2021)",
+            "0..1",
+            0.5,
+            PROBABILITY,
+            Range(0.0, 1.0, "lever; Taliban amnesty for ISKP members in Nangarhar, 2021-22"),
         ),
         Par(
             "purge",

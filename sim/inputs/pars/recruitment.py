@@ -5,7 +5,16 @@ The rules are in `sim.rules.recruitment`.
 
 from __future__ import annotations
 
-from sim.inputs.pars.declare import PER_MONTH, PROBABILITY, Block, Bound, Par, Range, judgement
+from sim.inputs.pars.declare import (
+    FIGHTERS,
+    PER_MONTH,
+    PROBABILITY,
+    Block,
+    Bound,
+    Par,
+    Range,
+    judgement,
+)
 
 BOOST = Bound(0.0, 10.0, "recruits x (1 + boost) at full driver: eleven times at most")
 ATTRITION = "share a month"
@@ -20,7 +29,12 @@ RECRUITMENT = Block(
             "fighters a month",
             20,
             PER_MONTH,
-            Range(5, 60, judgement("growth to ~4,000 by early 2022 (SG)")),
+            Range(
+                5,
+                60,
+                "SG Feb 2022 (data/observed.yaml): from ~2,200 toward 4,000 by Jan 2022, mostly"
+                " released prisoners; the rest, over four months, tens a month",
+            ),
         ),
         Par(
             "momentum_boost",
@@ -72,6 +86,102 @@ RECRUITMENT = Block(
                     "most deserters go home; a few, aggrieved and armed, are ISIS-K's pool"
                     " (as Taliban dissidents were in 2014-15)"
                 ),
+            ),
+        ),
+        Par(
+            "ex_ansf_pool",
+            int,
+            "former security forces (ex-ANSF) at month 0 open to ISIS-K's recruiters",
+            "people",
+            20_000,
+            FIGHTERS,
+            Range(
+                5_000,
+                50_000,
+                judgement(
+                    "a small part of some 300,000 former soldiers, police and intelligence men:"
+                    " those who stayed, armed and out of work (WSJ, 31 Oct 2021)"
+                ),
+            ),
+        ),
+        Par(
+            "ex_ansf_rate",
+            float,
+            "share of the ex-ANSF pool recruited a month at zero hardship and reprisals",
+            "share a month",
+            0.0005,
+            PROBABILITY,
+            Range(
+                0.0,
+                0.002,
+                judgement("'a small but growing number' (WSJ, 31 Oct 2021): tens a month"),
+            ),
+        ),
+        Par(
+            "ex_ansf_hardship",
+            float,
+            "ex-ANSF recruits x (1 + this x hardship): no salary, no other work",
+            "x recruits",
+            2.0,
+            BOOST,
+            Range(
+                0.5,
+                4.0,
+                judgement("WSJ, 31 Oct 2021: unpaid former personnel joining ISKP; not measured"),
+            ),
+        ),
+        Par(
+            "ex_ansf_reprisal",
+            float,
+            "ex-ANSF recruits x (1 + this x the crackdown's indiscriminate force): reprisals",
+            "x recruits",
+            2.0,
+            BOOST,
+            Range(
+                0.5,
+                4.0,
+                judgement(
+                    "WSJ, 31 Oct 2021; HRW Nov 2021 (killings of former security personnel):"
+                    " reprisals push them to ISKP; not measured"
+                ),
+            ),
+        ),
+        Par(
+            "ex_ansf_decay",
+            float,
+            "share of the ex-ANSF pool lost a month (emigration, other work, arrests, age)",
+            "share a month",
+            0.02,
+            PROBABILITY,
+            Range(0.005, 0.05, judgement("the pool halves in 1-11 years")),
+        ),
+        Par(
+            "central_asian_per_month",
+            float,
+            "Central Asian and Uyghur arrivals to ISIS-K a month at zero momentum",
+            "fighters a month",
+            5,
+            PER_MONTH,
+            Range(
+                0,
+                20,
+                judgement(
+                    "UN Monitoring Team 28th report (Jul 2021); AP, Oct 2021 (the Kunduz bomber"
+                    " a Uyghur): present, in small numbers; no count"
+                ),
+            ),
+        ),
+        Par(
+            "deserter_rival_share",
+            float,
+            "share of the month's deserters who join a rival Taliban that broke away (if any)",
+            "share",
+            0.1,
+            PROBABILITY,
+            Range(
+                0.0,
+                0.3,
+                judgement("a breakaway commander draws on deserters of his own networks"),
             ),
         ),
         Par(

@@ -1,0 +1,87 @@
+"""Mechanism 1, the reverse flow: ISIS-K fighters surrender; the Taliban absorb some.
+
+Fighters give up when the crackdown takes their comrades, when ISIS-K's momentum fades,
+when its money no longer pays them, and more when the Taliban offer an amnesty (the
+Nangarhar surrenders of late 2019 and of 2021-22, data/observed.yaml). A share of those
+who surrender join the units of the faction that runs internal security (and the
+amnesty), the rest go home. The amnesty's cost: absorbed fighters bring their ties to
+ISIS-K into that faction, whose ties leak the crackdown's plans (`crackdown.security_ties`)
+and pull its units toward defection.
+
+Its parameters are declared in `sim.inputs.pars.surrender` (keys of `rules.defection`)
+and `sim.inputs.pars.policy` (`amnesty`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.engine.values import by_slot, column
+from sim.inputs.schema import DefectionRule
+from sim.rules.defection import isisk_funded
+from sim.rules.maths import logistic
+from sim.rules.recruitment import join_units
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+
+
+def surrender_probability(loss_share, momentum, unfunded, amnesty, rule: DefectionRule):
+    """Monthly chance that an ISIS-K fighter surrenders: losses, lost momentum, no pay, amnesty."""
+    x = (
+        rule.surrender_base
+        + rule.w_surrender_losses * loss_share
+        + rule.w_surrender_momentum * (1.0 - momentum)
+        + rule.w_surrender_pay * unfunded
+        + rule.w_surrender_amnesty * amnesty
+    )
+    return logistic(x)
+
+
+def mixed_ties(ties, fighters, added, added_ties):
+    """A unit's ties to ISIS-K once `added` fighters with `added_ties` join its `fighters`."""
+    return (ties * fighters + added_ties * added) / np.maximum(fighters + added, 1)
+
+
+def surrender(world: World, scale: float) -> None:
+    """Each ISIS-K fighter may surrender; a share joins the units of the security faction.
+
+    The faction that runs internal security (`policy.security_faction`) runs the amnesty
+    and takes in the absorbed, while it is still in the Taliban; else they go home.
+    Reads `rules.defection.{surrender_*, w_surrender_*, absorbed_*}`, `policy.amnesty`,
+    `policy.security_faction`,
+    `isisk.{pay_usd, pay_budget_musd}`, momentum and the month's crackdown removals;
+    the mechanism's scale multiplies the chance.
+    """
+    rule, cells, units, signals = (
+        by_slot(world.params.rules.defection),
+        world.cells,
+        world.units,
+        world.signals,
+    )
+    fighters = cells.fighters.sum(axis=1)
+    removed = signals.removed
+    chance = scale * surrender_probability(
+        removed / np.maximum(fighters + removed, 1.0),
+        world.momentum,
+        1.0 - isisk_funded(world, fighters),
+        world.params.policy.amnesty,
+        world.params.rules.defection,
+    )
+    gave_up = world.streams.binomial(cells.fighters, column(np.minimum(1.0, chance)), cells.n)
+    cells.fighters[:] -= gave_up
+    total = gave_up.sum(axis=1)
+    ones = np.ones(world.replicates, dtype=np.int64)
+    absorbed = world.streams.binomial(total[:, None], rule.absorbed_share, ones)[:, 0]
+    security = world.faction_names.index(world.params.policy.security_faction)
+    into = units.live & (units.faction == security) & ~world.broken_away[:, [security]]
+    added = join_units(world, absorbed, into)
+    mixed = mixed_ties(units.ties, units.fighters - added, added, rule.absorbed_ties)
+    units.ties[:] = np.where(added > 0, mixed, units.ties)
+    signals.isisk_flow("surrendered")[:] += total
+    signals.isisk_flow("losses")[:] += total - added.sum(axis=1)  # those gone home
+    signals.isisk_flow("defected_out")[:] += added.sum(axis=1)
+    signals.faction_flow("defected_in")[:] += units.by_faction(added)
+    cells.keep(cells.fighters > 0)
