@@ -25,7 +25,7 @@ from mechanism import (
     updated,
 )
 from scipy import stats
-from tiny import TINY, apply, begin_month, flow, set_cells, set_units, tiny_world
+from tiny import ALWAYS, NEVER, TINY, apply, begin_month, flow, set_cells, set_units, tiny_world
 
 from sim import rules
 from sim.inputs.schema import TARGETS
@@ -33,11 +33,17 @@ from sim.rules import attack
 from sim.rules.attacks import (
     attack_rate,
     capability_after,
+    effort_shares,
     momentum_after,
+    money_factor,
+    returns_to_scale,
     severities,
+    skill_after,
     suppression,
     target_odds,
+    utilities,
 )
+from sim.rules.recruitment import found_cells
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -56,19 +62,75 @@ ATTACKS = TINY.rules.attacks.model_copy(
         learning=0.01,
         min_capability=0.2,
         max_capability=2.0,
+        reference_cadre=100.0,
+        reference_funding_usd=500.0,
+        funds_elasticity=1.0,
+        abroad_bias=-2.0,
+        consolidate_bias=-1.0,
+        pressure_weight=3.0,
+        losses_weight=2.0,
+        choice_noise=0.5,
+        rebuild=0.2,
     )
 )
 
 
 def test_attack_rate_values():
-    """attacks.attack_rate: base x (size / reference)^exponent x capability; 0 for no fighters."""
-    assert attack_rate(40, 1.5, ATTACKS) == pytest.approx(2.0 * 2.0 * 1.5, **EXACT)
-    assert attack_rate(10, 1.0, ATTACKS) == pytest.approx(2.0, **EXACT)
-    assert attack_rate(0, 2.0, ATTACKS) == 0.0
-    flat = updated(ATTACKS, size_exponent=0.0)  # 0 ** 0 is 1: an empty cell must still be quiet
-    np.testing.assert_array_equal(attack_rate(np.array([[0, 5, 300]]), 1.5, flat), [[0, 3, 3]])
-    rates = attack_rate(np.array([0, 1, 10, 40, 1000]), 1.0, ATTACKS)
+    """attacks.attack_rate: base x fighters / reference x capability x multiplier; 0 for none."""
+    assert attack_rate(40, 1.5, 1.0, ATTACKS) == pytest.approx(2.0 * 4.0 * 1.5, **EXACT)
+    assert attack_rate(10, 1.0, 0.5, ATTACKS) == pytest.approx(1.0, **EXACT)
+    assert attack_rate(0, 2.0, 1.0, ATTACKS) == 0.0
+    rates = attack_rate(np.array([0, 1, 10, 40, 1000]), 1.0, 1.0, ATTACKS)
     assert np.all(np.diff(rates) > 0)  # tempo grows with size
+
+
+@PROPERTY
+@given(fighters=st.integers(0, 10_000), part=unit, capability=st.floats(0.0, 5.0))
+def test_splitting_a_cell_creates_no_tempo(fighters, part, capability):
+    """attacks.attack_rate: two halves of a cell (same capability) have the whole's tempo."""
+    half = int(part * fighters)
+    halves = attack_rate(np.array([half, fighters - half]), capability, 1.3, ATTACKS)
+    whole = attack_rate(fighters, capability, 1.3, ATTACKS)
+    assert halves.sum() == pytest.approx(whole, rel=1e-12, abs=1e-12)
+
+
+def test_returns_to_scale_values():
+    """attacks.returns_to_scale: (cadre / reference_cadre)^(exponent - 1); 1 at the reference."""
+    assert returns_to_scale(100, ATTACKS) == pytest.approx(1.0, **EXACT)
+    assert returns_to_scale(400, ATTACKS) == pytest.approx(0.5, **EXACT)  # exponent 0.5
+    assert returns_to_scale(0, ATTACKS) == pytest.approx(10.0, **EXACT)  # at least one fighter
+    # the whole organisation's tempo, cadre x returns, still grows with the cadre
+    cadre = np.array([10.0, 100.0, 1000.0])
+    assert np.all(np.diff(cadre * returns_to_scale(cadre, ATTACKS)) > 0)
+
+
+def test_money_factor_values():
+    """attacks.money_factor: 2 r^e / (1 + r^e), r = funds per fighter / reference; 1 at r = 1."""
+    assert money_factor(0.05, 100, ATTACKS) == pytest.approx(1.0, **EXACT)  # 500 USD each
+    assert money_factor(0.15, 100, ATTACKS) == pytest.approx(1.5, **EXACT)  # r = 3
+    assert money_factor(0.0, 100, ATTACKS) == 0.0
+    rich = money_factor(np.array([0.05, 0.5, 5.0, 5e3]), 100, ATTACKS)
+    assert np.all(np.diff(rich) > 0) and np.all(rich < 2.0)  # rising, at most double
+
+
+def test_utilities_values():
+    """attacks.utilities: home 0; abroad and consolidation rise with pressure; losses, money."""
+    values = utilities(np.array([0.0, 0.5]), np.array([0.0, 0.25]), np.array([1.0, 2.0]), ATTACKS)
+    np.testing.assert_allclose(
+        values, [[0.0, -2.0, -1.0], [0.0, -0.5, 1.0 - math.log(2.0)]], rtol=1e-12, atol=1e-15
+    )
+
+
+def test_effort_shares_values():
+    """attacks.effort_shares: softmax of utilities plus noise x choice_noise; rows sum to 1."""
+    values = np.array([[0.0, -2.0, -1.0], [0.0, 0.0, 0.0]])
+    noise = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]])
+    shares = effort_shares(values, noise, ATTACKS)
+    e = np.exp([0.0, -2.0, -1.0])
+    np.testing.assert_allclose(shares[0], e / e.sum(), rtol=1e-12)
+    np.testing.assert_allclose(shares[1], np.exp([1.0, 0, 0]) / (math.e + 2), rtol=1e-12)
+    huge = effort_shares(np.array([[0.0, 1e4, -1e4]]), np.zeros((1, 3)), ATTACKS)
+    np.testing.assert_allclose(huge, [[0.0, 1.0, 0.0]])  # no overflow
 
 
 def test_suppression_values():
@@ -149,22 +211,29 @@ def test_momentum_after_in_unit_interval(momentum, successes, decay, saturation)
 
 
 def test_capability_after_values():
-    """attacks.capability_after: recovery toward the start plus learning, clipped."""
-    assert capability_after(0.5, 10, 1.0, ATTACKS) == pytest.approx(0.65, **EXACT)
-    assert capability_after(1.0, 0, 1.0, ATTACKS) == 1.0  # at the start, no attacks: stays
-    assert capability_after(1.5, 0, 1.0, ATTACKS) == pytest.approx(1.45, **EXACT)  # heals down
-    assert capability_after(1.95, 100, 1.0, ATTACKS) == 2.0  # max_capability
-    assert capability_after(0.0, 0, 0.0, ATTACKS) == 0.2  # min_capability
+    """attacks.capability_after: recovery toward skill (faster consolidating), learning; clipped."""
+    assert capability_after(0.5, 1.0, 10, 0.0, ATTACKS) == pytest.approx(0.65, **EXACT)
+    assert capability_after(0.5, 1.0, 0, 1.0, ATTACKS) == pytest.approx(0.65, **EXACT)  # rebuild
+    assert capability_after(1.0, 1.0, 0, 0.0, ATTACKS) == 1.0  # at its skill, no attacks: stays
+    assert capability_after(0.5, 0.6, 0, 0.0, ATTACKS) == pytest.approx(0.51, **EXACT)  # less skill
+    assert capability_after(1.95, 2.0, 100, 0.0, ATTACKS) == 2.0  # max_capability
+    assert capability_after(0.0, 0.0, 0, 0.0, ATTACKS) == 0.2  # min_capability
     np.testing.assert_allclose(
-        capability_after(np.array([0.5, 0.5]), np.array([0, 20]), 1.0, ATTACKS), [0.55, 0.75]
+        capability_after(np.array([0.5, 0.5]), 1.0, np.array([0, 20]), 0.0, ATTACKS), [0.55, 0.75]
     )
+
+
+def test_skill_after_values():
+    """attacks.skill_after: skill grows by learning per attack, clipped."""
+    assert skill_after(0.5, 10, ATTACKS) == pytest.approx(0.6, **EXACT)
+    assert skill_after(1.99, 100, ATTACKS) == 2.0
 
 
 # --- the tiny world ---------------------------------------------------------------------
 
 
 def test_attack_without_attacks_heals_and_decays():
-    """attacks.attack: no attacks; capability heals toward the start, exposure, momentum decay.
+    """attacks.attack: no attacks; capability heals toward skill, exposure, momentum decay.
 
     Credibility recovers toward 1; nothing else moves.
     """
@@ -176,7 +245,7 @@ def test_attack_without_attacks_heals_and_decays():
             "rules.attacks.credibility_recovery": 0.5,
         }
     )
-    set_cells(world, [10, 20], capability=[0.4, 1.6], exposure=[0.8, 0.2])
+    set_cells(world, [10, 20], capability=[0.4, 1.6], exposure=[0.8, 0.2], skill=1.0)
     set_units(world, [100], ["amir"])
     begin_month(world)
     world.momentum[:], world.credibility[:] = 0.6, 0.6
@@ -196,23 +265,95 @@ HOT = {  # a cell of 10 fighters expects 10 attacks a month, all successful
 }
 
 
-@pytest.mark.parametrize(("shift", "abroad"), [(1.0, True), (0.0, False)])
-def test_attack_fully_suppressed_goes_abroad_or_stops(shift, abroad):
-    """attacks.attack: cells pressed to the full lie low; abroad_shift 1 sends it all abroad.
+@pytest.mark.parametrize(("bias", "abroad"), [(ALWAYS, True), (NEVER, False)])
+def test_attack_fully_suppressed_stops_at_home_only(bias, abroad):
+    """attacks.attack: cells pressed to the full lie low at home; external operations go on.
 
-    With abroad_shift 0 there is no attack at all.
+    With abroad_bias ALWAYS the leadership puts all effort abroad, with NEVER all at home.
     """
     world = tiny_world(
-        2, **HOT | {"rules.attacks.lie_low": 100.0, "rules.attacks.abroad_shift": shift}
+        2, **HOT | {"rules.attacks.lie_low": 100.0, "rules.attacks.abroad_bias": bias}
     )
     set_cells(world, [10, 10], exposure=1.0)
     begin_month(world)
     world.signals.crackdown_force[:] = 1.0
     apply(world, attack)
-    attacks = world.signals.attacks
-    assert not np.delete(attacks, TARGETS.index("abroad"), axis=1).any()
-    assert (attacks[:, TARGETS.index("abroad")] > 0).all() == abroad
+    np.testing.assert_allclose(world.effort[:, 1], float(abroad), atol=1e-40)
     assert (world.signals.attacks_at_home == 0).all()
+    assert (world.signals.attacks_abroad > 0).all() == abroad
+
+
+def test_attack_choice_of_consolidation_rebuilds_instead():
+    """attacks.attack: a leadership that only consolidates attacks nowhere; cells rebuild.
+
+    Capability closes capability_recovery + rebuild of the gap to skill: 0.5 + 0.5 x 0.1.
+    """
+    world = tiny_world(
+        **HOT
+        | {
+            "rules.attacks.consolidate_bias": ALWAYS,
+            "rules.attacks.rebuild": 0.1,
+            "rules.attacks.capability_recovery": 0.0,
+        }
+    )
+    set_cells(world, [10, 20], capability=0.5, skill=1.5)
+    begin_month(world)
+    apply(world, attack)
+    np.testing.assert_allclose(world.effort, [[0.0, 0.0, 1.0]], atol=1e-40)
+    assert not world.signals.attacks.any()
+    np.testing.assert_allclose(world.cells.capability, [[0.6, 0.6]], rtol=1e-12)
+
+
+def test_attack_pressure_and_losses_turn_effort_from_home():
+    """attacks.attack: the leadership's shares follow pressure felt and losses (no noise).
+
+    Pressure force x mean exposure = 0.5; losses: 20 of 80 fighters, skill gap 0.5.
+    """
+    world = tiny_world(
+        2,
+        **{
+            "rules.attacks.abroad_bias": -1.0,
+            "rules.attacks.consolidate_bias": -1.0,
+            "rules.attacks.pressure_weight": 2.0,
+            "rules.attacks.losses_weight": 1.0,
+        },
+    )
+    set_cells(world, [30, 30], capability=0.5, exposure=1.0, skill=1.0)
+    begin_month(world)
+    world.signals.crackdown_force[:] = [0.5, 0.0]
+    world.signals.isisk_flow("losses")[:] = [20, 0]
+    apply(world, attack)
+    money = money_factor(0.1, 60, world.params.rules.attacks)  # 1e5 USD / 60 / 1000
+    values = [[0.0, 0.0, 0.0 + 0.75 - math.log(money)], [0.0, -1.0, -0.5 - math.log(money)]]
+    expected = np.exp(values) / np.exp(values).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(world.effort, expected, rtol=1e-12)
+    assert world.effort[0, 0] < world.effort[1, 0]  # pressed and hurt: less effort at home
+
+
+def test_attack_split_cells_keep_the_expected_tempo():
+    """attacks.attack: one cell of 40 or four of 10 (same capability): the same mean attacks.
+
+    Poisson counts: the totals of 400 replicates differ by less than 4 standard errors.
+    """
+    n = 400
+    whole, split = (tiny_world(n, **HOT | {"rules.attacks.size_exponent": 0.5}) for _ in "ab")
+    set_cells(whole, [40])
+    set_cells(split, [10, 10, 10, 10])
+    for world in (whole, split):
+        begin_month(world)
+        apply(world, attack)
+    a, b = (w.signals.attacks.sum(axis=1) for w in (whole, split))
+    assert abs(a.mean() - b.mean()) < 4.0 * math.sqrt((a.var() + b.var()) / n)
+    assert a.mean() > 10  # a real tempo: 10 x 40 / 10 x (40 / 60)^-0.5 x money
+
+
+def test_found_cells_start_degraded_with_full_skill():
+    """recruitment.found_cells: new cells at founding_capability x the start, skill the start."""
+    world = tiny_world(2, **{"rules.attacks.founding_capability": 0.4, "isisk.capability": 1.5})
+    set_cells(world, [10], capability=1.5)
+    found_cells(world, np.array([2, 1]), np.array([5, 6, 7]))
+    np.testing.assert_allclose(world.cells.capability, [[1.5, 0.6, 0.6], [1.5, 0.6, 0.0]])
+    np.testing.assert_allclose(world.cells.skill, [[1.5, 1.5, 1.5], [1.5, 1.5, 0.0]])
 
 
 def test_attack_on_the_taliban_kills_and_moves_momentum():
@@ -326,7 +467,9 @@ OWN_PARAMETERS = {
     "rules__attacks__credibility_loss": 0.1,
     "rules__attacks__learning": 0.5,
     "rules__attacks__lie_low": 50.0,
-    "rules__attacks__abroad_shift": 1.0,
+    "rules__attacks__abroad_bias": 2.0,
+    "rules__attacks__consolidate_bias": 1.0,
+    "rules__attacks__rebuild": 0.5,
     "rules__attacks__taliban_killed_per_attack": 10.0,
     "rules__attacks__severity_min": 5.0,
 }
@@ -343,11 +486,25 @@ CLAIMS = [
           {}, scenario="crackdown", versus="no_crackdown"),
     claim("suppression holds attacks back", "attacks_total", less,
           {}, {"rules__attacks__lie_low": 0.0}, scenario="crackdown"),
-    claim("crackdown raises attacks abroad", "attacks_abroad_total", greater,
-          {}, scenario="crackdown", versus="no_crackdown"),
-    claim("suppressed tempo shifts abroad", "attacks_abroad_total", greater,
-          {"rules__attacks__abroad_shift": 0.5}, {"rules__attacks__abroad_shift": 0.0},
+    claim("pressure turns effort abroad", "attacks_abroad_total", greater,
+          {"rules__attacks__pressure_weight": 6.0}, {"rules__attacks__pressure_weight": 0.0},
           scenario="crackdown"),
+    claim("pressure turns effort from attacks at home", "attacks_total", less,
+          {"rules__attacks__pressure_weight": 6.0}, {"rules__attacks__pressure_weight": 0.0},
+          scenario="crackdown"),
+    claim("network funds raise attacks", "attacks_total", greater,
+          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
+    claim("network funds raise attacks abroad", "attacks_abroad_total", greater,
+          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
+    claim("losses turn effort to consolidation", "attacks_total", less,
+          {"rules__attacks__losses_weight": 4.0}, {"rules__attacks__losses_weight": 0.0},
+          scenario="crackdown"),
+    claim("consolidation rebuilds capability", "capability_mean", greater,
+          {"rules__attacks__rebuild": 0.2}, {"rules__attacks__rebuild": 0.0},
+          scenario="crackdown"),
+    claim("cells of defectors start with less capability", "capability_mean", less,
+          {"rules__attacks__founding_capability": 0.3},
+          {"rules__attacks__founding_capability": 1.0}),
     claim("more attacks raise momentum", "momentum_mean", greater,
           {"mechanisms__attacks__scale": 2.0}),
     claim("more attacks raise recruitment", "isisk_recruits", greater,

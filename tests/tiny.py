@@ -112,6 +112,8 @@ ISISK = dict(
     momentum=0.5,
     released_prisoners=0,
     release_months=1,
+    own_funds_musd=0.1,
+    network_funds_musd=0.0,
 )
 ECONOMY = dict(
     domestic_revenue_musd=100.0,
@@ -147,6 +149,11 @@ RULES = {
         ATTACKS,
         reference_size=10.0,
         size_exponent=1.0,
+        reference_cadre=60.0,
+        reference_funding_usd=1000.0,
+        abroad_bias=NEVER,  # all effort at home
+        consolidate_bias=NEVER,
+        founding_capability=1.0,
         min_capability=0.1,
         max_capability=5.0,
         target_shares={"taliban": 1.0},
@@ -238,8 +245,12 @@ def set_cells(
     capability: float | Sequence[float] = 1.0,
     exposure: float | Sequence[float] = 0.5,
     rows: Sequence[int] | None = None,
+    skill: float | Sequence[float] | None = None,
 ) -> None:
-    """Replace the ISIS-K cells of the given replicates (all by default) with these."""
+    """Replace the ISIS-K cells of the given replicates (all by default) with these.
+
+    Skill (what capability recovers to) is the capability unless given.
+    """
     cells = world.cells
     rows = range(world.replicates) if rows is None else rows
     cells.keep(~np.isin(np.arange(world.replicates), rows)[:, None])
@@ -250,6 +261,9 @@ def set_cells(
             fighters=np.asarray(fighters, dtype=np.int64),
             capability=np.broadcast_to(np.asarray(capability, dtype=float), n).copy(),
             exposure=np.broadcast_to(np.asarray(exposure, dtype=float), n).copy(),
+            skill=np.broadcast_to(
+                np.asarray(capability if skill is None else skill, dtype=float), n
+            ).copy(),
         )
 
 

@@ -312,6 +312,7 @@ class ReferenceModel(mesa.Model):
         """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility."""
         rule = self.params.rules.attacks
         shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
+        self.isisk.choose_effort(self.force)
         self.cells.shuffle_do("plan_attacks", scale, self.force)
         self.isisk.choose_targets(shares / shares.sum())
         successes = self.isisk.successes

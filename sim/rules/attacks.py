@@ -1,11 +1,16 @@
-"""Mechanism 6, ISIS-K attacks: tempo grows with size and capability; pressure suppresses it.
+"""Mechanism 6, ISIS-K attacks: a leadership that chooses, tempo from cadre, money and skill.
 
-Stylised facts from Clauset & Gleditsch (2012) for tempo and a heavy-tailed
-(Pareto) severity (Bohorquez et al. 2009). Cells pressed by an effective crackdown lie
-low, and part of what they hold back goes into attacks abroad, counted apart.
-Sectarian attacks are ISIS-K's bid against the Taliban (outbidding): they erode
-Taliban credibility. Capability grows with experience, falls with arrests of leaders
-(`crackdown`) and returns toward its starting level.
+Each month ISIS-K's leadership splits its effort between attacks in Afghanistan,
+external operations (abroad, counted apart) and consolidation (lying low, rebuilding),
+by a multinomial logit of utilities with noise: pressure felt and losses (of fighters and
+of leaders' skill) push it from attacks at home; money lets it act. Tempo is additive in
+fighters x capability, with returns to scale of the whole organisation and of its money
+per fighter (Clauset & Gleditsch 2012), so splitting a cell creates no tempo. Cells
+pressed by an effective crackdown lie low at home; severity is heavy-tailed (Pareto,
+Bohorquez et al. 2009). Sectarian attacks are ISIS-K's bid against the Taliban
+(outbidding): they erode Taliban credibility. Capability grows with experience, falls
+with arrests of leaders (`crackdown`) and recovers toward the cell's skill, faster while
+ISIS-K consolidates.
 
 Its parameters are declared in `sim.inputs.pars.attacks`.
 """
@@ -16,19 +21,65 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import at_rows, by_slot, column, per_actor
-from sim.inputs.schema import TARGETS, AttackRule
+from sim.engine.values import at_rows, by_slot, per_actor
+from sim.inputs.schema import TARGETS, AttackRule, IsisK
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 ABROAD = TARGETS.index("abroad")
+EFFORTS = ("home", "abroad", "consolidate")
+"""What ISIS-K's leadership spends effort on: attacks in Afghanistan, abroad, consolidation."""
+HOME, ABROAD_EFFORT, CONSOLIDATE = range(len(EFFORTS))
 
 
-def attack_rate(fighters, capability, rule: AttackRule):
-    """Attacks per cell-month expected unpressed: base x (size / ref)^exponent x capability."""
-    size = (fighters / rule.reference_size) ** rule.size_exponent * (fighters > 0)
-    return rule.base_rate * size * capability
+def funds(isisk: IsisK):
+    """ISIS-K's money a month, USD million: its own and the wider Islamic State network's."""
+    return isisk.own_funds_musd + isisk.network_funds_musd
+
+
+def returns_to_scale(cadre, rule: AttackRule):
+    """Tempo per fighter of the organisation: (cadre / reference_cadre)^(size_exponent - 1)."""
+    return (np.maximum(cadre, 1) / rule.reference_cadre) ** (rule.size_exponent - 1.0)
+
+
+def money_factor(funds_musd, cadre, rule: AttackRule):
+    """Tempo multiplier of money per fighter: 2 r^e / (1 + r^e), at most 2 (1 at the reference).
+
+    r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`.
+    """
+    ratio = 1e6 * funds_musd / np.maximum(cadre, 1) / rule.reference_funding_usd
+    lifted = ratio**rule.funds_elasticity
+    return 2.0 * lifted / (1.0 + lifted)
+
+
+def attack_rate(fighters, capability, multiplier, rule: AttackRule):
+    """Attacks per cell-month with all effort at home, unpressed.
+
+    base x fighters / reference_size x capability x `multiplier` (returns to scale and
+    money): additive in fighters, so splitting a cell creates no tempo.
+    """
+    return rule.base_rate * fighters / rule.reference_size * capability * multiplier
+
+
+def utilities(pressure, losses, money, rule: AttackRule) -> np.ndarray:
+    """The leadership's utilities of (attacks at home, abroad, consolidation), (..., 3).
+
+    Pressure felt pushes effort abroad and into consolidation; losses into consolidation;
+    money (its tempo multiplier) away from consolidation.
+    """
+    pressed = rule.pressure_weight * pressure
+    home = np.zeros_like(pressed + losses + money)
+    abroad = rule.abroad_bias + pressed
+    consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses - np.log(money)
+    return np.stack(np.broadcast_arrays(home, abroad, consolidate), axis=-1)
+
+
+def effort_shares(values, noise, rule: AttackRule) -> np.ndarray:
+    """Shares of effort: softmax over the last axis of utilities + choice_noise x noise."""
+    noisy = values + rule.choice_noise * noise
+    weights = np.exp(noisy - noisy.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
 
 
 def suppression(force, exposure, rule: AttackRule):
@@ -60,17 +111,55 @@ def momentum_after(momentum, successes, rule: AttackRule):
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def capability_after(capability, attacks, start: float, rule: AttackRule):
-    """Experience adds `learning` per attack; losses heal toward the start at `recovery`."""
-    recovered = capability + rule.capability_recovery * (start - capability)
+def capability_after(capability, skill, attacks, consolidation, rule: AttackRule):
+    """Recovery toward the cell's skill, faster while consolidating; experience adds `learning`.
+
+    The recovery rate is `capability_recovery` + `rebuild` x the share of effort consolidating.
+    """
+    rate = rule.capability_recovery + rule.rebuild * consolidation
+    recovered = capability + rate * (skill - capability)
     return np.clip(recovered + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
 
-def attack(world: World, scale: float) -> None:
-    """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility.
+def skill_after(skill, attacks, rule: AttackRule):
+    """A cell's skill, what its capability recovers to, grows with experience."""
+    return np.clip(skill + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
-    Reads `rules.attacks.*` and the crackdown's force this month; the mechanism's scale
-    multiplies the attack rate. Attacks abroad are counted apart from those in Afghanistan.
+
+def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Pressure ISIS-K feels (force x mean exposure) and its losses this month.
+
+    Losses are the share of fighters lost so far this month plus the share of skill its
+    cells lack after arrests of leaders; both are fighter-weighted over the cells.
+    """
+    cells, signals = world.cells, world.signals
+    cadre = cells.row_sums(cells.fighters.astype(float))
+    weight = np.maximum(cadre, 1.0)
+    exposure = cells.row_sums(cells.fighters * cells.exposure) / weight
+    lost = signals.isisk_flow("losses") / np.maximum(cadre + signals.isisk_flow("losses"), 1.0)
+    capable = cells.row_sums(cells.fighters * cells.capability)
+    skilled = np.maximum(cells.row_sums(cells.fighters * cells.skill), 1e-12)
+    gap = np.maximum(0.0, 1.0 - capable / skilled) * (cadre > 0)
+    return signals.crackdown_force * exposure, lost + gap
+
+
+def choose_effort(world: World, money: np.ndarray) -> None:
+    """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
+
+    Writes `world.effort`; the noise is one normal per option and replicate.
+    """
+    rule = world.params.rules.attacks
+    pressure, losses = pressure_and_losses(world)
+    values = utilities(pressure, losses, money, rule)
+    world.effort[:] = effort_shares(values, world.streams.normals(len(EFFORTS)), by_slot(rule))
+
+
+def attack(world: World, scale: float) -> None:
+    """The leadership chooses; cells attack or lie low; successes kill, pull, erode credibility.
+
+    Reads `rules.attacks.*`, ISIS-K's funds and the crackdown's force this month; the
+    mechanism's scale multiplies the attack rate. Attacks abroad (external operations)
+    are counted apart from those in Afghanistan; effort spent consolidating rebuilds.
     """
     rule, cells, units, signals = (
         world.params.rules.attacks,
@@ -82,13 +171,19 @@ def attack(world: World, scale: float) -> None:
     shares = per_actor([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
-    unpressed = scale * attack_rate(cells.fighters, cells.capability, per_cell)
-    held_back = unpressed * suppression(signals.crackdown_force[:, None], cells.exposure, per_cell)
-    abroad = per_cell.abroad_shift * held_back
-    attacks = streams.poisson(unpressed - held_back + abroad, cells.n)
+    cadre = cells.row_sums(cells.fighters.astype(float))
+    money = money_factor(funds(world.params.isisk), cadre, rule)
+    choose_effort(world, money)
+    effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
+    multiplier = returns_to_scale(cadre, rule) * money
+    full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)
+    force = signals.crackdown_force[:, None]
+    home = full * effort[:, HOME] * (1.0 - suppression(force, cells.exposure, per_cell))
+    abroad = full * effort[:, ABROAD_EFFORT]
+    attacks = streams.poisson(home + abroad, cells.n)
     total = attacks.sum(axis=1)
     # row_sums adds in order, so a replicate's shares do not depend on the batch's width
-    expected = np.maximum(cells.row_sums(unpressed - held_back + abroad), 1e-12)
+    expected = np.maximum(cells.row_sums(home + abroad), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
         total, target_odds(shares, cells.row_sums(abroad) / expected, per_cell)
     )
@@ -108,8 +203,12 @@ def attack(world: World, scale: float) -> None:
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     signals.faction_flow("losses")[:] += units.by_faction(killed)
-    start = column(world.spec.isisk.capability)
-    cells.capability[:] = capability_after(cells.capability, attacks, start, per_cell) * cells.live
+    consolidation = effort[:, CONSOLIDATE]
+    cells.capability[:] = (
+        capability_after(cells.capability, cells.skill, attacks, consolidation, per_cell)
+        * cells.live
+    )
+    cells.skill[:] = skill_after(cells.skill, attacks, per_cell) * cells.live
     cells.exposure[:] = (
         np.clip(
             cells.exposure * (1.0 - per_cell.exposure_decay)

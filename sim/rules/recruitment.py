@@ -51,16 +51,20 @@ def prisoners_released(month: int, released: int, months: int) -> int:
 
 
 def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
-    """New ISIS-K cells, `counts[r]` in replicate r, at the starting capability.
+    """New ISIS-K cells, `counts[r]` in replicate r, at a degraded capability.
 
-    `fighters` lists the new cells' fighters, replicate after replicate.
+    They start at `rules.attacks.founding_capability` of the starting capability, which
+    is their skill. `fighters` lists the new cells' fighters, replicate after replicate.
     """
     spec, rows = world.spec.isisk, np.arange(world.replicates)
+    skill = np.repeat(np.broadcast_to(spec.capability, rows.shape), counts)
+    founding = world.params.rules.attacks.founding_capability
     world.cells.extend(
         counts,
         fighters=fighters,
-        capability=np.repeat(np.broadcast_to(spec.capability, rows.shape), counts),
+        capability=np.repeat(np.broadcast_to(founding, rows.shape), counts) * skill,
         exposure=np.repeat(np.broadcast_to(spec.exposure, rows.shape), counts),
+        skill=skill,
     )
 
 

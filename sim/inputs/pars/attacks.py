@@ -1,4 +1,4 @@
-"""ISIS-K attacks (`rules.attacks`): tempo, suppression, targets, success, severity, learning.
+"""ISIS-K attacks (`rules.attacks`): the leadership's choice, tempo, suppression, targets, learning.
 
 The rules are in `sim.rules.attacks`.
 """
@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sim.inputs.pars.declare import PROBABILITY, WEIGHT, Block, Bound, Par, Range, judgement
+from sim.inputs.pars.declare import (
+    LOGIT_BASE,
+    LOGIT_WEIGHT,
+    PROBABILITY,
+    WEIGHT,
+    Block,
+    Bound,
+    Par,
+    Range,
+    judgement,
+)
 
 TARGETS = ("sectarian", "taliban", "foreign", "abroad")
 """What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners in Afghanistan, abroad."""
@@ -21,16 +31,16 @@ ATTACKS = Block(
         Par(
             "base_rate",
             float,
-            "attacks per cell-month at reference size and capability",
-            "attacks a cell-month",
-            2.6,
-            Bound(0.0, 30.0, "per cell-month: a cell attacking daily"),
+            "attacks a month per reference_size fighters, all effort at home, at capability 1",
+            "attacks a month",
+            3.1,
+            Bound(0.0, 30.0, "per reference_size fighters a month: a cell attacking daily"),
             Range(1.5, 4.0, "UN: 38-48 attacks a month in Sep-Oct 2021"),
         ),
         Par(
             "reference_size",
             float,
-            "cell size at which the tempo is `base_rate`",
+            "fighters whose tempo is `base_rate` (tempo is additive in fighters)",
             "fighters",
             100,
             Bound(1.0, 1e6, "fighters: one at least"),
@@ -39,7 +49,7 @@ ATTACKS = Block(
         Par(
             "size_exponent",
             float,
-            "tempo grows as (size / reference_size) to this power",
+            "ISIS-K-wide tempo grows as (cadre / reference_cadre) to this power",
             "exponent",
             0.7,
             Bound(0.0, 2.0, "observed 0.7; 2 is already explosive"),
@@ -55,13 +65,112 @@ ATTACKS = Block(
             Range(2.0, 10.0, "Kress & Szechtman 2009: containment; judgement"),
         ),
         Par(
-            "abroad_shift",
+            "reference_cadre",
             float,
-            "share of suppressed tempo turned to attacks abroad",
-            "0..1",
-            0.15,
+            "ISIS-K-wide cadre at which returns to scale neither raise nor lower the tempo",
+            "fighters",
+            2000,
+            Bound(1.0, 1e7, "fighters: one at least"),
+            Range(2000, 2000, "a unit of measure, not a parameter"),
+        ),
+        Par(
+            "reference_funding_usd",
+            float,
+            "money per fighter a month at which funds neither raise nor lower the tempo",
+            "USD a fighter-month",
+            360.0,
+            Bound(0.0, 1e6, "USD a fighter-month", open_low=True),
+            Range(360.0, 360.0, "a unit of measure: the baseline's funds per fighter at month 0"),
+        ),
+        Par(
+            "funds_elasticity",
+            float,
+            "elasticity of the tempo to money per fighter (saturating: at most double)",
+            "elasticity",
+            0.5,
+            Bound(0.0, 10.0, "beyond 10 money is a switch"),
+            Range(
+                0.2,
+                1.0,
+                judgement("attacks need explosives, vehicles and pay; no study gives the figure"),
+            ),
+        ),
+        Par(
+            "abroad_bias",
+            float,
+            "leadership's utility of external operations against attacks at home, unpressed",
+            "logit",
+            -3.5,
+            LOGIT_BASE,
+            Range(
+                -5.0,
+                -2.0,
+                judgement("external operations were a few percent of ISKP's effort before 2022"),
+            ),
+        ),
+        Par(
+            "consolidate_bias",
+            float,
+            "leadership's utility of consolidation against attacks at home, unpressed",
+            "logit",
+            -2.2,
+            LOGIT_BASE,
+            Range(-3.5, -1.0, judgement("an unpressed ISIS-K puts most effort into attacks")),
+        ),
+        Par(
+            "pressure_weight",
+            float,
+            "utility of consolidation and external operations per unit of pressure felt",
+            "logit per unit",
+            3.0,
+            LOGIT_WEIGHT,
+            Range(
+                1.0,
+                6.0,
+                "Jadoon & Mines 2020: pressed in 2019-20, ISKP lay low in urban cells",
+            ),
+        ),
+        Par(
+            "losses_weight",
+            float,
+            "utility of consolidation per unit of losses (share of fighters and of skill lost)",
+            "logit per unit",
+            2.0,
+            LOGIT_WEIGHT,
+            Range(1.0, 4.0, "Johnston 2012: groups that lose leaders attack less for a while"),
+        ),
+        Par(
+            "choice_noise",
+            float,
+            "sd of the month's noise on each utility of the leadership's choice",
+            "logit",
+            0.5,
+            Bound(0.0, 100.0, "logit units: 100 is pure chance"),
+            Range(
+                0.2,
+                1.0,
+                judgement("the leadership misreads its situation by a fraction of a logit"),
+            ),
+        ),
+        Par(
+            "rebuild",
+            float,
+            "capability recovery added per month of full consolidation effort",
+            "per month",
+            0.1,
             PROBABILITY,
-            Range(0.0, 0.3, judgement("ISIS-K external operations")),
+            Range(
+                0.02, 0.2, "Jadoon & Mines 2020: ISKP rebuilt within a year of its 2019-20 losses"
+            ),
+        ),
+        Par(
+            "founding_capability",
+            float,
+            "capability of a new cell founded by defectors or newcomers, as a share of the start",
+            "0..1",
+            0.5,
+            PROBABILITY,
+            Range(0.3, 0.8, "Clauset & Gleditsch 2012: tempo grows with experience"),
         ),
         Par(
             "learning",
@@ -75,11 +184,11 @@ ATTACKS = Block(
         Par(
             "capability_recovery",
             float,
-            "share of the gap to the starting capability recovered each month after losses",
+            "share of the gap to a cell's skill recovered each month after losses of leaders",
             "per month",
             0.03,
             PROBABILITY,
-            Range(0.01, 0.1, judgement("leaders replaced within months")),
+            Range(0.02, 0.1, "Jordan 2009; Price 2012: leaders replaced in months to years"),
         ),
         Par(
             "min_capability",
@@ -102,9 +211,9 @@ ATTACKS = Block(
         Par(
             "target_shares",
             float,
-            "share of attacks on each target in Afghanistan and abroad",
+            "share of attacks on each target (abroad: besides the external operations chosen)",
             "relative weight",
-            {"sectarian": 0.4, "taliban": 0.45, "foreign": 0.12, "abroad": 0.03},
+            {"sectarian": 0.4, "taliban": 0.45, "foreign": 0.12, "abroad": 0.0},
             WEIGHT,
             Range(0.0, 0.6, "UNAMA/UN: Shia/Hazara and Taliban targets"),
             keys=Target,
