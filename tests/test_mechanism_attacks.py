@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import greater, less, scenario, world
+from conftest import batch, greater, less, scenario, world
 from hypothesis import given
 from hypothesis import strategies as st
 from mechanism import (
@@ -28,6 +28,8 @@ from scipy import stats
 from tiny import ALWAYS, NEVER, TINY, apply, begin_month, flow, set_cells, set_units, tiny_world
 
 from sim import rules
+from sim.engine.record import COL
+from sim.inputs.ranges import range_of
 from sim.inputs.schema import TARGETS
 from sim.rules import attack
 from sim.rules.attacks import (
@@ -339,9 +341,9 @@ def test_attack_split_cells_keep_the_expected_tempo():
     whole, split = (tiny_world(n, **HOT | {"rules.attacks.size_exponent": 0.5}) for _ in "ab")
     set_cells(whole, [40])
     set_cells(split, [10, 10, 10, 10])
-    for world in (whole, split):
-        begin_month(world)
-        apply(world, attack)
+    for each in (whole, split):
+        begin_month(each)
+        apply(each, attack)
     a, b = (w.signals.attacks.sum(axis=1) for w in (whole, split))
     assert abs(a.mean() - b.mean()) < 4.0 * math.sqrt((a.var() + b.var()) / n)
     assert a.mean() > 10  # a real tempo: 10 x 40 / 10 x (40 / 60)^-0.5 x money
@@ -523,3 +525,73 @@ CLAIMS = [
 @pytest.mark.parametrize("row", CLAIMS)
 def test_claim(row):
     check_claim(row)
+
+
+# --- reachability: what the structure allows within the plausible ranges ----------------
+
+FALL = {  # a sustained, accurate joint campaign whose intelligence builds up
+    "policy.crackdown": 0.47,
+    "policy.accuracy": 0.91,
+    "rules.crackdown.removal_rate": 0.3,
+    "rules.crackdown.intelligence_gain": 0.1,
+    "rules.crackdown.leads_per_removal": 0.63,
+    "rules.crackdown.leader_hit": 0.46,
+    "rules.crackdown.accuracy_tempo": 0.39,
+    "rules.crackdown.leak": 0.6,
+    "rules.attacks.lie_low": 5.8,
+    "rules.attacks.pressure_weight": 4.1,
+    "rules.attacks.consolidate_bias": -1.3,
+    "rules.attacks.losses_weight": 2.5,
+    "rules.attacks.exposure_per_attack": 0.01,
+    "rules.attacks.exposure_decay": 0.05,
+    "isisk.exposure": 0.17,
+    "isisk.released_prisoners": 2000,
+    "rules.recruitment.isisk_local_per_month": 60.0,
+}
+RISE = {  # little pressure, money from the network, recruits
+    "policy.crackdown": 0.03,
+    "isisk.network_funds_musd": 0.19,
+    "rules.recruitment.isisk_local_per_month": 49.0,
+    "rules.attacks.learning": 0.003,
+    "rules.attacks.funds_elasticity": 0.28,
+    "rules.attacks.size_exponent": 0.72,
+    "rules.attacks.exposure_per_attack": 0.05,
+    "rules.attacks.lie_low": 3.3,
+}
+
+
+def two_years(point: dict, **levers) -> tuple[float, float, float]:
+    """Mean attacks in Afghanistan in months 1-6 and 19-24, and strength at 24 over month 0.
+
+    Means over 20 replicates of the baseline at `point`; every key within its range.
+    """
+    for key, value in point.items():
+        known = range_of(key)
+        assert known is not None and known.low <= value <= known.high, key
+    overrides = {k.replace(".", "__"): v for k, v in point.items()}
+    rec = batch("baseline", range(20), steps=24, **overrides, **levers)
+    attacks = rec.values[:, :, rec.isisk, COL["attacks"]]
+    fighters = rec.values[:, :, rec.isisk, COL["fighters"]]
+    return (
+        attacks[:, 1:7].mean(),
+        attacks[:, 19:25].mean(),
+        (fighters[:, 24] / fighters[:, 0]).mean(),
+    )
+
+
+def test_reachable_fall_of_attacks_with_isisk_intact():
+    """Some plausible point cuts attacks in Afghanistan 5-fold in two years, ISIS-K >= 80% strong.
+
+    Found by a small random search over the ranges (sim.inputs.ranges) and pinned here:
+    the structure must not make it unreachable (a floor no policy breaches).
+    """
+    early, late, strength = two_years(FALL, policy__joint_with_us=True)
+    assert early > 10.0  # a real tempo to fall from
+    assert late * 5.0 <= early, (early, late)
+    assert strength > 0.8, strength
+
+
+def test_reachable_rise_of_attacks():
+    """Some plausible point raises attacks in Afghanistan over two years (months 1-6 to 19-24)."""
+    early, late, _ = two_years(RISE)
+    assert late > 1.2 * early, (early, late)
