@@ -25,7 +25,7 @@ from mechanism import (
     updated,
 )
 from scipy import stats
-from tiny import ALWAYS, NEVER, TINY, apply, begin_month, flow, set_cells, set_units, tiny_world
+from tiny import TINY, apply, begin_month, flow, set_cells, set_units, tiny_world
 
 from sim import rules
 from sim.engine.record import COL
@@ -35,15 +35,12 @@ from sim.rules import attack
 from sim.rules.attacks import (
     attack_rate,
     capability_after,
-    effort_shares,
     momentum_after,
-    money_factor,
     returns_to_scale,
     severities,
     skill_after,
     suppression,
     target_odds,
-    utilities,
 )
 from sim.rules.recruitment import found_cells
 
@@ -65,14 +62,6 @@ ATTACKS = TINY.rules.attacks.model_copy(
         min_capability=0.2,
         max_capability=2.0,
         reference_cadre=100.0,
-        reference_funding_usd=500.0,
-        funds_elasticity=1.0,
-        abroad_bias=-2.0,
-        consolidate_bias=-1.0,
-        pressure_weight=3.0,
-        losses_weight=2.0,
-        choice_noise=0.5,
-        rebuild=0.2,
     )
 )
 
@@ -104,35 +93,6 @@ def test_returns_to_scale_values():
     # the whole organisation's tempo, cadre x returns, still grows with the cadre
     cadre = np.array([10.0, 100.0, 1000.0])
     assert np.all(np.diff(cadre * returns_to_scale(cadre, ATTACKS)) > 0)
-
-
-def test_money_factor_values():
-    """attacks.money_factor: 2 r^e / (1 + r^e), r = funds per fighter / reference; 1 at r = 1."""
-    assert money_factor(0.05, 100, ATTACKS) == pytest.approx(1.0, **EXACT)  # 500 USD each
-    assert money_factor(0.15, 100, ATTACKS) == pytest.approx(1.5, **EXACT)  # r = 3
-    assert money_factor(0.0, 100, ATTACKS) == 0.0
-    rich = money_factor(np.array([0.05, 0.5, 5.0, 5e3]), 100, ATTACKS)
-    assert np.all(np.diff(rich) > 0) and np.all(rich < 2.0)  # rising, at most double
-
-
-def test_utilities_values():
-    """attacks.utilities: home 0; abroad and consolidation rise with pressure; losses, money."""
-    values = utilities(np.array([0.0, 0.5]), np.array([0.0, 0.25]), np.array([1.0, 2.0]), ATTACKS)
-    np.testing.assert_allclose(
-        values, [[0.0, -2.0, -1.0], [0.0, -0.5, 1.0 - math.log(2.0)]], rtol=1e-12, atol=1e-15
-    )
-
-
-def test_effort_shares_values():
-    """attacks.effort_shares: softmax of utilities plus noise x choice_noise; rows sum to 1."""
-    values = np.array([[0.0, -2.0, -1.0], [0.0, 0.0, 0.0]])
-    noise = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]])
-    shares = effort_shares(values, noise, ATTACKS)
-    e = np.exp([0.0, -2.0, -1.0])
-    np.testing.assert_allclose(shares[0], e / e.sum(), rtol=1e-12)
-    np.testing.assert_allclose(shares[1], np.exp([1.0, 0, 0]) / (math.e + 2), rtol=1e-12)
-    huge = effort_shares(np.array([[0.0, 1e4, -1e4]]), np.zeros((1, 3)), ATTACKS)
-    np.testing.assert_allclose(huge, [[0.0, 1.0, 0.0]])  # no overflow
 
 
 def test_suppression_values():
@@ -213,9 +173,9 @@ def test_momentum_after_in_unit_interval(momentum, successes, decay, saturation)
 
 
 def test_capability_after_values():
-    """attacks.capability_after: recovery toward skill (faster consolidating), learning; clipped."""
+    """attacks.capability_after: recovery toward skill (faster rebuilding), learning; clipped."""
     assert capability_after(0.5, 1.0, 10, 0.0, ATTACKS) == pytest.approx(0.65, **EXACT)
-    assert capability_after(0.5, 1.0, 0, 1.0, ATTACKS) == pytest.approx(0.65, **EXACT)  # rebuild
+    assert capability_after(0.5, 1.0, 0, 0.2, ATTACKS) == pytest.approx(0.65, **EXACT)  # rebuild
     assert capability_after(1.0, 1.0, 0, 0.0, ATTACKS) == 1.0  # at its skill, no attacks: stays
     assert capability_after(0.5, 0.6, 0, 0.0, ATTACKS) == pytest.approx(0.51, **EXACT)  # less skill
     assert capability_after(1.95, 2.0, 100, 0.0, ATTACKS) == 2.0  # max_capability
@@ -267,69 +227,34 @@ HOT = {  # a cell of 10 fighters expects 10 attacks a month, all successful
 }
 
 
-@pytest.mark.parametrize(("bias", "abroad"), [(ALWAYS, True), (NEVER, False)])
-def test_attack_fully_suppressed_stops_at_home_only(bias, abroad):
+@pytest.mark.parametrize(("effort", "abroad"), [([0.0, 1.0, 0.0], True), ([1.0, 0.0, 0.0], False)])
+def test_attack_fully_suppressed_stops_at_home_only(effort, abroad):
     """attacks.attack: cells pressed to the full lie low at home; external operations go on.
 
-    With abroad_bias ALWAYS the leadership puts all effort abroad, with NEVER all at home.
+    All effort abroad gives attacks abroad only; all at home, none at all.
     """
-    world = tiny_world(
-        2, **HOT | {"rules.attacks.lie_low": 100.0, "rules.attacks.abroad_bias": bias}
-    )
+    world = tiny_world(2, **HOT | {"rules.attacks.lie_low": 100.0})
     set_cells(world, [10, 10], exposure=1.0)
     begin_month(world)
+    world.effort[:] = effort
     world.signals.crackdown_force[:] = 1.0
     apply(world, attack)
-    np.testing.assert_allclose(world.effort[:, 1], float(abroad), atol=1e-40)
     assert (world.signals.attacks_at_home == 0).all()
     assert (world.signals.attacks_abroad > 0).all() == abroad
 
 
-def test_attack_choice_of_consolidation_rebuilds_instead():
+def test_attack_effort_spent_consolidating_rebuilds_instead():
     """attacks.attack: a leadership that only consolidates attacks nowhere; cells rebuild.
 
-    Capability closes capability_recovery + rebuild of the gap to skill: 0.5 + 0.5 x 0.1.
+    Capability closes rebuild x 1 = 0.1 of the gap to skill: 0.5 + 0.1 x 1.0.
     """
-    world = tiny_world(
-        **HOT
-        | {
-            "rules.attacks.consolidate_bias": ALWAYS,
-            "rules.attacks.rebuild": 0.1,
-            "rules.attacks.capability_recovery": 0.0,
-        }
-    )
+    world = tiny_world(**HOT | {"rules.strategy.rebuild": 0.1})
     set_cells(world, [10, 20], capability=0.5, skill=1.5)
     begin_month(world)
+    world.effort[:] = [0.0, 0.0, 1.0]
     apply(world, attack)
-    np.testing.assert_allclose(world.effort, [[0.0, 0.0, 1.0]], atol=1e-40)
     assert not world.signals.attacks.any()
     np.testing.assert_allclose(world.cells.capability, [[0.6, 0.6]], rtol=1e-12)
-
-
-def test_attack_pressure_and_losses_turn_effort_from_home():
-    """attacks.attack: the leadership's shares follow pressure felt and losses (no noise).
-
-    Pressure force x mean exposure = 0.5; losses: 20 of 80 fighters, skill gap 0.5.
-    """
-    world = tiny_world(
-        2,
-        **{
-            "rules.attacks.abroad_bias": -1.0,
-            "rules.attacks.consolidate_bias": -1.0,
-            "rules.attacks.pressure_weight": 2.0,
-            "rules.attacks.losses_weight": 1.0,
-        },
-    )
-    set_cells(world, [30, 30], capability=0.5, exposure=1.0, skill=1.0)
-    begin_month(world)
-    world.signals.crackdown_force[:] = [0.5, 0.0]
-    world.signals.isisk_flow("losses")[:] = [20, 0]
-    apply(world, attack)
-    money = money_factor(0.1, 60, world.params.rules.attacks)  # 1e5 USD / 60 / 1000
-    values = [[0.0, 0.0, 0.0 + 0.75 - math.log(money)], [0.0, -1.0, -0.5 - math.log(money)]]
-    expected = np.exp(values) / np.exp(values).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(world.effort, expected, rtol=1e-12)
-    assert world.effort[0, 0] < world.effort[1, 0]  # pressed and hurt: less effort at home
 
 
 def test_attack_split_cells_keep_the_expected_tempo():
@@ -469,9 +394,9 @@ OWN_PARAMETERS = {
     "rules__attacks__credibility_loss": 0.1,
     "rules__attacks__learning": 0.5,
     "rules__attacks__lie_low": 50.0,
-    "rules__attacks__abroad_bias": 2.0,
-    "rules__attacks__consolidate_bias": 1.0,
-    "rules__attacks__rebuild": 0.5,
+    "rules__strategy__abroad_bias": 2.0,
+    "rules__strategy__consolidate_bias": 1.0,
+    "rules__strategy__rebuild": 0.5,
     "rules__attacks__taliban_killed_per_attack": 10.0,
     "rules__attacks__severity_min": 5.0,
 }
@@ -488,22 +413,6 @@ CLAIMS = [
           {}, scenario="crackdown", versus="no_crackdown"),
     claim("suppression holds attacks back", "attacks_total", less,
           {}, {"rules__attacks__lie_low": 0.0}, scenario="crackdown"),
-    claim("pressure turns effort abroad", "attacks_abroad_total", greater,
-          {"rules__attacks__pressure_weight": 6.0}, {"rules__attacks__pressure_weight": 0.0},
-          scenario="crackdown"),
-    claim("pressure turns effort from attacks at home", "attacks_total", less,
-          {"rules__attacks__pressure_weight": 6.0}, {"rules__attacks__pressure_weight": 0.0},
-          scenario="crackdown"),
-    claim("network funds raise attacks", "attacks_total", greater,
-          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
-    claim("network funds raise attacks abroad", "attacks_abroad_total", greater,
-          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
-    claim("losses turn effort to consolidation", "attacks_total", less,
-          {"rules__attacks__losses_weight": 4.0}, {"rules__attacks__losses_weight": 0.0},
-          scenario="crackdown"),
-    claim("consolidation rebuilds capability", "capability_mean", greater,
-          {"rules__attacks__rebuild": 0.2}, {"rules__attacks__rebuild": 0.0},
-          scenario="crackdown"),
     claim("cells of defectors start with less capability", "capability_mean", less,
           {"rules__attacks__founding_capability": 0.3},
           {"rules__attacks__founding_capability": 1.0}),
@@ -539,9 +448,9 @@ FALL = {  # a sustained, accurate joint campaign whose intelligence builds up
     "rules.crackdown.accuracy_tempo": 0.39,
     "rules.crackdown.leak": 0.6,
     "rules.attacks.lie_low": 5.8,
-    "rules.attacks.pressure_weight": 4.1,
-    "rules.attacks.consolidate_bias": -1.3,
-    "rules.attacks.losses_weight": 2.5,
+    "rules.strategy.pressure_weight": 4.1,
+    "rules.strategy.consolidate_bias": -1.3,
+    "rules.strategy.losses_weight": 2.5,
     "rules.attacks.exposure_per_attack": 0.01,
     "rules.attacks.exposure_decay": 0.05,
     "isisk.exposure": 0.17,
@@ -553,7 +462,7 @@ RISE = {  # little pressure, money from the network, recruits
     "isisk.network_funds_musd": 0.19,
     "rules.recruitment.isisk_local_per_month": 49.0,
     "rules.attacks.learning": 0.003,
-    "rules.attacks.funds_elasticity": 0.28,
+    "rules.strategy.funds_elasticity": 0.28,
     "rules.attacks.size_exponent": 0.72,
     "rules.attacks.exposure_per_attack": 0.05,
     "rules.attacks.lie_low": 3.3,

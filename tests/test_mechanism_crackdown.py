@@ -266,7 +266,7 @@ def test_intelligence_finds_cells_that_lie_low():
         "steps": 24,
         "policy__crackdown": 0.8,
         "policy__accuracy": 0.9,
-        "rules__attacks__consolidate_bias": 100.0,
+        "rules__strategy__consolidate_bias": 100.0,
     }
 
     def exposure(**overrides) -> np.ndarray:

@@ -37,6 +37,7 @@ from sim.inputs.pars import (
     PRESSURE,
     PURGE,
     RECRUITMENT,
+    STRATEGY,
     Block,
 )
 from sim.inputs.scenario import override
@@ -150,9 +151,6 @@ RULES = {
         reference_size=10.0,
         size_exponent=1.0,
         reference_cadre=60.0,
-        reference_funding_usd=1000.0,
-        abroad_bias=NEVER,  # all effort at home
-        consolidate_bias=NEVER,
         founding_capability=1.0,
         min_capability=0.1,
         max_capability=5.0,
@@ -162,6 +160,9 @@ RULES = {
         severity_exponent=3.0,
         momentum_decay=1.0,
         momentum_saturation=10.0,
+    ),
+    "strategy": quiet(  # all effort at home
+        STRATEGY, abroad_bias=NEVER, consolidate_bias=NEVER, reference_funding_usd=1000.0
     ),
     "recruitment": quiet(RECRUITMENT, cell_split_size=1000, unit_split_factor=100.0),
     "fragmentation": quiet(FRAGMENTATION, isisk_share=1.0, independent_share=1.0, rival_share=1.0),

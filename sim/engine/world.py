@@ -111,7 +111,7 @@ class World:
         self.core = self.faction_names.index(scenario.taliban.core)
         self.momentum = np.full(rows, scenario.isisk.momentum)
         self.credibility = np.ones(rows)
-        self.effort = np.zeros((rows, 3))  # ISIS-K's shares: home, abroad, consolidate
+        self.effort = np.tile([1.0, 0.0, 0.0], (rows, 1))  # ISIS-K's: home, abroad, consolidate
         self.crackdown_intensity = np.full(rows, scenario.policy.crackdown)
         groups = scenario.foreign_groups.values()
         self.group_fighters = np.tile([g.fighters for g in groups], (rows, 1)).astype(np.int64)

@@ -16,21 +16,14 @@ import numpy as np
 from sim.engine.state import beta_draws
 from sim.inputs.schema import BREAKAWAYS, TARGETS
 from sim.rules.attacks import (
-    ABROAD_EFFORT,
-    CONSOLIDATE,
-    EFFORTS,
-    HOME,
     attack_rate,
     capability_after,
-    effort_shares,
-    funds,
-    money_factor,
+    founded_capability,
     returns_to_scale,
     severities,
     skill_after,
     suppression,
     target_odds,
-    utilities,
 )
 from sim.rules.crackdown import exposure_after, leadership_loss, removal_probability
 from sim.rules.defection import defection_probability, desertion_probability
@@ -39,6 +32,16 @@ from sim.rules.fragmentation import choice_values, leaving_chances, strain
 from sim.rules.maths import clamp
 from sim.rules.pressure import compliance, pressure_after, pressure_change
 from sim.rules.purge import switch_probability
+from sim.rules.strategy import (
+    ABROAD_EFFORT,
+    CONSOLIDATE,
+    EFFORTS,
+    HOME,
+    effort_shares,
+    funds,
+    money_factor,
+    utilities,
+)
 
 if TYPE_CHECKING:
     from sim.inputs.schema import Faction, ForeignGroup
@@ -156,9 +159,9 @@ class CellAgent(mesa.Agent):
     @classmethod
     def founded(cls, model: ReferenceModel, fighters: int) -> CellAgent:
         """A new cell of defectors or newcomers: degraded capability, the starting skill."""
-        spec = model.spec.isisk
-        founding = model.params.rules.attacks.founding_capability
-        return cls(model, fighters, founding * spec.capability, spec.exposure, spec.capability)
+        spec, rule = model.spec.isisk, model.params.rules.attacks
+        capability = float(founded_capability(spec.capability, rule))
+        return cls(model, fighters, capability, spec.exposure, spec.capability)
 
     def crack_down(self, force: float, accuracy: float) -> None:
         """Security removes fighters as the cell is exposed, cuts leaders and gathers leads."""
@@ -185,10 +188,13 @@ class CellAgent(mesa.Agent):
 
     def learn(self) -> None:
         """Experience from this month's attacks, recovery toward skill; exposure moves."""
-        rule = self.model.params.rules.attacks
-        consolidation = self.model.isisk.effort[CONSOLIDATE]
+        rules = self.model.params.rules
+        rule, rebuilding = (
+            rules.attacks,
+            rules.strategy.rebuild * self.model.isisk.effort[CONSOLIDATE],
+        )
         self.capability = float(
-            capability_after(self.capability, self.skill, self.attacks, consolidation, rule)
+            capability_after(self.capability, self.skill, self.attacks, rebuilding, rule)
         )
         self.skill = float(skill_after(self.skill, self.attacks, rule))
         self.exposure = clamp(
@@ -244,7 +250,7 @@ class IsisKAgent(mesa.Agent):
     def choose_effort(self, force: float) -> None:
         """The leadership splits effort (home, abroad, consolidate) from pressure, losses, money."""
         model = self.model
-        rule, cells = model.params.rules.attacks, self.cells()
+        rules, cells = model.params.rules, self.cells()
         cadre = sum(cell.fighters for cell in cells)
         weight = max(cadre, 1)
         exposure = sum(cell.fighters * cell.exposure for cell in cells) / weight
@@ -252,10 +258,11 @@ class IsisKAgent(mesa.Agent):
         skilled = max(sum(cell.fighters * cell.skill for cell in cells), 1e-12)
         gap = max(0.0, 1.0 - capable / skilled) * (cadre > 0)
         lost = self.removed / max(cadre + self.removed, 1)
-        money = float(money_factor(funds(model.params.isisk), cadre, rule))
-        self.multiplier = float(returns_to_scale(cadre, rule)) * money
-        values = utilities(force * exposure, lost + gap, money, rule)
-        self.effort = effort_shares(values, model.rng.standard_normal(len(EFFORTS)), rule)
+        money = float(money_factor(funds(model.params.isisk), cadre, rules.strategy))
+        self.multiplier = float(returns_to_scale(cadre, rules.attacks)) * money
+        values = utilities(force * exposure, lost + gap, money, rules.strategy)
+        noise = model.rng.standard_normal(len(EFFORTS))
+        self.effort = effort_shares(values, noise, rules.strategy)
 
     def choose_targets(self, shares: np.ndarray) -> None:
         """Each of the month's attacks gets a (target, success) pair; successes have casualties.

@@ -308,11 +308,14 @@ class ReferenceModel(mesa.Model):
         self.units.shuffle_do("defect_or_desert", self.perceived_abandonment(), scale)
         self.isisk.take_in()
 
+    def choose_strategy(self, scale: float) -> None:
+        """ISIS-K's leadership splits this month's effort: home, abroad, consolidation."""
+        self.isisk.choose_effort(self.force)
+
     def attack(self, scale: float) -> None:
         """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility."""
         rule = self.params.rules.attacks
         shares = np.array([rule.target_shares.get(t, 0.0) for t in TARGETS])
-        self.isisk.choose_effort(self.force)
         self.cells.shuffle_do("plan_attacks", scale, self.force)
         self.isisk.choose_targets(shares / shares.sum())
         successes = self.isisk.successes

@@ -24,6 +24,7 @@ from sim.rules.fragmentation import fragment
 from sim.rules.pressure import update_pressure
 from sim.rules.purge import purge_foreign_fighters
 from sim.rules.recruitment import recruit, suffer_attrition
+from sim.rules.strategy import choose_strategy
 
 SCHEDULE = (
     Step(
@@ -105,6 +106,8 @@ SCHEDULE = (
             "params.foreign_groups.*.loyalty",
             "params.rules.purge",
             "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -130,6 +133,8 @@ SCHEDULE = (
             "params.policy.purge",
             "params.rules.defection",
             "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -137,22 +142,37 @@ SCHEDULE = (
     ),
     Step(
         "attacks",
+        choose_strategy,
+        reads=(
+            "cells",
+            "signals.crackdown_force",
+            "signals.isisk",
+            "params.rules.strategy",
+            "params.isisk.own_funds_musd",
+            "params.isisk.network_funds_musd",
+        ),
+        writes=("effort",),
+    ),
+    Step(
+        "attacks",
         attack,
         reads=(
             "cells",
             "units",
+            "effort",
             "momentum",
             "credibility",
             "signals.crackdown_force",
-            "signals.isisk",
             "params.rules.attacks",
+            "params.rules.strategy.funds_elasticity",
+            "params.rules.strategy.reference_funding_usd",
+            "params.rules.strategy.rebuild",
             "params.isisk.own_funds_musd",
             "params.isisk.network_funds_musd",
         ),
         writes=(
             "units.fighters",
             "cells",
-            "effort",
             "momentum",
             "credibility",
             "signals.attacks",
@@ -181,6 +201,8 @@ SCHEDULE = (
             "params.taliban.factions.*.ties_to_isisk",
             "params.taliban.unit_size",
             "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk",
         ),
         writes=("units", "cells", "group_fighters", "signals"),
@@ -249,6 +271,8 @@ SCHEDULE = (
             "params.taliban.factions.*.autonomy",
             "params.taliban.rivalries",
             "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -276,6 +300,7 @@ __all__ = [
     "SCHEDULE",
     "adapt_policy",
     "attack",
+    "choose_strategy",
     "crack_down",
     "defect",
     "fragment",

@@ -1,9 +1,8 @@
-"""Mechanism 6, ISIS-K attacks: a leadership that chooses, tempo from cadre, money and skill.
+"""Mechanism 6, ISIS-K attacks: tempo from cadre, money and skill, spent as the leaders chose.
 
-Each month ISIS-K's leadership splits its effort between attacks in Afghanistan,
-external operations (abroad, counted apart) and consolidation (lying low, rebuilding),
-by a multinomial logit of utilities with noise: pressure felt and losses (of fighters and
-of leaders' skill) push it from attacks at home; money lets it act. Tempo is additive in
+The month's effort (`sim.rules.strategy`) splits the tempo between attacks in
+Afghanistan and external operations (abroad, counted apart); effort spent consolidating
+rebuilds capability instead. Tempo is additive in
 fighters x capability, with returns to scale of the whole organisation and of its money
 per fighter (Clauset & Gleditsch 2012), so splitting a cell creates no tempo. Cells
 pressed by an effective crackdown lie low at home; severity is heavy-tailed (Pareto,
@@ -22,35 +21,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.values import at_rows, by_slot, per_actor
-from sim.inputs.schema import TARGETS, AttackRule, IsisK
+from sim.inputs.schema import TARGETS, AttackRule
+from sim.rules.strategy import ABROAD_EFFORT, CONSOLIDATE, HOME, funds, money_factor
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 ABROAD = TARGETS.index("abroad")
-EFFORTS = ("home", "abroad", "consolidate")
-"""What ISIS-K's leadership spends effort on: attacks in Afghanistan, abroad, consolidation."""
-HOME, ABROAD_EFFORT, CONSOLIDATE = range(len(EFFORTS))
-
-
-def funds(isisk: IsisK):
-    """ISIS-K's money a month, USD million: its own and the wider Islamic State network's."""
-    return isisk.own_funds_musd + isisk.network_funds_musd
 
 
 def returns_to_scale(cadre, rule: AttackRule):
     """Tempo per fighter of the organisation: (cadre / reference_cadre)^(size_exponent - 1)."""
     return (np.maximum(cadre, 1) / rule.reference_cadre) ** (rule.size_exponent - 1.0)
-
-
-def money_factor(funds_musd, cadre, rule: AttackRule):
-    """Tempo multiplier of money per fighter: 2 r^e / (1 + r^e), at most 2 (1 at the reference).
-
-    r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`.
-    """
-    ratio = 1e6 * funds_musd / np.maximum(cadre, 1) / rule.reference_funding_usd
-    lifted = ratio**rule.funds_elasticity
-    return 2.0 * lifted / (1.0 + lifted)
 
 
 def attack_rate(fighters, capability, multiplier, rule: AttackRule):
@@ -60,26 +42,6 @@ def attack_rate(fighters, capability, multiplier, rule: AttackRule):
     money): additive in fighters, so splitting a cell creates no tempo.
     """
     return rule.base_rate * fighters / rule.reference_size * capability * multiplier
-
-
-def utilities(pressure, losses, money, rule: AttackRule) -> np.ndarray:
-    """The leadership's utilities of (attacks at home, abroad, consolidation), (..., 3).
-
-    Pressure felt pushes effort abroad and into consolidation; losses into consolidation;
-    money (its tempo multiplier) away from consolidation.
-    """
-    pressed = rule.pressure_weight * pressure
-    home = np.zeros_like(pressed + losses + money)
-    abroad = rule.abroad_bias + pressed
-    consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses - np.log(money)
-    return np.stack(np.broadcast_arrays(home, abroad, consolidate), axis=-1)
-
-
-def effort_shares(values, noise, rule: AttackRule) -> np.ndarray:
-    """Shares of effort: softmax over the last axis of utilities + choice_noise x noise."""
-    noisy = values + rule.choice_noise * noise
-    weights = np.exp(noisy - noisy.max(axis=-1, keepdims=True))
-    return weights / weights.sum(axis=-1, keepdims=True)
 
 
 def suppression(force, exposure, rule: AttackRule):
@@ -111,14 +73,20 @@ def momentum_after(momentum, successes, rule: AttackRule):
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def capability_after(capability, skill, attacks, consolidation, rule: AttackRule):
-    """Recovery toward the cell's skill, faster while consolidating; experience adds `learning`.
+def capability_after(capability, skill, attacks, rebuilding, rule: AttackRule):
+    """Recovery toward the cell's skill, faster while rebuilding; experience adds `learning`.
 
-    The recovery rate is `capability_recovery` + `rebuild` x the share of effort consolidating.
+    The recovery rate is `capability_recovery` + `rebuilding` (the strategy's `rebuild` x
+    the share of effort consolidating).
     """
-    rate = rule.capability_recovery + rule.rebuild * consolidation
+    rate = rule.capability_recovery + rebuilding
     recovered = capability + rate * (skill - capability)
     return np.clip(recovered + rule.learning * attacks, rule.min_capability, rule.max_capability)
+
+
+def founded_capability(start, rule: AttackRule):
+    """Capability of a new cell of defectors or newcomers: `founding_capability` x the start."""
+    return np.clip(rule.founding_capability * start, rule.min_capability, rule.max_capability)
 
 
 def skill_after(skill, attacks, rule: AttackRule):
@@ -126,38 +94,12 @@ def skill_after(skill, attacks, rule: AttackRule):
     return np.clip(skill + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
 
-def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """Pressure ISIS-K feels (force x mean exposure) and its losses this month.
-
-    Losses are the share of fighters lost so far this month plus the share of skill its
-    cells lack after arrests of leaders; both are fighter-weighted over the cells.
-    """
-    cells, signals = world.cells, world.signals
-    cadre = cells.row_sums(cells.fighters.astype(float))
-    weight = np.maximum(cadre, 1.0)
-    exposure = cells.row_sums(cells.fighters * cells.exposure) / weight
-    lost = signals.isisk_flow("losses") / np.maximum(cadre + signals.isisk_flow("losses"), 1.0)
-    capable = cells.row_sums(cells.fighters * cells.capability)
-    skilled = np.maximum(cells.row_sums(cells.fighters * cells.skill), 1e-12)
-    gap = np.maximum(0.0, 1.0 - capable / skilled) * (cadre > 0)
-    return signals.crackdown_force * exposure, lost + gap
-
-
-def choose_effort(world: World, money: np.ndarray) -> None:
-    """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
-
-    Writes `world.effort`; the noise is one normal per option and replicate.
-    """
-    rule = world.params.rules.attacks
-    pressure, losses = pressure_and_losses(world)
-    values = utilities(pressure, losses, money, rule)
-    world.effort[:] = effort_shares(values, world.streams.normals(len(EFFORTS)), by_slot(rule))
-
-
 def attack(world: World, scale: float) -> None:
-    """The leadership chooses; cells attack or lie low; successes kill, pull, erode credibility.
+    """Cells attack as the leaders chose, or lie low; successes kill, pull, erode credibility.
 
-    Reads `rules.attacks.*`, ISIS-K's funds and the crackdown's force this month; the
+    Reads `rules.attacks.*`, the month's effort, ISIS-K's funds (through
+    `rules.strategy.{funds_elasticity, reference_funding_usd}`, with its `rebuild`) and the
+    crackdown's force this month; the
     mechanism's scale multiplies the attack rate. Attacks abroad (external operations)
     are counted apart from those in Afghanistan; effort spent consolidating rebuilds.
     """
@@ -172,8 +114,7 @@ def attack(world: World, scale: float) -> None:
     shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
     cadre = cells.row_sums(cells.fighters.astype(float))
-    money = money_factor(funds(world.params.isisk), cadre, rule)
-    choose_effort(world, money)
+    money = money_factor(funds(world.params.isisk), cadre, world.params.rules.strategy)
     effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
     multiplier = returns_to_scale(cadre, rule) * money
     full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)
@@ -203,10 +144,9 @@ def attack(world: World, scale: float) -> None:
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     signals.faction_flow("losses")[:] += units.by_faction(killed)
-    consolidation = effort[:, CONSOLIDATE]
+    rebuilding = by_slot(world.params.rules.strategy).rebuild * effort[:, CONSOLIDATE]
     cells.capability[:] = (
-        capability_after(cells.capability, cells.skill, attacks, consolidation, per_cell)
-        * cells.live
+        capability_after(cells.capability, cells.skill, attacks, rebuilding, per_cell) * cells.live
     )
     cells.skill[:] = skill_after(cells.skill, attacks, per_cell) * cells.live
     cells.exposure[:] = (

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import column, per_actor
+from sim.engine.values import at_rows, column, per_actor
 from sim.inputs.schema import RecruitmentRule
+from sim.rules.attacks import founded_capability
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -58,11 +59,11 @@ def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
     """
     spec, rows = world.spec.isisk, np.arange(world.replicates)
     skill = np.repeat(np.broadcast_to(spec.capability, rows.shape), counts)
-    founding = world.params.rules.attacks.founding_capability
+    rule = at_rows(world.params.rules.attacks, np.repeat(rows, counts))
     world.cells.extend(
         counts,
         fighters=fighters,
-        capability=np.repeat(np.broadcast_to(founding, rows.shape), counts) * skill,
+        capability=founded_capability(skill, rule),
         exposure=np.repeat(np.broadcast_to(spec.exposure, rows.shape), counts),
         skill=skill,
     )
