@@ -2,8 +2,8 @@
 
 Each key has its own bound in the schema, but a product of keys at their bounds can
 still ask for 1e12 attacks a month. These checks bound the products the rules
-compute (the formulas of `sim.rules.attacks.attack_rate` and
-`sim.rules.recruitment.local_recruits_rate`, at their largest inputs).
+compute (the formulas of `sim.rules.attacks.attack_rate`, with its returns to scale and
+money, and `sim.rules.recruitment.local_recruits_rate`, at their largest inputs).
 """
 
 from __future__ import annotations
@@ -20,18 +20,23 @@ def runaway_rates(s: Scenario) -> list[tuple[tuple[str, ...], str]]:
     problems = []
     attacks, recruitment = s.rules.attacks, s.rules.recruitment
     biggest_cell = max(s.isisk.fighters / s.isisk.cells, recruitment.cell_split_size)
+    cadre = max(s.isisk.fighters, biggest_cell, 1.0)
     per_cell = (
         s.mechanisms.attacks.scale
         * attacks.base_rate
-        * (biggest_cell / attacks.reference_size) ** attacks.size_exponent
+        * biggest_cell
+        / attacks.reference_size
+        * (cadre / attacks.reference_cadre) ** (attacks.size_exponent - 1.0)
         * max(s.isisk.capability, attacks.max_capability)
+        * 2.0  # money at most doubles the tempo
     )
     if per_cell > MAX_CELL_ATTACKS:
         problems.append(
             (
                 ("rules", "attacks"),
                 f"up to {per_cell:.3g} expected attacks per cell-month (mechanisms.attacks.scale"
-                " x base_rate x (cell size / reference_size)^size_exponent x capability); "
+                " x base_rate x cell size / reference_size x (cadre / reference_cadre)^"
+                "(size_exponent - 1) x capability x 2 for money); "
                 f"expected at most {MAX_CELL_ATTACKS:g}",
             )
         )
