@@ -384,7 +384,7 @@ CLAIMS = [
           {"taliban__factions__haqqani__posts": 0.6, "taliban__factions__doha__posts": 0.02},
           {"taliban__factions__haqqani__posts": 0.2, "taliban__factions__doha__posts": 0.2}),
     claim("a strong crackdown makes the Haqqanis break away", "haqqani_broken", more_often,
-          STRONG_JOINT, NO_CRACKDOWN_LONG),
+          STRONG_JOINT, NO_CRACKDOWN_LONG, n=120),  # a rare event: 13% vs 0.5% in 200
     *switch_claims("fragmentation", "baseline", "cohesion_mean", -1, -1),
 ]  # fmt: skip
 

@@ -41,7 +41,7 @@ ATTACKS = Block(
             "fighters whose tempo is `base_rate` (tempo is additive in fighters)",
             "fighters",
             100,
-            Bound(1.0, 1e6, "fighters: one at least"),
+            Bound(10.0, 1e6, "fighters: base_rate per fewer is a rate per fighter"),
             Range(100, 100, "a unit of measure, not a parameter"),
         ),
         Par(
