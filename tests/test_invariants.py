@@ -364,6 +364,8 @@ STRESS = {
         "policy.joint_with_us": True,
         "isisk.exposure": 1.0,
         "rules.attacks.capability_recovery": 0.0,
+        "rules.crackdown.skill_loss": 1.0,
+        "rules.crackdown.intelligence_gain": 1.0,
     },
     "tiny_forces": {
         "isisk.fighters": 0,
@@ -389,7 +391,10 @@ def test_invariants_under_stress(case):
     if case == "crushed_capability":  # arrests drive capability down to the rule's floor
         floor = spec.rules.attacks.min_capability
         lowest = rec.values[:, 1:, rec.isisk, COL["capability"]].min(axis=1)
-        np.testing.assert_allclose(lowest, floor)
+        assert np.all(lowest >= floor - 1e-12)
+        # cells founded this month (at `founding_capability`) can lift a month's mean off
+        # the floor; in most replicates some month has none
+        assert np.mean(np.isclose(lowest, floor)) >= 0.75
     if case == "isisk_wiped_out":
         assert np.all(rec.values[:, :, rec.isisk, COL["fighters"]].min(axis=1) == 0)
 
@@ -423,7 +428,18 @@ def overrides(draw):
         "rules.attacks.base_rate": draw(st.floats(0.0, 5.0)),
         "rules.attacks.taliban_killed_per_attack": draw(st.floats(0.0, 50.0)),
         "rules.attacks.lie_low": draw(st.floats(0.0, 50.0)),
-        "rules.attacks.abroad_shift": draw(unit),
+        "rules.strategy.abroad_bias": draw(st.floats(-100.0, 100.0)),
+        "rules.strategy.consolidate_bias": draw(st.floats(-100.0, 100.0)),
+        "rules.strategy.pressure_weight": draw(st.floats(0.0, 100.0)),
+        "rules.strategy.losses_weight": draw(st.floats(0.0, 100.0)),
+        "rules.strategy.choice_noise": draw(st.floats(0.0, 100.0)),
+        "rules.strategy.funds_elasticity": draw(st.floats(0.0, 10.0)),
+        "rules.strategy.rebuild": draw(unit),
+        "rules.attacks.founding_capability": draw(unit),
+        "isisk.network_funds_musd": draw(st.floats(0.0, 1e3)),
+        "rules.crackdown.skill_loss": draw(unit),
+        "rules.crackdown.intelligence_gain": draw(unit),
+        "rules.crackdown.leads_per_removal": draw(st.floats(0.0, 10.0)),
         "rules.defection.base": draw(st.floats(-10.0, 0.0)),
         "rules.defection.found_cell": draw(unit),
         "rules.defection.punishment_grievance": draw(unit),

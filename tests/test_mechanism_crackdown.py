@@ -8,7 +8,7 @@ it is off); and its claims over replicates (`tests/mechanism.py`).
 
 import numpy as np
 import pytest
-from conftest import batch, differing_columns, greater, less, run
+from conftest import batch, differing_columns, greater, less, run, scenario, world
 from hypothesis import given
 from hypothesis import strategies as st
 from mechanism import (
@@ -30,10 +30,11 @@ from tiny import TINY, apply, begin_month, cells_of, flow, set_cells, set_units,
 
 from sim.engine.record import COL
 from sim.inputs.schema import TARGETS
-from sim.rules import adapt_policy, crack_down
+from sim.rules import adapt_policy, attack, crack_down
 from sim.rules.crackdown import (
     adaptive_intensity,
     effectiveness,
+    exposure_after,
     leadership_loss,
     precision,
     removal_probability,
@@ -42,8 +43,26 @@ from sim.rules.crackdown import (
 # --- pure functions ---------------------------------------------------------------------
 
 CRACKDOWN = TINY.rules.crackdown.model_copy(
-    update=dict(removal_rate=0.8, accuracy_floor=0.25, leader_hit=0.5, joint_bonus=1.0, leak=0.5)
+    update=dict(
+        removal_rate=0.8,
+        accuracy_floor=0.25,
+        leader_hit=0.5,
+        joint_bonus=1.0,
+        leak=0.5,
+        intelligence_gain=0.2,
+        leads_per_removal=0.5,
+    )
 )
+
+
+def test_exposure_after_values():
+    """crackdown.exposure_after: + gain x force x accuracy x (1 - e) + leads x share removed."""
+    assert exposure_after(0.5, 0.0, 1.0, 0.0, CRACKDOWN) == 0.5  # no effort, no arrests
+    assert exposure_after(0.5, 1.0, 0.5, 0.0, CRACKDOWN) == pytest.approx(0.55, rel=1e-12)
+    assert exposure_after(0.0, 0.0, 0.0, 0.2, CRACKDOWN) == pytest.approx(0.1, rel=1e-12)
+    assert exposure_after(0.9, 1.0, 1.0, 1.0, CRACKDOWN) == 1.0  # clipped
+    rising = exposure_after(0.3, np.array([0.0, 0.5, 1.0]), 1.0, 0.0, CRACKDOWN)
+    assert np.all(np.diff(rising) > 0)  # more intelligence effort, more exposure
 
 
 def test_adaptive_intensity_values():
@@ -184,6 +203,87 @@ def test_crack_down_by_hand():
     np.testing.assert_array_equal(world.signals.anger, 0.0)  # fully accurate
 
 
+def test_crack_down_gathers_intelligence_and_leads():
+    """crackdown.crack_down: exposure grows with force x accuracy and with the share removed.
+
+    Force 0.5 (no ties), accuracy 0.5: effort 0.25; a cell's leads are its removed share.
+    """
+    world = tiny_world(
+        3,
+        **{
+            "rules.crackdown.removal_rate": 1.0,
+            "rules.crackdown.intelligence_gain": 0.4,
+            "rules.crackdown.leads_per_removal": 0.5,
+        },
+    )
+    set_cells(world, [40, 40], exposure=[0.0, 0.5])
+    begin_month(world)
+    world.crackdown_intensity[:] = 0.5
+    apply(world, crack_down)
+    share = (40 - world.cells.fighters) / 40
+    assert (share[:, 0] == 0).all() and (share[:, 1] > 0).all()
+    gained = 0.4 * 0.5 * 0.5 * (1.0 - np.array([0.0, 0.5]))
+    np.testing.assert_allclose(
+        world.cells.exposure, np.array([0.0, 0.5]) + gained + 0.5 * share, rtol=1e-12
+    )
+
+
+def test_crack_down_successors_are_less_skilled():
+    """crackdown.crack_down: arrests cut capability; skill_loss of the cut is lost for good.
+
+    Afterwards capability recovers toward the lowered skill, never back to the start.
+    """
+    world = tiny_world(
+        **{
+            "rules.crackdown.leader_hit": 1.0,
+            "rules.crackdown.skill_loss": 0.4,
+            "policy.accuracy": 1.0,
+            "rules.attacks.capability_recovery": 0.2,
+        }
+    )
+    set_cells(world, [20, 20], exposure=[1.0, 0.25])
+    begin_month(world)
+    world.crackdown_intensity[:] = 0.8
+    apply(world, crack_down)
+    loss = 0.8 * np.array([1.0, 0.25])
+    np.testing.assert_allclose(world.cells.capability, [1.0 - loss], rtol=1e-12)
+    np.testing.assert_allclose(world.cells.skill, [1.0 - 0.4 * loss], rtol=1e-12)
+    for month in range(2, 30):  # no more crackdown: capability heals toward skill
+        begin_month(world, month)
+        apply(world, attack)
+    np.testing.assert_allclose(world.cells.capability, world.cells.skill, rtol=1e-2)
+    assert (world.cells.capability < 1.0 - 0.3 * loss).all()
+
+
+def test_intelligence_finds_cells_that_lie_low():
+    """A sustained accurate crackdown raises the exposure of cells that never attack.
+
+    ISIS-K only consolidates (no attacks give it away); after 24 months of intensity 0.8
+    at accuracy 0.9 its cells are more exposed than at the start and than without
+    intelligence (one-sided Mann-Whitney over 20 replicates).
+    """
+    settings = {
+        "steps": 24,
+        "policy__crackdown": 0.8,
+        "policy__accuracy": 0.9,
+        "rules__strategy__consolidate_bias": 100.0,
+    }
+
+    def exposure(**overrides) -> np.ndarray:
+        w = world("baseline", range(20), **settings, **overrides)
+        w.run()
+        cells = w.cells
+        return cells.row_sums(cells.fighters * cells.exposure) / cells.fighters.sum(axis=1)
+
+    gathered = exposure(rules__crackdown__intelligence_gain=0.15)
+    blind = exposure(
+        rules__crackdown__intelligence_gain=0.0, rules__crackdown__leads_per_removal=0.0
+    )
+    greater(gathered, blind, "exposure with intelligence vs without")
+    assert (gathered > scenario("baseline").isisk.exposure).all()
+    assert (blind < scenario("baseline").isisk.exposure).all()
+
+
 def test_crack_down_anger_and_the_mechanism_scale():
     """crackdown.crack_down: anger = intensity x (1 - accuracy); the scale cuts intensity."""
     world = tiny_world(**{"policy.accuracy": 0.25, "mechanisms.crackdown.scale": 0.5})
@@ -291,6 +391,9 @@ OWN_PARAMETERS = {
     "rules__crackdown__leak": 0.0,
     "rules__crackdown__joint_bonus": 3.0,
     "rules__crackdown__leader_hit": 1.0,
+    "rules__crackdown__skill_loss": 1.0,
+    "rules__crackdown__intelligence_gain": 0.5,
+    "rules__crackdown__leads_per_removal": 1.0,
 }  # not policy.security_faction: surrender (defection) also reads it, the absorbed join it
 
 
@@ -299,6 +402,8 @@ def test_parameters_of_a_switched_off_mechanism_have_no_effect():
 
 
 # --- claims over replicates -------------------------------------------------------------
+
+QUIET_CELLS = {"rules__attacks__exposure_per_attack": 0.01}  # attacks give cells away little
 
 CLAIMS = [
     claim("crackdown shrinks ISIS-K", "isisk_final", less,
@@ -331,6 +436,18 @@ CLAIMS = [
           {"policy__accuracy": 0.0}, {"policy__accuracy": 0.8}, scenario="crackdown"),
     claim("intelligence-led arrests cut capability", "capability_mean", less,
           {"rules__crackdown__leader_hit": 0.8}, {"rules__crackdown__leader_hit": 0.0},
+          scenario="crackdown"),
+    claim("intelligence effort raises removals", "crackdown_removed_total", greater,
+          QUIET_CELLS | {"rules__crackdown__intelligence_gain": 0.15},
+          QUIET_CELLS | {"rules__crackdown__intelligence_gain": 0.0}, scenario="crackdown"),
+    claim("sustained intelligence lowers attacks", "attacks_total", less,
+          QUIET_CELLS | {"rules__crackdown__intelligence_gain": 0.15},
+          QUIET_CELLS | {"rules__crackdown__intelligence_gain": 0.0}, scenario="crackdown"),
+    claim("leads from arrests raise removals", "crackdown_removed_total", greater,
+          {"rules__crackdown__leads_per_removal": 1.0},
+          {"rules__crackdown__leads_per_removal": 0.0}, scenario="crackdown"),
+    claim("less skilled successors lower capability", "capability_mean", less,
+          {"rules__crackdown__skill_loss": 0.5}, {"rules__crackdown__skill_loss": 0.0},
           scenario="crackdown"),
     claim("crackdown strains cohesion", "cohesion_mean", less,
           {}, scenario="crackdown", versus="no_crackdown"),

@@ -385,7 +385,7 @@ CLAIMS = [
           {"taliban__factions__haqqani__posts": 0.2, "taliban__factions__doha__posts": 0.2}),
     # 100 replicates: with the carrots now earned by compliance, 0.15 vs 0.01 (0.125 vs 0 at 40)
     claim("a strong crackdown makes the Haqqanis break away", "haqqani_broken", more_often,
-          STRONG_JOINT, NO_CRACKDOWN_LONG, n=100),
+          STRONG_JOINT, NO_CRACKDOWN_LONG, n=120),  # a rare event: 13% vs 0.5% in 200
     *switch_claims("fragmentation", "baseline", "cohesion_mean", -1, -1),
 ]  # fmt: skip
 

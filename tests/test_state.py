@@ -64,8 +64,16 @@ def test_table_keep_drops_entries_row_by_row_and_keeps_order():
 
 def test_table_keep_ignores_the_mask_beyond_live_entries():
     cells = Cells(rows=2, capacity=4)
-    cells.append(0, fighters=np.array([3, 4, 5]), capability=np.ones(3), exposure=np.zeros(3))
-    cells.append(1, fighters=np.array([6]), capability=np.ones(1), exposure=np.zeros(1))
+    cells.append(
+        0,
+        fighters=np.array([3, 4, 5]),
+        capability=np.ones(3),
+        exposure=np.zeros(3),
+        skill=np.ones(3),
+    )
+    cells.append(
+        1, fighters=np.array([6]), capability=np.ones(1), exposure=np.zeros(1), skill=np.ones(1)
+    )
     cells.keep(np.ones((2, 3), bool))  # True on row 1's padding: nothing comes alive
     np.testing.assert_array_equal(cells.n, [3, 1])
     np.testing.assert_array_equal(cells.fighters[1], [6, 0, 0])
@@ -73,13 +81,21 @@ def test_table_keep_ignores_the_mask_beyond_live_entries():
 
 def test_table_views_write_through():
     cells = Cells(rows=2, capacity=4)
-    cells.append(1, fighters=np.array([10, 20]), capability=np.ones(2), exposure=np.full(2, 0.3))
+    cells.append(
+        1,
+        fighters=np.array([10, 20]),
+        capability=np.ones(2),
+        exposure=np.full(2, 0.3),
+        skill=np.ones(2),
+    )
     cells.fighters[1, :2] -= np.array([1, 2])
     cells.exposure[1, 0] = 0.9
     np.testing.assert_array_equal(cells.fighters, [[0, 0], [9, 18]])
     np.testing.assert_allclose(cells.exposure[1], [0.9, 0.3])
     for _ in range(8):  # growing keeps what was written
-        cells.append(1, fighters=np.array([1]), capability=np.ones(1), exposure=np.zeros(1))
+        cells.append(
+            1, fighters=np.array([1]), capability=np.ones(1), exposure=np.zeros(1), skill=np.ones(1)
+        )
     np.testing.assert_array_equal(cells.fighters[1], [9, 18, 1, 1, 1, 1, 1, 1, 1, 1])
     np.testing.assert_allclose(cells.exposure[1, :2], [0.9, 0.3])
     assert not cells.fighters[0].any()
@@ -117,6 +133,7 @@ def test_table_matches_python_lists(operations):
                 fighters=np.array(numbers),
                 capability=np.array(numbers, float),
                 exposure=np.zeros(n),
+                skill=np.ones(n),
             )
             model[row] += numbers
         np.testing.assert_array_equal(table.n, [len(m) for m in model])

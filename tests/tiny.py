@@ -37,6 +37,7 @@ from sim.inputs.pars import (
     PRESSURE,
     PURGE,
     RECRUITMENT,
+    STRATEGY,
     Block,
 )
 from sim.inputs.scenario import override
@@ -114,6 +115,8 @@ ISISK = dict(
     release_months=1,
     pay_usd=50_000.0,  # half the tiny wage
     pay_budget_musd=6.0,  # pays 120 fighters in full
+    own_funds_musd=0.1,
+    network_funds_musd=0.0,
 )
 ECONOMY = dict(
     domestic_revenue_musd=100.0,
@@ -150,6 +153,8 @@ RULES = {
         ATTACKS,
         reference_size=10.0,
         size_exponent=1.0,
+        reference_cadre=60.0,
+        founding_capability=1.0,
         min_capability=0.1,
         max_capability=5.0,
         target_shares={"taliban": 1.0},
@@ -158,6 +163,9 @@ RULES = {
         severity_exponent=3.0,
         momentum_decay=1.0,
         momentum_saturation=10.0,
+    ),
+    "strategy": quiet(  # all effort at home
+        STRATEGY, abroad_bias=NEVER, consolidate_bias=NEVER, reference_funding_usd=1000.0
     ),
     "recruitment": quiet(RECRUITMENT, cell_split_size=1000, unit_split_factor=100.0),
     "fragmentation": quiet(FRAGMENTATION, isisk_share=1.0, independent_share=1.0, rival_share=1.0),
@@ -241,8 +249,12 @@ def set_cells(
     capability: float | Sequence[float] = 1.0,
     exposure: float | Sequence[float] = 0.5,
     rows: Sequence[int] | None = None,
+    skill: float | Sequence[float] | None = None,
 ) -> None:
-    """Replace the ISIS-K cells of the given replicates (all by default) with these."""
+    """Replace the ISIS-K cells of the given replicates (all by default) with these.
+
+    Skill (what capability recovers to) is the capability unless given.
+    """
     cells = world.cells
     rows = range(world.replicates) if rows is None else rows
     cells.keep(~np.isin(np.arange(world.replicates), rows)[:, None])
@@ -253,6 +265,9 @@ def set_cells(
             fighters=np.asarray(fighters, dtype=np.int64),
             capability=np.broadcast_to(np.asarray(capability, dtype=float), n).copy(),
             exposure=np.broadcast_to(np.asarray(exposure, dtype=float), n).copy(),
+            skill=np.broadcast_to(
+                np.asarray(capability if skill is None else skill, dtype=float), n
+            ).copy(),
         )
 
 

@@ -151,12 +151,16 @@ class Units(Ragged):
 
 
 class Cells(Ragged):
-    """ISIS-K cells: fighters, attack capability, exposure to Taliban intelligence."""
+    """ISIS-K cells: fighters, attack capability, exposure to Taliban intelligence, skill.
+
+    Skill is what capability recovers to after arrests of leaders; it falls with them.
+    """
 
     columns: ClassVar[dict[str, type]] = {
         "fighters": np.int64,
         "capability": np.float64,
         "exposure": np.float64,
+        "skill": np.float64,
     }
 
 

@@ -111,6 +111,7 @@ class World:
         self.core = self.faction_names.index(scenario.taliban.core)
         self.momentum = np.full(rows, scenario.isisk.momentum)
         self.credibility = np.ones(rows)
+        self.effort = np.tile([1.0, 0.0, 0.0], (rows, 1))  # ISIS-K's: home, abroad, consolidate
         self.crackdown_intensity = np.full(rows, scenario.policy.crackdown)
         groups = scenario.foreign_groups.values()
         self.group_fighters = np.tile([g.fighters for g in groups], (rows, 1)).astype(np.int64)
@@ -167,6 +168,7 @@ class World:
             fighters=fighters[manned],
             capability=np.full(manned.sum(), at_row(isisk.capability, r)),
             exposure=np.full(manned.sum(), at_row(isisk.exposure, r)),
+            skill=np.full(manned.sum(), at_row(isisk.capability, r)),
         )
 
     @property

@@ -2,8 +2,8 @@
 
 Each key has its own bound in the schema, but a product of keys at their bounds can
 still ask for 1e12 attacks a month. These checks bound the products the rules
-compute (the formulas of `sim.rules.attacks.attack_rate` and
-`sim.rules.recruitment.local_recruits_rate`, at their largest inputs).
+compute (the formulas of `sim.rules.attacks.attack_rate`, with its returns to scale and
+money, and `sim.rules.recruitment.local_recruits_rate`, at their largest inputs).
 """
 
 from __future__ import annotations
@@ -19,19 +19,24 @@ def runaway_rates(s: Scenario) -> list[tuple[tuple[str, ...], str]]:
     """(key path, message) for each product of rates above its cap."""
     problems = []
     attacks, recruitment = s.rules.attacks, s.rules.recruitment
-    biggest_cell = max(s.isisk.fighters / s.isisk.cells, recruitment.cell_split_size)
-    per_cell = (
+    cadre = max(s.isisk.fighters, 1)
+    per_cell = (  # ISIS-K's tempo at its starting cadre, per starting cell (tempo is additive)
         s.mechanisms.attacks.scale
         * attacks.base_rate
-        * (biggest_cell / attacks.reference_size) ** attacks.size_exponent
+        * cadre
+        / attacks.reference_size
+        * (cadre / attacks.reference_cadre) ** (attacks.size_exponent - 1.0)
         * max(s.isisk.capability, attacks.max_capability)
+        * 2.0  # money at most doubles the tempo
+        / s.isisk.cells
     )
     if per_cell > MAX_CELL_ATTACKS:
         problems.append(
             (
                 ("rules", "attacks"),
                 f"up to {per_cell:.3g} expected attacks per cell-month (mechanisms.attacks.scale"
-                " x base_rate x (cell size / reference_size)^size_exponent x capability); "
+                " x base_rate x fighters / reference_size x (fighters / reference_cadre)^"
+                "(size_exponent - 1) x capability x 2 for money / cells, at month 0); "
                 f"expected at most {MAX_CELL_ATTACKS:g}",
             )
         )

@@ -41,6 +41,7 @@ from sim.inputs.pars import (
     PRESSURE,
     PURGE,
     RECRUITMENT,
+    STRATEGY,
     TALIBAN,
 )
 from sim.inputs.pars.attacks import TARGETS as TARGETS  # re-exported: the rules read them here
@@ -226,6 +227,10 @@ class PurgeRule(declared(PURGE)):
     """How a purge removes foreign fighters and pushes some of them toward ISIS-K."""
 
 
+class StrategyRule(declared(STRATEGY)):
+    """How ISIS-K's leadership splits its effort, and what money buys."""
+
+
 class AttackRule(declared(ATTACKS)):
     """Attack tempo, suppression, targets, success and severity of ISIS-K cells."""
 
@@ -253,6 +258,7 @@ class Rules(Strict):
     crackdown: CrackdownRule
     pressure: PressureRule
     purge: PurgeRule
+    strategy: StrategyRule
     attacks: AttackRule
     recruitment: RecruitmentRule
     fragmentation: FragmentationRule

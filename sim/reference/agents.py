@@ -15,8 +15,17 @@ import numpy as np
 
 from sim.engine.state import beta_draws
 from sim.inputs.schema import BREAKAWAYS, TARGETS
-from sim.rules.attacks import attack_rate, capability_after, severities, suppression, target_odds
-from sim.rules.crackdown import leadership_loss, removal_probability
+from sim.rules.attacks import (
+    attack_rate,
+    capability_after,
+    founded_capability,
+    returns_to_scale,
+    severities,
+    skill_after,
+    suppression,
+    target_odds,
+)
+from sim.rules.crackdown import exposure_after, leadership_loss, removal_probability
 from sim.rules.defection import (
     defection_probability,
     desertion_probability,
@@ -35,6 +44,16 @@ from sim.rules.pressure import (
     step_threshold,
 )
 from sim.rules.purge import switch_probability
+from sim.rules.strategy import (
+    ABROAD_EFFORT,
+    CONSOLIDATE,
+    EFFORTS,
+    HOME,
+    effort_shares,
+    funds,
+    money_factor,
+    utilities,
+)
 
 if TYPE_CHECKING:
     from sim.inputs.schema import Faction, ForeignGroup
@@ -137,39 +156,62 @@ class CellAgent(mesa.Agent):
     """
 
     def __init__(
-        self, model: ReferenceModel, fighters: int, capability: float, exposure: float
+        self,
+        model: ReferenceModel,
+        fighters: int,
+        capability: float,
+        exposure: float,
+        skill: float | None = None,
     ) -> None:
-        """Create a cell with its fighters, attack capability and exposure."""
+        """Create a cell with its fighters, capability, exposure and skill (its capability)."""
         super().__init__(model)
         self.fighters = int(fighters)
         self.capability = float(capability)
         self.exposure = float(exposure)
+        self.skill = self.capability if skill is None else float(skill)
         self.attacks = 0
 
+    @classmethod
+    def founded(cls, model: ReferenceModel, fighters: int) -> CellAgent:
+        """A new cell of defectors or newcomers: degraded capability, the starting skill."""
+        spec, rule = model.spec.isisk, model.params.rules.attacks
+        capability = float(founded_capability(spec.capability, rule))
+        return cls(model, fighters, capability, spec.exposure, spec.capability)
+
     def crack_down(self, force: float, accuracy: float) -> None:
-        """Security removes fighters as the cell is exposed; arrests of leaders cut capability."""
+        """Security removes fighters as the cell is exposed, cuts leaders and gathers leads."""
         rule = self.model.params.rules.crackdown
         p = float(removal_probability(force, self.exposure, accuracy, rule))
         removed = int(self.model.rng.binomial(self.fighters, p))
+        removed_share = removed / max(self.fighters, 1)
         self.fighters -= removed
         self.model.isisk.removed += removed
-        self.capability *= 1.0 - float(leadership_loss(force, self.exposure, accuracy, rule))
+        loss = float(leadership_loss(force, self.exposure, accuracy, rule))
+        self.capability *= 1.0 - loss
+        self.skill *= 1.0 - rule.skill_loss * loss
+        self.exposure = float(exposure_after(self.exposure, force, accuracy, removed_share, rule))
 
     def plan_attacks(self, scale: float, force: float) -> None:
-        """Poisson attacks at the unpressed tempo less what is held back, plus a share abroad."""
+        """Poisson attacks: the command's effort at home (less what is held back) and abroad."""
         rule, isisk = self.model.params.rules.attacks, self.model.isisk
-        unpressed = scale * float(attack_rate(self.fighters, self.capability, rule))
-        held_back = unpressed * float(suppression(force, self.exposure, rule))
-        abroad = rule.abroad_shift * held_back
-        self.attacks = int(self.model.rng.poisson(unpressed - held_back + abroad))
-        isisk.expected += unpressed - held_back + abroad
+        full = scale * float(attack_rate(self.fighters, self.capability, isisk.multiplier, rule))
+        home = full * isisk.effort[HOME] * (1.0 - float(suppression(force, self.exposure, rule)))
+        abroad = full * isisk.effort[ABROAD_EFFORT]
+        self.attacks = int(self.model.rng.poisson(home + abroad))
+        isisk.expected += home + abroad
         isisk.shifted_abroad += abroad
 
     def learn(self) -> None:
-        """Experience from this month's attacks, recovery toward the start; exposure moves."""
-        rule = self.model.params.rules.attacks
-        start = self.model.spec.isisk.capability
-        self.capability = float(capability_after(self.capability, self.attacks, start, rule))
+        """Experience from this month's attacks, recovery toward skill; exposure moves."""
+        rules = self.model.params.rules
+        rule, rebuilding = (
+            rules.attacks,
+            rules.strategy.rebuild * self.model.isisk.effort[CONSOLIDATE],
+        )
+        self.capability = float(
+            capability_after(self.capability, self.skill, self.attacks, rebuilding, rule)
+        )
+        self.skill = float(skill_after(self.skill, self.attacks, rule))
         self.exposure = clamp(
             self.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * self.attacks
         )
@@ -179,7 +221,7 @@ class CellAgent(mesa.Agent):
         if self.fighters > split_size:
             half = self.fighters // 2
             self.fighters -= half
-            CellAgent(self.model, half, self.capability, self.exposure)
+            CellAgent(self.model, half, self.capability, self.exposure, self.skill)
 
     def suffer_attrition(self, rate: float) -> None:
         """Lose fighters to attrition; a cell of none dissolves."""
@@ -195,6 +237,8 @@ class IsisKAgent(mesa.Agent):
         """Create the command with its starting momentum."""
         super().__init__(model)
         self.momentum = momentum
+        self.effort = np.zeros(len(EFFORTS))
+        self.multiplier = 1.0  # returns to scale x money this month
         self.new_month()
 
     def new_month(self) -> None:
@@ -223,6 +267,23 @@ class IsisKAgent(mesa.Agent):
         isisk = self.model.params.isisk
         return float(funded_share(self.fighters(), isisk.pay_usd, isisk.pay_budget_musd))
 
+    def choose_effort(self, force: float) -> None:
+        """The leadership splits effort (home, abroad, consolidate) from pressure, losses, money."""
+        model = self.model
+        rules, cells = model.params.rules, self.cells()
+        cadre = sum(cell.fighters for cell in cells)
+        weight = max(cadre, 1)
+        exposure = sum(cell.fighters * cell.exposure for cell in cells) / weight
+        capable = sum(cell.fighters * cell.capability for cell in cells)
+        skilled = max(sum(cell.fighters * cell.skill for cell in cells), 1e-12)
+        gap = max(0.0, 1.0 - capable / skilled) * (cadre > 0)
+        lost = self.removed / max(cadre + self.removed, 1)
+        money = float(money_factor(funds(model.params.isisk), cadre, rules.strategy))
+        self.multiplier = float(returns_to_scale(cadre, rules.attacks)) * money
+        values = utilities(force * exposure, lost + gap, money, rules.strategy)
+        noise = model.rng.standard_normal(len(EFFORTS))
+        self.effort = effort_shares(values, noise, rules.strategy)
+
     def choose_targets(self, shares: np.ndarray) -> None:
         """Each of the month's attacks gets a (target, success) pair; successes have casualties.
 
@@ -243,13 +304,13 @@ class IsisKAgent(mesa.Agent):
         The founders' cells come first; the others are spread over all cells at once.
         """
         model = self.model
-        found_cell, spec = model.params.rules.defection.found_cell, model.spec.isisk
+        found_cell = model.params.rules.defection.found_cell
         joining = 0
         for unit in self.going_over:
             unit.faction.defected_out += unit.fighters
             self.defected_in += unit.fighters
             if model.rng.random() < found_cell:
-                CellAgent(model, unit.fighters, spec.capability, spec.exposure)
+                CellAgent.founded(model, unit.fighters)
             else:
                 joining += unit.fighters
             unit.remove()
@@ -262,8 +323,7 @@ class IsisKAgent(mesa.Agent):
             return
         cells = self.cells()
         if not cells:
-            spec = self.model.spec.isisk
-            CellAgent(self.model, fighters, spec.capability, spec.exposure)
+            CellAgent.founded(self.model, fighters)
             return
         weights = np.array([cell.fighters + 1.0 for cell in cells])
         joined = self.model.rng.multinomial(fighters, weights / weights.sum())

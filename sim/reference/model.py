@@ -352,6 +352,10 @@ class ReferenceModel(mesa.Model):
             return np.zeros(len(units), dtype=np.int64)
         return self.rng.multinomial(fighters, weights / weights.sum())
 
+    def choose_strategy(self, scale: float) -> None:
+        """ISIS-K's leadership splits this month's effort: home, abroad, consolidation."""
+        self.isisk.choose_effort(self.force)
+
     def attack(self, scale: float) -> None:
         """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility."""
         rule = self.params.rules.attacks

@@ -24,6 +24,7 @@ from sim.rules.fragmentation import fragment
 from sim.rules.pressure import update_pressure
 from sim.rules.purge import purge_foreign_fighters
 from sim.rules.recruitment import recruit, suffer_attrition
+from sim.rules.strategy import choose_strategy
 from sim.rules.surrender import surrender
 
 SCHEDULE = (
@@ -86,6 +87,8 @@ SCHEDULE = (
         writes=(
             "cells.fighters",
             "cells.capability",
+            "cells.exposure",
+            "cells.skill",
             "signals.crackdown_force",
             "signals.anger",
             "signals.removed",
@@ -103,6 +106,9 @@ SCHEDULE = (
             "params.policy.purge",
             "params.foreign_groups.*.loyalty",
             "params.rules.purge",
+            "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -130,6 +136,9 @@ SCHEDULE = (
             "params.isisk.pay_usd",
             "params.isisk.pay_budget_musd",
             "params.economy.wage_usd",
+            "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -154,15 +163,33 @@ SCHEDULE = (
     ),
     Step(
         "attacks",
+        choose_strategy,
+        reads=(
+            "cells",
+            "signals.crackdown_force",
+            "signals.isisk",
+            "params.rules.strategy",
+            "params.isisk.own_funds_musd",
+            "params.isisk.network_funds_musd",
+        ),
+        writes=("effort",),
+    ),
+    Step(
+        "attacks",
         attack,
         reads=(
             "cells",
             "units",
+            "effort",
             "momentum",
             "credibility",
             "signals.crackdown_force",
             "params.rules.attacks",
-            "spec.isisk.capability",
+            "params.rules.strategy.funds_elasticity",
+            "params.rules.strategy.reference_funding_usd",
+            "params.rules.strategy.rebuild",
+            "params.isisk.own_funds_musd",
+            "params.isisk.network_funds_musd",
         ),
         writes=(
             "units.fighters",
@@ -196,6 +223,9 @@ SCHEDULE = (
             "params.taliban.factions.*.ideology",
             "params.taliban.factions.*.ties_to_isisk",
             "params.taliban.unit_size",
+            "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk",
         ),
         writes=("units", "cells", "group_fighters", "ex_ansf", "signals"),
@@ -264,6 +294,9 @@ SCHEDULE = (
             "params.taliban.factions.*.posts",
             "params.taliban.factions.*.autonomy",
             "params.taliban.rivalries",
+            "params.rules.attacks.founding_capability",
+            "params.rules.attacks.min_capability",
+            "params.rules.attacks.max_capability",
             "spec.isisk.capability",
             "spec.isisk.exposure",
         ),
@@ -291,6 +324,7 @@ __all__ = [
     "SCHEDULE",
     "adapt_policy",
     "attack",
+    "choose_strategy",
     "crack_down",
     "defect",
     "fragment",

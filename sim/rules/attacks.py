@@ -1,11 +1,15 @@
-"""Mechanism 6, ISIS-K attacks: tempo grows with size and capability; pressure suppresses it.
+"""Mechanism 6, ISIS-K attacks: tempo from cadre, money and skill, spent as the leaders chose.
 
-Stylised facts from Clauset & Gleditsch (2012) for tempo and a heavy-tailed
-(Pareto) severity (Bohorquez et al. 2009). Cells pressed by an effective crackdown lie
-low, and part of what they hold back goes into attacks abroad, counted apart.
-Sectarian attacks are ISIS-K's bid against the Taliban (outbidding): they erode
-Taliban credibility. Capability grows with experience, falls with arrests of leaders
-(`crackdown`) and returns toward its starting level.
+The month's effort (`sim.rules.strategy`) splits the tempo between attacks in
+Afghanistan and external operations (abroad, counted apart); effort spent consolidating
+rebuilds capability instead. Tempo is additive in
+fighters x capability, with returns to scale of the whole organisation and of its money
+per fighter (Clauset & Gleditsch 2012), so splitting a cell creates no tempo. Cells
+pressed by an effective crackdown lie low at home; severity is heavy-tailed (Pareto,
+Bohorquez et al. 2009). Sectarian attacks are ISIS-K's bid against the Taliban
+(outbidding): they erode Taliban credibility. Capability grows with experience, falls
+with arrests of leaders (`crackdown`) and recovers toward the cell's skill, faster while
+ISIS-K consolidates.
 
 Its parameters are declared in `sim.inputs.pars.attacks`.
 """
@@ -16,8 +20,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import at_rows, by_slot, column, per_actor
+from sim.engine.values import at_rows, by_slot, per_actor
 from sim.inputs.schema import TARGETS, AttackRule
+from sim.rules.strategy import ABROAD_EFFORT, CONSOLIDATE, HOME, funds, money_factor
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -25,10 +30,18 @@ if TYPE_CHECKING:
 ABROAD = TARGETS.index("abroad")
 
 
-def attack_rate(fighters, capability, rule: AttackRule):
-    """Attacks per cell-month expected unpressed: base x (size / ref)^exponent x capability."""
-    size = (fighters / rule.reference_size) ** rule.size_exponent * (fighters > 0)
-    return rule.base_rate * size * capability
+def returns_to_scale(cadre, rule: AttackRule):
+    """Tempo per fighter of the organisation: (cadre / reference_cadre)^(size_exponent - 1)."""
+    return (np.maximum(cadre, 1) / rule.reference_cadre) ** (rule.size_exponent - 1.0)
+
+
+def attack_rate(fighters, capability, multiplier, rule: AttackRule):
+    """Attacks per cell-month with all effort at home, unpressed.
+
+    base x fighters / reference_size x capability x `multiplier` (returns to scale and
+    money): additive in fighters, so splitting a cell creates no tempo.
+    """
+    return rule.base_rate * fighters / rule.reference_size * capability * multiplier
 
 
 def suppression(force, exposure, rule: AttackRule):
@@ -60,17 +73,35 @@ def momentum_after(momentum, successes, rule: AttackRule):
     return rule.momentum_decay * momentum + (1.0 - rule.momentum_decay) * recent
 
 
-def capability_after(capability, attacks, start: float, rule: AttackRule):
-    """Experience adds `learning` per attack; losses heal toward the start at `recovery`."""
-    recovered = capability + rule.capability_recovery * (start - capability)
+def capability_after(capability, skill, attacks, rebuilding, rule: AttackRule):
+    """Recovery toward the cell's skill, faster while rebuilding; experience adds `learning`.
+
+    The recovery rate is `capability_recovery` + `rebuilding` (the strategy's `rebuild` x
+    the share of effort consolidating).
+    """
+    rate = rule.capability_recovery + rebuilding
+    recovered = capability + rate * (skill - capability)
     return np.clip(recovered + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
 
-def attack(world: World, scale: float) -> None:
-    """Cells attack or lie low; successes kill Taliban, raise momentum, erode credibility.
+def founded_capability(start, rule: AttackRule):
+    """Capability of a new cell of defectors or newcomers: `founding_capability` x the start."""
+    return np.clip(rule.founding_capability * start, rule.min_capability, rule.max_capability)
 
-    Reads `rules.attacks.*` and the crackdown's force this month; the mechanism's scale
-    multiplies the attack rate. Attacks abroad are counted apart from those in Afghanistan.
+
+def skill_after(skill, attacks, rule: AttackRule):
+    """A cell's skill, what its capability recovers to, grows with experience."""
+    return np.clip(skill + rule.learning * attacks, rule.min_capability, rule.max_capability)
+
+
+def attack(world: World, scale: float) -> None:
+    """Cells attack as the leaders chose, or lie low; successes kill, pull, erode credibility.
+
+    Reads `rules.attacks.*`, the month's effort, ISIS-K's funds (through
+    `rules.strategy.{funds_elasticity, reference_funding_usd}`, with its `rebuild`) and the
+    crackdown's force this month; the
+    mechanism's scale multiplies the attack rate. Attacks abroad (external operations)
+    are counted apart from those in Afghanistan; effort spent consolidating rebuilds.
     """
     rule, cells, units, signals = (
         world.params.rules.attacks,
@@ -82,13 +113,18 @@ def attack(world: World, scale: float) -> None:
     shares = per_actor([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
-    unpressed = scale * attack_rate(cells.fighters, cells.capability, per_cell)
-    held_back = unpressed * suppression(signals.crackdown_force[:, None], cells.exposure, per_cell)
-    abroad = per_cell.abroad_shift * held_back
-    attacks = streams.poisson(unpressed - held_back + abroad, cells.n)
+    cadre = cells.row_sums(cells.fighters.astype(float))
+    money = money_factor(funds(world.params.isisk), cadre, world.params.rules.strategy)
+    effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
+    multiplier = returns_to_scale(cadre, rule) * money
+    full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)
+    force = signals.crackdown_force[:, None]
+    home = full * effort[:, HOME] * (1.0 - suppression(force, cells.exposure, per_cell))
+    abroad = full * effort[:, ABROAD_EFFORT]
+    attacks = streams.poisson(home + abroad, cells.n)
     total = attacks.sum(axis=1)
     # row_sums adds in order, so a replicate's shares do not depend on the batch's width
-    expected = np.maximum(cells.row_sums(unpressed - held_back + abroad), 1e-12)
+    expected = np.maximum(cells.row_sums(home + abroad), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
         total, target_odds(shares, cells.row_sums(abroad) / expected, per_cell)
     )
@@ -108,8 +144,11 @@ def attack(world: World, scale: float) -> None:
     killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
     units.fighters[:] -= killed
     signals.faction_flow("losses")[:] += units.by_faction(killed)
-    start = column(world.spec.isisk.capability)
-    cells.capability[:] = capability_after(cells.capability, attacks, start, per_cell) * cells.live
+    rebuilding = by_slot(world.params.rules.strategy).rebuild * effort[:, CONSOLIDATE]
+    cells.capability[:] = (
+        capability_after(cells.capability, cells.skill, attacks, rebuilding, per_cell) * cells.live
+    )
+    cells.skill[:] = skill_after(cells.skill, attacks, per_cell) * cells.live
     cells.exposure[:] = (
         np.clip(
             cells.exposure * (1.0 - per_cell.exposure_decay)

@@ -2,8 +2,11 @@
 
 Force with imperfect intelligence contains rather than eradicates (Kress & Szechtman
 2009): removal scales with each cell's exposure and with accuracy, and leaks through a
-security faction tied to ISIS-K blunt it. Intelligence-led arrests of leaders cut a
-cell's capability. Inaccurate force breeds anger (Bennett 2008); accuracy costs money
+security faction tied to ISIS-K blunt it. Intelligence builds up: a cell's exposure
+grows with the intelligence effort (force x accuracy) and with the leads its captured
+members give, and fades without them (in `attacks`). Intelligence-led arrests of leaders
+cut a cell's capability; their successors are less skilled (Jordan 2009, Price 2012).
+Inaccurate force breeds anger (Bennett 2008); accuracy costs money
 (`economy.accuracy_cost_musd`) and reach: accurate operations cover less ground a month,
 so they press fewer cells into lying low (`accuracy_tempo`).
 
@@ -55,6 +58,16 @@ def leadership_loss(force, exposure, accuracy: float, rule: CrackdownRule):
     return np.minimum(1.0, rule.leader_hit * force * accuracy * exposure)
 
 
+def exposure_after(exposure, force, accuracy, removed_share, rule: CrackdownRule):
+    """Exposure after the month's intelligence effort and the leads of captured members.
+
+    Effort (force x accuracy) closes `intelligence_gain` of the gap to 1; each share of
+    the cell removed adds `leads_per_removal`.
+    """
+    gained = rule.intelligence_gain * force * accuracy * (1.0 - exposure)
+    return np.clip(exposure + gained + rule.leads_per_removal * removed_share, 0.0, 1.0)
+
+
 def adapt_policy(world: World, scale: float) -> None:
     """Set this month's crackdown intensity from `policy.crackdown`, adapting to attacks.
 
@@ -87,10 +100,11 @@ def security_ties(world: World) -> np.ndarray:
 
 
 def crack_down(world: World, scale: float) -> None:
-    """Remove ISIS-K fighters and cut leaders cell by cell; signal force, anger and removals.
+    """Remove ISIS-K fighters, cut leaders and gather intelligence cell by cell; signal force.
 
-    Reads `rules.crackdown.*`, `policy.{joint_with_us, accuracy, security_faction}`;
-    the mechanism's scale multiplies the intensity (as in `World.crackdown_effect`).
+    Also signals anger and removals. Reads `rules.crackdown.*`,
+    `policy.{joint_with_us, accuracy, security_faction}`; the mechanism's scale multiplies
+    the intensity (as in `World.crackdown_effect`).
     """
     intensity = rescaled(world.crackdown_intensity, scale)
     policy, signals = world.params.policy, world.signals
@@ -105,7 +119,12 @@ def crack_down(world: World, scale: float) -> None:
     per_cell, accuracy = by_slot(rule), column(policy.accuracy)
     p = removal_probability(force[:, None], cells.exposure, accuracy, per_cell)
     removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
+    removed_share = removed / np.maximum(cells.fighters, 1)
     cells.fighters[:] -= removed
-    cells.capability[:] *= 1.0 - leadership_loss(force[:, None], cells.exposure, accuracy, per_cell)
+    loss = leadership_loss(force[:, None], cells.exposure, accuracy, per_cell)
+    cells.capability[:] *= 1.0 - loss
+    cells.skill[:] *= 1.0 - per_cell.skill_loss * loss
+    exposure = exposure_after(cells.exposure, force[:, None], accuracy, removed_share, per_cell)
+    cells.exposure[:] = exposure * cells.live
     signals.removed[:] = removed.sum(axis=1)
     signals.isisk_flow("losses")[:] += signals.removed

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column, per_actor
+from sim.engine.values import at_rows, by_slot, column, per_actor
 from sim.inputs.schema import BREAKAWAYS, RecruitmentRule
+from sim.rules.attacks import founded_capability
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -70,16 +71,20 @@ def prisoners_released(month: int, released: int, months: int) -> int:
 
 
 def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
-    """New ISIS-K cells, `counts[r]` in replicate r, at the starting capability.
+    """New ISIS-K cells, `counts[r]` in replicate r, at a degraded capability.
 
-    `fighters` lists the new cells' fighters, replicate after replicate.
+    They start at `rules.attacks.founding_capability` of the starting capability, which
+    is their skill. `fighters` lists the new cells' fighters, replicate after replicate.
     """
     spec, rows = world.spec.isisk, np.arange(world.replicates)
+    skill = np.repeat(np.broadcast_to(spec.capability, rows.shape), counts)
+    rule = at_rows(world.params.rules.attacks, np.repeat(rows, counts))
     world.cells.extend(
         counts,
         fighters=fighters,
-        capability=np.repeat(np.broadcast_to(spec.capability, rows.shape), counts),
+        capability=founded_capability(skill, rule),
         exposure=np.repeat(np.broadcast_to(spec.exposure, rows.shape), counts),
+        skill=skill,
     )
 
 

@@ -23,9 +23,10 @@ from sim.inputs.pars.policy import POLICY
 from sim.inputs.pars.pressure import PRESSURE
 from sim.inputs.pars.purge import PURGE
 from sim.inputs.pars.recruitment import RECRUITMENT
+from sim.inputs.pars.strategy import STRATEGY
 from sim.inputs.pars.taliban import FACTION, TALIBAN
 
-RULES = (DEFECTION, CRACKDOWN, PRESSURE, PURGE, ATTACKS, RECRUITMENT, FRAGMENTATION)
+RULES = (DEFECTION, CRACKDOWN, PRESSURE, PURGE, STRATEGY, ATTACKS, RECRUITMENT, FRAGMENTATION)
 """The blocks of `rules`, in the order of a scenario file."""
 
 BLOCKS = (
@@ -59,6 +60,7 @@ __all__ = [
     "RECRUITMENT",
     "REQUIRED",
     "RULES",
+    "STRATEGY",
     "TALIBAN",
     "Block",
     "Bound",

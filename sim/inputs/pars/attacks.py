@@ -1,13 +1,21 @@
 """ISIS-K attacks (`rules.attacks`): tempo, suppression, targets, success, severity, learning.
 
-The rules are in `sim.rules.attacks`.
+The rules are in `sim.rules.attacks`; the leadership's choice of effort is `rules.strategy`.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from sim.inputs.pars.declare import PROBABILITY, WEIGHT, Block, Bound, Par, Range, judgement
+from sim.inputs.pars.declare import (
+    PROBABILITY,
+    WEIGHT,
+    Block,
+    Bound,
+    Par,
+    Range,
+    judgement,
+)
 
 TARGETS = ("sectarian", "taliban", "foreign", "abroad")
 """What ISIS-K attacks: Shia/Hazara civilians, the Taliban, foreigners in Afghanistan, abroad."""
@@ -21,25 +29,25 @@ ATTACKS = Block(
         Par(
             "base_rate",
             float,
-            "attacks per cell-month at reference size and capability",
-            "attacks a cell-month",
-            2.6,
-            Bound(0.0, 30.0, "per cell-month: a cell attacking daily"),
+            "attacks a month per reference_size fighters, all effort at home, at capability 1",
+            "attacks a month",
+            3.1,
+            Bound(0.0, 30.0, "per reference_size fighters a month: a cell attacking daily"),
             Range(1.5, 4.0, "UN: 38-48 attacks a month in Sep-Oct 2021"),
         ),
         Par(
             "reference_size",
             float,
-            "cell size at which the tempo is `base_rate`",
+            "fighters whose tempo is `base_rate` (tempo is additive in fighters)",
             "fighters",
             100,
-            Bound(1.0, 1e6, "fighters: one at least"),
+            Bound(10.0, 1e6, "fighters: base_rate per fewer is a rate per fighter"),
             Range(100, 100, "a unit of measure, not a parameter"),
         ),
         Par(
             "size_exponent",
             float,
-            "tempo grows as (size / reference_size) to this power",
+            "ISIS-K-wide tempo grows as (cadre / reference_cadre) to this power",
             "exponent",
             0.7,
             Bound(0.0, 2.0, "observed 0.7; 2 is already explosive"),
@@ -55,13 +63,22 @@ ATTACKS = Block(
             Range(2.0, 10.0, "Kress & Szechtman 2009: containment; judgement"),
         ),
         Par(
-            "abroad_shift",
+            "reference_cadre",
             float,
-            "share of suppressed tempo turned to attacks abroad",
+            "ISIS-K-wide cadre at which returns to scale neither raise nor lower the tempo",
+            "fighters",
+            2000,
+            Bound(1.0, 1e7, "fighters: one at least"),
+            Range(2000, 2000, "a unit of measure, not a parameter"),
+        ),
+        Par(
+            "founding_capability",
+            float,
+            "capability of a new cell founded by defectors or newcomers, as a share of the start",
             "0..1",
-            0.15,
+            0.5,
             PROBABILITY,
-            Range(0.0, 0.3, judgement("ISIS-K external operations")),
+            Range(0.3, 0.8, "Clauset & Gleditsch 2012: tempo grows with experience"),
         ),
         Par(
             "learning",
@@ -75,11 +92,11 @@ ATTACKS = Block(
         Par(
             "capability_recovery",
             float,
-            "share of the gap to the starting capability recovered each month after losses",
+            "share of the gap to a cell's skill recovered each month after losses of leaders",
             "per month",
             0.03,
             PROBABILITY,
-            Range(0.01, 0.1, judgement("leaders replaced within months")),
+            Range(0.02, 0.1, "Jordan 2009; Price 2012: leaders replaced in months to years"),
         ),
         Par(
             "min_capability",
@@ -102,9 +119,9 @@ ATTACKS = Block(
         Par(
             "target_shares",
             float,
-            "share of attacks on each target in Afghanistan and abroad",
+            "share of attacks on each target (abroad: besides the external operations chosen)",
             "relative weight",
-            {"sectarian": 0.4, "taliban": 0.45, "foreign": 0.12, "abroad": 0.03},
+            {"sectarian": 0.4, "taliban": 0.45, "foreign": 0.12, "abroad": 0.0},
             WEIGHT,
             Range(0.0, 0.6, "UNAMA/UN: Shia/Hazara and Taliban targets"),
             keys=Target,

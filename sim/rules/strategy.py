@@ -1,0 +1,96 @@
+"""ISIS-K's leadership: each month it splits its effort, a choice with uncertainty.
+
+Effort goes to attacks in Afghanistan, external operations (abroad, counted apart) or
+consolidation (lying low, rebuilding), by a multinomial logit of utilities with noise
+drawn per replicate: pressure felt (crackdown force x its cells' exposure) pushes effort
+abroad and into consolidation, losses (of fighters this month and of its leaders' skill)
+into consolidation, and money per fighter (its own and the wider Islamic State network's,
+`isisk.network_funds_musd`) away from it. Jadoon & Mines (2020) describe ISKP lying low
+in urban cells after its 2019-20 losses and rebuilding; Johnston (2012) finds groups
+attack less for a while after losing leaders. Money also raises the tempo (`attacks`).
+
+Its parameters are declared in `sim.inputs.pars.strategy`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.engine.values import by_slot
+from sim.inputs.schema import IsisK, StrategyRule
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+
+EFFORTS = ("home", "abroad", "consolidate")
+"""What ISIS-K's leadership spends effort on: attacks in Afghanistan, abroad, consolidation."""
+HOME, ABROAD_EFFORT, CONSOLIDATE = range(len(EFFORTS))
+
+
+def funds(isisk: IsisK):
+    """ISIS-K's money a month, USD million: its own and the wider Islamic State network's."""
+    return isisk.own_funds_musd + isisk.network_funds_musd
+
+
+def money_factor(funds_musd, cadre, rule: StrategyRule):
+    """Tempo multiplier of money per fighter: 2 r^e / (1 + r^e), at most 2 (1 at the reference).
+
+    r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`.
+    """
+    ratio = 1e6 * funds_musd / np.maximum(cadre, 1) / rule.reference_funding_usd
+    lifted = ratio**rule.funds_elasticity
+    return 2.0 * lifted / (1.0 + lifted)
+
+
+def utilities(pressure, losses, money, rule: StrategyRule) -> np.ndarray:
+    """The leadership's utilities of (attacks at home, abroad, consolidation), (..., 3).
+
+    Pressure felt pushes effort abroad and into consolidation; losses into consolidation;
+    money (its tempo multiplier) away from consolidation.
+    """
+    pressed = rule.pressure_weight * pressure
+    home = np.zeros_like(pressed + losses + money)
+    abroad = rule.abroad_bias + pressed
+    consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses - np.log(money)
+    return np.stack(np.broadcast_arrays(home, abroad, consolidate), axis=-1)
+
+
+def effort_shares(values, noise, rule: StrategyRule) -> np.ndarray:
+    """Shares of effort: softmax over the last axis of utilities + choice_noise x noise."""
+    noisy = values + rule.choice_noise * noise
+    weights = np.exp(noisy - noisy.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Pressure ISIS-K feels (force x mean exposure) and its losses this month.
+
+    Losses are the share of fighters lost so far this month plus the share of skill its
+    cells lack after arrests of leaders; both are fighter-weighted over the cells.
+    """
+    cells, signals = world.cells, world.signals
+    cadre = cells.row_sums(cells.fighters.astype(float))
+    weight = np.maximum(cadre, 1.0)
+    exposure = cells.row_sums(cells.fighters * cells.exposure) / weight
+    lost = signals.isisk_flow("losses") / np.maximum(cadre + signals.isisk_flow("losses"), 1.0)
+    capable = cells.row_sums(cells.fighters * cells.capability)
+    skilled = np.maximum(cells.row_sums(cells.fighters * cells.skill), 1e-12)
+    gap = np.maximum(0.0, 1.0 - capable / skilled) * (cadre > 0)
+    return signals.crackdown_force * exposure, lost + gap
+
+
+def choose_strategy(world: World, scale: float) -> None:
+    """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
+
+    Reads `rules.strategy.*`, ISIS-K's funds, its cells and this month's crackdown force
+    and losses; writes `world.effort`. The noise is one normal per option and replicate.
+    The attacks' scale acts on the tempo (`attack`), not on the choice.
+    """
+    rule, cells = world.params.rules.strategy, world.cells
+    cadre = cells.row_sums(cells.fighters.astype(float))
+    money = money_factor(funds(world.params.isisk), cadre, rule)
+    pressure, losses = pressure_and_losses(world)
+    values = utilities(pressure, losses, money, rule)
+    world.effort[:] = effort_shares(values, world.streams.normals(len(EFFORTS)), by_slot(rule))

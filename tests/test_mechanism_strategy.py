@@ -1,0 +1,144 @@
+"""ISIS-K's leadership (`sim.rules.strategy`): effort split by a noisy logit.
+
+Pure functions against hand-computed values; `choose_strategy` on the tiny world
+(`tests/tiny.py`); its claims over replicates (`tests/mechanism.py`).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from conftest import greater, less
+from mechanism import EXACT, check_claim, claim
+from tiny import ALWAYS, NEVER, TINY, apply, begin_month, set_cells, tiny_world
+
+from sim.rules.strategy import choose_strategy, effort_shares, money_factor, utilities
+
+# --- pure functions ---------------------------------------------------------------------
+
+STRATEGY = TINY.rules.strategy.model_copy(
+    update=dict(
+        reference_funding_usd=500.0,
+        funds_elasticity=1.0,
+        abroad_bias=-2.0,
+        consolidate_bias=-1.0,
+        pressure_weight=3.0,
+        losses_weight=2.0,
+        choice_noise=0.5,
+        rebuild=0.2,
+    )
+)
+
+
+def test_money_factor_values():
+    """strategy.money_factor: 2 r^e / (1 + r^e), r = funds per fighter / reference; 1 at r = 1."""
+    assert money_factor(0.05, 100, STRATEGY) == pytest.approx(1.0, **EXACT)  # 500 USD each
+    assert money_factor(0.15, 100, STRATEGY) == pytest.approx(1.5, **EXACT)  # r = 3
+    assert money_factor(0.0, 100, STRATEGY) == 0.0
+    rich = money_factor(np.array([0.05, 0.5, 5.0, 5e3]), 100, STRATEGY)
+    assert np.all(np.diff(rich) > 0) and np.all(rich < 2.0)  # rising, at most double
+
+
+def test_utilities_values():
+    """strategy.utilities: home 0; abroad and consolidation rise with pressure; losses, money."""
+    values = utilities(np.array([0.0, 0.5]), np.array([0.0, 0.25]), np.array([1.0, 2.0]), STRATEGY)
+    np.testing.assert_allclose(
+        values, [[0.0, -2.0, -1.0], [0.0, -0.5, 1.0 - math.log(2.0)]], rtol=1e-12, atol=1e-15
+    )
+
+
+def test_effort_shares_values():
+    """strategy.effort_shares: softmax of utilities plus noise x choice_noise; rows sum to 1."""
+    values = np.array([[0.0, -2.0, -1.0], [0.0, 0.0, 0.0]])
+    noise = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]])
+    shares = effort_shares(values, noise, STRATEGY)
+    e = np.exp([0.0, -2.0, -1.0])
+    np.testing.assert_allclose(shares[0], e / e.sum(), rtol=1e-12)
+    np.testing.assert_allclose(shares[1], np.exp([1.0, 0, 0]) / (math.e + 2), rtol=1e-12)
+    huge = effort_shares(np.array([[0.0, 1e4, -1e4]]), np.zeros((1, 3)), STRATEGY)
+    np.testing.assert_allclose(huge, [[0.0, 1.0, 0.0]])  # no overflow
+
+
+# --- the tiny world ---------------------------------------------------------------------
+
+
+def test_choose_strategy_follows_pressure_and_losses():
+    """strategy.choose_strategy: the leadership's shares follow pressure felt and losses (no noise).
+
+    Pressure force x mean exposure = 0.5; losses: 20 of 80 fighters, skill gap 0.5.
+    """
+    world = tiny_world(
+        2,
+        **{
+            "rules.strategy.abroad_bias": -1.0,
+            "rules.strategy.consolidate_bias": -1.0,
+            "rules.strategy.pressure_weight": 2.0,
+            "rules.strategy.losses_weight": 1.0,
+        },
+    )
+    set_cells(world, [30, 30], capability=0.5, exposure=1.0, skill=1.0)
+    begin_month(world)
+    world.signals.crackdown_force[:] = [0.5, 0.0]
+    world.signals.isisk_flow("losses")[:] = [20, 0]
+    apply(world, choose_strategy)
+    money = money_factor(0.1, 60, world.params.rules.strategy)  # 1e5 USD / 60 / 1000
+    values = [[0.0, 0.0, 0.0 + 0.75 - math.log(money)], [0.0, -1.0, -0.5 - math.log(money)]]
+    expected = np.exp(values) / np.exp(values).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(world.effort, expected, rtol=1e-12)
+    assert world.effort[0, 0] < world.effort[1, 0]  # pressed and hurt: less effort at home
+
+
+@pytest.mark.parametrize(
+    ("abroad", "consolidate", "chosen"),
+    [(ALWAYS, NEVER, 1), (NEVER, ALWAYS, 2), (NEVER, NEVER, 0)],
+)
+def test_choose_strategy_all_on_one_effort(abroad, consolidate, chosen):
+    """strategy.choose_strategy: a bias of ALWAYS puts all effort there, whatever the noise."""
+    world = tiny_world(
+        3,
+        **{
+            "rules.strategy.abroad_bias": abroad,
+            "rules.strategy.consolidate_bias": consolidate,
+            "rules.strategy.choice_noise": 1.0,
+        },
+    )
+    begin_month(world)
+    apply(world, choose_strategy)
+    np.testing.assert_allclose(world.effort, np.eye(3)[[chosen] * 3], atol=1e-30)
+
+
+def test_choose_strategy_noise_varies_the_choice():
+    """strategy.choose_strategy: with noise, replicates at the same state choose differently."""
+    world = tiny_world(4, **{"rules.strategy.choice_noise": 1.0, "rules.strategy.abroad_bias": 0.0})
+    begin_month(world)
+    apply(world, choose_strategy)
+    assert len(np.unique(world.effort[:, 0])) == 4
+    np.testing.assert_allclose(world.effort.sum(axis=1), 1.0, rtol=1e-12)
+
+
+# --- claims over replicates -------------------------------------------------------------
+
+CLAIMS = [
+    claim("pressure turns effort abroad", "attacks_abroad_total", greater,
+          {"rules__strategy__pressure_weight": 6.0}, {"rules__strategy__pressure_weight": 0.0},
+          scenario="crackdown"),
+    claim("pressure turns effort from attacks at home", "attacks_total", less,
+          {"rules__strategy__pressure_weight": 6.0}, {"rules__strategy__pressure_weight": 0.0},
+          scenario="crackdown"),
+    claim("network funds raise attacks", "attacks_total", greater,
+          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
+    claim("network funds raise attacks abroad", "attacks_abroad_total", greater,
+          {"isisk__network_funds_musd": 0.8}, {"isisk__network_funds_musd": 0.0}),
+    claim("losses turn effort to consolidation", "attacks_total", less,
+          {"rules__strategy__losses_weight": 4.0}, {"rules__strategy__losses_weight": 0.0},
+          scenario="crackdown"),
+    claim("consolidation rebuilds capability", "capability_mean", greater,
+          {"rules__strategy__rebuild": 0.2}, {"rules__strategy__rebuild": 0.0},
+          scenario="crackdown"),
+
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("row", CLAIMS)
+def test_claim(row):
+    check_claim(row)
