@@ -145,15 +145,18 @@ def claim(
     return pytest.param(row, id=text.replace(" ", "_"), marks=marks)
 
 
-def switch_claims(mechanism: str, scenario: str, outcome: str, on_vs_off: int, doubled: int):
+def switch_claims(
+    mechanism: str, scenario: str, outcome: str, on_vs_off: int, doubled: int, n: int = N
+):
     """The mechanism's rows on vs off, and (slow) scale 2 vs 1, in `scenario`.
 
-    `on_vs_off` and `doubled` are the directions of `outcome`: +1 more, -1 less.
+    `on_vs_off` and `doubled` are the directions of `outcome`: +1 more, -1 less; `n`
+    replicates an arm.
     """
     switch = f"mechanisms__{mechanism}"
     return [
         claim(f"{mechanism} on vs off", outcome, greater if on_vs_off > 0 else less,
-              {}, {f"{switch}__enabled": False}, scenario=scenario),
+              {}, {f"{switch}__enabled": False}, scenario=scenario, n=n),
         claim(f"{mechanism} at scale 2 vs 1", outcome, greater if doubled > 0 else less,
               {f"{switch}__scale": 2.0}, scenario=scenario, slow=True),
     ]  # fmt: skip

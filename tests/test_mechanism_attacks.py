@@ -456,6 +456,8 @@ FALL = {  # a sustained, accurate joint campaign whose intelligence builds up
     "isisk.exposure": 0.17,
     "isisk.released_prisoners": 2000,
     "rules.recruitment.isisk_local_per_month": 60.0,
+    "policy.amnesty": 0.0,  # no amnesty, few surrenders: the fall is not ISIS-K melting away
+    "rules.defection.surrender_base": -7.0,
 }
 RISE = {  # little pressure, money from the network, recruits
     "policy.crackdown": 0.03,

@@ -20,6 +20,7 @@ from mechanism import (
     NOT_SECTARIAN,
     PROPERTY,
     SECTARIAN,
+    N,
     check_claim,
     check_own_parameters,
     claim,
@@ -359,7 +360,7 @@ TOTAL_COMPLIANCE = FULL_COMPLIANCE | {"policy__accuracy": 0.9, "steps": 60}
 CLAIMS = [
     claim("sectarian attacks raise pressure", "pressure_mean", greater, SECTARIAN, NOT_SECTARIAN),
     claim("sectarian sensitivity raises pressure", "pressure_mean", greater,
-          {}, NO_SECTARIAN_SENSITIVITY),
+          SECTARIAN, SECTARIAN | NO_SECTARIAN_SENSITIVITY),
     claim("compliance lowers pressure", "pressure_final", less,
           FULL_COMPLIANCE | NO_SECTARIAN_SENSITIVITY, NO_SECTARIAN_SENSITIVITY),
     # reserves are not revenue: within 24 months compliance lifts revenue only through
@@ -392,7 +393,7 @@ CLAIMS = [
           "china_pressure_mean", less,
           {"international__china__attack_sensitivity": -0.05},
           {"international__china__attack_sensitivity": 0.05}),
-    *switch_claims("pressure", "baseline", "us_pressure_mean", +1, +1),
+    *switch_claims("pressure", "baseline", "us_pressure_mean", +1, +1, n=3 * N),
 ]  # fmt: skip
 
 

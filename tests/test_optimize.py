@@ -165,7 +165,8 @@ def test_pareto_policies_keep_their_rank_on_fresh_replicate_seeds(tmp_path):
     order flips between the search's and the fresh evaluation differs, in each of the
     two, by less than 2 standard errors.
     """
-    file = write(tmp_path, replicates=8)
+    algorithm = TINY["algorithm"] | {"population": 8}  # a front of several policies to order
+    file = write(tmp_path, replicates=8, algorithm=algorithm)
     plan = load_search(file, OUTCOMES.names)
     found = search(file, tmp_path / "search")
     states = pd.read_csv(tmp_path / "search" / "states.csv")
