@@ -18,6 +18,8 @@ import argparse
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from sim.analysis.selection import (
     THRESHOLD,
     influential,
@@ -47,6 +49,9 @@ def main() -> None:
     parser.add_argument("--calibration", type=Path, default=CALIBRATION)
     parser.add_argument("--list", type=Path, default=LIST_FILE, help="where to write the list")
     parser.add_argument("--doc", type=Path, default=DOC, help="markdown file with the markers")
+    parser.add_argument(
+        "--indices", type=Path, help="select from a finished screening's indices.csv, no runs"
+    )
     args = parser.parse_args()
 
     placeholder = [Uncertain(key=OBSERVATION_PREFIX + next(iter(PARAMETERS)))]
@@ -55,18 +60,24 @@ def main() -> None:
     runs = args.points * (dims + 2)
     size = f"N = {args.points}, {runs:,} runs of {plan.steps} months"
     print(f"Sobol' screening: {dims} parameters, {size}")
-    started = time.perf_counter()
-    result = screen(plan, args.points, args.workers)
-    seconds = time.perf_counter() - started
-    write_tables(args.out, result)
-    table = influential(result.indices, args.threshold)
-    how = f"{size}, {seconds:.0f} s on {args.workers} workers"
+    if args.indices is not None:
+        indices = pd.read_csv(args.indices)
+        how = f"{size}, from {args.indices.name}"
+    else:
+        started = time.perf_counter()
+        result = screen(plan, args.points, args.workers)
+        seconds = time.perf_counter() - started
+        write_tables(args.out, result)
+        indices = result.indices
+        how = f"{size}, {seconds:.0f} s on {args.workers} workers"
+    table = influential(indices, args.threshold)
     args.list.write_text(parameters_file(table, args.threshold, how))
     text = markdown_table(table, args.threshold) + f"\n{dims} parameters screened; {how}.\n"
     _replace_between_markers(args.doc, text)
     print(table[table["selected"]].to_string(index=False))
     print(f"\n{int(table['selected'].sum())} selected; {how}")
-    print(f"wrote {args.list}, {args.out}/indices.csv, the table in {args.doc}")
+    tables = "" if args.indices is not None else f", {args.out}/indices.csv"
+    print(f"wrote {args.list}{tables}, the table in {args.doc}")
 
 
 def _replace_between_markers(doc: Path, text: str) -> None:

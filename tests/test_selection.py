@@ -28,7 +28,7 @@ def _cheap(points: pd.DataFrame, gen: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "first": 10.0 * points["strong"] + 0.01 * gen.normal(size=len(points)),
-            "second": points["weak"] + 4.0 * points["strong"] ** 2,
+            "second": points["weak"] + points["strong"] ** 2,
         }
     )
 
