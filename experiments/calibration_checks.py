@@ -31,12 +31,13 @@ from sim.analysis.calibration_model_checks import model_lopo, model_sbc
 from sim.inputs.calibration import load_calibration
 from sim.plots.calibration_checks import rank_histograms
 from sim.plots.saving import save_figure
+from sim.runs.store import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"
 DOC = ROOT / "docs" / "calibration.md"
 FIGURE = ROOT / "docs" / "figures" / "calibration_sbc"
-MARKERS = ("<!-- calibration-checks: start -->", "<!-- calibration-checks: end -->")
+SECTION = "calibration-checks"  # the generated part of the doc, between its markers
 BINS = 5
 
 
@@ -89,7 +90,7 @@ def main() -> None:
         f"{args.generations} generations per fit, {args.draws} draws ranked"
     )
     summary = _summary(coverage, lopo, budget, sbc_seconds, lopo_seconds, args.replicates)
-    _replace_between_markers(args.doc, summary)
+    replace_section(args.doc, SECTION, summary)
     print(summary)
 
 
@@ -127,13 +128,6 @@ def _summary(
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _replace_between_markers(doc: Path, text: str) -> None:
-    """Put `text` between the doc's two markers (which must be there)."""
-    content = doc.read_text()
-    start, end = (content.index(marker) for marker in MARKERS)
-    doc.write_text(content[: start + len(MARKERS[0])] + "\n" + text + content[end:])
 
 
 if __name__ == "__main__":

@@ -31,12 +31,13 @@ from sim.analysis.selection import (
 from sim.analysis.sensitivity import write_tables
 from sim.inputs.calibration import Uncertain, load_calibration
 from sim.inputs.observation_parameters import OBSERVATION_PREFIX, PARAMETERS
+from sim.runs.store import replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"
 LIST_FILE = ROOT / "experiments" / "calibration_parameters.yaml"
 DOC = ROOT / "docs" / "calibration.md"
-MARKERS = ("<!-- sobol-selection: start -->", "<!-- sobol-selection: end -->")
+SECTION = "sobol-selection"  # the generated part of the doc, between its markers
 
 
 def main() -> None:
@@ -73,18 +74,11 @@ def main() -> None:
     table = influential(indices, args.threshold)
     args.list.write_text(parameters_file(table, args.threshold, how))
     text = markdown_table(table, args.threshold) + f"\n{dims} parameters screened; {how}.\n"
-    _replace_between_markers(args.doc, text)
+    replace_section(args.doc, SECTION, text)
     print(table[table["selected"]].to_string(index=False))
     print(f"\n{int(table['selected'].sum())} selected; {how}")
     tables = "" if args.indices is not None else f", {args.out}/indices.csv"
     print(f"wrote {args.list}{tables}, the table in {args.doc}")
-
-
-def _replace_between_markers(doc: Path, text: str) -> None:
-    """Put `text` between the doc's two markers (which must be there)."""
-    content = doc.read_text()
-    start, end = (content.index(marker) for marker in MARKERS)
-    doc.write_text(content[: start + len(MARKERS[0])] + "\n" + text + content[end:])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Choosing the calibration's parameters by their Sobol' total-order indices.
+"""Choosing the calibration's parameters by their Sobol' total-order indices, and the doc's table.
 
 A cheap function with a known answer goes through the same design and analysis as the
 model's targets: the parameters that move an output are chosen, the one that does
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import ROOT
 
 from sim.analysis.selection import (
@@ -21,6 +22,7 @@ from sim.analysis.selection import (
 )
 from sim.analysis.sensitivity import analyse_model
 from sim.inputs.calibration import Prior, Uncertain, load_calibration
+from sim.runs.store import replace_section
 
 
 def _cheap(points: pd.DataFrame, gen: np.random.Generator) -> pd.DataFrame:
@@ -52,3 +54,12 @@ def test_the_screening_covers_every_uncertain_parameter_and_the_observation_ones
     assert "rules.attacks.base_rate" in keys and "observation.claim_factor" in keys
     assert not any(k.startswith(("policy.", "mechanisms.")) or k.endswith(".sd") for k in keys)
     assert screened("isisk.released_prisoners") and not screened("policy.crackdown")
+
+
+def test_a_generated_table_replaces_only_its_section_of_the_doc(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("kept\n<!-- table: start -->\nold\n<!-- table: end -->\nkept too\n")
+    replace_section(doc, "table", "new\n")
+    assert doc.read_text() == "kept\n<!-- table: start -->\nnew\n<!-- table: end -->\nkept too\n"
+    with pytest.raises(ValueError, match=r"doc\.md: expected the markers <!-- other: start -->"):
+        replace_section(doc, "other", "x")

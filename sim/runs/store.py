@@ -402,3 +402,17 @@ def _mismatch(out: Path, there: dict, now: dict, diffs: list[str]) -> str:
         f"{lead}: a different experiment{f' ({also})' if also else ''}. Use another --out, or "
         f"delete that folder to start again{hashes}"
     )
+
+
+def replace_section(doc: Path, name: str, text: str) -> None:
+    """Put `text` between the lines `<!-- name: start -->` and `<!-- name: end -->` of `doc`.
+
+    For the generated parts of a hand-written document (a table of results); the rest of
+    it is kept as it is. Raises ValueError naming the document when a marker is missing.
+    """
+    content = doc.read_text()
+    start, end = f"<!-- {name}: start -->", f"<!-- {name}: end -->"
+    if start not in content or end not in content:
+        raise ValueError(f"{doc}: expected the markers {start} and {end}")
+    before, after = content[: content.index(start) + len(start)], content[content.index(end) :]
+    write_atomic(doc, lambda tmp: tmp.write_text(before + "\n" + text + after))
