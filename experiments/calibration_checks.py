@@ -11,7 +11,7 @@ docs/figures/, and a summary into docs/calibration.md between its markers.
 The posterior predictive check of every series over calendar time is `sim hindcast`
 with the posterior (docs/calibration.md gives the command).
 
-Run: python experiments/calibration_checks.py [--simulations 20] [--population 60]
+Run: python experiments/calibration_checks.py [--simulations 20] [--population 200]
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--simulations", type=int, default=20, help="SBC truths")
     parser.add_argument("--draws", type=int, default=49, help="posterior draws ranked per truth")
-    parser.add_argument("--population", type=int, default=60, help="ABC particles per fit")
+    parser.add_argument("--population", type=int, default=200, help="ABC particles per fit")
     parser.add_argument("--generations", type=int, default=3, help="ABC generations per fit")
     parser.add_argument("--replicates", type=int, default=100, help="predictive runs (LOPO)")
     parser.add_argument("--out", type=Path, default=Path("results/calibration_checks"))
