@@ -454,7 +454,7 @@ def _recovery_file(tmp_path, truth, targets, scales, abc) -> Path:
         ]
     }
     full = [
-        t | {"source": f"synthetic[{i}]", "value": [float(m), float(m)], "scale": s}
+        t | {"source": f"synthetic[{i}]", "value": [float(m), float(m)], "scale": s, "note": "-"}
         for i, (t, m, s) in enumerate(zip(targets, means, scales, strict=True))
     ]
     return _calibration_file(
@@ -517,7 +517,7 @@ def test_abc_recovers_the_five_parameters_of_the_shipped_calibration(tmp_path):
         "isisk.released_prisoners": 1500,
     }
     targets = [
-        t.model_dump(include={"name", "column", "months", "statistic"})
+        t.model_dump(include={"name", "actor", "column", "observation", "months", "statistic"})
         for t in shipped.calibration.targets
     ]
     scales = [t.scale for t in shipped.calibration.targets]
