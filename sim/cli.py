@@ -626,7 +626,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(f"\n  {'target':<32} {'observed':>14} {'simulated 90% band':>22}  inside")
     for band in result.bands.itertuples():
         observed = f"[{band.observed_low:g}, {band.observed_high:g}]"
-        simulated = f"[{band.low:.0f}, {band.high:.0f}]"
+        simulated = f"[{band.low:.4g}, {band.high:.4g}]"
         print(f"  {band.target:<32} {observed:>14} {simulated:>22}  {band.inside}")
     print("\nwrote:\n" + "\n".join(f"  {p}" for p in [*result.written, *plots]))
     return 0

@@ -19,12 +19,15 @@ import yaml
 from conftest import ROOT, SCENARIO_DIR
 
 from sim.analysis.calibration import calibrate, posterior_summary, predictive, simulate_targets
+from sim.analysis.observation import draw_parameters
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
 from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.calibration import Target, load_calibration
+from sim.inputs.observation_parameters import PARAMETERS
 from sim.inputs.problems import ScenarioError
+from sim.inputs.ranges import range_of
 from sim.inputs.scenario import load_scenario, override
 from sim.runs.batch import run_batch
 from sim.runs.ensemble import Replicates, run_ensemble
@@ -75,7 +78,42 @@ def test_observed_month_m_is_step_m_plus_one():
         _target(months=[1, 2], statistic="sum"),
         _target(column="fighters", months=[3, 3], statistic="end"),
     ]
-    assert target_values(values, actors, targets).tolist() == [[1, 2, 5, 2600]]
+    gen = np.random.default_rng(0)
+    pars = draw_parameters(1, gen)
+    assert target_values(values, actors, targets, pars, gen).tolist() == [[1, 2, 5, 2600]]
+
+
+def test_a_target_maps_the_record_through_its_observation_model():
+    """Each statistic computed by hand on a tiny record, through the named observation model."""
+    actors = ["taliban", "isisk"]
+    values = np.zeros((2, 5, 2, len(COL)))
+    values[:, :, 1, COL["attacks"]] = [99, 10, 20, 30, 40]
+    values[:, :, 1, COL["fighters"]] = [2000, 2100, 2200, 2300, 2400]
+    values[:, :, 1, COL["crackdown_removed"]] = [0, 50, 70, 0, 0]
+    values[:, :, 0, COL["revenue"]] = [0, 100, 100, 100, 100]  # USD million a month
+    targets = [
+        _target(column=None, observation="claimed_attacks", months=[0, 2], statistic="sum"),
+        _target(column=None, observation="recorded_attacks", months=[0, 2], statistic="spread"),
+        _target(column=None, observation="fighters_with_families", months=[1, 1], statistic="end"),
+        _target(column=None, observation="claimed_removals", months=[0, 1], statistic="sum"),
+        _target(
+            column=None, observation="revenue_afn_bn", actor="taliban", months=[0, 3],
+            statistic="mean",
+        ),
+    ]  # fmt: skip
+    pars = {
+        "claim_share": np.array([1.0, 0.0]),  # every attack claimed; none
+        "lethality_share": np.array([0.5, 0.5]),
+        "family_factor": np.array([3.0, 2.0]),
+        "claim_factor": np.array([2.0, 1.0]),
+        "afn_per_usd": np.array([90.0, 80.0]),
+    }
+    got = target_values(values, actors, targets, pars, np.random.default_rng(0))
+    spread = np.std([10, 20, 30])  # 8.165: months 0-2 are steps 1-3
+    np.testing.assert_allclose(
+        got,
+        [[60, spread, 2200 * 3.0, 120 * 2.0, 9.0], [0, spread, 2200 * 2.0, 120 * 1.0, 8.0]],
+    )
 
 
 def test_distance_is_zero_inside_the_range_and_scaled_outside():
@@ -103,6 +141,7 @@ def _calibration_file(tmp_path: Path, observed: dict, **changes) -> Path:
         "calibrated": "calibrated.yaml",
         "posterior": "posterior.csv",
         "out": str(tmp_path / "out"),
+        "parameters": [{"key": "rules.attacks.base_rate"}],
     } | changes
     (tmp_path / "observed.yaml").write_text(yaml.safe_dump(observed))
     path = tmp_path / "calibration.yaml"
@@ -112,10 +151,13 @@ def _calibration_file(tmp_path: Path, observed: dict, **changes) -> Path:
 
 def test_the_shipped_calibration_file_loads_with_priors_from_the_ranges():
     plan = load_calibration(CALIBRATION)
-    base_rate = next(p for p in plan.priors if p.key == "rules.attacks.base_rate")
-    assert (base_rate.low, base_rate.high, base_rate.integer) == (1.5, 4.0, False)
-    assert next(p for p in plan.priors if p.key == "isisk.released_prisoners").integer
-    assert plan.steps == 4  # January 2022 (observed month 3) is the end of step 4
+    for prior in plan.priors:
+        declared = (
+            PARAMETERS[prior.name] if prior.observed else range_of(prior.key)
+        )  # the generated list gives no bounds: every prior is the declared range
+        assert (prior.low, prior.high) == (declared.low, declared.high), prior.key
+    assert plan.steps == 9  # June 2022 (observed month 8) is the end of step 9
+    assert (CALIBRATION.parent / "calibration_parameters.yaml").resolve() in plan.inputs
 
 
 def test_a_target_outside_its_source_range_or_months_is_refused(tmp_path):
@@ -216,6 +258,78 @@ def test_an_observed_entry_of_the_wrong_type_is_named(tmp_path, entry, expected)
         load_calibration(path)
     assert [p.file for p in err.value.problems] == [str(tmp_path / "observed.yaml")]
     assert expected in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "where", "expected"),
+    [
+        (
+            {"parameters": [{"key": "observation.claim_shar"}]},
+            "parameters[0].key",
+            "got 'observation.claim_shar'; expected one of observation.claim_share",
+        ),
+        (
+            {"parameters": "no_such_list.yaml"},
+            "parameters",
+            "got 'no_such_list.yaml'; no such file",
+        ),
+        (
+            {"targets": [_tempo_target(observation="recorded_attacks")]},
+            "targets[0]",
+            "expected either column (the record's) or observation (a model's)",
+        ),
+        (
+            {"targets": [_tempo_target(statistic="median")]},
+            "targets[0].statistic",
+            "'mean', 'sum', 'end' or 'spread'",
+        ),
+        (
+            {"targets": [_tempo_target(statistic="spread")]},
+            "targets[0].note",
+            "a derived value: say how it follows",
+        ),
+    ],
+    ids=["observation_parameter", "parameters_file", "column_and_model", "statistic", "spread"],
+)
+def test_a_bad_calibration_file_is_refused_naming_file_key_and_expected(
+    tmp_path, changes, where, expected
+):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    path = _calibration_file(tmp_path, observed, **({"targets": [_tempo_target()]} | changes))
+    with pytest.raises(ScenarioError) as err:
+        load_calibration(path)
+    message = str(err.value)
+    assert str(path) in message and where in message and expected in message, message
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"observation": "claimed_atacks"},
+            "targets[0].observation: got 'claimed_atacks'; expected one of recorded_attacks",
+        ),
+        (
+            {"observation": "fighters", "statistic": "mean"},
+            "targets[0].statistic: got 'mean'; fighters reads fighters: expected end",
+        ),
+        (
+            {"observation": "claimed_attacks", "statistic": "end"},
+            "got 'end'; claimed_attacks reads attacks: expected mean, sum or spread",
+        ),
+    ],
+    ids=["unknown_model", "stock_as_flow", "flow_as_stock"],
+)
+def test_a_target_naming_a_wrong_observation_model_is_refused_before_the_fit(
+    tmp_path, capsys, changes, expected
+):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    target = _tempo_target(column=None) | changes
+    path = _calibration_file(tmp_path, observed, targets=[target])
+    assert main(["calibrate", str(path), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and expected in err, err
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_first_generation_that_could_accept_nothing_is_refused(tmp_path):
@@ -322,7 +436,11 @@ def _synthetic(scenario, truth: dict[str, float], targets: list[dict], replicate
         Target.model_validate(t | {"source": "-", "value": [0, 0], "scale": 1}) for t in targets
     ]
     short = override(with_values(scenario, truth), {"steps": max(t.months[1] for t in spec) + 1})
-    stats = simulate_targets(short, spec, [replicate_rng(7, r) for r in range(replicates)])
+    gen = np.random.default_rng(7)
+    observing = (draw_parameters(replicates, gen), gen)
+    stats = simulate_targets(
+        short, spec, [replicate_rng(7, r) for r in range(replicates)], observing
+    )
     return stats.mean(axis=0)
 
 
@@ -336,7 +454,7 @@ def _recovery_file(tmp_path, truth, targets, scales, abc) -> Path:
         ]
     }
     full = [
-        t | {"source": f"synthetic[{i}]", "value": [float(m), float(m)], "scale": s}
+        t | {"source": f"synthetic[{i}]", "value": [float(m), float(m)], "scale": s, "note": "-"}
         for i, (t, m, s) in enumerate(zip(targets, means, scales, strict=True))
     ]
     return _calibration_file(
@@ -400,7 +518,7 @@ def test_abc_recovers_the_five_parameters_of_the_shipped_calibration(tmp_path):
         "isisk.released_prisoners": 1500,
     }
     targets = [
-        t.model_dump(include={"name", "column", "months", "statistic"})
+        t.model_dump(include={"name", "actor", "column", "observation", "months", "statistic"})
         for t in shipped.calibration.targets
     ]
     scales = [t.scale for t in shipped.calibration.targets]
@@ -411,12 +529,19 @@ def test_abc_recovers_the_five_parameters_of_the_shipped_calibration(tmp_path):
         assert row.p5 <= truth[row.key] <= row.p95, row
 
 
-def test_the_shipped_calibration_reproduces_each_observed_target():
-    """Each target inside its simulated 90% band, the band from 400 posterior runs.
+KNOWN_MISSES = {
+    "aid_jan_jun_2022": "the model's aid received stays below OCHA's $2.1-2.6bn for H1 2022",
+    "attacks_spread_oct_dec_2021": "the model's tempo varies less between months than the UN's",
+}
+"""Targets outside the shipped calibration's 90% band, as docs/calibration.md reports them."""
 
-    October 2021's 48 attacks sits at the band's upper edge (its 95th percentile is
-    47-49 across seeds; docs/calibration.md): a smaller sample's quantile can fall
-    either side of it.
+
+def test_the_shipped_calibration_misses_only_the_targets_it_reports():
+    """Each target inside its simulated 90% band (400 posterior runs) but the reported misses.
+
+    A new miss, or a reported miss now inside its band, fails: the list and
+    docs/calibration.md are then out of date. October 2021's 48 attacks sits near the
+    band's upper edge (docs/calibration.md), so the band comes from 400 runs.
     """
     plan = load_calibration(CALIBRATION)
     scenario = load_scenario(SCENARIO_DIR / "calibrated.yaml")
@@ -424,9 +549,8 @@ def test_the_shipped_calibration_reproduces_each_observed_target():
     targets = plan.calibration.targets
     simulated = predictive(scenario, draws, targets, 400, seed=3)
     inside = inside_band(simulated[[t.name for t in targets]].to_numpy(), targets)
-    assert dict(zip([t.name for t in targets], inside, strict=True)) == {
-        t.name: True for t in targets
-    }
+    missed = {t.name for t, ok in zip(targets, inside, strict=True) if not ok}
+    assert missed == set(KNOWN_MISSES)
 
 
 def test_sim_calibrate_writes_only_into_out_unless_asked_to_install(tmp_path, capsys):

@@ -406,6 +406,13 @@ SWEEP_VALUES = (
 # --- calibration, observed-data, posterior and experiment files ------------------------------
 
 CALIBRATION = yaml.safe_load((SCENARIO_DIR.parent / "experiments" / "calibration.yaml").read_text())
+FITTED = (  # the parameters, or the generated list the calibration names
+    yaml.safe_load((SCENARIO_DIR.parent / "experiments" / CALIBRATION["parameters"]).read_text())[
+        "parameters"
+    ]
+    if isinstance(CALIBRATION["parameters"], str)
+    else CALIBRATION["parameters"]
+)
 SMALL_ABC = {
     "population_size": 10,
     "generations": 1,
@@ -489,7 +496,8 @@ def test_a_pipe_given_as_an_input_is_refused_unread(tmp_path, alarm, kind):
 
 CALIBRATION_KEYS = sorted(
     {*CALIBRATION, "parameters.0.key", "parameters.0.low", "targets.0.value", "targets.0.actor"}
-    | {"targets.0.column", "targets.0.scale", "targets.0.months", "abc.quantile"}
+    | {"targets.0.column", "targets.0.observation", "targets.0.statistic", "targets.0.scale"}
+    | {"targets.0.months", "abc.quantile"}
     | {"abc.min_acceptance_rate", "abc.population_size", "calibrated", "posterior"}
 )
 
@@ -512,7 +520,7 @@ def test_junk_in_a_calibration_file_gives_a_scenario_error_or_a_plan(tmp_path, j
     """Junk at any key of the shipped calibration: a plan whose targets check, or ScenarioError."""
     data = CALIBRATION | {"scenario": str(BASELINE), "abc": dict(SMALL_ABC)}
     data["observed"] = str(SCENARIO_DIR.parent / "data" / "observed.yaml")
-    data["parameters"] = [dict(p) for p in data["parameters"]]
+    data["parameters"] = [dict(p) for p in FITTED]
     data["targets"] = [dict(t) for t in data["targets"]]
     for dotted, value in sorted(junk.items(), key=lambda kv: -kv[0].count(".")):
         *parents, leaf = dotted.split(".")

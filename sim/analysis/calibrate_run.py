@@ -18,6 +18,7 @@ from sim.analysis.calibration import (
     Fit,
     calibrate,
     install_files,
+    observation_columns,
     posterior_summary,
     predictive,
     write_outputs,
@@ -59,7 +60,12 @@ def run_calibration(
     draws = read_posterior(written["posterior"], plan.scenario)
     targets = plan.calibration.targets
     simulated = predictive(
-        plan.scenario, draws, targets, plan.calibration.predictive_draws, plan.calibration.seed
+        plan.scenario,
+        draws,
+        targets,
+        plan.calibration.predictive_draws,
+        plan.calibration.seed,
+        observation_columns(fit, plan),
     )
     write_csv(out / PREDICTIVE_FILE, simulated, float_format="%.6g")
     installed = install_files(plan, fit) if install else []

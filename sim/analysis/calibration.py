@@ -27,9 +27,10 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from sim.analysis.calibration_folder import fit_identity
+from sim.analysis.calibration_folder import OBSERVATION_POSTERIOR, fit_identity
+from sim.analysis.observation import OBSERVATION_STREAM, with_fitted
 from sim.analysis.targets import target_distance, target_values
-from sim.inputs.calibration import CALIBRATED_HEADER, CalibrationPlan, Target
+from sim.inputs.calibration import CALIBRATED_HEADER, CalibrationPlan, Prior, Target
 from sim.inputs.problems import refuse
 from sim.inputs.scenario import override
 from sim.inputs.schema import Scenario
@@ -66,19 +67,52 @@ def point_seed(seed: int, point: Sequence[float]) -> np.random.SeedSequence:
     return np.random.SeedSequence([seed, *words])
 
 
+def observation_seed(seed: np.random.SeedSequence) -> np.random.SeedSequence:
+    """The seed of a simulation's observation draws, apart from its model streams."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, OBSERVATION_STREAM))
+
+
 def simulate_targets(
-    scenario: Scenario, targets: Sequence[Target], gens: Sequence[np.random.Generator]
+    scenario: Scenario,
+    targets: Sequence[Target],
+    gens: Sequence[np.random.Generator],
+    observing: tuple[dict[str, np.ndarray], np.random.Generator],
 ) -> np.ndarray:
-    """Target statistics (replicates, targets) of one batch of `scenario`, one row per generator."""
+    """Target statistics (replicates, targets) of one batch of `scenario`, one row per generator.
+
+    `observing` holds each replicate's observation parameters and the generator of the
+    observation models' draws.
+    """
     recorder = new_world(scenario, gens).run()
-    return target_values(recorder.values, recorder.actors, targets)
+    return target_values(recorder.values, recorder.actors, targets, *observing)
 
 
-def simulate_point(plan: CalibrationPlan, point: dict[str, float]) -> np.ndarray:
-    """One replicate's target statistics at a parameter point, seeded from the point."""
-    scenario = with_values(plan.short_scenario, point)
-    seed = point_seed(plan.calibration.seed, [point[p.key] for p in plan.priors])
-    return simulate_targets(scenario, plan.calibration.targets, [np.random.default_rng(seed)])[0]
+def split_point(
+    priors: Sequence[Prior], point: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """A parameter point as the scenario's values and the observation models' (by name)."""
+    scenario = {p.key: point[p.key] for p in priors if not p.observed}
+    observation = {p.name: point[p.key] for p in priors if p.observed}
+    return scenario, observation
+
+
+def simulate_point(
+    plan: CalibrationPlan, point: dict[str, float], seed: np.random.SeedSequence | None = None
+) -> np.ndarray:
+    """One replicate's target statistics at a parameter point, seeded from the point.
+
+    Observation parameters the calibration does not fit are drawn from their priors. A
+    `seed` given replaces the point's own (common random numbers across points).
+    """
+    values, fitted = split_point(plan.priors, point)
+    scenario = with_values(plan.short_scenario, values)
+    if seed is None:
+        seed = point_seed(plan.calibration.seed, [point[p.key] for p in plan.priors])
+    gen = np.random.default_rng(observation_seed(seed))
+    observing = (with_fitted(fitted, 1, gen), gen)
+    return simulate_targets(
+        scenario, plan.calibration.targets, [np.random.default_rng(seed)], observing
+    )[0]
 
 
 def calibrate(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool = True) -> Fit:
@@ -238,8 +272,13 @@ def predictive(
     targets: Sequence[Target],
     replicates: int,
     seed: int,
+    observed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Posterior predictive: replicate r runs draw k(r) of the posterior; its target statistics."""
+    """Posterior predictive: replicate r runs draw k(r) of the posterior; its target statistics.
+
+    `observed` holds the observation parameters fitted with the draws (a row per draw,
+    a column per name); any other observation parameter is drawn from its prior.
+    """
     steps = max(t.months[1] for t in targets) + 1
     short = override(horizon(scenario, steps), {"seed": seed})
     chosen = draws.chosen(seed, list(range(replicates)))
@@ -247,7 +286,16 @@ def predictive(
     parts = []
     for scenario_k, group in value_groups(short, replicates, draws.values_of(short, chosen)):
         gens = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,))) for r in group]
-        part = pd.DataFrame(simulate_targets(scenario_k, targets, gens), columns=names)
+        watch = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(group[0], OBSERVATION_STREAM))
+        )
+        pars = with_fitted({}, len(group), watch)
+        if observed is not None:
+            rows = observed.iloc[[chosen[r] for r in group]]
+            pars |= {name: rows[name].to_numpy(float) for name in observed.columns}
+        part = pd.DataFrame(
+            simulate_targets(scenario_k, targets, gens, (pars, watch)), columns=names
+        )
         part.insert(0, "draw", [chosen[r] for r in group])
         part.insert(0, "replicate", group)
         parts.append(part)
@@ -259,11 +307,13 @@ def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> d
     written = {
         "posterior": out / "posterior.csv",
         "calibrated": out / "calibrated.yaml",
+        "observation": out / OBSERVATION_POSTERIOR,
         "summary": out / "posterior_summary.csv",
         "generations": out / "generations.csv",
         "manifest": out / "manifest.json",
     }
-    write_posterior(written["posterior"], fit.keys, fit.values, fit.weights)
+    write_posterior(written["posterior"], *model_columns(fit, plan))
+    write_csv(written["observation"], observation_columns(fit, plan), float_format="%.6g")
     summary = posterior_summary(fit, plan)
     write_csv(written["summary"], summary, float_format="%.6g")
     write_csv(written["generations"], fit.generations, float_format="%.6g")
@@ -294,7 +344,7 @@ def install_files(plan: CalibrationPlan, fit: Fit) -> list[Path]:
     an input of the calibration nor a file `sim calibrate` did not write.
     """
     calibrated, posterior = plan.install_files()
-    write_posterior(posterior, fit.keys, fit.values, fit.weights)
+    write_posterior(posterior, *model_columns(fit, plan))
     write_text(
         calibrated, calibrated_yaml(plan, posterior_summary(fit, plan), calibrated, posterior)
     )
@@ -306,6 +356,11 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, post
     tree: dict = {}
     lines = []
     for prior, row in zip(plan.priors, summary.itertuples(), strict=True):
+        if prior.observed:
+            lines.append(
+                f"#   {prior.key}: {row.median:.4g} [{row.p5:.4g}, {row.p95:.4g}] (not set here)"
+            )
+            continue
         value = round(row.median) if prior.integer else float(f"{row.median:.4g}")
         *parents, leaf = prior.key.split(".")
         node = tree
@@ -331,10 +386,24 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, post
         "extends": parent,
         "name": "calibrated",
         "description": (
-            f"{plan.scenario.name} with {', '.join(p.key for p in plan.priors)} at their "
-            "posterior medians (ABC-SMC to the attack tempo, ISIS-K size and crackdown "
-            "yield of late 2021)."
+            f"{plan.scenario.name} with {len([p for p in plan.priors if not p.observed])} "
+            "parameters at their posterior medians (pattern-oriented ABC-SMC to every "
+            "series of data/observed.yaml to June 2022; the header lists them)."
         ),
         **tree,
     }
     return "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False, width=88)
+
+
+def model_columns(fit: Fit, plan: CalibrationPlan) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The posterior's scenario parameters: keys, values (draws, keys) and weights."""
+    chosen = [j for j, p in enumerate(plan.priors) if not p.observed]
+    return [fit.keys[j] for j in chosen], fit.values[:, chosen], fit.weights
+
+
+def observation_columns(fit: Fit, plan: CalibrationPlan) -> pd.DataFrame:
+    """The posterior's observation parameters, a row per draw (as in posterior.csv), by name."""
+    return pd.DataFrame(
+        {p.name: fit.values[:, j] for j, p in enumerate(plan.priors) if p.observed},
+        index=pd.RangeIndex(len(fit.weights), name="draw"),
+    )

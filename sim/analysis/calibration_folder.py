@@ -27,10 +27,12 @@ from sim.runs.store import LOCK, OutputMismatchError, ResultStore
 
 KIND = "calibration"
 MANIFEST = "manifest.json"
+OBSERVATION_POSTERIOR = "observation_posterior.csv"  # fitted observation parameters, per draw
 OWN_FILES = (
     MANIFEST,
     "abc.db",
     "posterior.csv",
+    OBSERVATION_POSTERIOR,
     "posterior_summary.csv",
     "generations.csv",
     "calibrated.yaml",

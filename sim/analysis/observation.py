@@ -15,63 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.inputs.observation_parameters import PARAMETERS
+
 OBSERVATION_STREAM = 2  # spawn-key word of the observation draws; the model's stream has none
-
-
-@dataclass(frozen=True)
-class ObservationParameter:
-    """A parameter of an observation model: a uniform prior over [low, high], with its source."""
-
-    name: str
-    low: float
-    high: float
-    unit: str
-    source: str
-
-
-PARAMETERS = {
-    p.name: p
-    for p in (
-        ObservationParameter(
-            "claim_share",
-            0.3,
-            1.0,
-            "share of recorded attacks",
-            "IESS counts 20 claimed attacks a month over Aug 2021-Jun 2022 against the UN's "
-            "34 recorded a month over Aug-Dec 2021 (about 0.6); wide either side",
-        ),
-        ObservationParameter(
-            "lethality_share",
-            0.2,
-            0.9,
-            "share of recorded attacks",
-            "assumption: no source in data/observed.yaml gives the share of attacks that kill",
-        ),
-        ObservationParameter(
-            "family_factor",
-            1.5,
-            4.0,
-            "people per fighter",
-            "Nangarhar governor, Dec 2019: 413 armed men surrendered with 1,301 people (3.2)",
-        ),
-        ObservationParameter(
-            "claim_factor",
-            1.0,
-            3.0,
-            "claimed per actual",
-            "assumption: a side's claim of its own arrests is at least the truth, at most "
-            "three times it",
-        ),
-        ObservationParameter(
-            "afn_per_usd",
-            77.0,
-            105.0,
-            "AFN per USD",
-            "88 quoted with the FY1401 budget (May 2022); the afghani traded between about "
-            "77 and 105 from Aug 2021 to mid-2022",
-        ),
-    )
-}
 
 
 Mapping = Callable[[np.ndarray, dict[str, np.ndarray], np.random.Generator], np.ndarray]
@@ -210,6 +156,23 @@ def draw_parameters(replicates: int, gen: np.random.Generator) -> dict[str, np.n
     return {name: gen.uniform(p.low, p.high, replicates) for name, p in PARAMETERS.items()}
 
 
+def with_fitted(
+    fitted: dict[str, float], replicates: int, gen: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Observation parameters for `replicates` runs: the `fitted` ones fixed, the rest drawn.
+
+    A parameter a calibration does not fit is drawn from its prior for each run, so its
+    uncertainty is carried through rather than fixed at a guess.
+    """
+    drawn = draw_parameters(replicates, gen)
+    return drawn | {name: np.full(replicates, value) for name, value in fitted.items()}
+
+
+def column_model(column: str, flow: bool) -> ObservationModel:
+    """A record column read as it is: a target that names a column, not an observation model."""
+    return ObservationModel(f"column {column}", column, flow, as_recorded, f"the record's {column}")
+
+
 def observe(
     model: ObservationModel,
     series: np.ndarray,
@@ -224,3 +187,19 @@ def observe(
         return model.maps(series[:, last], pars, gen)
     observed = model.maps(series[:, first : last + 1].sum(axis=1), pars, gen)
     return observed / (last - first + 1) if per_month else observed
+
+
+def monthly_spread(
+    model: ObservationModel,
+    series: np.ndarray,
+    steps: tuple[int, int],
+    pars: dict[str, np.ndarray],
+    gen: np.random.Generator,
+) -> np.ndarray:
+    """Each replicate's standard deviation between the months' observed figures, steps first..last.
+
+    The spread of tempo between months: a pattern the monthly mean does not fix.
+    """
+    first, last = steps
+    months = [observe(model, series, (s, s), True, pars, gen) for s in range(first, last + 1)]
+    return np.std(np.column_stack(months), axis=1)

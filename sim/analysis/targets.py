@@ -3,7 +3,11 @@
 Observed month m (0 = October 2021, the scenario's start) is the model's step m + 1:
 the record's step 0 is the state at the start of month 0, and step t holds the flows of
 the t-th simulated month and the stocks at its end. A `mean` or `sum` target reads the
-flows of steps m0 + 1 .. m1 + 1; an `end` target reads the stock at step m1 + 1.
+flows of steps m0 + 1 .. m1 + 1; an `end` target reads the stock at step m1 + 1; a
+`spread` target the standard deviation between the months' figures. A target that names
+an observation model reads that model's column and maps it (`sim.analysis.observation`:
+claimed attacks, fighters with families, a side's claim, afghani fiscal years), with the
+observation parameters of each replicate.
 """
 
 from __future__ import annotations
@@ -12,24 +16,48 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.analysis.observation import (
+    MODELS,
+    ObservationModel,
+    column_model,
+    draw_parameters,
+    monthly_spread,
+    observe,
+)
 from sim.engine.record import COL, COLUMNS
 from sim.inputs.calibration import CalibrationPlan, Target
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.rules import new_world
 
 
-def target_values(values: np.ndarray, actors: list[str], targets: Sequence[Target]) -> np.ndarray:
-    """Each replicate's statistic per target, from a record `values[rep, step, actor, col]`."""
+def target_model(target: Target) -> ObservationModel:
+    """What a target reads: its observation model, or its record column as it is."""
+    if target.observation is not None:
+        return MODELS[target.observation]
+    return column_model(target.column, flow=target.statistic != "end")
+
+
+def target_values(
+    values: np.ndarray,
+    actors: list[str],
+    targets: Sequence[Target],
+    pars: dict[str, np.ndarray],
+    gen: np.random.Generator,
+) -> np.ndarray:
+    """Each replicate's statistic per target, from a record `values[rep, step, actor, col]`.
+
+    `pars` holds each replicate's observation parameters; `gen` draws the observation
+    models' counting noise (claimed of recorded attacks), apart from the model's streams.
+    """
     out = np.empty((len(values), len(targets)))
     for j, target in enumerate(targets):
-        series = values[:, :, actors.index(target.actor), COL[target.column]]
-        first, last = target.months[0] + 1, target.months[1] + 1
-        if target.statistic == "end":
-            out[:, j] = series[:, last]
-        elif target.statistic == "sum":
-            out[:, j] = series[:, first : last + 1].sum(axis=1)
+        model = target_model(target)
+        series = values[:, :, actors.index(target.actor), COL[model.column]]
+        steps = (target.months[0] + 1, target.months[1] + 1)
+        if target.statistic == "spread":
+            out[:, j] = monthly_spread(model, series, steps, pars, gen)
         else:
-            out[:, j] = series[:, first : last + 1].mean(axis=1)
+            out[:, j] = observe(model, series, steps, target.statistic == "mean", pars, gen)
     return out
 
 
@@ -64,23 +92,51 @@ def check_targets(plan: CalibrationPlan) -> None:
     targets, file = plan.calibration.targets, str(plan.file)
     problems = []
     for i, target in enumerate(targets):
+        problems += _observation_problems(file, i, target)
         if target.actor not in recorder.actors:
             expected = f"expected one of {', '.join(recorder.actors)}"
             problems.append(
                 Problem(file, f"targets[{i}].actor", f"got {quote(target.actor)}; {expected}")
             )
-        if target.column not in COL:
+        if target.column is not None and target.column not in COL:
             expected = f"expected a column of the record: {', '.join(COLUMNS)}"
             problems.append(
                 Problem(file, f"targets[{i}].column", f"got {quote(target.column)}; {expected}")
             )
     if problems:
         raise ScenarioError(problems)
-    statistics = target_values(recorder.values, recorder.actors, targets)[0]
+    gen = np.random.default_rng(plan.calibration.seed)
+    statistics = target_values(
+        recorder.values, recorder.actors, targets, draw_parameters(1, gen), gen
+    )[0]
     problems = [
-        Problem(file, f"targets[{i}]", f"{t.column} holds no value for {t.actor}")
+        Problem(file, f"targets[{i}]", f"{target_model(t).column} holds no value for {t.actor}")
         for i, (t, value) in enumerate(zip(targets, statistics, strict=True))
         if not np.isfinite(value)
     ]
     if problems:
         raise ScenarioError(problems)
+
+
+def _observation_problems(file: str, i: int, target: Target) -> list[Problem]:
+    """An unknown observation model, or a statistic that does not fit what it counts."""
+    if target.observation is None:
+        return []
+    model = MODELS.get(target.observation)
+    if model is None:
+        expected = f"expected one of {', '.join(MODELS)}"
+        return [
+            Problem(
+                file, f"targets[{i}].observation", f"got {quote(target.observation)}; {expected}"
+            )
+        ]
+    if model.flow == (target.statistic == "end"):
+        expected = "expected mean, sum or spread (a flow)" if model.flow else "expected end"
+        return [
+            Problem(
+                file,
+                f"targets[{i}].statistic",
+                f"got {quote(target.statistic)}; {model.name} reads {model.column}: {expected}",
+            )
+        ]
+    return []

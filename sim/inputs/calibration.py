@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from sim.inputs.observation_parameters import OBSERVATION_PREFIX, PARAMETERS
 from sim.inputs.problems import Problem, ScenarioError, quote
 from sim.inputs.ranges import parameter_problem, parameters, range_of
 from sim.inputs.reading import is_file, read_yaml
@@ -33,12 +34,14 @@ OBSERVED_MONTH_ZERO = (2021, 10)  # the observed file's month 0 (its header says
 CALIBRATED_HEADER = "# Calibrated:"  # the first line of every calibrated scenario written
 POSTERIOR_HEADER = "draw,weight,"  # and of every posterior file
 INSTALLS = {"calibrated": (SUFFIXES, CALIBRATED_HEADER), "posterior": ((".csv",), POSTERIOR_HEADER)}
-Statistic = Literal["mean", "sum", "end"]
-"""How a target reads its months: the monthly mean, the total, or the stock at the last one."""
+Statistic = Literal["mean", "sum", "end", "spread"]
+"""How a target reads its months: the monthly mean, the total, the stock at the last one, or
+the standard deviation between the months' figures."""
+DERIVED = ("spread",)  # statistics whose observed value is derived from a source's figures
 
 
 class Uncertain(Strict):
-    """A parameter to fit: a scenario key path, uniform prior over [low, high]."""
+    """A parameter to fit: a scenario key path or `observation.<name>`, uniform over [low, high]."""
 
     key: str = Field(min_length=1, max_length=200)
     low: float | None = None  # default: the plausible range of `sim.inputs.ranges`
@@ -46,12 +49,18 @@ class Uncertain(Strict):
 
 
 class Target(Strict):
-    """One observed figure and the simulated statistic it is compared with."""
+    """One observed figure and the simulated statistic it is compared with.
+
+    The statistic reads either a record column as it is (`column`) or what a source
+    reports of it (`observation`: a model of `sim.analysis.observation.MODELS`, which
+    names its column and maps it, e.g. recorded to claimed attacks).
+    """
 
     name: SafeName
     source: str = Field(min_length=1, max_length=200)  # key path into the observed file
     actor: str = Field(default="isisk", min_length=1, max_length=64)
-    column: str = Field(min_length=1, max_length=64)  # a column of `sim.engine.record`
+    column: str | None = Field(default=None, min_length=1, max_length=64)  # of sim.engine.record
+    observation: str | None = Field(default=None, min_length=1, max_length=64)
     months: list[int] = Field(min_length=2, max_length=2)  # observed months, inclusive
     statistic: Statistic
     value: list[float] = Field(min_length=2, max_length=2)  # observed range [low, high]
@@ -64,6 +73,8 @@ class Target(Strict):
             raise ValueError(f"months {self.months}: expected 0 <= first <= last <= 600")
         if self.value[0] > self.value[1]:
             raise ValueError(f"value {self.value}: expected low <= high")
+        if (self.column is None) == (self.observation is None):
+            raise ValueError("expected either column (the record's) or observation (a model's)")
         return self
 
 
@@ -95,7 +106,8 @@ class Calibration(Strict):
     scenario: str = Field(min_length=1, max_length=4096)  # relative to this file
     observed: str = Field(min_length=1, max_length=4096)
     seed: int = Field(ge=0, lt=2**63)
-    parameters: list[Uncertain] = Field(min_length=1, max_length=20)
+    # the parameters, or the file listing them (written by experiments/calibration_parameters.py)
+    parameters: list[Uncertain] | str = Field(min_length=1, max_length=100)
     targets: list[Target] = Field(min_length=1, max_length=50)
     abc: AbcSettings
     predictive_draws: int = Field(ge=10, le=100_000)  # replicates of the predictive check
@@ -113,6 +125,22 @@ class Prior:
     low: float
     high: float
     integer: bool
+
+    @property
+    def observed(self) -> bool:
+        """Whether this is an observation model's parameter, not the scenario's."""
+        return self.key.startswith(OBSERVATION_PREFIX)
+
+    @property
+    def name(self) -> str:
+        """The key without the observation prefix."""
+        return self.key.removeprefix(OBSERVATION_PREFIX)
+
+
+class ParameterList(Strict):
+    """A file of fitted parameters (experiments/calibration_parameters.yaml), generated."""
+
+    parameters: list[Uncertain] = Field(min_length=1, max_length=100)
 
 
 @dataclass(frozen=True)
@@ -156,10 +184,16 @@ class CalibrationPlan:
         return override(self.scenario, {"steps": self.steps, "events": events})
 
 
-def load_calibration(path: str | Path) -> CalibrationPlan:
-    """Read and check a calibration file; raise `ScenarioError` naming every problem."""
+def load_calibration(path: str | Path, fitted: list[Uncertain] | None = None) -> CalibrationPlan:
+    """Read and check a calibration file; raise `ScenarioError` naming every problem.
+
+    `fitted`, when given, stands for the file's `parameters` (the Sobol' screening that
+    writes them must run before they exist, or after the model's parameters changed).
+    """
     path = Path(path)
     calibration = read_file_as(path, Calibration)
+    if fitted is not None:
+        calibration = calibration.model_copy(update={"parameters": fitted})
     scenario_file = path.parent / calibration.scenario
     observed_file = path.parent / calibration.observed
     problems = [
@@ -171,11 +205,11 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
         raise ScenarioError(problems)
     scenario = load_scenario(scenario_file)
     inputs = (path.resolve(), observed_file.resolve(), *resolve(scenario_file)[2])
+    fitted, listed_in = _parameters(path, calibration.parameters)
+    inputs += (listed_in.resolve(),) if listed_in != path else ()
     known = dict(parameters(scenario))
-    priors = [
-        _prior(path, i, p, scenario, known, problems) for i, p in enumerate(calibration.parameters)
-    ]
-    problems += _repeated_keys(path, calibration.parameters)
+    priors = [_prior(listed_in, i, p, scenario, known, problems) for i, p in enumerate(fitted)]
+    problems += _repeated_keys(listed_in, fitted)
     observed = read_yaml(observed_file)
     for i, target in enumerate(calibration.targets):
         problems += _target_problems(path, f"targets[{i}]", target, observed, observed_file)
@@ -198,6 +232,18 @@ def load_calibration(path: str | Path) -> CalibrationPlan:
         installs["posterior"],
         inputs,
     )
+
+
+def _parameters(file: Path, listed: list[Uncertain] | str) -> tuple[list[Uncertain], Path]:
+    """The parameters to fit and the file that lists them: this one, or the file it names."""
+    if not isinstance(listed, str):
+        return listed, file
+    named = file.parent / listed
+    if not is_file(named):
+        raise ScenarioError(
+            [Problem(str(file), "parameters", f"got {quote(listed)}; {_not_a_file(named)}")]
+        )
+    return read_file_as(named, ParameterList).parameters, named
 
 
 def _not_a_file(path: Path) -> str:
@@ -223,6 +269,8 @@ def _prior(
 ) -> Prior | None:
     """The prior of one parameter, or None after noting why it cannot be had."""
     where = f"parameters[{i}]"
+    if spec.key.startswith(OBSERVATION_PREFIX):
+        return _observation_prior(file, where, spec, problems)
     if (message := parameter_problem(spec.key, known)) is not None:
         problems.append(Problem(str(file), f"{where}.key", message))
         return None
@@ -243,6 +291,25 @@ def _prior(
             problems.append(Problem(str(file), where, f"{spec.key} = {end}: {exc}"))
             return None
     return Prior(spec.key, float(low), float(high), integer)
+
+
+def _observation_prior(
+    file: Path, where: str, spec: Uncertain, problems: list[Problem]
+) -> Prior | None:
+    """The prior of an observation model's parameter: its declared range unless given."""
+    declared = PARAMETERS.get(spec.key.removeprefix(OBSERVATION_PREFIX))
+    if declared is None:
+        names = ", ".join(OBSERVATION_PREFIX + name for name in PARAMETERS)
+        problems.append(
+            Problem(str(file), f"{where}.key", f"got {quote(spec.key)}; expected one of {names}")
+        )
+        return None
+    low = declared.low if spec.low is None else spec.low
+    high = declared.high if spec.high is None else spec.high
+    if not low < high:
+        problems.append(Problem(str(file), where, f"low {low} must be below high {high}"))
+        return None
+    return Prior(spec.key, float(low), float(high), False)
 
 
 def _repeated_keys(file: Path, parameters: list[Uncertain]) -> list[Problem]:
@@ -333,7 +400,12 @@ def _target_problems(
             )
         )
     value = entry.get("value")
-    if isinstance(value, list) and len(value) == 2:
+    if target.statistic in DERIVED:
+        if not target.note:
+            problems.append(
+                Problem(str(file), f"{where}.note", "a derived value: say how it follows")
+            )
+    elif isinstance(value, list) and len(value) == 2:
         if not value[0] <= target.value[0] <= target.value[1] <= value[1]:
             problems.append(
                 Problem(
@@ -346,7 +418,7 @@ def _target_problems(
 
 
 def _entry_problems(file: Path, source: str, entry: dict) -> list[Problem]:
-    """An observed entry's `month` must be m or [first, last], its `value` [low, high]."""
+    """An observed entry's `month` must be m or [first, last], its `value` [low, high] or parts."""
     problems = []
     month = entry.get("month")
     if month is not None and not (
@@ -358,18 +430,23 @@ def _entry_problems(file: Path, source: str, entry: dict) -> list[Problem]:
             )
         )
     value = entry.get("value")
+    parts = value.values() if isinstance(value, dict) else ()
     if value is not None and not (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        and all(math.isfinite(v) for v in value)
+        (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value)))
+        or (parts and all(map(_is_number, parts)))
     ):
         problems.append(
             Problem(
-                str(file), f"{source}.value", f"got {quote(value)}; expected [low, high], numbers"
+                str(file),
+                f"{source}.value",
+                f"got {quote(value)}; expected [low, high] or named parts, numbers",
             )
         )
     return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_int(value: Any) -> bool:

@@ -113,8 +113,14 @@ def _target_title(target: Target, styles: Styles | None) -> str:
     """What a target measures, and the observed figure: no snake_case names."""
     first, last = target.months
     months = f"month {first}" if first == last else f"months {first}-{last}"
-    reading = {"mean": "monthly mean", "sum": "total", "end": "at the end"}[target.statistic]
-    what = f"{actor_name(target.actor, styles)} {target.column.replace('_', ' ')}"
+    reading = {
+        "mean": "monthly mean",
+        "sum": "total",
+        "end": "at the end",
+        "spread": "sd between months",
+    }[target.statistic]
+    counted = target.observation or target.column
+    what = f"{actor_name(target.actor, styles)} {counted.replace('_', ' ')}"
     low, high = (Thousands()(v) for v in target.value)
     observed = low if low == high else f"{low}-{high}"
     return f"{what}, {reading}\n{months}; observed {observed}"

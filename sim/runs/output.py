@@ -117,3 +117,17 @@ def is_temporary(path: Path, targets: Callable[[str], bool]) -> bool:
     """True for a temporary file `write_atomic` left behind for a target `targets` accepts."""
     match = TEMP_NAME.fullmatch(path.name)
     return bool(match) and targets(match["target"])
+
+
+def replace_section(doc: Path, name: str, text: str) -> None:
+    """Put `text` between the lines `<!-- name: start -->` and `<!-- name: end -->` of `doc`.
+
+    For the generated parts of a hand-written document (a table of results); the rest of
+    it is kept as it is. Raises ValueError naming the document when a marker is missing.
+    """
+    content = doc.read_text()
+    start, end = f"<!-- {name}: start -->", f"<!-- {name}: end -->"
+    if start not in content or end not in content:
+        raise ValueError(f"{doc}: expected the markers {start} and {end}")
+    before, after = content[: content.index(start) + len(start)], content[content.index(end) :]
+    write_atomic(doc, lambda tmp: tmp.write_text(before + "\n" + text + after))

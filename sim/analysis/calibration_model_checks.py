@@ -1,0 +1,107 @@
+"""The checks of `sim.analysis.calibration_checks` applied to the model's own calibration.
+
+Simulation-based calibration: a truth drawn from the priors, its target statistics
+simulated (one replicate, as the fit sees them), and the calibration's ABC-SMC, with a
+reduced budget, fitted to them as point targets. Leave-one-pattern-out: the calibration
+without one target at a time, and that target's posterior predictive. Each fit writes
+its pyabc history into its own folder under `out`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.calibration import (
+    Fit,
+    calibrate,
+    model_columns,
+    observation_columns,
+    predictive,
+    simulate_point,
+)
+from sim.analysis.calibration_checks import (
+    RankCheck,
+    leave_one_pattern_out,
+    simulation_based_calibration,
+)
+from sim.inputs.calibration import AbcSettings, CalibrationPlan, Target
+from sim.runs.posterior import PosteriorDraws
+
+
+def with_targets(
+    plan: CalibrationPlan, targets: Sequence[Target], abc: AbcSettings | None = None
+) -> CalibrationPlan:
+    """The same calibration with other targets (and ABC settings)."""
+    update = {"targets": list(targets)} | ({"abc": abc} if abc is not None else {})
+    return replace(plan, calibration=plan.calibration.model_copy(update=update))
+
+
+def model_sbc(
+    plan: CalibrationPlan,
+    abc: AbcSettings,
+    out: Path,
+    *,
+    simulations: int,
+    draws: int,
+    seed: int,
+) -> RankCheck:
+    """Simulation-based calibration of the calibration's ABC-SMC, `simulations` fits of `abc`."""
+    low = np.array([p.low for p in plan.priors])
+    high = np.array([p.high for p in plan.priors])
+    keys = [p.key for p in plan.priors]
+    count = iter(range(simulations))
+
+    def sample_prior(gen: np.random.Generator) -> np.ndarray:
+        return gen.uniform(low, high)
+
+    def simulate(truth: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+        point = dict(zip(keys, truth.tolist(), strict=True))
+        return simulate_point(plan, point, np.random.SeedSequence(int(gen.integers(2**63))))
+
+    def fit(data: np.ndarray, n: int, gen: np.random.Generator) -> np.ndarray:
+        targets = [
+            t.model_copy(update={"value": [float(x), float(x)]})
+            for t, x in zip(plan.calibration.targets, data, strict=True)
+        ]
+        result = calibrate(
+            with_targets(plan, targets, abc), out / f"sbc_{next(count)}", progress=False
+        )
+        return result.values[gen.choice(len(result.weights), size=n, p=result.weights)]
+
+    return simulation_based_calibration(
+        sample_prior, simulate, fit, simulations=simulations, draws=draws, seed=seed
+    )
+
+
+def model_lopo(
+    plan: CalibrationPlan, abc: AbcSettings, out: Path, *, replicates: int
+) -> pd.DataFrame:
+    """Leave-one-pattern-out: per target, the fit without it and its predicted 90% band."""
+    targets = {t.name: t for t in plan.calibration.targets}
+    observed = {name: (t.value[0], t.value[1]) for name, t in targets.items()}
+
+    def fit(names: Sequence[str]) -> tuple[CalibrationPlan, Fit]:
+        kept = with_targets(plan, [targets[n] for n in names], abc)
+        left = next(n for n in targets if n not in names)
+        return kept, calibrate(kept, out / f"without_{left}", progress=False)
+
+    def predict(fitted: tuple[CalibrationPlan, Fit], name: str) -> np.ndarray:
+        kept, result = fitted
+        keys, values, weights = model_columns(result, kept)
+        draws = PosteriorDraws(tuple(keys), values, weights, "", f"without {name}")
+        simulated = predictive(
+            plan.scenario,
+            draws,
+            [targets[name]],
+            replicates,
+            plan.calibration.seed,
+            observation_columns(result, kept),
+        )
+        return simulated[name].to_numpy(float)
+
+    return leave_one_pattern_out(observed, fit, predict)
