@@ -29,13 +29,16 @@ from pydantic import BaseModel
 from sim import ScenarioError, load_scenario
 from sim.analysis.targets import check_targets
 from sim.cli import main
+from sim.engine.outcomes import OUTCOMES
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
 from sim.inputs.calibration import load_calibration
 from sim.inputs.experiment import load_experiment
 from sim.inputs.names import safe_folder_name
+from sim.inputs.observed import load_observed
 from sim.inputs.problems import Problem
 from sim.inputs.reading import MAX_BYTES
+from sim.inputs.robust import load_search
 from sim.inputs.scenario import event_timeline, override
 from sim.inputs.schema import Scenario
 from sim.inputs.sweep import Sweep, Uncertainty, load_sweep
@@ -479,7 +482,9 @@ def alarm():
     signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize("kind", ["calibration", "observed", "posterior", "experiment"])
+@pytest.mark.parametrize(
+    "kind", ["calibration", "observed", "observed_file", "posterior", "experiment", "search"]
+)
 def test_a_pipe_given_as_an_input_is_refused_unread(tmp_path, alarm, kind):
     pipe = tmp_path / f"pipe.{'csv' if kind == 'posterior' else 'yaml'}"
     os.mkfifo(pipe)
@@ -488,8 +493,12 @@ def test_a_pipe_given_as_an_input_is_refused_unread(tmp_path, alarm, kind):
             load_calibration(pipe)
         elif kind == "observed":
             load_calibration(_calibration(tmp_path, observed=str(pipe)))
+        elif kind == "observed_file":
+            load_observed(pipe)
         elif kind == "posterior":
             read_posterior(pipe, scenario("baseline"))
+        elif kind == "search":
+            load_search(pipe, OUTCOMES.names)
         else:
             load_experiment(pipe)
 
@@ -586,3 +595,31 @@ def test_junk_in_a_sweep_file_gives_a_plan_or_an_error_naming_file_and_key(tmp_p
             assert len(problem.message) < 1000
     else:
         assert plan.file == path and plan.design.parameters
+
+
+OBSERVED = yaml.safe_load((SCENARIO_DIR.parent / "data" / "observed.yaml").read_text())
+OBSERVED_KEYS = sorted(
+    f"{block}.{series}" for block, entries in OBSERVED.items() if isinstance(entries, dict)
+    for series in entries
+)  # fmt: skip
+
+
+@JUNK_SETTINGS
+@given(st.dictionaries(st.sampled_from(OBSERVED_KEYS), st.one_of(NEAR_MISSES, JUNK), max_size=2))
+def test_junk_in_an_observed_file_gives_entries_or_an_error_naming_file_and_entry(tmp_path, junk):
+    """Junk in place of any series of the shipped observed file: entries, or ScenarioError."""
+    data = copy.deepcopy(OBSERVED)
+    for dotted, value in junk.items():
+        block, _, series = dotted.partition(".")
+        data[block][series] = value
+    path = tmp_path / "observed.yaml"
+    path.write_text(yaml.safe_dump(data))
+    try:
+        observed = load_observed(path)
+    except ScenarioError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.file == str(path) and problem.path, problem
+            assert len(problem.message) < 1000
+    else:
+        assert observed.entries
