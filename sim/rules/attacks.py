@@ -114,7 +114,9 @@ def attack(world: World, scale: float) -> None:
     shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
     cadre = cells.row_sums(cells.fighters.astype(float))
-    money = money_factor(operations_funds(cadre, world.params.isisk), cadre, world.params.rules.strategy)
+    money = money_factor(
+        operations_funds(cadre, world.params.isisk), cadre, world.params.rules.strategy
+    )
     effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
     multiplier = returns_to_scale(cadre, rule) * money
     full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)

@@ -3,8 +3,8 @@
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
 leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid,
 and go over the more as ISIS-K pays better than their faction does (Giustozzi 2018),
-as far as ISIS-K's one budget (`sim.rules.strategy.funds`) lets it pay. Punishment deters defection but adds to
-grievance (its cost).
+as far as ISIS-K's one budget (`sim.rules.strategy.funds`) lets it pay. Punishment
+deters defection but adds to grievance (its cost).
 
 Its parameters are declared in `sim.inputs.pars.defection`.
 """

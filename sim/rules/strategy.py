@@ -97,8 +97,9 @@ def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
 def choose_strategy(world: World, scale: float) -> None:
     """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
 
-    Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and this month's crackdown force
-    and losses; writes `world.effort`. The noise is one normal per option and replicate.
+    Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and this month's
+    crackdown force and losses; writes `world.effort`. The noise is one normal per option
+    and replicate.
     The attacks' scale acts on the tempo (`attack`), not on the choice.
     """
     rule, cells = world.params.rules.strategy, world.cells
