@@ -37,6 +37,7 @@ from sim.rules import update_pressure
 from sim.rules.maths import logistic, logit
 from sim.rules.pressure import (
     compliance,
+    isisk_action,
     others_ahead,
     pressure_after,
     pressure_change,
@@ -388,7 +389,7 @@ CLAIMS = [
           TOTAL_COMPLIANCE | {"policy__punishment": 0.1}),
     claim("punishment holds the reserves frozen longer", "unfrozen_final", less,
           TOTAL_COMPLIANCE | {"policy__punishment": 0.9},
-          TOTAL_COMPLIANCE | {"policy__punishment": 0.1}),
+          TOTAL_COMPLIANCE | {"policy__punishment": 0.1}, n=120),
     claim("a state that reads attacks as a reason to engage eases its pressure",
           "china_pressure_mean", less,
           {"international__china__attack_sensitivity": -0.05},
@@ -400,3 +401,10 @@ CLAIMS = [
 @pytest.mark.parametrize("row", CLAIMS)
 def test_claim(row):
     check_claim(row)
+
+
+def test_isisk_action_discounts_an_unvetted_amnesty():
+    """pressure.isisk_action: crackdown x (1 - amnesty_risk x amnesty); no amnesty, no cost."""
+    rule = TINY.rules.pressure.model_copy(update=dict(amnesty_risk=0.4))
+    assert isisk_action(0.5, 0.0, rule) == pytest.approx(0.5, **EXACT)
+    assert isisk_action(0.5, 1.0, rule) == pytest.approx(0.3, **EXACT)

@@ -49,6 +49,7 @@ RECRUITMENT = TINY.rules.recruitment.model_copy(
     update=dict(
         isisk_local_per_month=10.0,
         momentum_boost=1.0,
+        consolidation_boost=1.5,
         hardship_boost=0.5,
         recognition_boost=2.0,
         anger_recruits=50.0,
@@ -59,14 +60,15 @@ RECRUITMENT = TINY.rules.recruitment.model_copy(
 
 def test_local_recruits_rate_values():
     """recruitment.local_recruits_rate: base x (1 + boosts x drivers) + anger + deserters' share."""
-    assert local_recruits_rate(0.5, 0.4, 0.5, 0.2, 30, RECRUITMENT) == pytest.approx(
-        10 * 1.5 * 1.2 * 2.0 + 50 * 0.2 + 0.1 * 30, **EXACT
+    assert local_recruits_rate(0.5, 0.4, 0.5, 0.2, 30, 0.4, RECRUITMENT) == pytest.approx(
+        10 * 1.5 * 1.6 * 1.2 * 2.0 + 50 * 0.2 + 0.1 * 30, **EXACT
     )
-    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 0, RECRUITMENT) == 10.0
-    assert local_recruits_rate(0.0, 0.0, 0.0, 1.0, 0, RECRUITMENT) == 60.0
-    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 200, RECRUITMENT) == 30.0
-    for position in range(5):
-        low, high = [0.2] * 5, [0.2] * 5
+    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 0, 0.0, RECRUITMENT) == 10.0
+    assert local_recruits_rate(0.0, 0.0, 0.0, 1.0, 0, 0.0, RECRUITMENT) == 60.0
+    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 200, 0.0, RECRUITMENT) == 30.0
+    assert local_recruits_rate(0.0, 0.0, 0.0, 0.0, 0, 1.0, RECRUITMENT) == 25.0
+    for position in range(6):
+        low, high = [0.2] * 6, [0.2] * 6
         high[position] = 0.8
         assert local_recruits_rate(*high, RECRUITMENT) > local_recruits_rate(*low, RECRUITMENT)
 
@@ -264,6 +266,9 @@ CLAIMS = [
           {"rules__recruitment__isisk_local_per_month": 120}),
     claim("momentum boosts recruitment", "isisk_recruits", greater,
           {"rules__recruitment__momentum_boost": 3.0}, {"rules__recruitment__momentum_boost": 0.0}),
+    claim("consolidation raises ISIS-K's recruitment", "isisk_recruits", greater,
+          {"rules__recruitment__consolidation_boost": 2.0},
+          {"rules__recruitment__consolidation_boost": 0.0}, scenario="crackdown"),
     claim("hardship boosts recruitment", "isisk_recruits", greater,
           {"rules__recruitment__hardship_boost": 3.0}, {"rules__recruitment__hardship_boost": 0.0}),
     claim("deserters feed ISIS-K's recruits", "isisk_recruits", greater,

@@ -12,7 +12,13 @@ from conftest import greater, less
 from mechanism import EXACT, check_claim, claim
 from tiny import ALWAYS, NEVER, TINY, apply, begin_month, set_cells, tiny_world
 
-from sim.rules.strategy import choose_strategy, effort_shares, money_factor, utilities
+from sim.rules.strategy import (
+    choose_strategy,
+    effort_shares,
+    money_factor,
+    operations_funds,
+    utilities,
+)
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -28,6 +34,14 @@ STRATEGY = TINY.rules.strategy.model_copy(
         rebuild=0.2,
     )
 )
+
+
+def test_operations_funds_are_what_pay_leaves():
+    """strategy.operations_funds: own + network funds less the wage bill, never below 0."""
+    isisk = TINY.isisk.model_copy(update=dict(own_funds_musd=1.5, network_funds_musd=0.5))
+    pay = isisk.pay_usd / 1e6
+    assert operations_funds(10, isisk) == pytest.approx(2.0 - 10 * pay, **EXACT)
+    np.testing.assert_array_equal(operations_funds(np.array([40, 1000]), isisk), 0.0)
 
 
 def test_money_factor_values():

@@ -193,6 +193,8 @@ def test_deserters_join_a_rival_breakaway_only(way):
 
 PAY_CUT = {"economy__wage_usd": 600}  # the Taliban owe more than they can pay
 ISISK_PAYS = {"isisk__pay_usd": 800}
+RICH = {"isisk__own_funds_musd": 50.0}  # pay leaves operations' money (almost) as it was
+SHORT_BUDGET = {**ISISK_PAYS, "isisk__own_funds_musd": 0.8}  # pays ~1,000 fighters in full
 CLAIMS = [
     claim("amnesty raises surrenders", "surrenders_total", greater,
           {"policy__amnesty": 1.0}, {"policy__amnesty": 0.0}),
@@ -202,10 +204,17 @@ CLAIMS = [
           {"rules__recruitment__ex_ansf_hardship": 4.0, "rules__recruitment__ex_ansf_rate": 0.002},
           {"rules__recruitment__ex_ansf_hardship": 0.0, "rules__recruitment__ex_ansf_rate": 0.002}),
     claim("ISIS-K's pay raises defections when Taliban pay falls", "defections_taliban", greater,
-          {**PAY_CUT, "isisk__pay_usd": 800}, {**PAY_CUT, "isisk__pay_usd": 0}),
+          {**PAY_CUT, **RICH, "isisk__pay_usd": 800}, {**PAY_CUT, **RICH, "isisk__pay_usd": 0}),
     claim("a short ISIS-K budget lowers defections", "defections_taliban", less,
-          {**PAY_CUT, **ISISK_PAYS, "isisk__pay_budget_musd": 0.1},
-          {**PAY_CUT, **ISISK_PAYS, "isisk__pay_budget_musd": 3.0}),
+          {**PAY_CUT, **ISISK_PAYS, "isisk__own_funds_musd": 0.1},
+          {**PAY_CUT, **ISISK_PAYS, "isisk__own_funds_musd": 3.0}),
+    claim("network funds lower surrenders (ISIS-K pays more of its fighters)",
+          "surrenders_total", less, {**SHORT_BUDGET, "isisk__network_funds_musd": 0.8},
+          {**SHORT_BUDGET, "isisk__network_funds_musd": 0.0}),
+    claim("network funds raise defections to ISIS-K (its pay gap over the Taliban's)",
+          "defections_taliban", greater,
+          {**PAY_CUT, **SHORT_BUDGET, "isisk__network_funds_musd": 2.0},
+          {**PAY_CUT, **SHORT_BUDGET, "isisk__network_funds_musd": 0.0}),
 ]  # fmt: skip
 
 

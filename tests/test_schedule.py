@@ -86,6 +86,7 @@ def test_schedule_rules_leave_the_tiny_world_alone():
 
 BUSY = {  # every mechanism at work in the tiny world, so every rule writes what it can
     "policy.crackdown": 0.5,
+    "isisk.own_funds_musd": 8.0,  # pays a growing ISIS-K and leaves money for attacks
     "policy.adaptive_gain": 0.5,
     "policy.attack_tolerance": 5.0,
     "policy.joint_with_us": True,

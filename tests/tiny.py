@@ -114,8 +114,7 @@ ISISK = dict(
     released_prisoners=0,
     release_months=1,
     pay_usd=50_000.0,  # half the tiny wage
-    pay_budget_musd=6.0,  # pays 120 fighters in full
-    own_funds_musd=0.1,
+    own_funds_musd=3.1,  # pays 60 fighters in full (3.0), 0.1 left for operations
     network_funds_musd=0.0,
 )
 ECONOMY = dict(

@@ -52,6 +52,7 @@ from sim.rules.strategy import (
     effort_shares,
     funds,
     money_factor,
+    operations_funds,
     utilities,
 )
 
@@ -263,9 +264,9 @@ class IsisKAgent(mesa.Agent):
         return sum(cell.fighters for cell in self.model.agents_by_type[CellAgent])
 
     def funded(self) -> float:
-        """`funded_share` of ISIS-K's pay for its fighters now."""
+        """`funded_share` of ISIS-K's pay for its fighters now, from its one budget."""
         isisk = self.model.params.isisk
-        return float(funded_share(self.fighters(), isisk.pay_usd, isisk.pay_budget_musd))
+        return float(funded_share(self.fighters(), isisk.pay_usd, funds(isisk)))
 
     def choose_effort(self, force: float) -> None:
         """The leadership splits effort (home, abroad, consolidate) from pressure, losses, money."""
@@ -278,7 +279,9 @@ class IsisKAgent(mesa.Agent):
         skilled = max(sum(cell.fighters * cell.skill for cell in cells), 1e-12)
         gap = max(0.0, 1.0 - capable / skilled) * (cadre > 0)
         lost = self.removed / max(cadre + self.removed, 1)
-        money = float(money_factor(funds(model.params.isisk), cadre, rules.strategy))
+        money = float(
+            money_factor(operations_funds(cadre, model.params.isisk), cadre, rules.strategy)
+        )
         self.multiplier = float(returns_to_scale(cadre, rules.attacks)) * money
         values = utilities(force * exposure, lost + gap, money, rules.strategy)
         noise = model.rng.standard_normal(len(EFFORTS))

@@ -47,13 +47,14 @@ from sim.rules.economy import (
 )
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
-from sim.rules.pressure import release_chance
+from sim.rules.pressure import isisk_action, release_chance
 from sim.rules.recruitment import (
     central_asian_rate,
     ex_ansf_chance,
     local_recruits_rate,
     prisoners_released,
 )
+from sim.rules.strategy import CONSOLIDATE
 from sim.rules.surrender import mixed_ties, surrender_probability
 
 __all__ = [
@@ -229,7 +230,7 @@ class ReferenceModel(mesa.Model):
         """Taliban action in [0, 1] on each demand, `schema.DEMANDS`, and each group."""
         policy, crackdown = self.params.policy, self.crackdown_effect()
         action = {
-            "isisk": crackdown,
+            "isisk": isisk_action(crackdown, policy.amnesty, self.params.rules.pressure),
             "joint": crackdown * float(policy.joint_with_us),
             "concessions": policy.concessions,
             "stability": self.credibility,
@@ -386,7 +387,13 @@ class ReferenceModel(mesa.Model):
         rule, isisk = self.params.rules.recruitment, self.spec.isisk
         deserters = sum(f.deserted for f in self.factions)
         rate = local_recruits_rate(
-            self.isisk.momentum, self.hardship, self.recognized_share(), self.anger, deserters, rule
+            self.isisk.momentum,
+            self.hardship,
+            self.recognized_share(),
+            self.anger,
+            deserters,
+            self.isisk.effort[CONSOLIDATE],
+            rule,
         )
         local = int(self.rng.poisson(scale * rate))
         local += prisoners_released(self.month, isisk.released_prisoners, isisk.release_months)

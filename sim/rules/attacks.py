@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.engine.values import at_rows, by_slot, per_actor
 from sim.inputs.schema import TARGETS, AttackRule
-from sim.rules.strategy import ABROAD_EFFORT, CONSOLIDATE, HOME, funds, money_factor
+from sim.rules.strategy import ABROAD_EFFORT, CONSOLIDATE, HOME, money_factor, operations_funds
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -97,7 +97,7 @@ def skill_after(skill, attacks, rule: AttackRule):
 def attack(world: World, scale: float) -> None:
     """Cells attack as the leaders chose, or lie low; successes kill, pull, erode credibility.
 
-    Reads `rules.attacks.*`, the month's effort, ISIS-K's funds (through
+    Reads `rules.attacks.*`, the month's effort, ISIS-K's funds left after pay (through
     `rules.strategy.{funds_elasticity, reference_funding_usd}`, with its `rebuild`) and the
     crackdown's force this month; the
     mechanism's scale multiplies the attack rate. Attacks abroad (external operations)
@@ -114,7 +114,9 @@ def attack(world: World, scale: float) -> None:
     shares = shares / shares.sum(axis=-1, keepdims=True)
     streams = world.streams
     cadre = cells.row_sums(cells.fighters.astype(float))
-    money = money_factor(funds(world.params.isisk), cadre, world.params.rules.strategy)
+    money = money_factor(
+        operations_funds(cadre, world.params.isisk), cadre, world.params.rules.strategy
+    )
     effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
     multiplier = returns_to_scale(cadre, rule) * money
     full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)

@@ -3,8 +3,8 @@
 Two motives (Oppenheim et al. 2015): ideological units switch sides when the
 leadership seems to abandon jihad; economic units (1 - ideology) leave when unpaid,
 and go over the more as ISIS-K pays better than their faction does (Giustozzi 2018),
-as far as ISIS-K's budget lets it pay. Punishment deters defection but adds to
-grievance (its cost).
+as far as ISIS-K's one budget (`sim.rules.strategy.funds`) lets it pay. Punishment
+deters defection but adds to grievance (its cost).
 
 Its parameters are declared in `sim.inputs.pars.defection`.
 """
@@ -19,6 +19,7 @@ from sim.engine.values import by_slot, column
 from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells, join_cells
+from sim.rules.strategy import funds, wage_bill
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -51,15 +52,14 @@ def perceived_abandonment(world: World) -> np.ndarray:
 
 
 def funded_share(fighters, pay_usd, budget_musd):
-    """Share of ISIS-K's full pay its budget covers this month: budget / (fighters x pay), <= 1."""
-    need = fighters * pay_usd / 1e6
-    return np.minimum(1.0, budget_musd / np.maximum(need, 1e-9))
+    """Share of ISIS-K's full pay its budget covers this month: budget / wage bill, <= 1."""
+    return np.minimum(1.0, budget_musd / np.maximum(wage_bill(fighters, pay_usd), 1e-9))
 
 
 def isisk_funded(world: World, fighters: np.ndarray) -> np.ndarray:
-    """`funded_share` of ISIS-K's `fighters` now, per replicate."""
+    """`funded_share` of ISIS-K's `fighters` now from its one budget (`funds`), per replicate."""
     isisk = world.params.isisk
-    return funded_share(fighters, isisk.pay_usd, isisk.pay_budget_musd)
+    return funded_share(fighters, isisk.pay_usd, funds(isisk))
 
 
 def pay_gap(funded, isisk_pay_usd, wage_usd, pay):
@@ -126,7 +126,7 @@ def defect(world: World, scale: float) -> None:
     """Each unit defects to ISIS-K, deserts, or stays; punishment adds to grievance.
 
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`,
-    `isisk.{pay_usd, pay_budget_musd}` and `economy.wage_usd`;
+    `isisk.{pay_usd, own_funds_musd, network_funds_musd}` and `economy.wage_usd`;
     the mechanism's scale multiplies both chances. One uniform draw per unit decides.
     """
     policy, units = world.params.policy, world.units

@@ -32,12 +32,21 @@ credentials, sanctions relief, formal recognition."""
 TOP = len(STEPS) - 1
 
 
+def isisk_action(crackdown, amnesty, rule: PressureRule):
+    """Action against ISIS-K as states read it: the crackdown, discounted by an unvetted amnesty.
+
+    The amnesty's cost abroad: `amnesty_risk` x `policy.amnesty` of the crackdown's
+    credit is lost, fighters let go read as ISIS-K left at large.
+    """
+    return crackdown * (1.0 - rule.amnesty_risk * amnesty)
+
+
 def taliban_action(world: World) -> dict[str, np.ndarray]:
     """Taliban action in [0, 1] per replicate on each demand (`schema.DEMANDS`) and group."""
     policy = world.params.policy
     crackdown = world.crackdown_effect()
     action = {
-        "isisk": crackdown,
+        "isisk": isisk_action(crackdown, policy.amnesty, world.params.rules.pressure),
         "joint": crackdown * float(policy.joint_with_us),
         "concessions": np.full(world.replicates, policy.concessions),
         "stability": world.credibility,

@@ -24,19 +24,24 @@ import numpy as np
 from sim.engine.values import at_rows, by_slot, column, per_actor
 from sim.inputs.schema import BREAKAWAYS, RecruitmentRule
 from sim.rules.attacks import founded_capability
+from sim.rules.strategy import CONSOLIDATE
 
 if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def local_recruits_rate(momentum, hardship, recognized, anger, deserters, rule: RecruitmentRule):
+def local_recruits_rate(
+    momentum, hardship, recognized, anger, deserters, consolidating, rule: RecruitmentRule
+):
     """Expected ISIS-K local recruits a month: momentum, hardship, recognition, anger, deserters.
 
     `deserters` are the Taliban fighters who deserted this month, a pool of which
-    `deserter_share` join.
+    `deserter_share` join; `consolidating`, the leadership's share of effort on
+    consolidation, adds recruiting and propaganda (`consolidation_boost`).
     """
     pull = (
         (1.0 + rule.momentum_boost * momentum)
+        * (1.0 + rule.consolidation_boost * consolidating)
         * (1.0 + rule.hardship_boost * hardship)
         * (1.0 + rule.recognition_boost * recognized)
     )
@@ -117,7 +122,8 @@ def recruit(world: World, scale: float) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
     Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`,
-    the month's deserters and indiscriminate force, and the ex-ANSF pool; the scale
+    the month's deserters and indiscriminate force, ISIS-K's effort on consolidation
+    and the ex-ANSF pool; the scale
     multiplies recruitment and arrival rates.
     """
     rule, signals, isisk = world.params.rules.recruitment, world.signals, world.spec.isisk
@@ -127,6 +133,7 @@ def recruit(world: World, scale: float) -> None:
         world.recognized_share(),
         signals.anger,
         signals.faction_flow("deserted").sum(axis=1),
+        world.effort[:, CONSOLIDATE],
         rule,
     )
     arrival_rate = scale * per_actor(

@@ -4,8 +4,9 @@ Effort goes to attacks in Afghanistan, external operations (abroad, counted apar
 consolidation (lying low, rebuilding), by a multinomial logit of utilities with noise
 drawn per replicate: pressure felt (crackdown force x its cells' exposure) pushes effort
 abroad and into consolidation, losses (of fighters this month and of its leaders' skill)
-into consolidation, and money per fighter (its own and the wider Islamic State network's,
-`isisk.network_funds_musd`) away from it. Jadoon & Mines (2020) describe ISKP lying low
+into consolidation, and money per fighter (what is left of its one budget, its own and the
+wider Islamic State network's `isisk.network_funds_musd`, once its fighters are paid)
+away from it. Jadoon & Mines (2020) describe ISKP lying low
 in urban cells after its 2019-20 losses and rebuilding; Johnston (2012) finds groups
 attack less for a while after losing leaders. Money also raises the tempo (`attacks`).
 
@@ -34,10 +35,21 @@ def funds(isisk: IsisK):
     return isisk.own_funds_musd + isisk.network_funds_musd
 
 
+def wage_bill(fighters, pay_usd):
+    """What full pay of `fighters` at `pay_usd` each costs a month, USD million."""
+    return fighters * pay_usd / 1e6
+
+
+def operations_funds(fighters, isisk: IsisK):
+    """Money left for operations once ISIS-K pays its fighters (it pays them first), USD million."""
+    return np.maximum(0.0, funds(isisk) - wage_bill(fighters, isisk.pay_usd))
+
+
 def money_factor(funds_musd, cadre, rule: StrategyRule):
     """Tempo multiplier of money per fighter: 2 r^e / (1 + r^e), at most 2 (1 at the reference).
 
-    r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`.
+    r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`; the funds
+    are what is left after pay (`operations_funds`).
     """
     ratio = 1e6 * funds_musd / np.maximum(cadre, 1) / rule.reference_funding_usd
     lifted = ratio**rule.funds_elasticity
@@ -53,7 +65,8 @@ def utilities(pressure, losses, money, rule: StrategyRule) -> np.ndarray:
     pressed = rule.pressure_weight * pressure
     home = np.zeros_like(pressed + losses + money)
     abroad = rule.abroad_bias + pressed
-    consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses - np.log(money)
+    broke = -np.log(np.maximum(money, 1e-12))  # no money left: (almost) only consolidation
+    consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses + broke
     return np.stack(np.broadcast_arrays(home, abroad, consolidate), axis=-1)
 
 
@@ -84,13 +97,14 @@ def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
 def choose_strategy(world: World, scale: float) -> None:
     """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
 
-    Reads `rules.strategy.*`, ISIS-K's funds, its cells and this month's crackdown force
-    and losses; writes `world.effort`. The noise is one normal per option and replicate.
+    Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and this month's
+    crackdown force and losses; writes `world.effort`. The noise is one normal per option
+    and replicate.
     The attacks' scale acts on the tempo (`attack`), not on the choice.
     """
     rule, cells = world.params.rules.strategy, world.cells
     cadre = cells.row_sums(cells.fighters.astype(float))
-    money = money_factor(funds(world.params.isisk), cadre, rule)
+    money = money_factor(operations_funds(cadre, world.params.isisk), cadre, rule)
     pressure, losses = pressure_and_losses(world)
     values = utilities(pressure, losses, money, rule)
     world.effort[:] = effort_shares(values, world.streams.normals(len(EFFORTS)), by_slot(rule))

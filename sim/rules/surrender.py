@@ -51,8 +51,8 @@ def surrender(world: World, scale: float) -> None:
     The faction that runs internal security (`policy.security_faction`) runs the amnesty
     and takes in the absorbed, while it is still in the Taliban; else they go home.
     Reads `rules.defection.{surrender_*, w_surrender_*, absorbed_*}`, `policy.amnesty`,
-    `policy.security_faction`,
-    `isisk.{pay_usd, pay_budget_musd}`, momentum and the month's crackdown removals;
+    `policy.security_faction`, `isisk.{pay_usd, own_funds_musd, network_funds_musd}`,
+    momentum and the month's crackdown removals;
     the mechanism's scale multiplies the chance.
     """
     rule, cells, units, signals = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sim.inputs.pars.declare import (
     FIGHTERS,
-    MONEY,
     PROBABILITY,
     Block,
     Bound,
@@ -68,11 +67,19 @@ ISISK = Block(
         Par(
             "own_funds_musd",
             float,
-            "money ISIS-K raises itself a month (extortion, taxation, donations)",
+            "money ISIS-K raises itself a month (extortion, taxation, donations); with the"
+            " network's, its one budget: pay first, the rest for operations",
             "USD million a month",
-            0.5,
+            1.7,
             Bound(0.0, 1e3, "USD million a month", open_low=True),
-            Range(0.2, 1.0, judgement("UN Monitoring Team reports give no monthly figure")),
+            Range(
+                0.8,
+                3.0,
+                judgement(
+                    "pay for 1,500-4,000 fighters at ~500 USD plus operations; the UN"
+                    " Monitoring Team reports give no monthly figure"
+                ),
+            ),
         ),
         Par(
             "network_funds_musd",
@@ -104,7 +111,7 @@ ISISK = Block(
         Par(
             "pay_usd",
             float,
-            "monthly pay per ISIS-K fighter when its budget covers it",
+            "monthly pay per ISIS-K fighter when its budget covers it (paid before operations)",
             "USD a month",
             500,
             Bound(0.0, 100_000.0, "USD a fighter-month: beyond any armed group's pay"),
@@ -114,22 +121,6 @@ ISISK = Block(
                 judgement(
                     "Giustozzi 2018: ISKP paid its fighters more than the Taliban paid theirs;"
                     " above the Taliban's economy.wage_usd"
-                ),
-            ),
-        ),
-        Par(
-            "pay_budget_musd",
-            float,
-            "money ISIS-K has for pay a month (its own and the wider Islamic State's)",
-            "USD million a month",
-            1.5,
-            MONEY,
-            Range(
-                0.5,
-                3.0,
-                judgement(
-                    "pay for 1,000-6,000 fighters; the UN Monitoring Team reports funds from"
-                    " the IS core shrinking after 2019"
                 ),
             ),
         ),

@@ -23,6 +23,26 @@ PRESSURE = Block(
             ),
         ),
         Par(
+            "amnesty_risk",
+            float,
+            "share of the Taliban's action against ISIS-K that states discount per unit of"
+            " amnesty (amnesty without vetting read as a security risk)",
+            "0..1",
+            0.3,
+            PROBABILITY,
+            Range(
+                0.1,
+                0.5,
+                judgement(
+                    "states that condition on counter-terrorism read fighters released home"
+                    " or taken into the security services without vetting as ISKP left at"
+                    " large; the Taliban made the 2021-22 amnesty conditional for that"
+                    " reason; at full amnesty between a tenth and half of the crackdown's"
+                    " credit is lost"
+                ),
+            ),
+        ),
+        Par(
             "noise",
             float,
             "sd of each state's monthly shock to its latent pressure (politics)",

@@ -46,6 +46,24 @@ RECRUITMENT = Block(
             Range(0.0, 2.0, judgement("success draws recruits: up to three times as many")),
         ),
         Par(
+            "consolidation_boost",
+            float,
+            "local recruits x (1 + boost x share of ISIS-K's effort spent consolidating):"
+            " recruiting and propaganda",
+            "x recruits",
+            1.0,
+            BOOST,
+            Range(
+                0.3,
+                2.0,
+                judgement(
+                    "Jadoon & Mines 2020: lying low after its 2019-20 losses, ISKP rebuilt"
+                    " through urban recruiting networks and propaganda; full effort on it"
+                    " between 1.3 and 3 times the recruits"
+                ),
+            ),
+        ),
+        Par(
             "hardship_boost",
             float,
             "local recruits x (1 + boost x hardship): the recruiting pool",

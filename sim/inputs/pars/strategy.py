@@ -22,11 +22,15 @@ STRATEGY = Block(
         Par(
             "reference_funding_usd",
             float,
-            "money per fighter a month at which funds neither raise nor lower the tempo",
+            "money left after pay per fighter a month at which it neither raises nor lowers tempo",
             "USD a fighter-month",
-            360.0,
+            410.0,
             Bound(0.0, 1e6, "USD a fighter-month", open_low=True),
-            Range(360.0, 360.0, "a unit of measure: the baseline's funds per fighter at month 0"),
+            Range(
+                410.0,
+                410.0,
+                "a unit of measure: the baseline's funds left after pay per fighter at month 0",
+            ),
         ),
         Par(
             "funds_elasticity",
