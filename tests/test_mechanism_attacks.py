@@ -462,7 +462,8 @@ FALL = {  # a sustained, accurate joint campaign whose intelligence builds up
 }
 RISE = {  # little pressure, money from the network, recruits
     "policy.crackdown": 0.03,
-    "isisk.network_funds_musd": 0.19,
+    "isisk.network_funds_musd": 0.8,
+    "isisk.own_funds_musd": 3.0,  # the money to arm the recruits as well as pay them
     "rules.recruitment.isisk_local_per_month": 49.0,
     "rules.attacks.learning": 0.003,
     "rules.strategy.funds_elasticity": 0.28,

@@ -26,6 +26,7 @@ STRATEGY = TINY.rules.strategy.model_copy(
     update=dict(
         reference_funding_usd=500.0,
         funds_elasticity=1.0,
+        unfunded_tempo=0.4,
         abroad_bias=-2.0,
         consolidate_bias=-1.0,
         pressure_weight=3.0,
@@ -45,12 +46,12 @@ def test_operations_funds_are_what_pay_leaves():
 
 
 def test_money_factor_values():
-    """strategy.money_factor: 2 r^e / (1 + r^e), r = funds per fighter / reference; 1 at r = 1."""
+    """strategy.money_factor: m0 + (1 - m0) 2 r^e / (1 + r^e), r = funds per fighter / reference."""
     assert money_factor(0.05, 100, STRATEGY) == pytest.approx(1.0, **EXACT)  # 500 USD each
-    assert money_factor(0.15, 100, STRATEGY) == pytest.approx(1.5, **EXACT)  # r = 3
-    assert money_factor(0.0, 100, STRATEGY) == 0.0
+    assert money_factor(0.15, 100, STRATEGY) == pytest.approx(0.4 + 0.6 * 1.5, **EXACT)  # r = 3
+    assert money_factor(0.0, 100, STRATEGY) == pytest.approx(0.4, **EXACT)  # unfunded, not 0
     rich = money_factor(np.array([0.05, 0.5, 5.0, 5e3]), 100, STRATEGY)
-    assert np.all(np.diff(rich) > 0) and np.all(rich < 2.0)  # rising, at most double
+    assert np.all(np.diff(rich) > 0) and np.all(rich < 1.6)  # rising, at most 2 - m0
 
 
 def test_utilities_values():

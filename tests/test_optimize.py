@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from small_files import TINY_SEARCH as TINY
 from small_files import search_file
 
@@ -161,18 +162,27 @@ def test_pareto_policies_keep_their_rank_on_fresh_replicate_seeds(tmp_path):
     with a fresh seed, and with ten more seeds that measure the Monte Carlo error: the
     standard error of a pair's difference in robustness is its standard deviation over
     those ten evaluations (ten, as a percentile over few SOWs is heavy-tailed and five
-    gave too unsteady an estimate). Criterion, per objective: every pair of Pareto policies whose
-    order flips between the search's and the fresh evaluation differs, in each of the
-    two, by less than 2 standard errors.
+    gave too unsteady an estimate). Criterion, per objective: every pair of Pareto policies
+    whose order flips between the search's and the fresh evaluation differs in the fresh
+    one by less than z standard errors, z Bonferroni's for a family-wise 1% over every
+    pair and objective. The search's own figures are not held to it: they are the ones
+    the search picked for looking good (the winner's curse). A tiny search's front lies
+    within Monte Carlo error of itself, so two anchors far off it (no crackdown, full
+    crackdown, 24 months for them to part) join the order, and a fresh evaluation that
+    scrambles it fails (checked by reversing it).
     """
     algorithm = TINY["algorithm"] | {"population": 8}  # a front of several policies to order
-    file = write(tmp_path, replicates=8, algorithm=algorithm)
+    file = write(tmp_path, replicates=8, steps=24, algorithm=algorithm)
     plan = load_search(file, OUTCOMES.names)
     found = search(file, tmp_path / "search")
     states = pd.read_csv(tmp_path / "search" / "states.csv")
     leaves = scalar_leaves(plan.scenario)
     keys = [lever.key for lever in plan.levers]
-    policies = pd.concat([pd.DataFrame([{k: leaves[k] for k in keys}]), found.pareto[keys]])
+    anchors = pd.concat([found.pareto[keys].iloc[:1]] * 2).assign(
+        **{"policy.crackdown": [0.0, 1.0]}
+    )
+    own = pd.DataFrame([{k: leaves[k] for k in keys}])
+    policies = pd.concat([own, found.pareto[keys], anchors], ignore_index=True)
     labels = [o.label for o in plan.search.objectives]
     assert len(found.pareto) >= 3
     with open_executor("local", workers=1) as executor:
@@ -180,15 +190,17 @@ def test_pareto_policies_keep_their_rank_on_fresh_replicate_seeds(tmp_path):
             evaluate(plan, policies, states, seed, tmp_path / f"seed{seed}", executor)[:, 1:]
             for seed in range(plan.scenario.seed, plan.scenario.seed + 12)
         )
-    np.testing.assert_allclose(original, found.pareto[labels].to_numpy().T)
+    pareto = len(found.pareto)
+    np.testing.assert_allclose(original[:, :pareto], found.pareto[labels].to_numpy().T)
     assert not np.array_equal(original, fresh)  # the fresh seeds draw other numbers
     differences = np.array([f[:, :, None] - f[:, None, :] for f in spread])
     errors = differences.std(axis=0, ddof=1)  # (objectives, policies, policies)
+    pairs = len(labels) * (pareto + 2) * (pareto + 1) / 2
+    z = stats.norm.ppf(1 - 0.01 / (2 * pairs))
     for j, label in enumerate(labels):
         for first, second in flipped_pairs(original[j], fresh[j]):
-            for figures in (original, fresh):
-                gap = abs(figures[j, first] - figures[j, second])
-                assert gap < 2 * errors[j, first, second], (label, first, second)
+            gap = abs(fresh[j, first] - fresh[j, second])
+            assert gap < z * errors[j, first, second], (label, first, second)
 
 
 def evaluate(

@@ -46,14 +46,15 @@ def operations_funds(fighters, isisk: IsisK):
 
 
 def money_factor(funds_musd, cadre, rule: StrategyRule):
-    """Tempo multiplier of money per fighter: 2 r^e / (1 + r^e), at most 2 (1 at the reference).
+    """Tempo multiplier of money per fighter: m0 + (1 - m0) 2 r^e / (1 + r^e); 1 at r = 1.
 
     r is funds per fighter over `reference_funding_usd`, e `funds_elasticity`; the funds
-    are what is left after pay (`operations_funds`).
+    are what is left after pay (`operations_funds`). With nothing left the tempo falls to
+    `unfunded_tempo` (m0) of the reference, not to zero: cheap attacks need little money.
     """
     ratio = 1e6 * funds_musd / np.maximum(cadre, 1) / rule.reference_funding_usd
     lifted = ratio**rule.funds_elasticity
-    return 2.0 * lifted / (1.0 + lifted)
+    return rule.unfunded_tempo + (1.0 - rule.unfunded_tempo) * 2.0 * lifted / (1.0 + lifted)
 
 
 def utilities(pressure, losses, money, rule: StrategyRule) -> np.ndarray:

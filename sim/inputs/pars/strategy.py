@@ -46,6 +46,22 @@ STRATEGY = Block(
             ),
         ),
         Par(
+            "unfunded_tempo",
+            float,
+            "tempo with no money left after pay, as a share of the tempo at the reference",
+            "share",
+            0.4,
+            PROBABILITY,
+            Range(
+                0.2,
+                0.7,
+                judgement(
+                    "small-arms attacks and home-made IEDs go on without a budget; suicide "
+                    "bombings and complex attacks need money: a share, not zero"
+                ),
+            ),
+        ),
+        Par(
             "abroad_bias",
             float,
             "leadership's utility of external operations against attacks at home, unpressed",
