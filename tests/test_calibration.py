@@ -698,9 +698,19 @@ def test_a_link_or_an_input_where_a_calibration_writes_is_refused(tmp_path, caps
 
 
 def test_a_fit_whose_first_generation_accepts_too_few_ends_with_an_error(tmp_path, capsys):
-    """With this seed the first generation accepts under 0.29 of its proposals: no posterior."""
+    """A first generation accepting under 0.29 of its proposals gives no posterior.
+
+    Its acceptance is about the quantile, 0.3, give or take the draws: of ten seeds, some
+    fall below 0.29 (which seed does depends on the model's draws, so the test tries them).
+    """
     abc = TINY_ABC | {"quantile": 0.3, "min_acceptance_rate": 0.29}
     path = _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], abc)
-    assert main(["calibrate", str(_edited(path, seed=2)), "--quiet"]) == 2
+    codes = []
+    for seed in range(10):
+        out = str(tmp_path / f"out-{seed}")
+        codes.append(main(["calibrate", str(_edited(path, seed=seed)), "--quiet", "--out", out]))
+        if codes[-1] == 2:
+            break
+    assert codes[-1] == 2, codes
     err = capsys.readouterr().err
     assert "abc.min_acceptance_rate: the first generation accepted fewer than 0.29" in err

@@ -190,6 +190,7 @@ SCHEDULE = (
             "params.rules.attacks",
             "params.rules.strategy.funds_elasticity",
             "params.rules.strategy.reference_funding_usd",
+            "params.rules.strategy.unfunded_tempo",
             "params.rules.strategy.rebuild",
             "params.isisk.pay_usd",
             "params.isisk.own_funds_musd",
