@@ -225,6 +225,13 @@ def defect(units, n, cells, nc, factions, country, r: Rates) -> tuple[np.ndarray
 
 
 @numba.njit(cache=True)
+def money_factor(cadre: float, r: Rates) -> float:
+    """Tempo multiplier of ISIS-K's money per fighter, at most 2 (1 at the reference)."""
+    ratio = (1e6 * r.funds / max(cadre, 1.0) / r.reference_funding) ** r.funds_elasticity
+    return 2.0 * ratio / (1.0 + ratio)
+
+
+@numba.njit(cache=True)
 def choose_strategy(cells, nc, country, r: Rates) -> None:
     """The leadership's shares of effort: softmax of utilities plus three normal draws."""
     cadre = exposed = capable = skilled = 0.0
@@ -237,8 +244,7 @@ def choose_strategy(cells, nc, country, r: Rates) -> None:
     pressure = country[FORCE] * exposed / max(cadre, 1.0)
     losses = country[LOSSES] / max(cadre + country[LOSSES], 1.0)
     losses += max(0.0, 1.0 - capable / max(skilled, 1e-12)) * (cadre > 0)
-    ratio = (1e6 * r.funds / max(cadre, 1.0) / r.reference_funding) ** r.funds_elasticity
-    money = 2.0 * ratio / (1.0 + ratio)
+    money = money_factor(cadre, r)
     pressed = r.pressure_weight * pressure
     values = np.array(
         (
@@ -253,14 +259,13 @@ def choose_strategy(cells, nc, country, r: Rates) -> None:
 
 
 @numba.njit(cache=True)
-def attack(cells, nc, units, n, factions, country, odds, r: Rates) -> None:
+def attack(cells, nc, units, n, country, odds, r: Rates) -> None:
     """Poisson attacks per cell; each attack's (target, success); severities; Taliban killed."""
     cadre = 0.0
     for c in range(nc):
         cadre += cells[c, FIGHTERS]
-    ratio = (1e6 * r.funds / max(cadre, 1.0) / r.reference_funding) ** r.funds_elasticity
     scale = (max(cadre, 1.0) / r.reference_cadre) ** (r.size_exponent - 1.0)
-    multiplier = scale * 2.0 * ratio / (1.0 + ratio)
+    multiplier = scale * money_factor(cadre, r)
     rebuilding = r.rebuild * country[CONSOLIDATE]
     total = 0
     for c in range(nc):
@@ -452,7 +457,7 @@ def month(units, n, cells, nc, factions, states, groups, country, odds, r: Rates
     crack_down(cells, nc, units, n, country, r)
     cells, nc, n = defect(units, n, cells, nc, factions, country, r)
     choose_strategy(cells, nc, country, r)
-    attack(cells, nc, units, n, factions, country, odds, r)
+    attack(cells, nc, units, n, country, odds, r)
     units, n, cells, nc = recruit(units, n, cells, nc, factions, groups, country, r)
     n, nc = suffer_attrition(units, n, cells, nc, groups, r)
     update_pressure(states, country, r)
