@@ -6,6 +6,7 @@ sizes, prints the table and writes the results. Times are wall-clock seconds.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import subprocess
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from numpy_kernel import kernel_seconds
+from compiled_kernel import kernel_seconds
 
 from sim.engine.seeds import replicate_rng
 from sim.inputs.scenario import override
@@ -31,6 +32,7 @@ from sim.runs.executors import open_executor
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 50  # replicates stepped together in the serial timing, as it has been measured
 # from the start (ensembles now batch 125 to 200: `sim.runs.chunked.default_chunk_size`)
+KERNEL_AGENT_MONTHS = 1_000_000  # work of each timing of the compiled kernel
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # Prints the largest RSS (kB) of any finished descendant of the wrapper, after the command.
@@ -119,11 +121,18 @@ def reference(scenario: Scenario, replicates: int) -> Timing:
     return timed_runs(lambda r: ReferenceModel(scenario, replicate=r), replicates)
 
 
-def numpy_limit(scenario: Scenario, timing: Timing) -> float:
-    """Microseconds per agent-update of the bare numpy kernel at the timed mean agent counts."""
+def compiled_limit(scenario: Scenario, timing: Timing, threads: int = 1) -> float:
+    """Nanoseconds per agent-month of the compiled kernel of the month on `threads` threads.
+
+    It starts at the timed mean units and cells per step, runs as many steps and at least
+    2 replicates (about a million agent-months in all); its own agent-months count.
+    """
     units, cells = max(1, round(timing.mean_units)), max(1, round(timing.mean_cells))
-    seconds = kernel_seconds(scenario, units, cells, timing.steps)
-    return 1e6 * seconds / (timing.steps * (units + cells))
+    replicates = max(2, math.ceil(KERNEL_AGENT_MONTHS / (timing.steps * (units + cells))))
+    seconds, agent_months = kernel_seconds(
+        scenario, units, cells, timing.steps, replicates, threads
+    )
+    return 1e9 * seconds / agent_months
 
 
 def ensemble(scenario: Scenario, replicates: int, workers: int) -> float:

@@ -12,7 +12,7 @@ def plot_scaling(rows: list[dict], axes: tuple[Axes, Axes] | None = None) -> Fig
     """Log-log runs/s (left) and microseconds per agent-update (right) against units.
 
     `rows` holds one dict per size with `units`, `runs_per_s`, `us_per_update` and
-    `numpy_us_per_update`. A dashed line of slope -1 through the largest size shows
+    `compiled_us_per_update`. A dashed line of slope -1 through the largest size shows
     what cost linear in units would look like.
     """
     if axes is None:
@@ -32,7 +32,9 @@ def plot_scaling(rows: list[dict], axes: tuple[Axes, Axes] | None = None) -> Fig
         title="Throughput (one process)",
     )
     right.loglog(units, [r["us_per_update"] for r in rows], "o-", label="vectorised model")
-    right.loglog(units, [r["numpy_us_per_update"] for r in rows], "s-", label="bare numpy kernel")
+    right.loglog(
+        units, [r["compiled_us_per_update"] for r in rows], "s-", label="compiled month (limit)"
+    )
     right.set(
         xlabel="Taliban units at month 0",
         ylabel="µs per agent-update",
