@@ -26,12 +26,11 @@ matplotlib.use("Agg")
 
 import pandas as pd
 
-from sim.analysis.calibration import write_table
 from sim.analysis.calibration_model_checks import model_lopo, model_sbc
 from sim.inputs.calibration import load_calibration
 from sim.plots.calibration_checks import rank_histograms
 from sim.plots.saving import save_figure
-from sim.runs.output import replace_section
+from sim.runs.output import replace_section, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"
@@ -76,14 +75,15 @@ def main() -> None:
     low, high = check.band(BINS)
     counts = check.histogram(BINS)
     coverage["bins_outside_band"] = ((counts < low) | (counts > high)).sum(axis=0)
-    write_table(args.out / "sbc_coverage.csv", coverage)
-    write_table(args.out / "sbc_ranks.csv", pd.DataFrame(check.ranks, columns=names))
+    write_csv(args.out / "sbc_coverage.csv", coverage, float_format="%.6g")
+    ranks = pd.DataFrame(check.ranks, columns=names)
+    write_csv(args.out / "sbc_ranks.csv", ranks, float_format="%.6g")
     save_figure(rank_histograms(check, names, BINS), args.figure, ("png",))
 
     started = time.perf_counter()
     lopo = model_lopo(plan, abc, args.out, replicates=args.replicates)
     lopo_seconds = time.perf_counter() - started
-    write_table(args.out / "lopo.csv", lopo)
+    write_csv(args.out / "lopo.csv", lopo, float_format="%.6g")
 
     budget = (
         f"{args.simulations} truths, ABC-SMC of {args.population} particles and at most "
