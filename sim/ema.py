@@ -55,8 +55,9 @@ LEVERS = (
     "international.*.min_credibility",
     "international.*.aid_musd",
 )
-"""Policy keys: the Taliban's levers, each state's conditions (what satisfies it, how
-long, how much aid it withholds) and carrots (aid, released reserves, recognition)."""
+"""Policy keys: the Taliban's levers, each state's conditions (what satisfies it, the
+pressure bars and patience of its engagement ladder, how much aid it withholds) and its
+aid."""
 
 JOINTLY_BOUNDED = ("*.mean", "*.sd")
 """Parameters whose feasible range depends on another's (a Beta trait's sd on its mean),

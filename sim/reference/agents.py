@@ -244,7 +244,7 @@ class IsisKAgent(mesa.Agent):
 
     def new_month(self) -> None:
         """Zero this month's tallies."""
-        self.defected_in = self.removed = self.surrendered = 0
+        self.defected_in = self.removed = self.surrendered = self.gone_home = 0
         self.expected = self.shifted_abroad = self.casualties = 0.0
         self.by_target = np.zeros(len(TARGETS), dtype=np.int64)
         self.successes = np.zeros(len(TARGETS), dtype=np.int64)
@@ -278,7 +278,8 @@ class IsisKAgent(mesa.Agent):
         capable = sum(cell.fighters * cell.capability for cell in cells)
         skilled = max(sum(cell.fighters * cell.skill for cell in cells), 1e-12)
         gap = max(0.0, 1.0 - capable / skilled) * (cadre > 0)
-        lost = self.removed / max(cadre + self.removed, 1)
+        gone = self.removed + self.gone_home  # lost so far this month, as the engine counts
+        lost = gone / max(cadre + gone, 1)
         money = float(
             money_factor(operations_funds(cadre, model.params.isisk), cadre, rules.strategy)
         )
@@ -290,8 +291,8 @@ class IsisKAgent(mesa.Agent):
     def choose_targets(self, shares: np.ndarray) -> None:
         """Each of the month's attacks gets a (target, success) pair; successes have casualties.
 
-        Attacks go abroad in the share of the month's expected tempo that was held back
-        and turned abroad (`target_odds`); a success's severity is a Pareto draw.
+        Attacks go abroad in the share of the month's expected attacks that are external
+        operations (effort abroad, `target_odds`); a success's severity is a Pareto draw.
         """
         model, rule = self.model, self.model.params.rules.attacks
         total = sum(cell.attacks for cell in model.agents_by_type[CellAgent])

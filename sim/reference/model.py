@@ -342,9 +342,11 @@ class ReferenceModel(mesa.Model):
         absorbed = int(self.rng.binomial(isisk.surrendered, rule.absorbed_share))
         security = self.params.policy.security_faction
         units = [u for u in self.units if u.faction.name == security and not u.faction.broken_away]
-        for unit, n in zip(units, self.spread(absorbed, units), strict=True):
+        joined = self.spread(absorbed, units)
+        for unit, n in zip(units, joined, strict=True):
             unit.ties = float(mixed_ties(unit.ties, unit.fighters, n, rule.absorbed_ties))
             unit.fighters += int(n)
+        isisk.gone_home = isisk.surrendered - int(joined.sum())
 
     def spread(self, fighters: int, units: list[UnitAgent]) -> np.ndarray:
         """`fighters` spread over `units` in proportion to their size (none if no unit)."""

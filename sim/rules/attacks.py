@@ -52,7 +52,7 @@ def suppression(force, exposure, rule: AttackRule):
 def target_odds(shares: np.ndarray, shifted, rule: AttackRule) -> np.ndarray:
     """Chance of each (target, success) outcome of an attack, (replicates, 2 x targets).
 
-    `shifted` is the share of attacks that are held-back tempo turned abroad.
+    `shifted` is the share of the month's expected attacks that are external operations.
     """
     odds = (1.0 - shifted)[:, None] * shares
     odds[:, ABROAD] += shifted
@@ -77,9 +77,9 @@ def capability_after(capability, skill, attacks, rebuilding, rule: AttackRule):
     """Recovery toward the cell's skill, faster while rebuilding; experience adds `learning`.
 
     The recovery rate is `capability_recovery` + `rebuilding` (the strategy's `rebuild` x
-    the share of effort consolidating).
+    the share of effort consolidating), at most the whole gap.
     """
-    rate = rule.capability_recovery + rebuilding
+    rate = np.minimum(1.0, rule.capability_recovery + rebuilding)
     recovered = capability + rate * (skill - capability)
     return np.clip(recovered + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
@@ -98,9 +98,9 @@ def attack(world: World, scale: float) -> None:
     """Cells attack as the leaders chose, or lie low; successes kill, pull, erode credibility.
 
     Reads `rules.attacks.*`, the month's effort, ISIS-K's funds left after pay (through
-    `rules.strategy.{funds_elasticity, reference_funding_usd}`, with its `rebuild`) and the
-    crackdown's force this month; the
-    mechanism's scale multiplies the attack rate. Attacks abroad (external operations)
+    `rules.strategy.{funds_elasticity, reference_funding_usd, unfunded_tempo}`, with its
+    `rebuild`) and the crackdown's force this month; the mechanism's scale multiplies
+    the attack rate. Attacks abroad (external operations)
     are counted apart from those in Afghanistan; effort spent consolidating rebuilds.
     """
     rule, cells, units, signals = (

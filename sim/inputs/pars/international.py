@@ -37,7 +37,7 @@ INTERNATIONAL = Block(
         Par(
             "cares_about",
             float,
-            "weight of each concern: isisk, joint, concessions or a foreign group's id",
+            "weight of each concern: isisk, joint, concessions, stability or a foreign group's id",
             "relative weight",
             bound=WEIGHT,
             range=Range(0.0, 1.0, judgement("relative weights of a state's concerns")),
@@ -157,9 +157,10 @@ INTERNATIONAL = Block(
             "engagement",
             int,
             "engagement step at month 0: 0 none, 1 embassy or envoy, 2 credentials accepted, "
-            "3 sanctions relief and unfreezing, 4 formal recognition",
+            "3 sanctions relief (raises the reserves' release hazard); formal recognition (4) "
+            "is taken in the run, not given at the start",
             "step",
-            bound=Bound(0, 4, "the ladder's steps"),
+            bound=Bound(0, 3, "the ladder's steps below recognition"),
             range=Range(0, 1, "embassies of China, Russia, Pakistan stayed open in Aug 2021"),
         ),
         Par(

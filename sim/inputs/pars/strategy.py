@@ -35,7 +35,7 @@ STRATEGY = Block(
         Par(
             "funds_elasticity",
             float,
-            "elasticity of the tempo to money per fighter (saturating: at most double)",
+            "elasticity of the tempo to money per fighter (saturating)",
             "elasticity",
             0.5,
             Bound(0.0, 10.0, "beyond 10 money is a switch"),
