@@ -586,15 +586,21 @@ def test_junk_in_a_sweep_file_gives_a_plan_or_an_error_naming_file_and_key(tmp_p
             data[block] = value
     path = tmp_path / "sweep.yaml"
     path.write_text(yaml.safe_dump(data))
+    if (plan := loaded_or_refused(load_sweep, path)) is not None:
+        assert plan.file == path and plan.design.parameters
+
+
+def loaded_or_refused(load, path: Path):
+    """`load(path)`, or None when it raised a ScenarioError whose every problem names the
+    file and a key, in a short message."""
     try:
-        plan = load_sweep(path)
+        return load(path)
     except ScenarioError as exc:
         assert exc.problems
         for problem in exc.problems:
             assert problem.file == str(path) and problem.path, problem
             assert len(problem.message) < 1000
-    else:
-        assert plan.file == path and plan.design.parameters
+        return None
 
 
 OBSERVED = yaml.safe_load((SCENARIO_DIR.parent / "data" / "observed.yaml").read_text())
@@ -614,12 +620,5 @@ def test_junk_in_an_observed_file_gives_entries_or_an_error_naming_file_and_entr
         data[block][series] = value
     path = tmp_path / "observed.yaml"
     path.write_text(yaml.safe_dump(data))
-    try:
-        observed = load_observed(path)
-    except ScenarioError as exc:
-        assert exc.problems
-        for problem in exc.problems:
-            assert problem.file == str(path) and problem.path, problem
-            assert len(problem.message) < 1000
-    else:
+    if (observed := loaded_or_refused(load_observed, path)) is not None:
         assert observed.entries
