@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.inputs.pars.bases import BASES, basis_of, tally
+from sim.inputs.pars.bases import BASES, basis_of, block_of, judgement_by_block, tally
 from sim.inputs.ranges import RANGES, ParameterRange, range_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +59,13 @@ def test_the_head_of_the_parameter_table_holds_the_declared_counts():
     alone = len(judgement) - len(fitted.intersection(judgement))
     sentence = f"leaves {alone} ({alone / len(RANGES):.0%}) resting on judgement alone"
     assert sentence in text
+
+
+def test_each_range_is_counted_in_one_block():
+    blocks = judgement_by_block(RANGES)
+    assert sum(n for _, _, n in blocks) == len(RANGES)
+    assert sum(j for _, j, _ in blocks) == sum(r.basis.startswith("judgement:") for r in RANGES)
+    assert (
+        block_of(ParameterRange("taliban.factions.*.cohesion", 0, 1, "x")) == "taliban.factions.*"
+    )
+    assert block_of(ParameterRange("taliban.unit_size", 0, 1, "x")) == "taliban"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from sim.inputs.pars import BLOCKS, Par
-from sim.inputs.pars.bases import counts_text, tally
+from sim.inputs.pars.bases import blocks_text, counts_text, tally
 from sim.inputs.ranges import RANGES, parameters, range_of
 from sim.inputs.schema import Scenario
 
@@ -24,7 +24,21 @@ foreign group, a state: `*` in the key) counts once however many actors it cover
 an actor's own range counts once more. A judgement range counts as fitted when the
 calibration fits a parameter it covers (for a range of any actor, one actor's value may
 be fitted and the others not). When first counted (issue 21), 148 of 213 ranges were
-judgement (69%), 19 of them fitted, 129 (61%) judgement alone."""
+judgement (69%), 19 of them fitted, 129 (61%) judgement alone. Of the other 65, 8 were
+levers, 4 units of measure and 53 citations; 22 of these cite a source only for a
+direction, a sign or a figure with a judged range around it, and now say so (with the 11
+that already did, "sourced in part"). Of the judgement ranges, one could be sourced in
+part (regional states' aid); no source known to us gives the number of the others."""
+
+BY_BLOCK = "Where the judgement ranges are, by block:"
+
+PARSIMONY = """\
+Merges that no source argues against, left undone because each changes a rule's
+arithmetic: `international.*.pressure_decay` and `engage_below` (the same value for every
+state) as one value each in `rules.pressure`; `rules.fragmentation.defection_strain` and
+`desertion_strain` (both 1.0, "as one who goes over does"), and `crackdown_strain` and
+`concession_strain` (both 0.02), as one strain each. Each merge takes numbers out of
+the scenarios (eight, two and two), not ranges: each pair already shares one basis."""
 
 TABLE = """\
 ## The parameters
@@ -38,7 +52,9 @@ def parameter_table(baseline: Scenario, fitted: set[str]) -> str:
 
     `fitted` are the keys of the ranges the calibration fits (`bases.fitted_ranges`).
     """
-    rows = [TITLE, "", counts_text(tally(RANGES, fitted)), "", TABLE]
+    counts = counts_text(tally(RANGES, fitted))
+    blocks = blocks_text(RANGES)
+    rows = [TITLE, "", counts, "", BY_BLOCK, "", blocks, "", PARSIMONY, "", TABLE]
     for key, value in parameters(baseline):
         entry, par = range_of(key), declaration_of(key)
         span = f"{entry.low:g} – {entry.high:g}" if entry else "—"
