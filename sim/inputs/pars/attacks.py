@@ -51,7 +51,7 @@ ATTACKS = Block(
             "exponent",
             0.7,
             Bound(0.0, 2.0, "observed 0.7; 2 is already explosive"),
-            Range(0.5, 1.0, "Clauset & Gleditsch 2012"),
+            Range(0.5, 1.0, "Clauset & Gleditsch 2012: tempo grows with size; exponent: judgement"),
         ),
         Par(
             "lie_low",
@@ -78,7 +78,9 @@ ATTACKS = Block(
             "0..1",
             0.5,
             PROBABILITY,
-            Range(0.3, 0.8, "Clauset & Gleditsch 2012: tempo grows with experience"),
+            Range(
+                0.3, 0.8, "Clauset & Gleditsch 2012: tempo grows with experience; size: judgement"
+            ),
         ),
         Par(
             "learning",
@@ -87,7 +89,7 @@ ATTACKS = Block(
             "per attack",
             0.002,
             Bound(0.0, 1.0, "capability gained per attack"),
-            Range(0.0, 0.005, "Clauset & Gleditsch 2012: experience"),
+            Range(0.0, 0.005, "Clauset & Gleditsch 2012: experience; rate: judgement"),
         ),
         Par(
             "capability_recovery",
@@ -96,7 +98,11 @@ ATTACKS = Block(
             "per month",
             0.03,
             PROBABILITY,
-            Range(0.02, 0.1, "Jordan 2009; Price 2012: leaders replaced in months to years"),
+            Range(
+                0.02,
+                0.1,
+                "Jordan 2009; Price 2012: leaders replaced in months to years; rate: judgement",
+            ),
         ),
         Par(
             "min_capability",
@@ -123,7 +129,7 @@ ATTACKS = Block(
             "relative weight",
             {"sectarian": 0.4, "taliban": 0.45, "foreign": 0.12, "abroad": 0.0},
             WEIGHT,
-            Range(0.0, 0.6, "UNAMA/UN: Shia/Hazara and Taliban targets"),
+            Range(0.0, 0.6, "UNAMA/UN: Shia/Hazara and Taliban targets; shares: judgement"),
             keys=Target,
         ),
         Par(
@@ -214,7 +220,7 @@ ATTACKS = Block(
             "per attack",
             0.004,
             PROBABILITY,
-            Range(0.001, 0.01, "source article: attacks expose weak rule"),
+            Range(0.001, 0.01, "source article: attacks expose weak rule; size: judgement"),
         ),
         Par(
             "credibility_recovery",

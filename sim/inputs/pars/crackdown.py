@@ -53,7 +53,11 @@ CRACKDOWN = Block(
             "0..1",
             0.3,
             PROBABILITY,
-            Range(0.1, 0.5, "Jordan 2009; Price 2012: successors are less experienced"),
+            Range(
+                0.1,
+                0.5,
+                "Jordan 2009; Price 2012: successors are less experienced; size: judgement",
+            ),
         ),
         Par(
             "intelligence_gain",
@@ -89,7 +93,7 @@ CRACKDOWN = Block(
             "0..1",
             0.6,
             PROBABILITY,
-            Range(0.3, 0.9, "source article: Haqqani ties to ISIS-K leaders"),
+            Range(0.3, 0.9, "source article: Haqqani ties to ISIS-K leaders; size: judgement"),
         ),
     ),
 )

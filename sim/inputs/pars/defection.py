@@ -133,7 +133,7 @@ DEFECTION = Block(
             "x the crackdown's",
             1.0,
             COEFFICIENT,
-            Range(0.5, 2.0, "source article: joint action far costlier"),
+            Range(0.5, 2.0, "source article: joint action far costlier; size: judgement"),
         ),
         Par(
             "abandonment_concessions",

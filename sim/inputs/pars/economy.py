@@ -39,7 +39,7 @@ ECONOMY = Block(
             "0..1",
             0.7,
             PROBABILITY,
-            Range(0.5, 0.9, "World Bank: GDP -20.7% in 2021; salaries unpaid"),
+            Range(0.5, 0.9, "World Bank: GDP -20.7% in 2021; salaries unpaid; level: judgement"),
         ),
         Par(
             "hardship_floor",
@@ -100,7 +100,7 @@ ECONOMY = Block(
             "0..1",
             0.45,
             PROBABILITY,
-            Range(0.1, 0.5, "World Bank 2022: revenue fell with output"),
+            Range(0.1, 0.5, "World Bank 2022: revenue fell with output; size: judgement"),
         ),
         Par(
             "sanction_damage",
@@ -131,7 +131,9 @@ ECONOMY = Block(
             "0..1",
             0.05,
             PROBABILITY,
-            Range(0.0, 0.15, "OCHA: aid delivered outside the de facto authorities"),
+            Range(
+                0.0, 0.15, "OCHA: aid delivered outside the de facto authorities; size: judgement"
+            ),
         ),
         Par(
             "military_share",

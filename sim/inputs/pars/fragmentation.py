@@ -106,7 +106,7 @@ FRAGMENTATION = Block(
             1.0,
             0.5,
             2.0,
-            "source article: joint action tears the Taliban",
+            "source article: joint action tears the Taliban; size: judgement",
         ),
         _strain(
             "concession_strain",
@@ -124,7 +124,7 @@ FRAGMENTATION = Block(
             0.05,
             0.01,
             0.1,
-            "source article: Haqqanis sideline Baradar",
+            "source article: Haqqanis sideline Baradar; size: judgement",
         ),
         _strain(
             "defection_strain",

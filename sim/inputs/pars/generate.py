@@ -3,7 +3,8 @@
     python -m sim.inputs.pars.generate
 
 `scenarios/baseline.yaml` is rewritten from the declarations and the actors of the
-current file; `docs/parameters.md` from the declarations and that baseline, and
+current file; `docs/parameters.md` from the declarations, that baseline and the list of
+parameters the calibration fits (`experiments/calibration_parameters.yaml`), and
 `docs/events.md` (the keys events may change) from the loader's rule and that baseline.
 A test (tests/test_pars.py) fails when any of them is stale.
 """
@@ -14,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from sim.inputs.pars.baseline_file import baseline_text
+from sim.inputs.pars.bases import fitted_ranges
 from sim.inputs.pars.events_table import event_table
 from sim.inputs.pars.table import parameter_table
 from sim.inputs.reading import read_yaml
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[3]
 BASELINE = Path("scenarios") / "baseline.yaml"
 TABLE = Path("docs") / "parameters.md"
 EVENTS = Path("docs") / "events.md"
+FITTED = Path("experiments") / "calibration_parameters.yaml"
 COMMAND = "python -m sim.inputs.pars.generate"
 
 
@@ -35,7 +38,7 @@ def generate(root: Path, out: Path) -> list[Path]:
     table = out / TABLE
     table.parent.mkdir(parents=True, exist_ok=True)
     scenario = load_scenario(baseline)
-    table.write_text(parameter_table(scenario))
+    table.write_text(parameter_table(scenario, fitted_ranges(root / FITTED)))
     events = out / EVENTS
     events.write_text(event_table(scenario))
     return [baseline, table, events]

@@ -121,10 +121,15 @@ INTERNATIONAL = Block(
                     0.0, 0.1, judgement("trades recognition for stability and interests")
                 ),
                 "donors": Range(
-                    0.1, 0.5, "EU Council conclusions, Sept 2021: five benchmarks on rights"
+                    0.1,
+                    0.5,
+                    "EU Council conclusions, Sept 2021: five benchmarks on rights; size: judgement",
                 ),
                 "us": Range(
-                    0.1, 0.5, "US State Dept, 2021-22: rights of women and girls a condition"
+                    0.1,
+                    0.5,
+                    "US State Dept, 2021-22: rights of women and girls a condition; "
+                    "size: judgement",
                 ),
             },
         ),
@@ -134,7 +139,13 @@ INTERNATIONAL = Block(
             "humanitarian aid offered at zero pressure",
             "USD million a month",
             bound=MONEY,
-            range=Range(0.0, 20.0, judgement("regional states' aid is small")),
+            range=Range(
+                0.0,
+                20.0,
+                "Reuters, 8 Sep 2021: China pledged 200 million yuan (about $31M) of emergency "
+                "aid, a few $M a month over a year; the upper end for any regional state: "
+                "judgement",
+            ),
             actors={
                 "us": Range(20, 120, "OCHA 2022: the US about a third of $2.1-2.6bn/half"),
                 "donors": Range(80, 250, "OCHA: $1.5bn in 2021, $2.1-2.6bn in H1 2022"),

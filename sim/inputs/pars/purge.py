@@ -48,7 +48,7 @@ PURGE = Block(
             LOGIT,
             4.0,
             LOGIT_WEIGHT,
-            Range(2.0, 6.0, "source article: purged groups look to ISIS-K"),
+            Range(2.0, 6.0, "source article: purged groups look to ISIS-K; size: judgement"),
         ),
         Par(
             "w_switch_pull",

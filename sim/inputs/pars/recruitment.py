@@ -88,7 +88,7 @@ RECRUITMENT = Block(
             "fighters a month",
             60,
             PER_MONTH,
-            Range(20, 120, "Bennett 2008: indiscriminate force recruits"),
+            Range(20, 120, "Bennett 2008: indiscriminate force recruits; size: judgement"),
         ),
         Par(
             "deserter_share",

@@ -93,7 +93,8 @@ STRATEGY = Block(
             Range(
                 1.0,
                 6.0,
-                "Jadoon & Mines 2020: pressed in 2019-20, ISKP lay low in urban cells",
+                "Jadoon & Mines 2020: pressed in 2019-20, ISKP lay low in urban cells; "
+                "size: judgement",
             ),
         ),
         Par(
@@ -103,7 +104,11 @@ STRATEGY = Block(
             "logit per unit",
             2.0,
             LOGIT_WEIGHT,
-            Range(1.0, 4.0, "Johnston 2012: groups that lose leaders attack less for a while"),
+            Range(
+                1.0,
+                4.0,
+                "Johnston 2012: groups that lose leaders attack less for a while; size: judgement",
+            ),
         ),
         Par(
             "choice_noise",
@@ -126,7 +131,10 @@ STRATEGY = Block(
             0.1,
             PROBABILITY,
             Range(
-                0.02, 0.2, "Jadoon & Mines 2020: ISKP rebuilt within a year of its 2019-20 losses"
+                0.02,
+                0.2,
+                "Jadoon & Mines 2020: ISKP rebuilt within a year of its 2019-20 losses; "
+                "rate: judgement",
             ),
         ),
     ),

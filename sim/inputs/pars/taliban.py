@@ -82,7 +82,8 @@ FACTION = Block(
                 "haqqani": Range(
                     3000,
                     60000,
-                    "press, Sep 2021: 6,000 controlling Kabul; DoD IG 2018: 3,000-5,000",
+                    "press, Sep 2021: 6,000 controlling Kabul; DoD IG 2018: 3,000-5,000; "
+                    "the range beyond them: judgement",
                 )
             },
         ),
