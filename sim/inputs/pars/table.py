@@ -23,7 +23,7 @@ Counted per declared range: a range declared for any actor of a kind (a faction,
 foreign group, a state: `*` in the key) counts once however many actors it covers, and
 an actor's own range counts once more. A judgement range counts as fitted when the
 calibration fits a parameter it covers (for a range of any actor, one actor's value may
-be fitted and the others not). When first counted (issue 21), 148 of 213 ranges were
+be fitted and the others not). When first counted, 148 of 213 ranges were
 judgement (69%), 19 of them fitted, 129 (61%) judgement alone. Of the other 65, 8 were
 levers, 4 units of measure and 53 citations; 22 of these cite a source only for a
 direction, a sign or a figure with a judged range around it, and now say so (with the 11
