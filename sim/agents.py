@@ -47,7 +47,7 @@ class TalibanFaction(mesa.Agent):
 
 
 class IsisKCommand(mesa.Agent):
-    """ISIS-K as an organisation: its cells and momentum."""
+    """ISIS-K as an organisation: its cells, momentum and safe areas."""
 
     @property
     def fighters(self) -> int:
@@ -63,6 +63,11 @@ class IsisKCommand(mesa.Agent):
     def momentum(self) -> float:
         """Recent success in [0, 1], ISIS-K's pull on recruits."""
         return float(self.model.world.momentum[0])
+
+    @property
+    def safe_areas(self) -> float:
+        """Share in [0, 1] of its mountain sanctuaries (Kunar, Nangarhar) it holds."""
+        return float(self.model.world.safe_areas[0])
 
 
 class ForeignFighterGroup(mesa.Agent):

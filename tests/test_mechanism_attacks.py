@@ -246,15 +246,18 @@ def test_attack_fully_suppressed_stops_at_home_only(effort, abroad):
 def test_attack_effort_spent_consolidating_rebuilds_instead():
     """attacks.attack: a leadership that only consolidates attacks nowhere; cells rebuild.
 
-    Capability closes rebuild x 1 = 0.1 of the gap to skill: 0.5 + 0.1 x 1.0.
+    Capability closes rebuild x 1 = 0.1 of the gap to skill: 0.5 + 0.1 x 1.0; the safe
+    areas close as much of their gap to 1: 0.2 + 0.1 x 0.8.
     """
     world = tiny_world(**HOT | {"rules.strategy.rebuild": 0.1})
     set_cells(world, [10, 20], capability=0.5, skill=1.5)
+    world.safe_areas[:] = 0.2
     begin_month(world)
     world.effort[:] = [0.0, 0.0, 1.0]
     apply(world, attack)
     assert not world.signals.attacks.any()
     np.testing.assert_allclose(world.cells.capability, [[0.6, 0.6]], rtol=1e-12)
+    np.testing.assert_allclose(world.safe_areas, [0.28], rtol=1e-12)
 
 
 def test_attack_split_cells_keep_the_expected_tempo():

@@ -38,6 +38,7 @@ from sim.rules.crackdown import (
     leadership_loss,
     precision,
     removal_probability,
+    safe_areas_eroded,
 )
 
 # --- pure functions ---------------------------------------------------------------------
@@ -51,18 +52,33 @@ CRACKDOWN = TINY.rules.crackdown.model_copy(
         leak=0.5,
         intelligence_gain=0.2,
         leads_per_removal=0.5,
+        sanctuary_erosion=0.4,
     )
 )
 
 
 def test_exposure_after_values():
-    """crackdown.exposure_after: + gain x force x accuracy x (1 - e) + leads x share removed."""
-    assert exposure_after(0.5, 0.0, 1.0, 0.0, CRACKDOWN) == 0.5  # no effort, no arrests
-    assert exposure_after(0.5, 1.0, 0.5, 0.0, CRACKDOWN) == pytest.approx(0.55, rel=1e-12)
-    assert exposure_after(0.0, 0.0, 0.0, 0.2, CRACKDOWN) == pytest.approx(0.1, rel=1e-12)
-    assert exposure_after(0.9, 1.0, 1.0, 1.0, CRACKDOWN) == 1.0  # clipped
-    rising = exposure_after(0.3, np.array([0.0, 0.5, 1.0]), 1.0, 0.0, CRACKDOWN)
+    """crackdown.exposure_after: + (gain x force x accuracy x (1 - e) + leads x share removed)
+    x (1 - safe areas)."""
+    assert exposure_after(0.5, 0.0, 1.0, 0.0, 0.0, CRACKDOWN) == 0.5  # no effort, no arrests
+    assert exposure_after(0.5, 1.0, 0.5, 0.0, 0.0, CRACKDOWN) == pytest.approx(0.55, rel=1e-12)
+    assert exposure_after(0.0, 0.0, 0.0, 0.2, 0.0, CRACKDOWN) == pytest.approx(0.1, rel=1e-12)
+    assert exposure_after(0.9, 1.0, 1.0, 1.0, 0.0, CRACKDOWN) == 1.0  # clipped
+    rising = exposure_after(0.3, np.array([0.0, 0.5, 1.0]), 1.0, 0.0, 0.0, CRACKDOWN)
     assert np.all(np.diff(rising) > 0)  # more intelligence effort, more exposure
+    sheltered = exposure_after(0.5, 1.0, 0.5, 0.2, 0.75, CRACKDOWN)
+    assert sheltered == pytest.approx(0.5 + 0.25 * (0.05 + 0.1), rel=1e-12)
+    assert exposure_after(0.5, 1.0, 1.0, 1.0, 1.0, CRACKDOWN) == 0.5  # wholly sheltered
+
+
+def test_safe_areas_eroded_values():
+    """crackdown.safe_areas_eroded: safe areas x (1 - min(1, erosion x force))."""
+    assert safe_areas_eroded(0.5, 0.0, CRACKDOWN) == 0.5  # no force, nothing lost
+    assert safe_areas_eroded(0.5, 1.0, CRACKDOWN) == pytest.approx(0.3, rel=1e-12)
+    assert safe_areas_eroded(0.5, 10.0, CRACKDOWN) == 0.0  # overwhelming force takes them all
+    np.testing.assert_allclose(
+        safe_areas_eroded(np.array([0.2, 1.0]), np.array([0.5, 2.0]), CRACKDOWN), [0.16, 0.2]
+    )
 
 
 def test_adaptive_intensity_values():
@@ -228,6 +244,29 @@ def test_crack_down_gathers_intelligence_and_leads():
     )
 
 
+def test_crack_down_erodes_safe_areas_which_shelter_cells():
+    """crackdown.crack_down: force erodes the safe areas; what they held back of the month's
+    intelligence is the share they were, before the erosion.
+
+    Force 0.5, accuracy 0.5, gain 0.4: a cell at exposure 0 gains 0.1 x (1 - safe areas);
+    the safe areas keep 1 - 0.6 x 0.5 of themselves.
+    """
+    world = tiny_world(
+        2,
+        **{
+            "rules.crackdown.intelligence_gain": 0.4,
+            "rules.crackdown.sanctuary_erosion": 0.6,
+        },
+    )
+    set_cells(world, [40], exposure=0.0)
+    world.safe_areas[:] = [0.0, 0.5]
+    begin_month(world)
+    world.crackdown_intensity[:] = 0.5
+    apply(world, crack_down)
+    np.testing.assert_allclose(world.cells.exposure[:, 0], [0.1, 0.05], rtol=1e-12)
+    np.testing.assert_allclose(world.safe_areas, [0.0, 0.35], rtol=1e-12)
+
+
 def test_crack_down_successors_are_less_skilled():
     """crackdown.crack_down: arrests cut capability; skill_loss of the cut is lost for good.
 
@@ -258,15 +297,18 @@ def test_crack_down_successors_are_less_skilled():
 def test_intelligence_finds_cells_that_lie_low():
     """A sustained accurate crackdown raises the exposure of cells that never attack.
 
-    ISIS-K only consolidates (no attacks give it away); after 24 months of intensity 0.8
-    at accuracy 0.9 its cells are more exposed than at the start and than without
-    intelligence (one-sided Mann-Whitney over 20 replicates).
+    ISIS-K only consolidates (no attacks give it away) and holds no safe areas to lie low
+    in (none at the start, none regained); after 24 months of intensity 0.8 at accuracy 0.9
+    its cells are more exposed than at the start and than without intelligence (one-sided
+    Mann-Whitney over 20 replicates).
     """
     settings = {
         "steps": 24,
         "policy__crackdown": 0.8,
         "policy__accuracy": 0.9,
         "rules__strategy__consolidate_bias": 100.0,
+        "isisk__safe_areas": 0.0,
+        "rules__strategy__rebuild": 0.0,
     }
 
     def exposure(**overrides) -> np.ndarray:
@@ -394,6 +436,7 @@ OWN_PARAMETERS = {
     "rules__crackdown__skill_loss": 1.0,
     "rules__crackdown__intelligence_gain": 0.5,
     "rules__crackdown__leads_per_removal": 1.0,
+    "rules__crackdown__sanctuary_erosion": 0.9,
 }  # not policy.security_faction: surrender (defection) also reads it, the absorbed join it
 
 
@@ -452,6 +495,11 @@ CLAIMS = [
           FIRST_YEAR | {"rules__crackdown__leads_per_removal": 0.0}, scenario="crackdown"),
     claim("less skilled successors lower capability", "capability_mean", less,
           {"rules__crackdown__skill_loss": 0.5}, {"rules__crackdown__skill_loss": 0.0},
+          scenario="crackdown"),
+    claim("a harder crackdown erodes ISIS-K's safe areas", "safe_areas_final", less,
+          {"policy__crackdown": 0.9}, {"policy__crackdown": 0.1}),
+    claim("with more safe area the crackdown removes fewer", "crackdown_removed_total", less,
+          FIRST_YEAR | {"isisk__safe_areas": 0.5}, FIRST_YEAR | {"isisk__safe_areas": 0.1},
           scenario="crackdown"),
     claim("crackdown strains cohesion", "cohesion_mean", less,
           {}, scenario="crackdown", versus="no_crackdown"),

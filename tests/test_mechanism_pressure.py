@@ -29,7 +29,7 @@ from mechanism import (
     unit,
     updated,
 )
-from tiny import TINY, WEST, apply, begin_month, tiny_world
+from tiny import EAST, TINY, WEST, apply, begin_month, tiny_world
 
 from sim import rules
 from sim.inputs.schema import TARGETS
@@ -44,6 +44,8 @@ from sim.rules.pressure import (
     release_chance,
     step_chance,
     step_threshold,
+    trade_and_transit,
+    west_distance,
 )
 
 # --- pure functions ---------------------------------------------------------------------
@@ -78,6 +80,23 @@ def test_compliance_values():
     np.testing.assert_allclose(
         compliance({"isisk": 3.0, "ttp": 1.0}, per_replicate), [0.25, 0.5, 0.75]
     )
+
+
+def test_trade_and_transit_values():
+    """pressure.trade_and_transit: credibility x (1 - hardship) x (1 - ISIS-K's safe areas)."""
+    assert trade_and_transit(0.8, 0.5, 0.25) == pytest.approx(0.3, **EXACT)
+    assert trade_and_transit(1.0, 0.0, 0.0) == 1.0  # secure routes, a working economy
+    assert trade_and_transit(1.0, 0.0, 1.0) == 0.0  # ISIS-K holds the routes' mountains
+    np.testing.assert_allclose(
+        trade_and_transit(np.array([1.0, 0.5]), np.array([0.5, 0.0]), 0.5), [0.25, 0.25]
+    )
+
+
+def test_west_distance_values():
+    """pressure.west_distance: the mean pressure of the reserves' holders; 0 with none."""
+    assert west_distance(np.array([0.8, 0.6])) == pytest.approx(0.7, **EXACT)
+    np.testing.assert_allclose(west_distance(np.array([[0.8], [0.2]])), [0.8, 0.2])
+    np.testing.assert_array_equal(west_distance(np.zeros((3, 0))), [0.0, 0.0, 0.0])
 
 
 def test_pressure_change_values():
@@ -187,6 +206,30 @@ def test_update_pressure_by_hand(scale):
     west = logit(0.4) + 0.5 * (logit(0.3) - logit(0.4)) + scale * (0.02 + 0.03 + 0.06 + 0.03)
     east = logit(0.2) + scale * 0.1 * (0.4 - 0.5)
     np.testing.assert_allclose(world.pressure[0], logistic(np.array([west, east])), rtol=1e-12)
+
+
+def test_update_pressure_reads_trade_and_the_wests_distance():
+    """pressure.update_pressure: east weighs the routes' security and the West's distance.
+
+    East cares about trade and rivalry equally: trade = credibility 0.8 x (1 - hardship 0.5)
+    x (1 - safe areas 0.5) = 0.2; rivalry = west's pressure at the start of the month, 0.9
+    (west's own update this month does not count). Complied 0.55 against a demand of 0.4,
+    responsiveness 0.1, no decay.
+    """
+    world = tiny_world(
+        **{
+            "international.east.cares_about": {"trade": 1.0, "rivalry": 1.0},
+            "international.east.responsiveness": 0.1,
+            "international.west.responsiveness": 1.0,
+            "international.west.pressure": 0.9,
+        }
+    )
+    world.credibility[:], world.hardship[:], world.safe_areas[:] = 0.8, 0.5, 0.5
+    begin_month(world)
+    apply(world, update_pressure)
+    east = logit(0.2) + 0.1 * (0.4 - (0.2 + 0.9) / 2)
+    np.testing.assert_allclose(world.pressure[:, EAST], logistic(east), rtol=1e-12)
+    assert world.pressure[0, WEST] != 0.9  # west moved, after east read it
 
 
 LADDER = {
@@ -306,8 +349,14 @@ def test_release_ignores_pressure():
 @pytest.mark.parametrize("policy", [{"policy__punishment": 1.0}, {"policy__accuracy": 0.0}])
 def test_conduct_moves_only_the_states_that_watch_it(policy):
     """One pressure update on the same state: punishment or inaccuracy press the US and
-    donors (conduct_sensitivity > 0), never China (0)."""
-    rest = {"policy__punishment": 0.0, "policy__accuracy": 1.0, "policy__crackdown": 0.7}
+    donors (conduct_sensitivity > 0), never China (0). ISIS-K holds no safe areas here:
+    accuracy's reach would move their erosion, and so the routes' security China watches."""
+    rest = {
+        "policy__punishment": 0.0,
+        "policy__accuracy": 1.0,
+        "policy__crackdown": 0.7,
+        "isisk__safe_areas": 0.0,
+    }
     worlds = [world("baseline", range(3), **rest), world("baseline", range(3), **rest | policy)]
     for w in worlds:
         w.month = 1
@@ -357,6 +406,15 @@ SATISFIED = every_state(engage_below=1.0, recognize_below=1.0, step_after=1, min
 RECOGNITION_LIKELY = {**SATISFIED, **every_state(step_rate=1.0)}
 RECOGNITION_IMPOSSIBLE = {**SATISFIED, **every_state(step_rate=0.0)}
 TOTAL_COMPLIANCE = FULL_COMPLIANCE | {"policy__accuracy": 0.9, "steps": 60}
+# Pakistan weighing trade and transit alone, attacks on foreigners unread: the routes' channel
+TRADER = {
+    "international__pakistan__cares_about": {"trade": 1.0},
+    "international__pakistan__attack_sensitivity": 0.0,
+}
+# China weighing only its rivalry with the West; the West near or far from the Taliban
+RIVAL = {"international__china__cares_about": {"rivalry": 1.0}}
+WEST_FAR = {f"international__{s}__baseline_pressure": 0.7 for s in ("us", "donors")}
+WEST_NEAR = {f"international__{s}__baseline_pressure": 0.2 for s in ("us", "donors")}
 
 CLAIMS = [
     claim("sectarian attacks raise pressure", "pressure_mean", greater, SECTARIAN, NOT_SECTARIAN),
@@ -390,6 +448,14 @@ CLAIMS = [
     claim("punishment holds the reserves frozen longer", "unfrozen_final", less,
           TOTAL_COMPLIANCE | {"policy__punishment": 0.9},
           TOTAL_COMPLIANCE | {"policy__punishment": 0.1}, n=120),
+    claim("a crackdown that erodes ISIS-K's safe areas eases a state that trades",
+          "pakistan_pressure_mean", less,
+          TRADER | {"rules__crackdown__sanctuary_erosion": 0.6},
+          TRADER | {"rules__crackdown__sanctuary_erosion": 0.0}, n=3 * N),
+    claim("sectarian attacks, eroding the Taliban's credibility, press a state that trades",
+          "pakistan_pressure_mean", greater, TRADER | SECTARIAN, TRADER | NOT_SECTARIAN),
+    claim("a rival of the West eases its pressure while the West keeps away",
+          "china_pressure_mean", less, RIVAL | WEST_FAR, RIVAL | WEST_NEAR),
     claim("a state that reads attacks as a reason to engage eases its pressure",
           "china_pressure_mean", less,
           {"international__china__attack_sensitivity": -0.05},

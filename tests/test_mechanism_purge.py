@@ -157,10 +157,12 @@ def test_purge_without_switches_does_nothing():
 
 def test_purge_of_a_group_no_longer_allied_has_no_effect_and_earns_no_credit():
     """A purge order against an independent TTP neither removes fighters nor pleases Pakistan."""
+    cares = {"ttp": 1.0, "stability": 0.5}  # not trade: the routes' security moves each month
     quiet = {
         **QUIET_PRESSURE,
         "mechanisms__recruitment__enabled": False,  # no arrivals or attrition
         "policy__purge": {"ttp": 0.9},
+        "international__pakistan__cares_about": cares,
     }
     independent = world("baseline", range(3), **quiet, foreign_groups__ttp__patron="independent")
     ttp = independent.group_names.index("ttp")
@@ -172,7 +174,7 @@ def test_purge_of_a_group_no_longer_allied_has_no_effect_and_earns_no_credit():
     # Pakistan sees no action on the TTP, only stability (credibility 1, no attacks), and
     # its latent pressure moves toward its demand's shortfall
     pakistan = scenario("baseline").international["pakistan"]
-    complied = pakistan.cares_about["stability"] / sum(pakistan.cares_about.values())
+    complied = cares["stability"] / sum(cares.values())
     push = pakistan.responsiveness * (pakistan.demand - complied)
     expected = [pakistan.pressure]
     for _ in range(12):

@@ -17,6 +17,8 @@ from sim.rules.strategy import (
     effort_shares,
     money_factor,
     operations_funds,
+    safe_areas_rebuilt,
+    sanctuary_lost,
     utilities,
 )
 
@@ -62,6 +64,21 @@ def test_utilities_values():
     )
 
 
+def test_sanctuary_lost_values():
+    """strategy.sanctuary_lost: the safe areas held at month 0 less those held now, at least 0."""
+    assert sanctuary_lost(0.1, 0.3) == pytest.approx(0.2, **EXACT)
+    assert sanctuary_lost(0.5, 0.3) == 0.0  # gained, not lost
+    np.testing.assert_allclose(sanctuary_lost(np.array([0.0, 0.3]), 0.3), [0.3, 0.0])
+
+
+def test_safe_areas_rebuilt_values():
+    """strategy.safe_areas_rebuilt: rebuilding closes its share of the gap to 1, at most all."""
+    assert safe_areas_rebuilt(0.2, 0.0) == 0.2
+    assert safe_areas_rebuilt(0.2, 0.25) == pytest.approx(0.4, **EXACT)
+    assert safe_areas_rebuilt(0.2, 3.0) == 1.0
+    np.testing.assert_allclose(safe_areas_rebuilt(np.array([0.0, 1.0]), 0.5), [0.5, 1.0])
+
+
 def test_effort_shares_values():
     """strategy.effort_shares: softmax of utilities plus noise x choice_noise; rows sum to 1."""
     values = np.array([[0.0, -2.0, -1.0], [0.0, 0.0, 0.0]])
@@ -101,6 +118,29 @@ def test_choose_strategy_follows_pressure_and_losses():
     expected = np.exp(values) / np.exp(values).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(world.effort, expected, rtol=1e-12)
     assert world.effort[0, 0] < world.effort[1, 0]  # pressed and hurt: less effort at home
+
+
+def test_choose_strategy_counts_lost_safe_areas_as_losses():
+    """strategy.choose_strategy: safe areas lost since month 0 (0.3 held then) weigh as losses.
+
+    Replicate 0 has lost 0.2 of them, replicate 1 none (it holds more than at the start):
+    consolidation's utility differs by losses_weight x 0.2, the others not at all.
+    """
+    world = tiny_world(
+        2,
+        **{
+            "isisk.safe_areas": 0.3,
+            "rules.strategy.abroad_bias": -1.0,
+            "rules.strategy.consolidate_bias": -1.0,
+            "rules.strategy.losses_weight": 2.0,
+        },
+    )
+    world.safe_areas[:] = [0.1, 0.6]
+    begin_month(world)
+    apply(world, choose_strategy)
+    odds = world.effort[:, 2] / world.effort[:, 0]
+    assert odds[0] / odds[1] == pytest.approx(math.exp(2.0 * 0.2), rel=1e-12)
+    np.testing.assert_allclose(world.effort[:, 1] / world.effort[:, 0], math.exp(-1.0))
 
 
 @pytest.mark.parametrize(
@@ -148,6 +188,9 @@ CLAIMS = [
           {"rules__strategy__losses_weight": 4.0}, {"rules__strategy__losses_weight": 0.0},
           scenario="crackdown"),
     claim("consolidation rebuilds capability", "capability_mean", greater,
+          {"rules__strategy__rebuild": 0.2}, {"rules__strategy__rebuild": 0.0},
+          scenario="crackdown"),
+    claim("consolidation regains safe areas", "safe_areas_final", greater,
           {"rules__strategy__rebuild": 0.2}, {"rules__strategy__rebuild": 0.0},
           scenario="crackdown"),
 

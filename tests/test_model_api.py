@@ -45,6 +45,7 @@ def test_agents_are_live_views_of_the_state():
     factions = model.agents_by_type[sim.agents.TalibanFaction]
     assert sum(factions.get("fighters")) == model.recorder.series("taliban", "fighters")[-1]
     assert model.isisk.fighters == model.recorder.series("isisk", "fighters")[-1]
+    assert model.isisk.safe_areas == model.recorder.series("isisk", "safe_areas")[-1]
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == 4
     assert frame["fighters_isisk"].iloc[-1] == model.isisk.fighters

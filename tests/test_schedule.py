@@ -121,6 +121,8 @@ BUSY = {  # every mechanism at work in the tiny world, so every rule writes what
     "rules.crackdown.skill_loss": 0.3,
     "rules.crackdown.intelligence_gain": 0.1,
     "rules.crackdown.leads_per_removal": 0.5,
+    "rules.crackdown.sanctuary_erosion": 0.3,
+    "isisk.safe_areas": 0.3,
     "rules.attacks.learning": 0.01,
     "rules.attacks.capability_recovery": 0.1,
     "rules.attacks.exposure_per_attack": 0.01,

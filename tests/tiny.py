@@ -111,6 +111,7 @@ ISISK = dict(
     capability=1.0,
     exposure=0.5,
     momentum=0.5,
+    safe_areas=0.0,  # no sanctuary: cells build up the whole of their exposure
     released_prisoners=0,
     release_months=1,
     pay_usd=50_000.0,  # half the tiny wage

@@ -182,6 +182,8 @@ ROWS = (
             "isisk", "fighters", "max", shown("summary", "histogram")),
     Outcome("isisk_cells_final", "ISIS-K cells at the end", "cells",
             "isisk", "cells", "last"),
+    Outcome("safe_areas_final", "ISIS-K's safe areas at the end", "0-1",
+            "isisk", "safe_areas", "last"),
     Outcome("taliban_final", "Taliban strength at the end", "fighters",
             "taliban", "fighters", "last", shown("summary", "histogram", "violin")),
     Outcome("attacks_total", "ISIS-K attacks, total", "attacks",

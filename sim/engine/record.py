@@ -33,6 +33,7 @@ COLUMNS = (
     "crackdown_removed",  # ISIS-K fighters removed by the crackdown
     "capability",  # mean capability of ISIS-K cells
     "momentum",
+    "safe_areas",  # ISIS-K's share of its mountain sanctuaries
     "cohesion",
     "broken_away",
     "breakaway_to",  # index into schema.BREAKAWAYS
@@ -112,6 +113,7 @@ class Recorder:
         isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)
         isisk[:, COL["cells"]] = w.cells.n
         isisk[:, COL["momentum"]] = w.momentum
+        isisk[:, COL["safe_areas"]] = w.safe_areas
         isisk[:, COL["attacks"]] = s.attacks_at_home
         isisk[:, COL["sectarian_attacks"]] = s.sectarian_attacks
         isisk[:, COL["attacks_abroad"]] = s.attacks_abroad

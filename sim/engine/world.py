@@ -110,6 +110,7 @@ class World:
         self.breakaway_to = np.full((rows, nf), -1)  # index into schema.BREAKAWAYS
         self.core = self.faction_names.index(scenario.taliban.core)
         self.momentum = np.full(rows, scenario.isisk.momentum)
+        self.safe_areas = np.full(rows, scenario.isisk.safe_areas)  # ISIS-K's sanctuaries
         self.credibility = np.ones(rows)
         self.effort = np.tile([1.0, 0.0, 0.0], (rows, 1))  # ISIS-K's: home, abroad, consolidate
         self.crackdown_intensity = np.full(rows, scenario.policy.crackdown)

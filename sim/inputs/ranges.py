@@ -44,17 +44,17 @@ class ParameterRange:
 
 
 def _entries(block: Block) -> Iterator[ParameterRange]:
-    """The ranges declared in `block`: an actor's own before the fallback (`*`)."""
+    """The ranges declared in `block`: an actor's own and a part's before the fallback (`*`)."""
     for par in block.pars:
         key = f"{block.path}.{par.name}"
         every = f"{key}.*" if par.keys is not None else key
         for actor, span in par.actors.items():
             own = f"{key}.{actor}" if "*" not in block.path else every.replace("*", actor, 1)
             yield ParameterRange(own, span.low, span.high, span.source)
-        if par.range is not None:
-            yield ParameterRange(every, par.range.low, par.range.high, par.range.source)
         for part, span in par.parts.items():
             yield ParameterRange(f"{key}.{part}", span.low, span.high, span.source)
+        if par.range is not None:
+            yield ParameterRange(every, par.range.low, par.range.high, par.range.source)
 
 
 RANGES = tuple(entry for block in BLOCKS for entry in _entries(block))

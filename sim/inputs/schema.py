@@ -55,7 +55,7 @@ Names = Field(min_length=NAMES[0], max_length=NAMES[1])  # actors of a kind
 MAX_UNITS = 100_000  # Taliban units at month 0 over all factions: 200x the baseline's 500
 BREAKAWAYS = ("isisk", "independent", "rival")
 """Where a faction that leaves the Taliban goes: to ISIS-K, its own way, or rival Taliban rule."""
-DEMANDS = ("isisk", "joint", "concessions", "stability")
+DEMANDS = ("isisk", "joint", "concessions", "stability", "trade", "rivalry")
 """What a state may ask of the Taliban besides purging a named foreign group."""
 
 

@@ -53,6 +53,7 @@ from sim.rules.strategy import (
     funds,
     money_factor,
     operations_funds,
+    sanctuary_lost,
     utilities,
 )
 
@@ -190,7 +191,11 @@ class CellAgent(mesa.Agent):
         loss = float(leadership_loss(force, self.exposure, accuracy, rule))
         self.capability *= 1.0 - loss
         self.skill *= 1.0 - rule.skill_loss * loss
-        self.exposure = float(exposure_after(self.exposure, force, accuracy, removed_share, rule))
+        self.exposure = float(
+            exposure_after(
+                self.exposure, force, accuracy, removed_share, self.model.safe_areas, rule
+            )
+        )
 
     def plan_attacks(self, scale: float, force: float) -> None:
         """Poisson attacks: the command's effort at home (less what is held back) and abroad."""
@@ -280,6 +285,7 @@ class IsisKAgent(mesa.Agent):
         gap = max(0.0, 1.0 - capable / skilled) * (cadre > 0)
         gone = self.removed + self.gone_home  # lost so far this month, as the engine counts
         lost = gone / max(cadre + gone, 1)
+        lost += float(sanctuary_lost(model.safe_areas, model.spec.isisk.safe_areas))
         money = float(
             money_factor(operations_funds(cadre, model.params.isisk), cadre, rules.strategy)
         )

@@ -36,7 +36,7 @@ from sim.reference.agents import (
 from sim.reference.record import outcomes, reporters
 from sim.rules import SCHEDULE
 from sim.rules.attacks import momentum_after
-from sim.rules.crackdown import adaptive_intensity, effectiveness
+from sim.rules.crackdown import adaptive_intensity, effectiveness, safe_areas_eroded
 from sim.rules.defection import abandonment
 from sim.rules.economy import (
     aid_received,
@@ -47,14 +47,14 @@ from sim.rules.economy import (
 )
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
-from sim.rules.pressure import isisk_action, release_chance
+from sim.rules.pressure import isisk_action, release_chance, trade_and_transit, west_distance
 from sim.rules.recruitment import (
     central_asian_rate,
     ex_ansf_chance,
     local_recruits_rate,
     prisoners_released,
 )
-from sim.rules.strategy import CONSOLIDATE
+from sim.rules.strategy import CONSOLIDATE, safe_areas_rebuilt
 from sim.rules.surrender import mixed_ties, surrender_probability
 
 __all__ = [
@@ -108,6 +108,7 @@ class ReferenceModel(mesa.Model):
         self.frozen_musd, self.unfrozen = economy.frozen_funds_musd, economy.unfrozen
         self.hardship, self.aid_musd, self.revenue_musd = economy.hardship, 0.0, 0.0
         self.credibility = 1.0
+        self.safe_areas = spec.isisk.safe_areas  # ISIS-K's mountain sanctuaries held
         self.crackdown_intensity = spec.policy.crackdown
         self.anger = self.force = 0.0  # this month's indiscriminate force; crackdown force
         self.last_attacks = 0  # last month's attacks in Afghanistan
@@ -234,8 +235,14 @@ class ReferenceModel(mesa.Model):
             "joint": crackdown * float(policy.joint_with_us),
             "concessions": policy.concessions,
             "stability": self.credibility,
+            "trade": float(trade_and_transit(self.credibility, self.hardship, self.safe_areas)),
+            "rivalry": float(west_distance(np.array([s.pressure for s in self.holders()]))),
         }
         return action | {g.name: self.purge_effect(g) for g in self.groups}
+
+    def holders(self) -> list[StateAgent]:
+        """The states that hold the frozen reserves: the West of `west_distance`."""
+        return [s for s in self.states if s.spec.holds_frozen_funds]
 
     def security_ties(self) -> float:
         """Fighter-weighted ties to ISIS-K of the units of the faction running security."""
@@ -312,6 +319,7 @@ class ReferenceModel(mesa.Model):
             effectiveness(policy.joint_with_us, self.security_ties(), policy.accuracy, rule)
         )
         self.cells.do("crack_down", self.force, policy.accuracy)
+        self.safe_areas = float(safe_areas_eroded(self.safe_areas, self.force, rule))
 
     def purge_foreign_fighters(self, scale: float) -> None:
         """Each group is purged, leaks, merges or splinters; what it hands over joins ISIS-K."""
@@ -372,6 +380,8 @@ class ReferenceModel(mesa.Model):
             kill = min(1.0, rule.taliban_killed_per_attack * on_taliban / max(taliban, 1))
             self.units.do("take_losses", kill)
         self.cells.do("learn")
+        rebuilding = self.params.rules.strategy.rebuild * self.isisk.effort[CONSOLIDATE]
+        self.safe_areas = float(safe_areas_rebuilt(self.safe_areas, rebuilding))
         self.isisk.momentum = float(
             momentum_after(self.isisk.momentum, float(successes.sum()), rule)
         )
@@ -429,13 +439,13 @@ class ReferenceModel(mesa.Model):
         conduct = self.anger + self.params.rules.pressure.punishment_conduct * (
             self.params.policy.punishment
         )
-        steps = [s.engagement for s in self.states]
+        steps, action = [s.engagement for s in self.states], self.taliban_action()
         for state in self.states:
-            state.watch(self.taliban_action(), conduct, scale)
+            state.watch(action, conduct, scale)
         for state, draw in zip(self.states, self.rng.random(len(self.states)), strict=True):
             ahead = sum(step > state.engagement for step in steps) / max(len(steps) - 1, 1)
             state.climb(ahead, float(draw))
-        holders = [s for s in self.states if s.spec.holds_frozen_funds]
+        holders = self.holders()
         if holders:
             complied = sum(s.complied for s in holders) / len(holders)
             holders_step = sum(s.engagement for s in holders) / len(holders)

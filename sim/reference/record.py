@@ -62,6 +62,7 @@ def recorded(model: ReferenceModel) -> dict[tuple[str, str], Reporter]:
         ("isisk", "defected_in"): lambda m: m.isisk.defected_in,
         ("isisk", "surrendered"): lambda m: m.isisk.surrendered,
         ("isisk", "momentum"): lambda m: m.isisk.momentum,
+        ("isisk", "safe_areas"): lambda m: m.safe_areas,
     }
     for g in model.groups:
         columns |= {

@@ -9,7 +9,7 @@ pressed by an effective crackdown lie low at home; severity is heavy-tailed (Par
 Bohorquez et al. 2009). Sectarian attacks are ISIS-K's bid against the Taliban
 (outbidding): they erode Taliban credibility. Capability grows with experience, falls
 with arrests of leaders (`crackdown`) and recovers toward the cell's skill, faster while
-ISIS-K consolidates.
+ISIS-K consolidates; consolidation also regains safe areas.
 
 Its parameters are declared in `sim.inputs.pars.attacks`.
 """
@@ -22,7 +22,14 @@ import numpy as np
 
 from sim.engine.values import at_rows, by_slot, per_actor
 from sim.inputs.schema import TARGETS, AttackRule
-from sim.rules.strategy import ABROAD_EFFORT, CONSOLIDATE, HOME, money_factor, operations_funds
+from sim.rules.strategy import (
+    ABROAD_EFFORT,
+    CONSOLIDATE,
+    HOME,
+    money_factor,
+    operations_funds,
+    safe_areas_rebuilt,
+)
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -101,7 +108,8 @@ def attack(world: World, scale: float) -> None:
     `rules.strategy.{funds_elasticity, reference_funding_usd, unfunded_tempo}`, with its
     `rebuild`) and the crackdown's force this month; the mechanism's scale multiplies
     the attack rate. Attacks abroad (external operations)
-    are counted apart from those in Afghanistan; effort spent consolidating rebuilds.
+    are counted apart from those in Afghanistan; effort spent consolidating rebuilds
+    capability and safe areas (which shelter cells from the crackdown's intelligence).
     """
     rule, cells, units, signals = (
         world.params.rules.attacks,
@@ -160,6 +168,7 @@ def attack(world: World, scale: float) -> None:
         )
         * cells.live
     )
+    world.safe_areas[:] = safe_areas_rebuilt(world.safe_areas, rebuilding[:, 0])
     world.momentum[:] = momentum_after(world.momentum, succeeded, rule)
     world.credibility[:] = np.clip(
         world.credibility

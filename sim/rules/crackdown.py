@@ -6,6 +6,8 @@ security faction tied to ISIS-K blunt it. Intelligence builds up: a cell's expos
 grows with the intelligence effort (force x accuracy) and with the leads its captured
 members give, and fades without them (in `attacks`). Intelligence-led arrests of leaders
 cut a cell's capability; their successors are less skilled (Jordan 2009, Price 2012).
+Force erodes ISIS-K's safe areas (its mountain sanctuaries), which shelter its cells
+from the exposure they would build up.
 Inaccurate force breeds anger (Bennett 2008); accuracy costs money
 (`economy.accuracy_cost_musd`) and reach: accurate operations cover less ground a month,
 so they press fewer cells into lying low (`accuracy_tempo`).
@@ -58,14 +60,25 @@ def leadership_loss(force, exposure, accuracy: float, rule: CrackdownRule):
     return np.minimum(1.0, rule.leader_hit * force * accuracy * exposure)
 
 
-def exposure_after(exposure, force, accuracy, removed_share, rule: CrackdownRule):
+def sheltered(build_up, safe_areas):
+    """Exposure a cell builds up, less the share its safe areas shelter from informants."""
+    return build_up * (1.0 - safe_areas)
+
+
+def exposure_after(exposure, force, accuracy, removed_share, safe_areas, rule: CrackdownRule):
     """Exposure after the month's intelligence effort and the leads of captured members.
 
     Effort (force x accuracy) closes `intelligence_gain` of the gap to 1; each share of
-    the cell removed adds `leads_per_removal`.
+    the cell removed adds `leads_per_removal`; ISIS-K's safe areas shelter that share.
     """
     gained = rule.intelligence_gain * force * accuracy * (1.0 - exposure)
-    return np.clip(exposure + gained + rule.leads_per_removal * removed_share, 0.0, 1.0)
+    built = sheltered(gained + rule.leads_per_removal * removed_share, safe_areas)
+    return np.clip(exposure + built, 0.0, 1.0)
+
+
+def safe_areas_eroded(safe_areas, force, rule: CrackdownRule):
+    """ISIS-K's safe areas after the month's crackdown: `sanctuary_erosion` x force of them lost."""
+    return safe_areas * (1.0 - np.minimum(1.0, rule.sanctuary_erosion * force))
 
 
 def adapt_policy(world: World, scale: float) -> None:
@@ -102,7 +115,7 @@ def security_ties(world: World) -> np.ndarray:
 def crack_down(world: World, scale: float) -> None:
     """Remove ISIS-K fighters, cut leaders and gather intelligence cell by cell; signal force.
 
-    Also signals anger and removals. Reads `rules.crackdown.*`,
+    Also erodes ISIS-K's safe areas and signals anger and removals. Reads `rules.crackdown.*`,
     `policy.{joint_with_us, accuracy, security_faction}`; the mechanism's scale multiplies
     the intensity (as in `World.crackdown_effect`).
     """
@@ -124,7 +137,10 @@ def crack_down(world: World, scale: float) -> None:
     loss = leadership_loss(force[:, None], cells.exposure, accuracy, per_cell)
     cells.capability[:] *= 1.0 - loss
     cells.skill[:] *= 1.0 - per_cell.skill_loss * loss
-    exposure = exposure_after(cells.exposure, force[:, None], accuracy, removed_share, per_cell)
+    exposure = exposure_after(
+        cells.exposure, force[:, None], accuracy, removed_share, world.safe_areas[:, None], per_cell
+    )
     cells.exposure[:] = exposure * cells.live
+    world.safe_areas[:] = safe_areas_eroded(world.safe_areas, force, rule)
     signals.removed[:] = removed.sum(axis=1)
     signals.isisk_flow("losses")[:] += signals.removed

@@ -1,13 +1,15 @@
 """Mechanism 3, international pressure: states watch the Taliban and climb a ladder of engagement.
 
 Each state's pressure is the logistic of a latent score that drifts toward its baseline
-and moves with what it watches: the shortfall of Taliban action on what it cares about,
-sectarian attacks, attacks on foreigners (a negative sensitivity reads them as a reason
-to work with the Taliban) and conduct. Low pressure sustained lets a state climb one
-step of engagement at a time (`STEPS`: envoy, credentials, sanctions relief, formal
-recognition), each step faster when other states already took it. Frozen reserves are
-released through a legal and political process whose hazard rises with the holders'
-engagement and the Taliban's compliance and conduct, not with pressure itself.
+and moves with what it watches: the shortfall of Taliban action on what it cares about
+(its groups, ISIS-K, conduct and rights, stability, trade and transit, and for a rival
+of the West the West's distance), sectarian attacks, attacks on foreigners (a negative
+sensitivity reads them as a reason to work with the Taliban) and conduct. Low pressure
+sustained lets a state climb one step of engagement at a time (`STEPS`: envoy,
+credentials, sanctions relief, formal recognition), each step faster when other states
+already took it. Frozen reserves are released through a legal and political process
+whose hazard rises with the holders' engagement and the Taliban's compliance and
+conduct, not with pressure itself.
 
 Its parameters are declared in `sim.inputs.pars.pressure` (each state's in
 `sim.inputs.pars.international`).
@@ -41,15 +43,48 @@ def isisk_action(crackdown, amnesty, rule: PressureRule):
     return crackdown * (1.0 - rule.amnesty_risk * amnesty)
 
 
+def trade_and_transit(credibility, hardship, safe_areas):
+    """Open, secure trade and transit routes: credibility x (1 - hardship) x (1 - safe areas).
+
+    Neighbours trade through Afghanistan where the Taliban deliver the security they
+    promised (credibility, which ISIS-K's attacks erode), the economy works, and ISIS-K
+    holds no sanctuary astride the eastern routes (Kunar, Nangarhar: the road to Torkham).
+    """
+    return credibility * (1.0 - hardship) * (1.0 - safe_areas)
+
+
+def west_distance(holders_pressure):
+    """The West's distance from the Taliban: mean pressure of the reserves' holders (last axis).
+
+    What a rival of the West (`rivalry`) gains by engaging where the West keeps away; 0
+    when no state holds the reserves.
+    """
+    if holders_pressure.shape[-1] == 0:
+        return np.zeros(holders_pressure.shape[:-1])
+    return holders_pressure.mean(axis=-1)
+
+
+def holders(states: list[InternationalActor]) -> list[int]:
+    """Indices of the states that hold the frozen reserves: the West of `west_distance`."""
+    return [j for j, spec in enumerate(states) if spec.holds_frozen_funds]
+
+
 def taliban_action(world: World) -> dict[str, np.ndarray]:
-    """Taliban action in [0, 1] per replicate on each demand (`schema.DEMANDS`) and group."""
+    """What each demand (`schema.DEMANDS`) and group gets, in [0, 1] per replicate.
+
+    The Taliban's action, the routes' security (`trade`) and, for rivals of the West,
+    the West's distance at the start of the month (`rivalry`).
+    """
     policy = world.params.policy
     crackdown = world.crackdown_effect()
+    held = holders(list(world.params.international.values()))
     action = {
         "isisk": isisk_action(crackdown, policy.amnesty, world.params.rules.pressure),
         "joint": crackdown * float(policy.joint_with_us),
         "concessions": np.full(world.replicates, policy.concessions),
         "stability": world.credibility,
+        "trade": trade_and_transit(world.credibility, world.hardship, world.safe_areas),
+        "rivalry": west_distance(world.pressure[:, held]),
     }
     purge = world.purge_effect()
     return action | {g: purge[:, j] for j, g in enumerate(world.group_names)}
@@ -135,7 +170,7 @@ def update_pressure(world: World, scale: float) -> None:
     shocks = column(rule.noise) * world.streams.normals(len(states))
     draws = world.streams.uniform(np.full(world.replicates, len(states) + 1))
     ahead = others_ahead(world.engagement)
-    held = [j for j, s in enumerate(states) if s.holds_frozen_funds]
+    held = holders(states)
     complied_holders = np.zeros(world.replicates)
     for j, spec in enumerate(states):
         complied = compliance(spec.cares_about, action)

@@ -3,12 +3,15 @@
 Effort goes to attacks in Afghanistan, external operations (abroad, counted apart) or
 consolidation (lying low, rebuilding), by a multinomial logit of utilities with noise
 drawn per replicate: pressure felt (crackdown force x its cells' exposure) pushes effort
-abroad and into consolidation, losses (of fighters this month and of its leaders' skill)
-into consolidation, and money per fighter (what is left of its one budget, its own and the
-wider Islamic State network's `isisk.network_funds_musd`, once its fighters are paid)
-away from it. Jadoon & Mines (2020) describe ISKP lying low
-in urban cells after its 2019-20 losses and rebuilding; Johnston (2012) finds groups
-attack less for a while after losing leaders. Money also raises the tempo (`attacks`).
+abroad and into consolidation, losses (of fighters this month, of its leaders' skill and
+of its safe areas, the mountain sanctuaries it held at the start) into consolidation,
+and money per fighter (what is left of its one budget, its own and the wider Islamic
+State network's `isisk.network_funds_musd`, once its fighters are paid) away from it.
+Jadoon & Mines (2020) describe ISKP lying low in urban cells after its 2019-20 losses
+and rebuilding; Johnston (2012) finds groups attack less for a while after losing
+leaders. Money also raises the tempo (`attacks`). Consolidation regains safe areas as it
+rebuilds capability, at the same rate `rebuild`; the crackdown erodes them
+(`crackdown`).
 
 Its parameters are declared in `sim.inputs.pars.strategy`.
 """
@@ -78,11 +81,22 @@ def effort_shares(values, noise, rule: StrategyRule) -> np.ndarray:
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
+def sanctuary_lost(safe_areas, start):
+    """Share of the safe areas held at month 0 that ISIS-K has lost since (none if it gained)."""
+    return np.maximum(0.0, start - safe_areas)
+
+
+def safe_areas_rebuilt(safe_areas, rebuilding):
+    """Safe areas regained by consolidation: `rebuilding` closes that share of the gap to 1."""
+    return safe_areas + np.minimum(1.0, rebuilding) * (1.0 - safe_areas)
+
+
 def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
     """Pressure ISIS-K feels (force x mean exposure) and its losses this month.
 
     Losses are the share of fighters lost so far this month plus the share of skill its
-    cells lack after arrests of leaders; both are fighter-weighted over the cells.
+    cells lack after arrests of leaders (both fighter-weighted over the cells) plus the
+    share of its safe areas lost since month 0 (`sanctuary_lost`).
     """
     cells, signals = world.cells, world.signals
     cadre = cells.row_sums(cells.fighters.astype(float))
@@ -92,15 +106,16 @@ def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
     capable = cells.row_sums(cells.fighters * cells.capability)
     skilled = np.maximum(cells.row_sums(cells.fighters * cells.skill), 1e-12)
     gap = np.maximum(0.0, 1.0 - capable / skilled) * (cadre > 0)
-    return signals.crackdown_force * exposure, lost + gap
+    sanctuary = sanctuary_lost(world.safe_areas, world.spec.isisk.safe_areas)
+    return signals.crackdown_force * exposure, lost + gap + sanctuary
 
 
 def choose_strategy(world: World, scale: float) -> None:
     """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
 
-    Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and this month's
-    crackdown force and losses; writes `world.effort`. The noise is one normal per option
-    and replicate.
+    Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and safe areas
+    and this month's crackdown force and losses; writes `world.effort`. The noise is one
+    normal per option and replicate.
     The attacks' scale acts on the tempo (`attack`), not on the choice.
     """
     rule, cells = world.params.rules.strategy, world.cells

@@ -122,12 +122,12 @@ def _pars(block: Block, data: dict[str, Any], at: str, indent: int) -> list[str]
 def _comment(par: Par, key: str, indent: int, name: str = "") -> list[str]:
     """What a parameter is, its unit, plausible range and source, as comment lines."""
     text = name + par.description + (f" [{par.unit}]" if par.unit else "")
-    if par.parts:
-        spans = [_span(range_of(f"{key}.{part}"), part) for part in par.parts]
-        text += "; plausible " + "; ".join(spans)
-    elif par.keys is not None and par.range is not None:
-        text += "; plausible " + _span(range_of(f"{key}.*"), "each")
+    spans = [_span(range_of(f"{key}.{part}"), part) for part in par.parts]
+    if par.keys is not None and par.range is not None:
+        text += "; plausible " + "; ".join([_span(range_of(f"{key}.*"), "each"), *spans])
         text += "".join(f"; {actor}: {span.source}" for actor, span in par.actors.items())
+    elif par.parts:
+        text += "; plausible " + "; ".join(spans)
     elif (entry := range_of(key)) is not None and par.kind in (int, float):
         text += "; plausible " + _span(entry)
     pad = " " * indent

@@ -78,6 +78,21 @@ CRACKDOWN = Block(
             Range(0.2, 1.0, judgement("one detainee in ten gives away a tenth of a cell's cover")),
         ),
         Par(
+            "sanctuary_erosion",
+            float,
+            "share of ISIS-K's safe areas lost a month per unit of crackdown force",
+            "per unit force a month",
+            0.3,
+            PROBABILITY,
+            Range(
+                0.1,
+                0.6,
+                "data/observed.yaml: ISKP lost its Nangarhar strongholds within weeks of late"
+                " 2019 under government, US and Taliban pressure (Nangarhar governor, Dec"
+                " 2019); rate: judgement",
+            ),
+        ),
+        Par(
             "joint_bonus",
             float,
             "effectiveness added by joint action with the US (1 doubles it)",

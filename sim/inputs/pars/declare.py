@@ -80,7 +80,7 @@ class Par:
         bound: the values the schema accepts (numbers only).
         range: its plausible range (numbers only), for any actor or key of a mapping.
         actors: ranges that differ for one actor id (or key of a mapping), with their source.
-        parts: the ranges of the numbers of a nested block, by their name in it.
+        parts: the ranges of the numbers of a nested block, or of a mapping's keys, by name.
         keys: for a mapping of numbers (one per target, foreign group...), the type of its keys.
         items: for a mapping, the fewest and most entries the schema accepts.
     """

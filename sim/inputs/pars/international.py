@@ -4,7 +4,9 @@ The states themselves are data of the baseline scenario; this declares what each
 their keys means, bounds and plausibly is. Each state's pressure is the logistic of a
 latent score that decays toward its baseline and moves with the shortfall of Taliban
 action on what it cares about (`isisk`: crackdown; `joint`: joint counter-terrorism with
-the US; `concessions`; `stability`: Taliban credibility; a group's id: its purge),
+the US; `concessions`; `stability`: Taliban credibility; `trade`: secure routes and a
+working economy; `rivalry`: the West's distance, the reserves' holders' pressure; a
+group's id: its purge),
 sectarian attacks, attacks on foreigners and conduct; low pressure sustained moves it up
 the engagement ladder. Read by the rules of `pressure` and `economy`.
 """
@@ -37,10 +39,32 @@ INTERNATIONAL = Block(
         Par(
             "cares_about",
             float,
-            "weight of each concern: isisk, joint, concessions, stability or a foreign group's id",
+            "weight of each concern: isisk, joint, concessions, stability, trade (routes"
+            " secure and the economy working), rivalry (the West's distance) or a foreign"
+            " group's id",
             "relative weight",
             bound=WEIGHT,
             range=Range(0.0, 1.0, judgement("relative weights of a state's concerns")),
+            parts={
+                "trade": Range(
+                    0.0,
+                    1.0,
+                    judgement(
+                        "customs were the Taliban's largest own revenue in FY1400"
+                        " (data/observed.yaml); Pakistan (Torkham, Chaman), China (mines,"
+                        " the Wakhan) and Central Asia (rail, power lines) trade through"
+                        " Afghanistan, the US and donors do not: 0 for them, up to a state's"
+                        " top concern for the neighbours"
+                    ),
+                ),
+                "rivalry": Range(
+                    0.0,
+                    1.0,
+                    "data/observed.yaml, Aug 2021: Russia, China, Pakistan and Iran kept"
+                    " their embassies open as Western ones closed; source article: China,"
+                    " Russia and the West each weigh recognition; weight: judgement",
+                ),
+            },
             keys=str,
             items=NAMES,
         ),

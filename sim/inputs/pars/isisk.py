@@ -56,6 +56,22 @@ ISISK = Block(
             Range(0.1, 0.5, judgement("visibility to Taliban intelligence")),
         ),
         Par(
+            "safe_areas",
+            float,
+            "share of its mountain sanctuaries in Kunar and Nangarhar it holds at month 0,"
+            " against its 2018-19 peak (1)",
+            "0..1",
+            0.3,
+            PROBABILITY,
+            Range(
+                0.1,
+                0.5,
+                "data/observed.yaml: core in Kunar/Nangarhar (MT 12th report, Jun 2021); the"
+                " Nangarhar strongholds lost in late 2019 (Nangarhar governor, Dec 2019); share"
+                " regained after Aug 2021: judgement",
+            ),
+        ),
+        Par(
             "momentum",
             float,
             "recent success at month 0",

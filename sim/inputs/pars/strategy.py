@@ -126,15 +126,16 @@ STRATEGY = Block(
         Par(
             "rebuild",
             float,
-            "capability recovery added per month of full consolidation effort",
+            "capability recovery added per month of full consolidation effort; the share of"
+            " the safe areas' gap to 1 it regains the same month",
             "per month",
             0.1,
             PROBABILITY,
             Range(
                 0.02,
                 0.2,
-                "Jadoon & Mines 2020: ISKP rebuilt within a year of its 2019-20 losses; "
-                "rate: judgement",
+                "Jadoon & Mines 2020: ISKP rebuilt within a year of its 2019-20 losses, its"
+                " Kunar/Nangarhar sanctuaries partly regained after Aug 2021; rate: judgement",
             ),
         ),
     ),
