@@ -1,6 +1,7 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
-The loops (`sim.engine.draws`, `sim.engine.packing`) compile at import, for their declared
+The loops (`sim.engine.draws`, `sim.engine.packing`, and the rules' loops that
+`sim.rules.load_kernels` adds) compile at import, for their declared
 signatures, or load from numba's cache in `sim/engine/__pycache__` when an earlier process
 compiled them. Loading them before an ensemble starts keeps the compile out of the first
 replicates' time, so a progress bar's rate counts simulation only.
@@ -14,9 +15,12 @@ COMPILE_SECONDS = 3  # every loop, empty cache: about 2 s of CPU, 1.5-4 s as the
 COMPILING = f"compiling the model's kernels (first run only, ~{COMPILE_SECONDS} s)..."
 
 
-def load_kernels(announce: Callable[[str], None] | None = None) -> None:
+def load_kernels(
+    announce: Callable[[str], None] | None = None, more: Callable[[], object] | None = None
+) -> None:
     """Load the compiled loops into this process, calling `announce(COMPILING)` if any compiles.
 
+    `more` imports the loops of higher layers (`sim.rules.load_kernels` passes the rules').
     Loops found in numba's cache load in a fraction of a second and announce nothing.
     """
     from numba.core import event
@@ -36,3 +40,6 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
 
     with event.install_listener("numba:compile", FirstCompile()):
         from sim.engine import draws, packing  # noqa: F401  (importing compiles or loads them)
+
+        if more is not None:
+            more()
