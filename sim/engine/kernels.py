@@ -1,6 +1,6 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
-The loops (`sim.engine.draws`, `sim.engine.packing`, and the rules' loops that
+The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules' loops that
 `sim.rules.load_kernels` adds) compile at import, for their declared
 signatures, or load from numba's cache in `sim/engine/__pycache__` when an earlier process
 compiled them. Loading them before an ensemble starts keeps the compile out of the first
@@ -39,7 +39,7 @@ def load_kernels(
             pass
 
     with event.install_listener("numba:compile", FirstCompile()):
-        from sim.engine import draws, packing  # noqa: F401  (importing compiles or loads them)
+        from sim.engine import draws, packing, sums  # noqa: F401  (importing compiles or loads them)
 
         if more is not None:
             more()
