@@ -232,6 +232,43 @@ def _loops(sources: str):
     @numba.njit(
         types.void(
             READ_ROWS_COUNTS,
+            types.Array(types.boolean, 2, "A", readonly=True),
+            READ_COUNTS,
+            READ_COUNTS,
+            ROWS,
+            BUFFER,
+            POSITIONS,
+            types.boolean[:, ::1],
+            types.float64[:, ::1],
+            types.int64[::1],
+        ),
+        cache=True,
+    )
+    def draw_founders(
+        n, going, fighters, faction, found_cell, buffer, start, founding, moved, joining
+    ):
+        for r in range(n.size):
+            founding[r, :] = False
+            anyone = False
+            for j in range(n[r]):
+                if going[r, j]:
+                    if faction[r, j] >= moved.shape[1]:
+                        raise ValueError(no_faction)
+                    moved[r, faction[r, j]] += fighters[r, j]
+                    anyone = True
+            if not anyone:  # only rows with someone going draw
+                continue
+            if start[r] + n[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            for j in range(n[r]):
+                founding[r, j] = going[r, j] and buffer[r, start[r] + j] < found_cell[r]
+                if going[r, j] and not founding[r, j]:
+                    joining[r] += fighters[r, j]
+            start[r] += n[r]
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
             COUNT_TABLE,
             READ_COUNTS,
             ROWS,
@@ -254,7 +291,7 @@ def _loops(sources: str):
                 losses[r, kind[r, j]] += lost
             start[r] += n[r]
 
-    return pay_grievance, choose_fates, lose_fighters
+    return pay_grievance, choose_fates, draw_founders, lose_fighters
 
 
-pay_grievance, choose_fates, lose_fighters = _loops(SOURCES)
+pay_grievance, choose_fates, draw_founders, lose_fighters = _loops(SOURCES)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import column
 from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells, join_cells
@@ -110,15 +109,33 @@ def go_over(world: World, going: np.ndarray) -> None:
     """Units in the mask `going` join ISIS-K: a share found cells, the rest join existing ones.
 
     Records the flows (defected out of each faction, into ISIS-K) and removes the units.
+    One uniform per unit of a row with someone going decides who founds a cell, in a
+    compiled loop over each replicate's units (`compiled_units.draw_founders`).
     """
-    units, signals, rule = world.units, world.signals, world.params.rules.defection
-    moved = units.fighters * going
-    signals.faction_flow("defected_out")[:] += units.by_faction(moved)
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
+    units, signals, rows = world.units, world.signals, world.replicates
+    founding = np.empty(going.shape, dtype=bool)
+    moved = np.zeros((rows, units.factions))
+    joining = np.zeros(rows, dtype=np.int64)
+    buffer, start = world.streams.reserve(units.n)
+    found_cell = loops.per_row(world.params.rules.defection.found_cell, rows)
+    loops.draw_founders(
+        units.n,
+        going,
+        units.fighters,
+        units.faction,
+        found_cell,
+        buffer,
+        start,
+        founding,
+        moved,
+        joining,
+    )
+    signals.faction_flow("defected_out")[:] += moved
     signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
-    drawing = np.where(going.any(axis=1), units.n, 0)  # only rows with someone going draw
-    founding = going & (world.streams.uniform(drawing, width=units.width) < column(rule.found_cell))
     found_cells(world, founding.sum(axis=1), units.fighters[founding])
-    join_cells(world, (moved * ~founding).sum(axis=1))
+    join_cells(world, joining)
     units.keep(~going)
 
 
