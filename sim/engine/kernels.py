@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-COMPILE_SECONDS = 3  # every loop, empty cache: about 2 s of CPU, 1.5-4 s as the machine is busy
+COMPILE_SECONDS = 5  # every loop, empty cache: about 4 s of CPU, 3-6 s as the machine is busy
 COMPILING = f"compiling the model's kernels (first run only, ~{COMPILE_SECONDS} s)..."
 
 

@@ -2,7 +2,8 @@
 
 Units and cells are ragged tables: columns of shape (replicates, capacity) whose row
 r holds `n[r]` live entries at its front (the rest is zero). Rules compute on whole
-arrays and draw through `sim.engine.streams`, one stream per replicate.
+arrays, or loop over each row's live entries in compiled loops, and draw through
+`sim.engine.streams`, one stream per replicate.
 """
 
 from __future__ import annotations
