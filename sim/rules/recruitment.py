@@ -114,6 +114,8 @@ def join_units(world: World, fighters: np.ndarray, into: np.ndarray) -> np.ndarr
     units = world.units
     weights = units.fighters * into
     totals = np.where(weights.sum(axis=1) > 0, fighters, 0)
+    if not totals.any():  # most months: the multinomial would draw nothing and place no one
+        return np.zeros(weights.shape, dtype=np.int64)
     added = world.streams.multinomial(totals, weights).astype(np.int64)
     units.fighters[:] += added
     return added
