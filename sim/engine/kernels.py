@@ -1,10 +1,11 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
-The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules' loops that
-`sim.rules.load_kernels` adds) compile at import, for their declared
-signatures, or load from numba's cache in `sim/engine/__pycache__` when an earlier process
-compiled them. Loading them before an ensemble starts keeps the compile out of the first
-replicates' time, so a progress bar's rate counts simulation only.
+The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules'
+loops that `sim.rules.load_kernels` adds) compile at import, for their declared
+signatures, or load from numba's cache in the `__pycache__` folder beside their module
+when an earlier process compiled them. Loading them before an ensemble starts keeps the
+compile out of the first replicates' time, so a progress bar's rate counts simulation
+only.
 """
 
 from __future__ import annotations
