@@ -123,6 +123,29 @@ def test_uniform_is_each_generators_sequence_in_order():
     assert streams.uniform(np.zeros(3, int), width=4).tolist() == [[1.0] * 4] * 3
 
 
+@pytest.mark.parametrize("block", [8, 64])
+def test_a_compiled_loop_reads_from_reserve_what_uniform_hands_out(block):
+    """Uniforms read through `reserve` (advancing the positions) continue each row's sequence."""
+    seeds = (21, 22, 23)
+    streams = Streams([np.random.default_rng(s) for s in seeds], block=block)
+    calls = [np.array([30, 0, 20]), np.array([40, 1, 50]), np.array([2, 5, 2])]
+    calls += [np.array([30, 30, 30]), np.array([1, 0, 3]), np.array([200, 0, 1])]
+    taken = [[] for _ in seeds]
+    for i, counts in enumerate(calls):
+        if i % 2:  # a compiled loop's way: reserve, read in order, advance
+            buffer, start = streams.reserve(counts)
+            for r, count in enumerate(counts):
+                taken[r] += buffer[r, start[r] : start[r] + count].tolist()
+                start[r] += count
+        else:
+            got = streams.uniform(counts)
+            for r, count in enumerate(counts):
+                taken[r] += got[r, :count].tolist()
+    for r, seed in enumerate(seeds):
+        expected = np.random.default_rng(seed).random(sum(int(c[r]) for c in calls))
+        np.testing.assert_array_equal(taken[r], expected)
+
+
 @pytest.mark.parametrize("block", [8, 64, 4096])
 def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
     """Row r drawn in a batch of 5 (with rows that draw nothing) equals row r drawn alone."""

@@ -18,12 +18,13 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
-    """Every numba dispatcher of the engine's loop modules, by name."""
-    from sim.engine import draws, packing
+    """Every numba dispatcher of the engine's and the rules' loop modules, by name."""
+    from sim.engine import draws, packing, sums
+    from sim.rules import compiled_units
 
     return {
         f"{module.__name__}.{name}": value
-        for module in (draws, packing)
+        for module in (draws, packing, sums, compiled_units)
         for name, value in vars(module).items()
         if isinstance(value, numba.core.dispatcher.Dispatcher)
     }
@@ -45,6 +46,9 @@ def test_each_kernel_is_compiled_once_per_signature():
     for name in ("_poisson_all", "_binomial_all", "_categorical_all", "_take_all"):
         assert len(found[f"sim.engine.draws.{name}"].signatures) == 1, name
     assert len(found["sim.engine.packing.pack_rows"].signatures) == 2  # counts, amounts
+    assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts
+    for name in ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters"):
+        assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
 
 
 def run_small_ensemble(cache: Path, out: Path) -> str:

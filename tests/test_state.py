@@ -115,6 +115,22 @@ def test_units_by_faction_sums_each_row():
     np.testing.assert_array_equal(units.by_faction(units.fighters), [[10, 0, 30], [7, 5, 0]])
 
 
+def test_units_by_faction_adds_as_bincount_does_bit_for_bit():
+    """Sums of fractions, factions interleaved: the same floats as numpy's bincount gives."""
+    rng = np.random.default_rng(8)
+    units = Units(rows=3, capacity=64, factions=4)
+    for row, size in enumerate((50, 0, 37)):
+        kinds = rng.integers(0, 4, size)
+        kinds[: size // 2] = 2  # a long run of one faction, then a mix
+        units.append(row, **units_rows(rng.integers(1, 200, size), faction=kinds))
+    values = units.fighters * rng.random(units.fighters.shape) / 3.0 * units.live
+    values[0, :5] = [1e16, 5.0, 1.0, 1.0, 1.0]  # added one by one to 1e16, each 1 is lost
+    units.faction[0, :5] = [0, 1, 0, 0, 0]
+    keys = (units.faction + 4 * np.arange(3)[:, None]).ravel()
+    expected = np.bincount(keys, weights=values.ravel(), minlength=12).reshape(3, 4)
+    assert units.by_faction(values).tobytes() == expected.tobytes()
+
+
 @settings(max_examples=50, deadline=None, derandomize=True)
 @given(
     st.lists(st.tuples(st.integers(-1, 2), st.lists(st.integers(0, 99), max_size=12)), max_size=16)

@@ -76,8 +76,11 @@ def _binomial(u: float, n: int, q: float, log_stay: float, odds: float) -> int:
 
 
 @numba.njit(inline="always")
-def _chance(p: float) -> tuple[float, float, float, bool]:
+def binomial_chance(p: float) -> tuple[float, float, float, bool]:
     """For Binomial(n, p): q = min(p, 1 - p), log(1 - q), q / (1 - q), and whether q is 1 - p.
+
+    Computed once for many draws of the same chance (`binomial_draw`), here and in the
+    rules' compiled loops.
 
     A draw with p > 1/2 is n - Binomial(n, 1 - p): the same distribution, a shorter search.
     """
@@ -145,6 +148,14 @@ def _binomial_up(u: float, k: int, pmf: float, cdf: float, odds: float, n: int) 
     return k
 
 
+@numba.njit(inline="always")
+def binomial_draw(u: float, n: int, chance: tuple[float, float, float, bool]) -> int:
+    """Binomial(n, p) quantile of u, given `binomial_chance(p)`."""
+    q, log_stay, odds, flip = chance
+    k = _binomial(u, n, q, log_stay, odds)
+    return n - k if flip else k
+
+
 @numba.njit(types.void(FLOATS, FLOATS, COUNTS_OUT), cache=True)
 def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
     if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists
@@ -164,17 +175,12 @@ def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
 def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> None:
     each_n = n.size > 1  # n is one number for all, or one per element
     if p.size == 1:  # one chance for all: its logarithm and odds are computed once
-        q, log_stay, odds, flip = _chance(p[0])
+        chance = binomial_chance(p[0])
         for i in range(u.size):
-            size = n[i * each_n]
-            k = _binomial(u[i], size, q, log_stay, odds)
-            out[i] = size - k if flip else k
+            out[i] = binomial_draw(u[i], n[i * each_n], chance)
         return
     for i in range(u.size):
-        q, log_stay, odds, flip = _chance(p[i])
-        size = n[i * each_n]
-        k = _binomial(u[i], size, q, log_stay, odds)
-        out[i] = size - k if flip else k
+        out[i] = binomial_draw(u[i], n[i * each_n], binomial_chance(p[i]))
 
 
 @numba.njit(types.void(FLOAT_ROWS, FLOAT_ROWS, COUNTS, types.int64[:, ::1]), cache=True)

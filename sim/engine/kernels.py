@@ -1,22 +1,27 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
-The loops (`sim.engine.draws`, `sim.engine.packing`) compile at import, for their declared
-signatures, or load from numba's cache in `sim/engine/__pycache__` when an earlier process
-compiled them. Loading them before an ensemble starts keeps the compile out of the first
-replicates' time, so a progress bar's rate counts simulation only.
+The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules'
+loops that `sim.rules.load_kernels` adds) compile at import, for their declared
+signatures, or load from numba's cache in the `__pycache__` folder beside their module
+when an earlier process compiled them. Loading them before an ensemble starts keeps the
+compile out of the first replicates' time, so a progress bar's rate counts simulation
+only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-COMPILE_SECONDS = 3  # every loop, empty cache: about 2 s of CPU, 1.5-4 s as the machine is busy
+COMPILE_SECONDS = 5  # every loop, empty cache: about 4 s of CPU, 3-6 s as the machine is busy
 COMPILING = f"compiling the model's kernels (first run only, ~{COMPILE_SECONDS} s)..."
 
 
-def load_kernels(announce: Callable[[str], None] | None = None) -> None:
+def load_kernels(
+    announce: Callable[[str], None] | None = None, more: Callable[[], object] | None = None
+) -> None:
     """Load the compiled loops into this process, calling `announce(COMPILING)` if any compiles.
 
+    `more` imports the loops of higher layers (`sim.rules.load_kernels` passes the rules').
     Loops found in numba's cache load in a fraction of a second and announce nothing.
     """
     from numba.core import event
@@ -35,4 +40,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
             pass
 
     with event.install_listener("numba:compile", FirstCompile()):
-        from sim.engine import draws, packing  # noqa: F401  (importing compiles or loads them)
+        from sim.engine import draws, packing, sums  # noqa: F401  (importing compiles or loads them)
+
+        if more is not None:
+            more()

@@ -2,7 +2,8 @@
 
 Units and cells are ragged tables: columns of shape (replicates, capacity) whose row
 r holds `n[r]` live entries at its front (the rest is zero). Rules compute on whole
-arrays and draw through `sim.engine.streams`, one stream per replicate.
+arrays, or loop over each row's live entries in compiled loops, and draw through
+`sim.engine.streams`, one stream per replicate.
 """
 
 from __future__ import annotations
@@ -130,9 +131,11 @@ class Units(Ragged):
 
     def by_faction(self, values: np.ndarray) -> np.ndarray:
         """Per replicate, the sum of per-unit `values` over each faction's units."""
-        rows = len(self.n)
-        sums = np.bincount(self.keys, weights=values.ravel(), minlength=rows * self.factions)
-        return sums.reshape(rows, self.factions)
+        from sim.engine.sums import add_by_faction  # numba loads with the first step
+
+        sums = np.zeros((len(self.n), self.factions))
+        add_by_faction(values, self.faction, sums)
+        return sums
 
     def per_unit(self, values: np.ndarray) -> np.ndarray:
         """Each unit's entry of a (replicates, factions) array: its own faction's value."""

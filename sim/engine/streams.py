@@ -49,6 +49,22 @@ class Streams:
         self._next += counts
         return taken
 
+    def reserve(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Make sure each row r has its next `counts[r]` uniforms buffered, for a compiled loop.
+
+        Returns the buffer and each row's read position; the loop reads row r's uniforms
+        from `buffer[r, position[r]:]`, in order, and advances `position[r]` past those it
+        took (the same numbers `uniform` would have handed out).
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        most = int(counts.max(initial=0))
+        if most > self._buffer.shape[1]:
+            self._refill(np.arange(len(self.gens)), 2 * most)
+        short = (self._next + counts > self._buffer.shape[1]).nonzero()[0]
+        if short.size:
+            self._refill(short, self._buffer.shape[1])
+        return self._buffer, self._next
+
     def _refill(self, rows: np.ndarray, size: int) -> None:
         """Move the unused tail of these rows to the front and top them up from their generators."""
         same = size == self._buffer.shape[1]

@@ -9,10 +9,11 @@ and writes; the scenario schema's `mechanisms` block is tested against it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sim.engine import kernels
 from sim.engine.values import Values
 from sim.engine.world import Step, World
 from sim.inputs.schema import Scenario
@@ -335,6 +336,18 @@ def new_world(
     return World(scenario, gens, SCHEDULE, values, validated=validated)
 
 
+def load_kernels(announce: Callable[[str], None] | None = None) -> None:
+    """Load every compiled loop of the month, the engine's and the rules', before a run.
+
+    Calls `announce` once if any must compile (`sim.engine.kernels.load_kernels`).
+    """
+
+    def rule_loops() -> None:
+        from sim.rules import compiled_units  # noqa: F401  (importing compiles or loads them)
+
+    kernels.load_kernels(announce, rule_loops)
+
+
 __all__ = [
     "SCHEDULE",
     "adapt_policy",
@@ -343,6 +356,7 @@ __all__ = [
     "crack_down",
     "defect",
     "fragment",
+    "load_kernels",
     "new_world",
     "pay_units",
     "purge_foreign_fighters",

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column
 from sim.inputs.schema import PATRONS, DefectionRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import found_cells, join_cells
@@ -110,15 +109,33 @@ def go_over(world: World, going: np.ndarray) -> None:
     """Units in the mask `going` join ISIS-K: a share found cells, the rest join existing ones.
 
     Records the flows (defected out of each faction, into ISIS-K) and removes the units.
+    One uniform per unit of a row with someone going decides who founds a cell, in a
+    compiled loop over each replicate's units (`compiled_units.draw_founders`).
     """
-    units, signals, rule = world.units, world.signals, world.params.rules.defection
-    moved = units.fighters * going
-    signals.faction_flow("defected_out")[:] += units.by_faction(moved)
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
+    units, signals, rows = world.units, world.signals, world.replicates
+    founding = np.empty(going.shape, dtype=bool)
+    moved = np.zeros((rows, units.factions))
+    joining = np.zeros(rows, dtype=np.int64)
+    buffer, start = world.streams.reserve(units.n)
+    found_cell = loops.per_row(world.params.rules.defection.found_cell, rows)
+    loops.draw_founders(
+        units.n,
+        going,
+        units.fighters,
+        units.faction,
+        found_cell,
+        buffer,
+        start,
+        founding,
+        moved,
+        joining,
+    )
+    signals.faction_flow("defected_out")[:] += moved
     signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
-    drawing = np.where(going.any(axis=1), units.n, 0)  # only rows with someone going draw
-    founding = going & (world.streams.uniform(drawing, width=units.width) < column(rule.found_cell))
     found_cells(world, founding.sum(axis=1), units.fighters[founding])
-    join_cells(world, (moved * ~founding).sum(axis=1))
+    join_cells(world, joining)
     units.keep(~going)
 
 
@@ -127,42 +144,40 @@ def defect(world: World, scale: float) -> None:
 
     Reads `rules.defection.*`, `policy.{crackdown, joint_with_us, concessions, punishment}`,
     `isisk.{pay_usd, own_funds_musd, network_funds_musd}` and `economy.wage_usd`;
-    the mechanism's scale multiplies both chances. One uniform draw per unit decides.
+    the mechanism's scale multiplies both chances. One uniform draw per unit decides,
+    in a compiled loop over each replicate's units (`compiled_units.choose_fates`).
     """
-    policy, units = world.params.policy, world.units
-    rule, punishment = by_slot(world.params.rules.defection), column(policy.punishment)
-    units.grievance[:] = (
-        np.minimum(1.0, units.grievance + rule.punishment_grievance * punishment) * units.live
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
+    policy, isisk, rule = world.params.policy, world.params.isisk, world.params.rules.defection
+    units, rows = world.units, world.replicates
+    going = np.empty(units.fighters.shape, dtype=bool)
+    deserted = np.zeros((rows, units.factions))
+    buffer, start = world.streams.reserve(units.n)
+    loops.choose_fates(
+        units.n,
+        units.fighters,
+        units.faction,
+        units.ideology,
+        units.ties,
+        units.grievance,
+        loops.defection_weights(rule, rows),
+        loops.per_row(rule.punishment_grievance * policy.punishment, rows),
+        world.pay_ratio,
+        world.cohesion,
+        loops.per_row(perceived_abandonment(world), rows),
+        loops.per_row(world.momentum, rows),
+        loops.per_row(policy.punishment, rows),
+        loops.per_row(isisk_funded(world, world.cells.fighters.sum(axis=1)), rows),
+        loops.per_row(isisk.pay_usd, rows),
+        loops.per_row(world.params.economy.wage_usd, rows),
+        scale,
+        buffer,
+        start,
+        going,
+        deserted,
     )
-    pay = units.per_unit(world.pay_ratio)
-    isisk = world.params.isisk
-    funded = column(isisk_funded(world, world.cells.fighters.sum(axis=1)))
-    gap = pay_gap(funded, column(isisk.pay_usd), column(world.params.economy.wage_usd), pay)
-    p_defect = np.minimum(
-        1.0,
-        scale
-        * defection_probability(
-            units.ideology,
-            units.grievance,
-            units.ties,
-            pay,
-            units.per_unit(world.cohesion),
-            perceived_abandonment(world)[:, None],
-            world.momentum[:, None],
-            punishment,
-            rule,
-            gap,
-        ),
-    )
-    p_desert = np.minimum(
-        1.0 - p_defect, scale * desertion_probability(units.ideology, units.grievance, pay, rule)
-    )
-    draw = world.streams.uniform(units.n)
-    defecting = draw < p_defect
-    deserting = ~defecting & (draw < p_defect + p_desert)
-    left = units.by_faction(units.fighters * deserting)
-    world.signals.faction_flow("losses")[:] += left
-    world.signals.faction_flow("deserted")[:] += left
-    units.fighters[:] *= ~deserting
-    go_over(world, defecting)
+    world.signals.faction_flow("losses")[:] += deserted
+    world.signals.faction_flow("deserted")[:] += deserted
+    go_over(world, going)
     units.keep(units.fighters > 0)

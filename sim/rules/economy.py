@@ -79,8 +79,11 @@ def pay_units(world: World, scale: float) -> None:
 
     Reads `economy.*`, each state's `aid_musd`, `aid_conditionality` and pressure, each
     faction's `revenue_share`. Factions that broke away get `economy.breakaway_pay`.
-    The scale multiplies revenue.
+    The scale multiplies revenue. Each unit's grievance follows its faction's pay in a
+    compiled loop over each replicate's units (`compiled_units.pay_grievance`).
     """
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
     spec, policy = world.params.economy, world.params.policy
     world.unfrozen |= spec.unfrozen  # released whatever the Taliban do (also by an event)
     released = np.where(world.unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
@@ -112,15 +115,14 @@ def pay_units(world: World, scale: float) -> None:
     world.pay_ratio[:] = ratios
     world.revenue_musd[:] = revenue
     world.total_pay_ratio[:] = (ratios * paid).sum(axis=1) / np.maximum(paid.sum(axis=1), 1)
-    units = world.units
-    units.grievance[:] = (
-        grievance_after_pay(
-            units.grievance,
-            units.per_unit(ratios),
-            per_slot.grievance_rate,
-            per_slot.grievance_relief,
-        )
-        * units.live
+    units, rows = world.units, world.replicates
+    loops.pay_grievance(
+        units.n,
+        units.faction,
+        units.grievance,
+        np.ascontiguousarray(ratios, dtype=np.float64),
+        loops.per_row(spec.grievance_rate, rows),
+        loops.per_row(spec.grievance_relief, rows),
     )
 
 

@@ -17,6 +17,7 @@ Its parameters are declared in `sim.inputs.pars.recruitment`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -113,6 +114,8 @@ def join_units(world: World, fighters: np.ndarray, into: np.ndarray) -> np.ndarr
     units = world.units
     weights = units.fighters * into
     totals = np.where(weights.sum(axis=1) > 0, fighters, 0)
+    if not totals.any():  # most months: the multinomial would draw nothing and place no one
+        return np.zeros(weights.shape, dtype=np.int64)
     added = world.streams.multinomial(totals, weights).astype(np.int64)
     units.fighters[:] += added
     return added
@@ -246,25 +249,32 @@ def suffer_attrition(world: World, scale: float) -> None:
     """Every side loses a fixed share of fighters each month (illness, accidents, other fighting).
 
     Reads `rules.recruitment.{taliban,isisk,foreign}_attrition`; off with recruitment,
-    and not rescaled by it.
+    and not rescaled by it. Each unit, cell and group draws its losses, Binomial(fighters,
+    share), in a compiled loop over each replicate's units, then its cells, then its groups.
     """
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
     rule, signals, units, cells = (
         world.params.rules.recruitment,
         world.signals,
         world.units,
         world.cells,
     )
-    streams, groups = world.streams, world.group_fighters
-    lost_units = streams.binomial(units.fighters, column(rule.taliban_attrition), units.n)
-    lost_cells = streams.binomial(cells.fighters, column(rule.isisk_attrition), cells.n)
-    lost_groups = streams.binomial(
-        groups, column(rule.foreign_attrition), np.full(world.replicates, groups.shape[1])
+    groups, rows = world.group_fighters, world.replicates
+    lose = partial(loops.lose_to_attrition, world.streams)
+    signals.faction_flow("losses")[:] += lose(
+        units.n, units.fighters, units.faction, rule.taliban_attrition, units.factions
     )
-    units.fighters[:] -= lost_units
-    signals.faction_flow("losses")[:] += units.by_faction(lost_units)
-    cells.fighters[:] -= lost_cells
-    signals.isisk_flow("losses")[:] += lost_cells.sum(axis=1)
-    world.group_fighters -= lost_groups
-    signals.group_flow("losses")[:] += lost_groups
+    signals.isisk_flow("losses")[:] += lose(
+        cells.n, cells.fighters, np.zeros_like(cells.fighters), rule.isisk_attrition, 1
+    )[:, 0]
+    kinds = groups.shape[1]
+    signals.group_flow("losses")[:] += lose(
+        np.full(rows, kinds),
+        groups,
+        np.broadcast_to(np.arange(kinds), groups.shape),
+        rule.foreign_attrition,
+        kinds,
+    )
     units.keep(units.fighters > 0)
     cells.keep(cells.fighters > 0)

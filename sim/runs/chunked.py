@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from functools import partial
 
-from sim.engine.kernels import load_kernels
+from sim.rules import load_kernels
 from sim.runs.executor import Executor, Job
 from sim.runs.progress import RunBar
 from sim.runs.store import ResultStore

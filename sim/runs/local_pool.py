@@ -20,7 +20,7 @@ from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sim.engine.kernels import load_kernels
+from sim.rules import load_kernels
 from sim.runs.executor import Job, Progress, store_chunk
 from sim.runs.lifeline import watch_parent
 from sim.runs.store import ResultStore

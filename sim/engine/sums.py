@@ -1,0 +1,46 @@
+"""The compiled loop behind `Units.by_faction`: per replicate, sums of a column by faction.
+
+Imported at the first sum, so processes that build worlds but never step them (the
+workers' forkserver) do not load numba. Each replicate's sums are added slot by slot
+in order, over the whole width of the table as `numpy.bincount` adds them (spare slots
+hold zeros), so they are the same floats in a batch of any size. It declares one
+signature per column type (flags, counts, amounts), compiled once, at import.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+
+FACTIONS = types.Array(types.int64, 2, "A", readonly=True)
+SUMS = types.float64[:, ::1]
+
+
+@numba.njit(
+    [
+        types.void(types.Array(kind, 2, "A", readonly=True), FACTIONS, SUMS)
+        for kind in (types.boolean, types.int64, types.float64)
+    ],
+    cache=True,
+)
+def add_by_faction(values: np.ndarray, faction: np.ndarray, sums: np.ndarray) -> None:
+    """Add each slot's value to its row's entry of its faction in `sums`, (replicates, factions).
+
+    A run of slots of one faction adds up in a register, from the sum so far: the same
+    additions in the same order as adding each to `sums`, without a store between them.
+    """
+    for r in range(values.shape[0]):
+        f = -1  # the faction of the run being added up, none yet
+        total = 0.0
+        for j in range(values.shape[1]):
+            if faction[r, j] != f:
+                if f >= 0:
+                    sums[r, f] = total
+                f = faction[r, j]
+                if f < 0 or f >= sums.shape[1]:
+                    raise ValueError("a unit of a faction beyond the sums' columns")
+                total = sums[r, f]
+            total += values[r, j]
+        if f >= 0:
+            sums[r, f] = total

@@ -1,0 +1,297 @@
+"""The Taliban units' monthly rules as compiled loops: one replicate's units, slot by slot.
+
+Units are most of the agents, so their rules run as a Mesa user writes `step`: a loop
+over one replicate's units, here compiled by numba, with the replicates as the outer
+loop. The loops compile the rules' own pure functions (`defection_probability`,
+`grievance_after_pay`, ... which the plain-Mesa reference calls as they are) and the
+engine's inverse-CDF draws (`sim.engine.draws`), and take each replicate's uniforms from
+its own buffer (`Streams.reserve`) in the order the rule draws them, so a replicate's
+history never depends on its batch.
+
+Imported at the first step (and by `sim.rules.load_kernels`), so processes that never
+step a world do not load numba. numba's cache only watches the file a loop is written
+in; the loops here close over a digest of the files they compile functions from, so
+an edit to any of them compiles the loops afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections import namedtuple
+
+import numba
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from sim.engine import draws
+from sim.engine.draws import binomial_chance, binomial_draw
+from sim.engine.streams import Streams
+from sim.inputs.schema import DefectionRule
+from sim.rules import defection, economy, maths
+from sim.rules.defection import defection_probability, desertion_probability, pay_gap
+from sim.rules.economy import grievance_after_pay
+from sim.rules.maths import logistic
+
+DefectionWeights = namedtuple(
+    "DefectionWeights",
+    (
+        "base",
+        "w_abandonment",
+        "w_grievance",
+        "w_isisk_pay",
+        "w_ties",
+        "w_momentum",
+        "w_pay",
+        "w_cohesion",
+        "w_fear",
+        "desertion_base",
+        "w_desertion_grievance",
+    ),
+)
+"""The fields of `rules.defection` that `defection_probability` and `desertion_probability` read."""
+
+SOURCES = hashlib.sha256(
+    b"".join(inspect.getsource(m).encode() for m in (draws, defection, economy, maths))
+).hexdigest()
+"""Digest of the files whose functions the loops compile: part of each loop's cache key."""
+
+
+@overload(logistic, inline="always")
+def _compiled_logistic(x):
+    """`logistic` inside the loops: compiled as written."""
+    return logistic
+
+
+_defection_probability = numba.njit(inline="always")(defection_probability)
+_desertion_probability = numba.njit(inline="always")(desertion_probability)
+_pay_gap = numba.njit(inline="always")(pay_gap)
+_grievance_after_pay = numba.njit(inline="always")(grievance_after_pay)
+
+ROWS = types.Array(types.float64, 1, "C", readonly=True)  # one value per replicate
+FLOAT_TABLE = types.float64[:, :]  # a ragged table's column (a view: any layout)
+COUNT_TABLE = types.int64[:, :]
+READ_FLOATS = types.Array(types.float64, 2, "A", readonly=True)
+READ_COUNTS = types.Array(types.int64, 2, "A", readonly=True)
+READ_ROWS_COUNTS = types.Array(types.int64, 1, "C", readonly=True)
+PER_FACTION = types.Array(types.float64, 2, "C", readonly=True)  # (replicates, factions)
+BUFFER = types.Array(types.float64, 2, "C", readonly=True)
+POSITIONS = types.int64[::1]
+
+
+def per_row(value: float | np.ndarray, rows: int) -> np.ndarray:
+    """A parameter (one value, or one per replicate) as one float per replicate, for the loops."""
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=np.float64), (rows,)))
+
+
+def defection_weights(rule: DefectionRule, rows: int) -> np.ndarray:
+    """The `DefectionWeights` of `rules.defection`, one row per replicate."""
+    return np.stack([per_row(getattr(rule, f), rows) for f in DefectionWeights._fields], axis=1)
+
+
+def lose_to_attrition(
+    streams: Streams,
+    n: np.ndarray,
+    fighters: np.ndarray,
+    kind: np.ndarray,
+    share: float | np.ndarray,
+    kinds: int,
+) -> np.ndarray:
+    """Each of row r's first `n[r]` entries loses Binomial(fighters, share) of its `fighters`.
+
+    Returns the losses per row and `kind` (a faction, a group), (replicates, kinds).
+    """
+    rows = len(n)
+    losses = np.zeros((rows, kinds))
+    buffer, start = streams.reserve(n)
+    lose_fighters(n, fighters, kind, per_row(share, rows), buffer, start, losses)
+    return losses
+
+
+def _loops(sources: str):
+    """Compile the loops; numba's cache key holds the values a loop closes over.
+
+    Every loop closes over its error messages, which name `sources`, so an edit to
+    any of those files gives the loops a new key and compiles them afresh.
+    """
+    beyond_buffer = f"uniforms asked for beyond the buffer (loops of sources {sources[:12]})"
+    no_faction = f"a faction or group beyond the sums' columns (loops of sources {sources[:12]})"
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            READ_COUNTS,
+            FLOAT_TABLE,
+            PER_FACTION,
+            ROWS,
+            ROWS,
+        ),
+        cache=True,
+    )
+    def pay_grievance(n, faction, grievance, ratios, rate, relief):
+        for r in range(n.size):
+            for j in range(n[r]):
+                if faction[r, j] >= ratios.shape[1]:
+                    raise ValueError(no_faction)
+                grievance[r, j] = _grievance_after_pay(
+                    grievance[r, j], ratios[r, faction[r, j]], rate[r], relief[r]
+                )
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            COUNT_TABLE,
+            READ_COUNTS,
+            READ_FLOATS,
+            READ_FLOATS,
+            FLOAT_TABLE,
+            types.Array(types.float64, 2, "C", readonly=True),
+            ROWS,
+            PER_FACTION,
+            PER_FACTION,
+            ROWS,
+            ROWS,
+            ROWS,
+            ROWS,
+            ROWS,
+            ROWS,
+            types.float64,
+            BUFFER,
+            POSITIONS,
+            types.boolean[:, ::1],
+            types.float64[:, ::1],
+        ),
+        cache=True,
+    )
+    def choose_fates(
+        n,
+        fighters,
+        faction,
+        ideology,
+        ties,
+        grievance,
+        weights,
+        added_grievance,
+        pay_ratio,
+        cohesion,
+        abandon,
+        momentum,
+        fear,
+        funded,
+        isisk_pay_usd,
+        wage_usd,
+        scale,
+        buffer,
+        start,
+        going,
+        deserted,
+    ):
+        for r in range(n.size):
+            w = weights[r]
+            rule = DefectionWeights(
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10]
+            )
+            if start[r] + n[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            for j in range(n[r]):
+                grievance[r, j] = min(1.0, grievance[r, j] + added_grievance[r])
+                f = faction[r, j]
+                if f >= deserted.shape[1]:
+                    raise ValueError(no_faction)
+                pay = pay_ratio[r, f]
+                gap = _pay_gap(funded[r], isisk_pay_usd[r], wage_usd[r], pay)
+                p_defect = min(
+                    1.0,
+                    scale
+                    * _defection_probability(
+                        ideology[r, j],
+                        grievance[r, j],
+                        ties[r, j],
+                        pay,
+                        cohesion[r, f],
+                        abandon[r],
+                        momentum[r],
+                        fear[r],
+                        rule,
+                        gap,
+                    ),
+                )
+                p_desert = min(
+                    1.0 - p_defect,
+                    scale * _desertion_probability(ideology[r, j], grievance[r, j], pay, rule),
+                )
+                draw = buffer[r, start[r] + j]
+                going[r, j] = draw < p_defect
+                if not going[r, j] and draw < p_defect + p_desert:
+                    deserted[r, f] += fighters[r, j]
+                    fighters[r, j] = 0
+            start[r] += n[r]
+            going[r, n[r] :] = False
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            types.Array(types.boolean, 2, "A", readonly=True),
+            READ_COUNTS,
+            READ_COUNTS,
+            ROWS,
+            BUFFER,
+            POSITIONS,
+            types.boolean[:, ::1],
+            types.float64[:, ::1],
+            types.int64[::1],
+        ),
+        cache=True,
+    )
+    def draw_founders(
+        n, going, fighters, faction, found_cell, buffer, start, founding, moved, joining
+    ):
+        for r in range(n.size):
+            founding[r, :] = False
+            anyone = False
+            for j in range(n[r]):
+                if going[r, j]:
+                    if faction[r, j] >= moved.shape[1]:
+                        raise ValueError(no_faction)
+                    moved[r, faction[r, j]] += fighters[r, j]
+                    anyone = True
+            if not anyone:  # only rows with someone going draw
+                continue
+            if start[r] + n[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            for j in range(n[r]):
+                founding[r, j] = going[r, j] and buffer[r, start[r] + j] < found_cell[r]
+                if going[r, j] and not founding[r, j]:
+                    joining[r] += fighters[r, j]
+            start[r] += n[r]
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            COUNT_TABLE,
+            READ_COUNTS,
+            ROWS,
+            BUFFER,
+            POSITIONS,
+            types.float64[:, ::1],
+        ),
+        cache=True,
+    )
+    def lose_fighters(n, fighters, kind, chance, buffer, start, losses):
+        for r in range(n.size):
+            if start[r] + n[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            odds = binomial_chance(chance[r])
+            for j in range(n[r]):
+                if kind[r, j] >= losses.shape[1]:
+                    raise ValueError(no_faction)
+                lost = binomial_draw(buffer[r, start[r] + j], fighters[r, j], odds)
+                fighters[r, j] -= lost
+                losses[r, kind[r, j]] += lost
+            start[r] += n[r]
+
+    return pay_grievance, choose_fates, draw_founders, lose_fighters
+
+
+pay_grievance, choose_fates, draw_founders, lose_fighters = _loops(SOURCES)
