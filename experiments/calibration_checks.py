@@ -3,9 +3,10 @@
 Simulation-based calibration (Talts et al. 2018): `--simulations` truths drawn from the
 priors of experiments/calibration.yaml, each fitted by its ABC-SMC with a reduced budget
 (`--population`, `--generations`); rank histograms with their 99% binomial bands and the
-coverage of the 50% and 90% intervals per fitted parameter. Leave-one-pattern-out: the
-calibration without each target in turn, and whether its 90% predictive band meets the
-target left out. Writes tables and figures into `--out`, the rank histograms into
+coverage of the 50% and 90% intervals per fitted parameter (by the fits' importance
+weights), and the effective sample size of each fit's weights. Leave-one-pattern-out:
+the calibration without each target in turn, and whether its 90% predictive band meets
+the target left out. Writes tables and figures into `--out`, the rank histograms into
 docs/figures/, and a summary into docs/calibration.md between its markers.
 
 The posterior predictive check of every series over calendar time is `sim hindcast`
@@ -24,6 +25,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.calibration_model_checks import model_lopo, model_sbc
@@ -76,7 +78,7 @@ def main() -> None:
     counts = check.histogram(BINS)
     coverage["bins_outside_band"] = ((counts < low) | (counts > high)).sum(axis=0)
     write_csv(args.out / "sbc_coverage.csv", coverage, float_format="%.6g")
-    ranks = pd.DataFrame(check.ranks, columns=names)
+    ranks = pd.DataFrame(check.ranks, columns=names).assign(ess=check.ess)
     write_csv(args.out / "sbc_ranks.csv", ranks, float_format="%.6g")
     save_figure(rank_histograms(check, names, BINS), args.figure, ("png",))
 
@@ -87,7 +89,9 @@ def main() -> None:
 
     budget = (
         f"{args.simulations} truths, ABC-SMC of {args.population} particles and at most "
-        f"{args.generations} generations per fit, {args.draws} draws ranked"
+        f"{args.generations} generations per fit, {args.draws} draws ranked; effective "
+        f"sample size of the fits' weights: median {np.median(check.ess):.1f}, "
+        f"{check.ess.min():.1f}-{check.ess.max():.1f}"
     )
     summary = _summary(coverage, lopo, budget, sbc_seconds, lopo_seconds, args.replicates)
     replace_section(args.doc, SECTION, summary)

@@ -13,12 +13,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyabc
 import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import ROOT, SCENARIO_DIR
 
 from sim.analysis.calibration import calibrate, posterior_summary, predictive, simulate_targets
+from sim.analysis.calibration_checks import effective_sample_size
+from sim.analysis.calibration_model_checks import model_sbc
 from sim.analysis.observation import draw_parameters
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
 from sim.cli import main
@@ -485,6 +488,24 @@ def test_abc_recovers_the_attack_rate_that_made_the_targets(tmp_path):
     row = posterior_summary(fit, plan).iloc[0]
     assert row.p5 <= 3.2 <= row.p95
     assert row.p95 - row.p5 < 0.5 * (4.0 - 1.5)  # and the data narrowed the prior
+    ess = fit.generations["ess"]
+    assert ess.iloc[0] == pytest.approx(40)  # the first generation: prior draws, equal weights
+    assert ess.iloc[-1] == pytest.approx(effective_sample_size(fit.weights)) and ess.iloc[-1] < 40
+
+
+def test_each_fit_of_the_simulation_based_calibration_has_its_own_particles(tmp_path):
+    """The truths are independent trials: each fit proposes and simulates with its own seed."""
+    plan = load_calibration(
+        _recovery_file(tmp_path, {"rules.attacks.base_rate": 3.2}, [TEMPO], [2.0], TINY_ABC)
+    )
+    out = tmp_path / "sbc"
+    check = model_sbc(plan, plan.calibration.abc, out, simulations=2, draws=9, seed=5)
+    assert check.ranks.shape == (2, 1) and (check.ess > 0).all()
+    first, second = (
+        pyabc.History(f"sqlite:///{out / f'sbc_{i}' / 'abc.db'}").get_distribution(m=0, t=0)[0]
+        for i in range(2)
+    )
+    assert not np.isin(first.to_numpy(), second.to_numpy()).any()
 
 
 def test_an_interrupted_calibration_resumes_to_the_same_posterior(tmp_path):

@@ -3,7 +3,8 @@
 theta ~ N(0, 1) and K observations y_i ~ N(theta, 1): the exact posterior is
 N(sum(y) / (K + 1), 1 / (K + 1)). A fit drawing from it gives uniform ranks and
 nominal coverage; a fit too narrow or shifted gives ranks outside the binomial bands,
-which the check must catch (else it could not fail).
+which the check must catch (else it could not fail). A fit returns a weighted sample,
+as ABC-SMC does: the check must use the weights.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pytest
+from scipy.stats import norm
 
 from sim.analysis.calibration_checks import leave_one_pattern_out, simulation_based_calibration
 from sim.plots.calibration_checks import rank_histograms
@@ -29,22 +31,46 @@ def simulate(theta, gen):
     return gen.normal(theta[0], 1.0, K)
 
 
-def exact_fit(scale=1.0, shift=0.0):
-    """Posterior draws; `scale` < 1 makes them too narrow, `shift` moves them."""
+SAMPLE = 200  # posterior draws each fit returns
 
-    def fit(data, draws, gen):
-        mean, sd = data.sum() / (K + 1), np.sqrt(1.0 / (K + 1))
-        return gen.normal(mean + shift * sd, scale * sd, (draws, 1))
+
+def exact_posterior(data):
+    """Mean and sd of the exact posterior given the K observations."""
+    return data.sum() / (K + 1), np.sqrt(1.0 / (K + 1))
+
+
+def exact_fit(scale=1.0, shift=0.0):
+    """Posterior draws, equally weighted; `scale` < 1 makes them too narrow, `shift` moves them."""
+
+    def fit(data, gen):
+        mean, sd = exact_posterior(data)
+        return gen.normal(mean + shift * sd, scale * sd, (SAMPLE, 1)), np.ones(SAMPLE)
 
     return fit
 
 
-def rejection_abc(data, draws, gen):
+def importance_fit(weighted=True):
+    """Draws from a proposal three times as wide as the posterior, weighted posterior/proposal.
+
+    Like ABC-SMC's later generations: the particles alone are too wide, their weights
+    make them the posterior. `weighted=False` drops the weights.
+    """
+
+    def fit(data, gen):
+        mean, sd = exact_posterior(data)
+        values = gen.normal(mean, 3.0 * sd, 4 * SAMPLE)
+        weights = norm.pdf(values, mean, sd) / norm.pdf(values, mean, 3.0 * sd)
+        return values[:, None], weights if weighted else np.ones_like(weights)
+
+    return fit
+
+
+def rejection_abc(data, gen):
     """A fast rejection ABC on the sufficient statistic: the check runs on an approximate fit."""
-    theta = gen.normal(0.0, 1.0, 200 * draws)
+    theta = gen.normal(0.0, 1.0, 200 * SAMPLE)
     means = gen.normal(theta, 1.0 / np.sqrt(K))
-    keep = np.argsort(np.abs(means - data.mean()))[:draws]
-    return theta[keep][:, None]
+    keep = np.argsort(np.abs(means - data.mean()))[:SAMPLE]
+    return theta[keep][:, None], np.ones(SAMPLE)
 
 
 def check(fit, seed=1):
@@ -75,6 +101,43 @@ def test_a_wrong_posterior_is_caught(scale, shift):
     counts = result.histogram(BINS)
     assert ((counts < low) | (counts > high)).any()
     assert result.uniformity(BINS)[0] < 1e-6
+
+
+def test_a_weighted_sample_is_ranked_and_covered_by_its_weights():
+    result = check(importance_fit())
+    low, high = result.band(BINS)
+    counts = result.histogram(BINS)
+    assert ((counts >= low) & (counts <= high)).all()
+    assert result.coverage["in_90"][0] == pytest.approx(0.9, abs=0.045)
+    assert result.coverage["in_50"][0] == pytest.approx(0.5, abs=0.075)
+    assert (result.ess < 4 * SAMPLE).all() and (result.ess > SAMPLE).all()
+
+
+def test_the_same_particles_without_their_weights_are_caught():
+    result = check(importance_fit(weighted=False))
+    assert result.coverage["in_50"][0] > 0.8  # the proposal, three times too wide
+    assert result.uniformity(BINS)[0] < 1e-6
+
+
+def test_draws_equal_to_the_truth_get_a_random_rank():
+    """Ties are broken at random (Talts et al. 2018), so a point posterior on the truth passes."""
+
+    def point_fit(data, gen):
+        return np.ones((SAMPLE, 1)), np.ones(SAMPLE)
+
+    result = simulation_based_calibration(
+        lambda gen: np.ones(1), simulate, point_fit, simulations=400, draws=99, seed=4
+    )
+    low, high = result.band(BINS)
+    counts = result.histogram(BINS)
+    assert ((counts >= low) & (counts <= high)).all()
+    assert result.coverage["in_50"][0] == 1.0
+    np.testing.assert_allclose(result.ess, SAMPLE)
+
+
+def test_ranks_that_do_not_fill_equal_bins_are_refused():
+    with pytest.raises(ValueError, match="100 rank values do not fall into 7 equal bins"):
+        check(exact_fit()).histogram(7)
 
 
 def test_the_same_seed_gives_the_same_ranks():

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
+from sim.analysis.calibration_checks import effective_sample_size
 from sim.analysis.calibration_folder import OBSERVATION_POSTERIOR, fit_identity
 from sim.analysis.observation import OBSERVATION_STREAM, with_fitted
 from sim.analysis.targets import target_distance, target_values
@@ -50,7 +51,7 @@ class Fit:
     keys: list[str]
     values: np.ndarray  # (draws, keys)
     weights: np.ndarray  # (draws,), summing to 1
-    generations: pd.DataFrame  # t, epsilon, samples (simulations), acceptance
+    generations: pd.DataFrame  # t, epsilon, samples (simulations), acceptance, ess
     simulations: int  # all of them, the prior sample that sets the first tolerance included
     seconds: float
 
@@ -234,10 +235,18 @@ def _open(abc: object, database: Path, targets: Sequence[Target]) -> object:
 
 
 def _generations(history: object) -> pd.DataFrame:
-    """One row per finished generation: tolerance, simulations, acceptance rate."""
+    """One row per finished generation: tolerance, simulations, acceptance, effective size.
+
+    The effective sample size of the importance weights, 1 / sum(w ** 2), says how many
+    particles the weighted population is worth: far below the population size, a few
+    particles carry the posterior and its intervals are too narrow.
+    """
     table = history.get_all_populations()
     table = table[table["t"] >= 0][["t", "epsilon", "samples", "particles"]].reset_index(drop=True)
     table["acceptance"] = table["particles"] / table["samples"]
+    table["ess"] = [
+        effective_sample_size(history.get_distribution(m=0, t=t)[1]) for t in table["t"]
+    ]
     return table
 
 
@@ -328,6 +337,7 @@ def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> d
         "simulations": fit.simulations,
         "generations": len(fit.generations),
         "final_epsilon": float(fit.generations["epsilon"].iloc[-1]),
+        "final_effective_sample_size": round(float(fit.generations["ess"].iloc[-1]), 1),
         "seconds_this_session": round(fit.seconds, 1),
         "cpu_count": os.cpu_count(),
         "versions": {p: metadata.version(p) for p in ("sim", "pyabc", "numpy", "scipy")},

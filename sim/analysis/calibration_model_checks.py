@@ -2,9 +2,10 @@
 
 Simulation-based calibration: a truth drawn from the priors, its target statistics
 simulated (one replicate, as the fit sees them), and the calibration's ABC-SMC, with a
-reduced budget, fitted to them as point targets. Leave-one-pattern-out: the calibration
-without one target at a time, and that target's posterior predictive. Each fit writes
-its pyabc history into its own folder under `out`.
+reduced budget and a seed of its own, fitted to them as point targets; the fit's weighted
+particles are its posterior. Leave-one-pattern-out: the calibration without one target
+at a time, and that target's posterior predictive. Each fit writes its pyabc history
+into its own folder under `out`.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ from sim.runs.posterior import PosteriorDraws
 
 
 def with_targets(
-    plan: CalibrationPlan, targets: Sequence[Target], abc: AbcSettings | None = None
+    plan: CalibrationPlan,
+    targets: Sequence[Target],
+    abc: AbcSettings | None = None,
+    seed: int | None = None,
 ) -> CalibrationPlan:
-    """The same calibration with other targets (and ABC settings)."""
+    """The same calibration with other targets (and ABC settings, and seed)."""
     update = {"targets": list(targets)} | ({"abc": abc} if abc is not None else {})
+    update |= {"seed": seed} if seed is not None else {}
     return replace(plan, calibration=plan.calibration.model_copy(update=update))
 
 
@@ -50,7 +55,12 @@ def model_sbc(
     draws: int,
     seed: int,
 ) -> RankCheck:
-    """Simulation-based calibration of the calibration's ABC-SMC, `simulations` fits of `abc`."""
+    """Simulation-based calibration of the calibration's ABC-SMC, `simulations` fits of `abc`.
+
+    Each fit has its own seed, drawn from its replication's generator: with the
+    calibration's seed, every fit would propose the same particles and simulate them
+    with the same noise, and the truths would not be independent trials.
+    """
     low = np.array([p.low for p in plan.priors])
     high = np.array([p.high for p in plan.priors])
     keys = [p.key for p in plan.priors]
@@ -63,15 +73,14 @@ def model_sbc(
         point = dict(zip(keys, truth.tolist(), strict=True))
         return simulate_point(plan, point, np.random.SeedSequence(int(gen.integers(2**63))))
 
-    def fit(data: np.ndarray, n: int, gen: np.random.Generator) -> np.ndarray:
+    def fit(data: np.ndarray, gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         targets = [
             t.model_copy(update={"value": [float(x), float(x)]})
             for t, x in zip(plan.calibration.targets, data, strict=True)
         ]
-        result = calibrate(
-            with_targets(plan, targets, abc), out / f"sbc_{next(count)}", progress=False
-        )
-        return result.values[gen.choice(len(result.weights), size=n, p=result.weights)]
+        fitted = with_targets(plan, targets, abc, seed=int(gen.integers(2**63)))
+        result = calibrate(fitted, out / f"sbc_{next(count)}", progress=False)
+        return result.values, result.weights
 
     return simulation_based_calibration(
         sample_prior, simulate, fit, simulations=simulations, draws=draws, seed=seed
