@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--band", type=arguments.band, default=100, help="replicates in the ensemble band (0: none)"
     )
 
-    cal = commands.add_parser("calibrate", help="fit parameters to observed figures (ABC-SMC)")
+    cal = commands.add_parser("calibrate", help="fit parameters to observed figures (ABC)")
     cal.add_argument("file", type=Path, help="calibration file (experiments/calibration.yaml)")
     cal.add_argument(
         "--out", "-o", type=arguments.out_folder, help="results directory (default: the file's)"
@@ -233,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-w",
         type=arguments.workers,
         default=1,
-        help="1 (default) is reproducible; more is not",
+        help="1 (default); rejection ABC gives the same posterior on any number, ABC-SMC only on 1",
     )
     cal.add_argument(
         "--install",

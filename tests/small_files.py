@@ -37,6 +37,7 @@ def calibration_file(folder: Path, **settings: object) -> Path:
     only); `settings` add or replace keys (`out`).
     """
     spec = yaml.safe_load((ROOT / "experiments" / "calibration.yaml").read_text())
+    spec.pop("rejection", None)
     spec |= {
         "scenario": str(SCENARIO_DIR / "baseline.yaml"),
         "observed": str(ROOT / "data" / "observed.yaml"),
@@ -44,7 +45,13 @@ def calibration_file(folder: Path, **settings: object) -> Path:
         "posterior": "posterior.csv",
         "parameters": [{"key": "rules.attacks.base_rate"}],
         "targets": spec["targets"][1:2],
-        "abc": spec["abc"] | {"population_size": 10, "generations": 1},
+        "abc": {
+            "population_size": 10,
+            "generations": 1,
+            "quantile": 0.5,
+            "minimum_epsilon": 0.0,
+            "min_acceptance_rate": 0.02,
+        },
         "predictive_draws": 10,
         **settings,
     }

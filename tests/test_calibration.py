@@ -21,13 +21,14 @@ from conftest import ROOT, SCENARIO_DIR
 
 from sim.analysis.calibration import calibrate, posterior_summary, predictive, simulate_targets
 from sim.analysis.calibration_checks import effective_sample_size
-from sim.analysis.calibration_model_checks import model_sbc
+from sim.analysis.calibration_model_checks import model_sbc, table_lopo, table_sbc
 from sim.analysis.observation import draw_parameters
+from sim.analysis.reference_table import CHUNK, reference_table
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
 from sim.cli import main
 from sim.engine.record import COL
 from sim.engine.seeds import replicate_rng
-from sim.inputs.calibration import Target, load_calibration
+from sim.inputs.calibration import CalibrationPlan, Target, load_calibration
 from sim.inputs.observation_parameters import PARAMETERS
 from sim.inputs.problems import ScenarioError
 from sim.inputs.ranges import range_of
@@ -137,7 +138,12 @@ def test_inside_band_asks_whether_the_observed_range_meets_the_90_percent_band()
 
 
 def _calibration_file(tmp_path: Path, observed: dict, **changes) -> Path:
+    """The shipped calibration with `changes`, fitting by `TINY_ABC` unless they name a method."""
     spec = yaml.safe_load(CALIBRATION.read_text())
+    for method in ("abc", "rejection"):
+        spec.pop(method, None)
+    if "rejection" not in changes:
+        spec["abc"] = TINY_ABC
     spec |= {
         "scenario": str(SCENARIO_DIR / "baseline.yaml"),
         "observed": "observed.yaml",
@@ -447,7 +453,8 @@ def _synthetic(scenario, truth: dict[str, float], targets: list[dict], replicate
     return stats.mean(axis=0)
 
 
-def _recovery_file(tmp_path, truth, targets, scales, abc) -> Path:
+def _recovery_file(tmp_path, truth, targets, scales, abc=None, **method) -> Path:
+    """A calibration of `truth`'s synthetic targets by ABC-SMC (`abc`) or `rejection=...`."""
     baseline = load_scenario(SCENARIO_DIR / "baseline.yaml")
     means = _synthetic(baseline, truth, targets)
     observed = {
@@ -465,8 +472,8 @@ def _recovery_file(tmp_path, truth, targets, scales, abc) -> Path:
         observed,
         parameters=[{"key": key} for key in truth],
         targets=full,
-        abc=abc,
         predictive_draws=20,
+        **({"abc": abc} if abc is not None else method),
     )
 
 
@@ -528,6 +535,89 @@ def test_an_interrupted_calibration_resumes_to_the_same_posterior(tmp_path):
     np.testing.assert_array_equal(resumed.weights, whole.weights)
 
 
+def test_rejection_recovers_the_attack_rate_that_made_the_targets(tmp_path):
+    half_year = TEMPO | {"months": [0, 5]}
+    rejection = {"simulations": 400, "accept": 40}
+    path = _recovery_file(
+        tmp_path, {"rules.attacks.base_rate": 3.2}, [half_year], [2.0], rejection=rejection
+    )
+    plan = load_calibration(path)
+    fit = calibrate(plan, tmp_path / "out", progress=False)
+    row = posterior_summary(fit, plan).iloc[0]
+    assert row.p5 <= 3.2 <= row.p95
+    assert row.p95 - row.p5 < 0.5 * (4.0 - 1.5)  # and the data narrowed the prior
+    assert fit.generations["ess"].iloc[0] == 40
+    assert effective_sample_size(fit.weights) == pytest.approx(40)  # equal weights
+
+
+def _rejection_plan(tmp_path: Path, simulations: int) -> CalibrationPlan:
+    rejection = {"simulations": simulations, "accept": 10}
+    truth = {"rules.attacks.base_rate": 3.2}
+    folder = tmp_path / f"file-{simulations}"
+    folder.mkdir(exist_ok=True)
+    return load_calibration(_recovery_file(folder, truth, [TEMPO], [2.0], rejection=rejection))
+
+
+def test_rejection_gives_the_same_posterior_on_any_workers_resumed_or_extended(tmp_path):
+    """A row of the table is the same however the table was made: alone, in a pool, resumed."""
+    plan = _rejection_plan(tmp_path, 2 * CHUNK)
+    serial = calibrate(plan, tmp_path / "serial", progress=False)
+    pooled = calibrate(plan, tmp_path / "pooled", workers=2, progress=False)
+    np.testing.assert_array_equal(pooled.values, serial.values)
+    chunks = sorted((tmp_path / "serial" / "reference").iterdir())
+    assert len(chunks) == 2
+    kept = chunks[0].stat().st_mtime_ns
+    chunks[1].unlink()  # interrupted before its second chunk was written
+    resumed = calibrate(plan, tmp_path / "serial", progress=False)
+    np.testing.assert_array_equal(resumed.values, serial.values)
+    assert chunks[0].stat().st_mtime_ns == kept  # read, not simulated again
+    larger = calibrate(_rejection_plan(tmp_path, 3 * CHUNK), tmp_path / "serial", progress=False)
+    alone = calibrate(_rejection_plan(tmp_path, 3 * CHUNK), tmp_path / "alone", progress=False)
+    np.testing.assert_array_equal(larger.values, alone.values)
+    assert chunks[0].stat().st_mtime_ns == kept
+
+
+def test_the_checks_of_rejection_reuse_its_table(tmp_path):
+    plan = _rejection_plan(tmp_path, CHUNK)
+    table = reference_table(plan, tmp_path / "out", CHUNK, progress=False)
+    check = table_sbc(plan, table, simulations=3, draws=9, seed=5)
+    assert check.ranks.shape == (3, 1) and check.ess == pytest.approx([10, 10, 10])
+    lopo = table_lopo(plan, table)
+    assert list(lopo["target"]) == ["tempo"] and lopo["low"].iloc[0] < lopo["high"].iloc[0]
+
+
+def test_a_damaged_chunk_of_the_table_gives_a_clean_error(tmp_path, capsys):
+    plan = _rejection_plan(tmp_path, CHUNK)
+    assert main(["calibrate", str(plan.file), "--quiet"]) == 0
+    chunk = next((Path(plan.calibration.out) / "reference").iterdir())
+    chunk.write_bytes(b"not a table" * 10)
+    assert main(["calibrate", str(plan.file), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and chunk.name in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        (
+            {"abc": TINY_ABC, "rejection": {"simulations": 100, "accept": 10}},
+            "abc: expected exactly one",
+        ),
+        (
+            {"rejection": {"simulations": 100, "accept": 100}},
+            "rejection: accept 100 must be below",
+        ),
+    ],
+    ids=["both", "keeps_all"],
+)
+def test_a_calibration_names_one_method_that_can_reject(tmp_path, method, expected):
+    observed = {"figures": [{"month": [0, 2], "value": [30, 50]}]}
+    path = _calibration_file(tmp_path, observed, targets=[_tempo_target()], **method)
+    with pytest.raises(ScenarioError) as err:
+        load_calibration(path)
+    assert str(path) in str(err.value) and expected in str(err.value), str(err.value)
+
+
 @pytest.mark.slow
 def test_abc_recovers_the_five_parameters_of_the_shipped_calibration(tmp_path):
     shipped = load_calibration(CALIBRATION)
@@ -543,7 +633,7 @@ def test_abc_recovers_the_five_parameters_of_the_shipped_calibration(tmp_path):
         for t in shipped.calibration.targets
     ]
     scales = [t.scale for t in shipped.calibration.targets]
-    abc = shipped.calibration.abc.model_dump() | {"population_size": 200}
+    abc = TINY_ABC | {"population_size": 200, "generations": 5, "quantile": 0.5}
     plan = load_calibration(_recovery_file(tmp_path, truth, targets, scales, abc))
     summary = posterior_summary(calibrate(plan, tmp_path / "out", progress=False), plan)
     for row in summary.itertuples():

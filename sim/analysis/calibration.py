@@ -1,4 +1,7 @@
-"""Calibration by ABC-SMC (pyabc): fit uncertain parameters so simulated targets match observed.
+"""Calibration by ABC: fit uncertain parameters so simulated targets match observed.
+
+Two methods: rejection on a reference table (`sim.analysis.reference_table`) and
+ABC-SMC (pyabc), which the rest of this note is about.
 
 One pyabc model evaluation is one replicate of the scenario at the particle's parameter
 values, seeded from the particle itself (`point_seed`), so a parameter point always
@@ -30,6 +33,7 @@ from tqdm import tqdm
 from sim.analysis.calibration_checks import effective_sample_size
 from sim.analysis.calibration_folder import OBSERVATION_POSTERIOR, fit_identity
 from sim.analysis.observation import OBSERVATION_STREAM, with_fitted
+from sim.analysis.reference_table import distances, nearest, reference_table
 from sim.analysis.targets import target_distance, target_values
 from sim.inputs.calibration import CALIBRATED_HEADER, CalibrationPlan, Prior, Target
 from sim.inputs.problems import refuse
@@ -42,6 +46,10 @@ from sim.runs.posterior import PosteriorDraws, with_values, write_posterior
 from sim.runs.store import StoreError
 
 TAILS = (0.05, 0.5, 0.95)  # the reported 90% interval and the median
+METHODS = {
+    "abc": "ABC-SMC (pyabc), uniform kernel on the scaled target distance",
+    "rejection": "rejection ABC on a reference table, the nearest by the scaled target distance",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,39 @@ def simulate_point(
 
 
 def calibrate(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool = True) -> Fit:
+    """Fit by the file's method into `out` (resumable either way); return the posterior."""
+    if plan.calibration.rejection is not None:
+        return rejection(plan, out, workers, progress)
+    return smc(plan, out, workers, progress)
+
+
+def rejection(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool = True) -> Fit:
+    """Rejection ABC: the reference table's rows (stored under `out`) nearest the targets."""
+    settings, targets = plan.calibration.rejection, plan.calibration.targets
+    started = time.perf_counter()
+    table = reference_table(plan, out, settings.simulations, workers, progress)
+    kept = nearest(table.statistics, targets, settings.accept)
+    generations = pd.DataFrame(
+        {
+            "t": [0],
+            "epsilon": [distances(table.statistics[kept[-1:]], targets)[0]],
+            "samples": [settings.simulations],
+            "particles": [settings.accept],
+            "acceptance": [settings.accept / settings.simulations],
+            "ess": [float(settings.accept)],
+        }
+    )
+    return Fit(
+        [p.key for p in plan.priors],
+        table.points[kept],
+        np.full(settings.accept, 1.0 / settings.accept),
+        generations,
+        settings.simulations,
+        time.perf_counter() - started,
+    )
+
+
+def smc(plan: CalibrationPlan, out: Path, workers: int = 1, progress: bool = True) -> Fit:
     """Run ABC-SMC into `out` (its history `abc.db` makes it resumable); return the posterior."""
     import pyabc  # heavy: only the calibration needs it
     from sqlalchemy.exc import SQLAlchemyError
@@ -332,7 +373,7 @@ def write_outputs(plan: CalibrationPlan, fit: Fit, out: Path, workers: int) -> d
     )
     manifest = fit_identity(plan) | {
         "seed": plan.calibration.seed,
-        "method": "ABC-SMC (pyabc), uniform kernel on the scaled target distance",
+        "method": METHODS["abc" if plan.calibration.abc is not None else "rejection"],
         "workers": workers,
         "simulations": fit.simulations,
         "generations": len(fit.generations),
@@ -384,7 +425,7 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, post
     folder = at.resolve().parent
     parent = os.path.relpath(plan.scenario_file.resolve(), folder)
     header = [
-        f"{CALIBRATED_HEADER} {plan.scenario.name} with the parameters fitted by ABC-SMC to",
+        f"{CALIBRATED_HEADER} {plan.scenario.name} with the parameters fitted by ABC to",
         "# data/observed.yaml, at their posterior medians. Written by `sim calibrate` from",
         f"# {plan.file.name}; do not edit by hand (docs/calibration.md explains the fit).",
         "# Posterior median [90% interval] of each fitted parameter:",
@@ -397,7 +438,7 @@ def calibrated_yaml(plan: CalibrationPlan, summary: pd.DataFrame, at: Path, post
         "name": "calibrated",
         "description": (
             f"{plan.scenario.name} with {len([p for p in plan.priors if not p.observed])} "
-            "parameters at their posterior medians (pattern-oriented ABC-SMC to every "
+            "parameters at their posterior medians (pattern-oriented ABC to every "
             "series of data/observed.yaml to June 2022; the header lists them)."
         ),
         **tree,

@@ -28,9 +28,11 @@ from sim.runs.store import LOCK, OutputMismatchError, ResultStore
 KIND = "calibration"
 MANIFEST = "manifest.json"
 OBSERVATION_POSTERIOR = "observation_posterior.csv"  # fitted observation parameters, per draw
+REFERENCE = "reference"  # rejection's reference table, in chunks
 OWN_FILES = (
     MANIFEST,
     "abc.db",
+    REFERENCE,
     "posterior.csv",
     OBSERVATION_POSTERIOR,
     "posterior_summary.csv",
@@ -41,15 +43,22 @@ OWN_FILES = (
 
 
 def fit_sha256(plan: CalibrationPlan) -> str:
-    """SHA-256 of what decides the fit's draws; the generation count aside (it only stops it)."""
+    """SHA-256 of what decides the fit's draws.
+
+    Not the generation count (it only stops ABC-SMC), nor rejection's table size and
+    acceptance (a row is the same in any table; the kept rows are chosen anew each run).
+    """
     calibration = plan.calibration
     fit = {
         "seed": calibration.seed,
         "priors": [[p.key, p.low, p.high, p.integer] for p in plan.priors],
         "targets": [t.model_dump(exclude={"source", "note"}) for t in calibration.targets],
-        "abc": calibration.abc.model_dump(exclude={"generations"}),
         "scenario": plan.short_scenario.model_dump(mode="json"),
     }
+    if calibration.abc is not None:
+        fit["abc"] = calibration.abc.model_dump(exclude={"generations"})
+    else:
+        fit["method"] = "rejection"
     return hashlib.sha256(json.dumps(fit, sort_keys=True).encode()).hexdigest()
 
 
@@ -58,7 +67,7 @@ def fit_identity(plan: CalibrationPlan) -> dict[str, Any]:
     return {
         "kind": KIND,
         "fit_sha256": fit_sha256(plan),
-        "generations_asked": plan.calibration.abc.generations,
+        "generations_asked": _generations_asked(plan),
         "calibration_file": str(plan.file),
         "scenario_file": str(plan.scenario_file),
     }
@@ -115,13 +124,18 @@ def _check(plan: CalibrationPlan, out: Path) -> None:
             "settings or scenario changed since it started): resuming would continue the old "
             "history. Use another --out, or delete that folder to start again"
         )
-    asked = there.get("generations_asked")
-    if isinstance(asked, int) and plan.calibration.abc.generations < asked:
+    asked, now = there.get("generations_asked"), _generations_asked(plan)
+    if isinstance(asked, int) and now is not None and now < asked:
         raise OutputMismatchError(
             f"{out} holds a calibration asked for {asked} generations; you asked for "
-            f"{plan.calibration.abc.generations}. Generations may be raised to continue a fit, "
-            "not lowered: use another --out"
+            f"{now}. Generations may be raised to continue a fit, not lowered: use another --out"
         )
+
+
+def _generations_asked(plan: CalibrationPlan) -> int | None:
+    """ABC-SMC's generation count; None for rejection, which has one."""
+    abc = plan.calibration.abc
+    return None if abc is None else abc.generations
 
 
 def _manifest(path: Path) -> dict[str, Any]:

@@ -98,6 +98,22 @@ class AbcSettings(Strict):
         return self
 
 
+class RejectionSettings(Strict):
+    """Rejection ABC on a reference table: prior points simulated, the nearest `accept` kept."""
+
+    simulations: int = Field(ge=10, le=10_000_000)
+    accept: int = Field(ge=10, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _fewer_kept(self) -> RejectionSettings:
+        if self.accept >= self.simulations:
+            raise ValueError(
+                f"accept {self.accept} must be below simulations {self.simulations}: "
+                "keeping every simulation would return the prior"
+            )
+        return self
+
+
 class Calibration(Strict):
     """A calibration file (experiments/calibration.yaml)."""
 
@@ -109,7 +125,9 @@ class Calibration(Strict):
     # the parameters, or the file listing them (written by experiments/calibration_parameters.py)
     parameters: list[Uncertain] | str = Field(min_length=1, max_length=100)
     targets: list[Target] = Field(min_length=1, max_length=50)
-    abc: AbcSettings
+    # the method: exactly one of ABC-SMC (`abc`) and rejection on a reference table
+    abc: AbcSettings | None = None
+    rejection: RejectionSettings | None = None
     predictive_draws: int = Field(ge=10, le=100_000)  # replicates of the predictive check
     out: str | None = Field(default=None, min_length=1, max_length=4096)
     # where `sim calibrate --install` copies the calibrated scenario and the posterior draws
@@ -201,6 +219,15 @@ def load_calibration(path: str | Path, fitted: list[Uncertain] | None = None) ->
         for key, name in (("scenario", calibration.scenario), ("observed", calibration.observed))
         if not is_file(path.parent / name)
     ]
+    if (calibration.abc is None) == (calibration.rejection is None):
+        problems.append(
+            Problem(
+                str(path),
+                "abc",
+                "expected exactly one of `abc` (ABC-SMC) and `rejection` (rejection ABC on a "
+                "reference table)",
+            )
+        )
     if problems:
         raise ScenarioError(problems)
     scenario = load_scenario(scenario_file)

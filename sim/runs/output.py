@@ -92,6 +92,17 @@ def write_csv(path: Path, table: Any, **options: Any) -> None:
     write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, **options))
 
 
+def write_npz(path: Path, **arrays: Any) -> None:
+    """Numpy arrays as one .npz file, whole or not at all."""
+    import numpy as np
+
+    def save(tmp: Path) -> None:
+        with tmp.open("wb") as file:
+            np.savez(file, **arrays)
+
+    write_atomic(path, save)
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """JSON, indented, written whole or not at all."""
     write_text(path, json.dumps(data, indent=2, default=str) + "\n")
