@@ -307,6 +307,7 @@ SCHEDULE = (
             "recognized_month",
             "broken_month",
             "signals.factions",
+            "params.policy.amnesty",
             "params.policy.concessions",
             "params.policy.joint_with_us",
             "params.policy.purge",
