@@ -48,6 +48,7 @@ FRAGMENTATION = TINY.rules.fragmentation.model_copy(
         crackdown_strain=0.1,
         joint_strain=1.0,
         concession_strain=0.2,
+        amnesty_strain=0.03,
         rivalry_strain=0.5,
         defection_strain=1.0,
         desertion_strain=0.5,
@@ -72,21 +73,32 @@ MONTHLY = 1 - 0.5 ** (1 / 12)  # the monthly chance of a base hazard of 0.5 a ye
 
 
 def test_strain_values():
-    """fragmentation.strain: crackdown and concessions x ideology, rivalry, leavers, pay."""
+    """fragmentation.strain: crackdown, concessions x ideology; amnesty, rivalry, leavers, pay."""
     by_hand = (
-        0.1 * 0.4 * 2 * 0.5 + 0.2 * 0.2 * 0.5 + 0.5 * 0.1 + 1.0 * 0.05 + 0.5 * 0.02 + 0.04 * 0.5
+        0.1 * 0.4 * 2 * 0.5
+        + 0.2 * 0.2 * 0.5
+        + 0.03 * 0.5
+        + 0.5 * 0.1
+        + 1.0 * 0.05
+        + 0.5 * 0.02
+        + 0.04 * 0.5
     )
-    assert strain(0.5, 0.4, True, 0.2, 0.1, 0.05, 0.02, 0.5, FRAGMENTATION) == pytest.approx(
+    assert strain(0.5, 0.4, True, 0.2, 0.5, 0.1, 0.05, 0.02, 0.5, FRAGMENTATION) == pytest.approx(
         by_hand, **EXACT
     )
-    assert strain(0.5, 0.0, True, 0.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0
-    assert strain(0.0, 1.0, True, 1.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0  # no believers
-    deserting = strain(0.0, 0.0, False, 0.0, 0.0, 0.0, 0.1, 1.0, FRAGMENTATION)
+    assert strain(0.5, 0.0, True, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0
+    assert (
+        strain(0.0, 1.0, True, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION) == 0.0
+    )  # no believers
+    deserting = strain(0.0, 0.0, False, 0.0, 0.0, 0.0, 0.0, 0.1, 1.0, FRAGMENTATION)
     assert deserting == pytest.approx(0.05, **EXACT)  # desertion strains on its own
+    sparing = strain(0.0, 0.0, False, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, FRAGMENTATION)
+    assert sparing == pytest.approx(0.03, **EXACT)  # the amnesty strains even non-believers
     vector = strain(
         np.array([0.2, 0.9]),
         0.6,
         False,
+        0.0,
         0.0,
         np.zeros(2),
         np.zeros(2),
@@ -212,12 +224,14 @@ STRAINED = {
     "rules.fragmentation.crackdown_strain": 0.1,
     "rules.fragmentation.joint_strain": 1.0,
     "rules.fragmentation.concession_strain": 0.2,
+    "rules.fragmentation.amnesty_strain": 0.05,
     "rules.fragmentation.rivalry_strain": 0.5,
     "rules.fragmentation.defection_strain": 1.0,
     "rules.fragmentation.desertion_strain": 0.5,
     "rules.fragmentation.pay_strain": 0.04,
     "policy.joint_with_us": True,
     "policy.concessions": 0.2,
+    "policy.amnesty": 0.4,
 }
 
 
@@ -226,7 +240,7 @@ def test_fragment_cohesion_by_hand():
 
     Ideology 0.6 / 0.8 / 0.2; doha trails haqqani in posts by 0.1; haqqani lost 50 of 250
     to defection, doha 25 of 125 to desertion; pay 1 / 0.5 / 0.75; crackdown 0.5 joint;
-    half the states recognise.
+    half the states recognise; an amnesty of 0.4 strains every faction by 0.05 x 0.4.
     """
     world = tiny_world(**STRAINED)
     set_units(
@@ -243,11 +257,13 @@ def test_fragment_cohesion_by_hand():
     flow(world, "factions", "defected_out")[:, HAQQANI] = 50
     flow(world, "factions", "deserted")[:, DOHA] = 25
     apply(world, fragment)
-    strain = [
-        0.1 * 0.5 * 2 * 0.6 + 0.2 * 0.2 * 0.6,
-        0.1 * 0.5 * 2 * 0.8 + 0.2 * 0.2 * 0.8 + 50 / 250 + 0.04 * 0.5,
-        0.1 * 0.5 * 2 * 0.2 + 0.2 * 0.2 * 0.2 + 0.5 * 0.1 + 0.5 * 25 / 125 + 0.04 * 0.25,
-    ]
+    strain = 0.05 * 0.4 + np.array(
+        [
+            0.1 * 0.5 * 2 * 0.6 + 0.2 * 0.2 * 0.6,
+            0.1 * 0.5 * 2 * 0.8 + 0.2 * 0.2 * 0.8 + 50 / 250 + 0.04 * 0.5,
+            0.1 * 0.5 * 2 * 0.2 + 0.2 * 0.2 * 0.2 + 0.5 * 0.1 + 0.5 * 25 / 125 + 0.04 * 0.25,
+        ]
+    )
     target = np.array([0.8, 0.7, 0.6]) + 0.2 * 0.5
     np.testing.assert_allclose(world.cohesion[0], 0.5 + 0.1 * (target - 0.5) - strain, rtol=1e-12)
     assert (world.broken_month < 0).all()  # base hazard 0: nobody leaves
@@ -375,6 +391,9 @@ CLAIMS = [
     claim("desertion strains cohesion", "cohesion_mean", less,
           {"rules__fragmentation__desertion_strain": 2.0, **DESERTING},
           {"rules__fragmentation__desertion_strain": 0.0, **DESERTING}),
+    claim("the amnesty to ISIS-K strains the Taliban's cohesion", "cohesion_mean", less,
+          {"rules__fragmentation__amnesty_strain": 0.03, "policy__amnesty": 1.0},
+          {"rules__fragmentation__amnesty_strain": 0.0, "policy__amnesty": 1.0}),
     claim("a low-cohesion faction breaks away", "northern_broken", more_often,
           {"taliban__factions__northern__cohesion": 0.0, **DECIDING},
           {"taliban__factions__northern__cohesion": 1.0, **DECIDING}),

@@ -28,7 +28,13 @@ from sim.engine.record import COL
 from sim.inputs.schema import BREAKAWAYS
 from sim.rules.defection import funded_share, pay_gap
 from sim.rules.recruitment import central_asian_rate, ex_ansf_chance, recruit
-from sim.rules.surrender import mixed_ties, surrender, surrender_probability
+from sim.rules.surrender import (
+    mixed_ties,
+    rejoin,
+    rejoin_probability,
+    surrender,
+    surrender_probability,
+)
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -76,6 +82,26 @@ def test_funded_share_and_pay_gap():
     assert pay_gap(1.0, 600.0, 400.0, 1.0) == pytest.approx(0.5)
     assert pay_gap(1.0, 600.0, 400.0, 0.5) == pytest.approx(1.0)
     assert pay_gap(0.5, 600.0, 400.0, 1.0) == 0.0  # an unfunded ISIS-K pays less: no pull
+
+
+REJOIN = TINY.rules.defection.model_copy(
+    update=dict(rejoin_base=-6.0, w_rejoin_momentum=2.0, w_rejoin_pay=1.0)
+)
+
+
+def test_rejoin_probability_by_hand():
+    """surrender.rejoin_probability: the logistic of base + momentum and pay terms."""
+    x = -6.0 + 2.0 * 0.5 + 1.0 * 0.8
+    assert rejoin_probability(0.5, 0.8, REJOIN) == pytest.approx(1.0 / (1.0 + np.exp(-x)), **EXACT)
+
+
+@pytest.mark.parametrize(("driver", "high", "low"), [("momentum", 1.0, 0.0), ("funded", 1.0, 0.0)])
+def test_rejoin_rises_with_momentum_and_pay(driver, high, low):
+    """surrender.rejoin_probability: those gone home return more to a winning, paying ISIS-K."""
+    at = dict(momentum=0.5, funded=0.5)
+    assert rejoin_probability(**(at | {driver: high}), rule=REJOIN) > rejoin_probability(
+        **(at | {driver: low}), rule=REJOIN
+    )
 
 
 def test_mixed_ties_is_the_fighter_weighted_mean():
@@ -126,6 +152,7 @@ def test_every_fighter_surrenders_at_a_sure_chance(absorbed):
     np.testing.assert_array_equal(flow(world, "isisk", "surrendered"), [30])
     np.testing.assert_array_equal(flow(world, "factions", "defected_in")[0], [0, 30 * absorbed, 0])
     np.testing.assert_array_equal(flow(world, "isisk", "losses"), [30 * (1 - absorbed)])
+    np.testing.assert_array_equal(world.at_home, [30 * (1 - absorbed)])
     units = world.units
     np.testing.assert_array_equal(units.fighters[0, [0, 3]], [100, 50])
     grown = units.fighters[0, 1:3] - np.array([50, 30])
@@ -154,6 +181,36 @@ def test_nobody_surrenders_at_chance_zero():
     apply(world, surrender)
     np.testing.assert_array_equal(world.cells.fighters[0, :2], [10, 20])
     assert world.units.ties[0, 0] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "joined"), [("rejoin_base", ALWAYS, 40), ("rejoin_settle", 1.0, 0)]
+)
+def test_the_pool_at_home_empties_by_rejoining_or_settling(key, value, joined):
+    """surrender.rejoin: at a sure chance the 40 gone home rejoin ISIS-K's cells as recruits;
+    at `rejoin_settle` 1 they all settle. Either way the pool is empty after the month.
+    """
+    world = tiny_world(**{f"rules.defection.{key}": value})
+    set_units(world, [100], ["amir"])
+    set_cells(world, [10, 20])
+    world.at_home[:] = 40
+    begin_month(world)
+    apply(world, rejoin)
+    np.testing.assert_array_equal(flow(world, "isisk", "recruits"), [joined])
+    assert world.cells.fighters[0, :2].sum() == 30 + joined
+    np.testing.assert_array_equal(world.at_home, [0])
+
+
+def test_surrender_draws_the_pool_back_before_the_month_surrenders():
+    """surrender: those gone home in earlier months rejoin first; the month's go home after."""
+    world = tiny_world(**{"rules.defection.rejoin_base": ALWAYS})
+    set_units(world, [100], ["amir"])
+    set_cells(world, [10, 20])
+    world.at_home[:] = 40
+    begin_month(world)
+    apply(world, surrender)
+    np.testing.assert_array_equal(flow(world, "isisk", "recruits"), [40])
+    np.testing.assert_array_equal(world.at_home, [0])
 
 
 @pytest.mark.parametrize(("key", "joined"), [("ex_ansf_rate", 40), ("ex_ansf_decay", 0)])
@@ -195,11 +252,19 @@ PAY_CUT = {"economy__wage_usd": 600}  # the Taliban owe more than they can pay
 ISISK_PAYS = {"isisk__pay_usd": 800}
 RICH = {"isisk__own_funds_musd": 50.0}  # pay leaves operations' money (almost) as it was
 SHORT_BUDGET = {**ISISK_PAYS, "isisk__own_funds_musd": 0.8}  # pays ~1,000 fighters in full
+AMNESTY = {"policy__amnesty": 1.0}
+REJOINING = {"rules__defection__rejoin_base": -5.0}
 CLAIMS = [
     claim("amnesty raises surrenders", "surrenders_total", greater,
           {"policy__amnesty": 1.0}, {"policy__amnesty": 0.0}),
     claim("amnesty lowers ISIS-K strength", "isisk_final", less,
           {"policy__amnesty": 1.0}, {"policy__amnesty": 0.0}),
+    claim("recidivism: those gone home under an amnesty rejoin, ISIS-K ends stronger",
+          "isisk_final", greater, {**AMNESTY, "rules__defection__rejoin_base": -5.0},
+          {**AMNESTY, "rules__defection__rejoin_base": -100.0}),
+    claim("momentum draws more of those gone home back (ISIS-K's recruits)", "isisk_recruits",
+          greater, {**AMNESTY, **REJOINING, "rules__defection__w_rejoin_momentum": 4.0},
+          {**AMNESTY, **REJOINING, "rules__defection__w_rejoin_momentum": 0.0}),
     claim("hardship raises ex-ANSF recruits of ISIS-K", "isisk_recruits", greater,
           {"rules__recruitment__ex_ansf_hardship": 4.0, "rules__recruitment__ex_ansf_rate": 0.002},
           {"rules__recruitment__ex_ansf_hardship": 0.0, "rules__recruitment__ex_ansf_rate": 0.002}),

@@ -145,7 +145,9 @@ ECONOMY = dict(
 )
 DEFECTION_WEIGHTS = tuple(name for name in DEFECTION.names() if name.startswith("w_"))
 RULES = {
-    "defection": quiet(DEFECTION, base=NEVER, desertion_base=NEVER, surrender_base=NEVER),
+    "defection": quiet(
+        DEFECTION, base=NEVER, desertion_base=NEVER, surrender_base=NEVER, rejoin_base=NEVER
+    ),
     "crackdown": quiet(CRACKDOWN, accuracy_floor=0.2),
     "pressure": quiet(PRESSURE),
     "purge": quiet(PURGE, switch_base=NEVER),

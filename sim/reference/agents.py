@@ -483,6 +483,7 @@ class FactionAgent(mesa.Agent):
             crackdown,
             policy.joint_with_us,
             policy.concessions,
+            policy.amnesty,
             rivalry_gap,
             self.defected_out / max(fighters + self.defected_out, 1.0),
             self.deserted / max(fighters + self.deserted, 1.0),

@@ -55,7 +55,7 @@ from sim.rules.recruitment import (
     prisoners_released,
 )
 from sim.rules.strategy import CONSOLIDATE, safe_areas_rebuilt
-from sim.rules.surrender import mixed_ties, surrender_probability
+from sim.rules.surrender import mixed_ties, rejoin_probability, surrender_probability
 
 __all__ = [
     "CellAgent",
@@ -113,6 +113,7 @@ class ReferenceModel(mesa.Model):
         self.anger = self.force = 0.0  # this month's indiscriminate force; crackdown force
         self.last_attacks = 0  # last month's attacks in Afghanistan
         self.ex_ansf = spec.rules.recruitment.ex_ansf_pool  # former security forces, a pool
+        self.at_home = 0  # ISIS-K's surrendered who went home, a pool it draws back
         self.datacollector = mesa.DataCollector(model_reporters=reporters(self))
         self.datacollector.collect(self)
 
@@ -334,8 +335,12 @@ class ReferenceModel(mesa.Model):
         self.isisk.take_in()
 
     def surrender(self, scale: float) -> None:
-        """ISIS-K fighters surrender; a share joins the security faction's units, bringing ties."""
+        """Those gone home may rejoin; ISIS-K fighters surrender; the absorbed bring their ties."""
         rule, isisk = self.params.rules.defection, self.isisk
+        chance = min(1.0, scale * rejoin_probability(isisk.momentum, isisk.funded(), rule))
+        back = int(self.rng.binomial(self.at_home, chance))
+        self.at_home -= back + int(self.rng.binomial(self.at_home - back, rule.rejoin_settle))
+        isisk.join_cells(back)
         fighters = isisk.fighters()
         loss_share = isisk.removed / max(fighters + isisk.removed, 1.0)
         chance = scale * surrender_probability(
@@ -355,6 +360,7 @@ class ReferenceModel(mesa.Model):
             unit.ties = float(mixed_ties(unit.ties, unit.fighters, n, rule.absorbed_ties))
             unit.fighters += int(n)
         isisk.gone_home = isisk.surrendered - int(joined.sum())
+        self.at_home += isisk.gone_home
 
     def spread(self, fighters: int, units: list[UnitAgent]) -> np.ndarray:
         """`fighters` spread over `units` in proportion to their size (none if no unit)."""

@@ -1,5 +1,9 @@
 """Mechanism 8, fragmentation: cohesion erodes under strain; leaders decide whether to leave.
 
+Cohesion erodes under the crackdown and concessions (in ideological factions), an
+amnesty to ISIS-K (in every faction), rivalry over posts, leavers and unpaid months,
+and recovers toward its start.
+
 Each month a faction's leaders may leave by one of three ways: to ISIS-K (ideology x
 the leadership's abandonment of jihad, ties, ISIS-K's pull), their own way (a regional
 base, exclusion from posts) or rival Taliban rule (strength, grievance). The chance of
@@ -37,19 +41,23 @@ def strain(
     crackdown: float,
     joint: bool,
     concessions: float,
+    amnesty: float,
     rivalry_gap,
     defection_share,
     desertion_share,
     pay,
     rule: FragmentationRule,
 ):
-    """Monthly loss of cohesion: crackdown (more if joint), concessions, rivalry, leavers, pay.
+    """Monthly loss of cohesion: crackdown, concessions, amnesty, rivalry, leavers, pay.
 
-    Leavers are the shares of the faction's fighters that defected and that deserted.
+    The crackdown strains more if joint; leavers are the shares of the faction's fighters
+    that defected and that deserted. The amnesty to ISIS-K strains every faction alike,
+    ideology or not: the rank and file resent sparing those who killed their comrades.
     """
     return (
         rule.crackdown_strain * crackdown * (1.0 + rule.joint_strain * float(joint)) * ideology
         + rule.concession_strain * concessions * ideology
+        + rule.amnesty_strain * amnesty
         + rule.rivalry_strain * rivalry_gap
         + rule.defection_strain * defection_share
         + rule.desertion_strain * desertion_share
@@ -150,6 +158,7 @@ def fragment(world: World, scale: float) -> None:
         world.crackdown_effect()[:, None],
         policy.joint_with_us,
         column(policy.concessions),
+        column(policy.amnesty),
         rivalry_gaps(posts, pairs),
         defected / np.maximum(fighters + defected, 1.0),
         deserted / np.maximum(fighters + deserted, 1.0),

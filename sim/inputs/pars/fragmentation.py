@@ -119,6 +119,18 @@ FRAGMENTATION = Block(
             ),
         ),
         _strain(
+            "amnesty_strain",
+            "x the amnesty offered to ISIS-K (`policy.amnesty`), whatever the faction's ideology",
+            0.01,
+            0.0,
+            0.03,
+            "HRW, Jul 2022 (Nangarhar, Kunar): Taliban forces summarily executed or disappeared"
+            " alleged ISKP members (over 100 bodies, Aug 2021-Apr 2022) while the leadership"
+            " offered an amnesty, the rank and file's hostility to sparing them; size:"
+            " judgement, at full amnesty as full concessions strain a faction of middling"
+            " ideology (0.02 x 0.5)",
+        ),
+        _strain(
             "rivalry_strain",
             "x how far a rival's share of posts exceeds its own",
             0.05,

@@ -108,5 +108,56 @@ SURRENDER = (
             ),
         ),
     ),
+    Par(
+        "rejoin_base",
+        float,
+        "logit of the monthly chance that a surrendered fighter gone home rejoins ISIS-K, at"
+        " zero momentum and no pay (recidivism)",
+        LOGIT,
+        -7.0,
+        LOGIT_BASE,
+        Range(
+            -9.0,
+            -5.0,
+            "FIP 2014 / Kaplan & Nussio 2018 (J. Conflict Resolution): 20-24% of Colombia's"
+            " 55,000 demobilised had reoffended by 2012-14 (crime included); with"
+            " `rejoin_settle` 0.03, -7 gives about 18% of those gone home rejoining at"
+            " momentum 0.5 and full pay; for ISIS-K the size is judgement",
+        ),
+    ),
+    Par(
+        "w_rejoin_momentum",
+        float,
+        "x ISIS-K's momentum: those gone home return to a winning cause",
+        LOGIT,
+        2.0,
+        LOGIT_WEIGHT,
+        Range(0.0, 4.0, judgement("the mirror of `w_surrender_momentum`, which pushes them out")),
+    ),
+    Par(
+        "w_rejoin_pay",
+        float,
+        "x the share of ISIS-K's pay it can fund: pay pulls those gone home back",
+        LOGIT,
+        1.0,
+        LOGIT_WEIGHT,
+        Range(0.0, 2.0, judgement("the mirror of `w_surrender_pay`")),
+    ),
+    Par(
+        "rejoin_settle",
+        float,
+        "monthly share of the surrendered at home who settle for good (leave the pool)",
+        "share",
+        0.03,
+        PROBABILITY,
+        Range(
+            0.01,
+            0.06,
+            judgement(
+                "reintegration studies follow ex-combatants for two years or more at risk"
+                " (Triana, Cambridge thesis, Colombia); a mean of 1.5-8 years in the pool"
+            ),
+        ),
+    ),
 )
 """The surrender keys of the defection rule, in the order of a scenario file."""
