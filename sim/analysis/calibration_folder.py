@@ -120,7 +120,7 @@ def _check(plan: CalibrationPlan, out: Path) -> None:
         )
     if there.get("fit_sha256") != fit_sha256(plan):
         raise OutputMismatchError(
-            f"{out} holds a calibration of another fit (the seed, priors, targets, ABC "
+            f"{out} holds a calibration of another fit (the seed, priors, targets, method's "
             "settings or scenario changed since it started): resuming would continue the old "
             "history. Use another --out, or delete that folder to start again"
         )

@@ -26,6 +26,8 @@ from sim.plots.style import (
 )
 
 PREDICTIVE_COLUMNS = 3  # panels per row of the predictive check
+PAIRS = 10  # parameters in the corner plot: the ones the data narrowed most
+MARGINAL_COLUMNS = 7  # panels per row of the marginals
 
 
 def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Prior]) -> Figure:
@@ -34,6 +36,7 @@ def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Pr
     Axes span each parameter's prior, so the reader sees how far the data narrowed it.
     """
     n = len(priors)
+    labels = short_labels([p.key for p in priors])
     fig, axes = plt.subplots(n, n, figsize=(2.2 * n, 2.2 * n), squeeze=False)
     sizes = 4 + 40 * weights / weights.max()
     for i, row in enumerate(priors):
@@ -52,17 +55,53 @@ def posterior_pairs(values: np.ndarray, weights: np.ndarray, priors: Sequence[Pr
                 ax.set_ylim(row.low, row.high)
             ax.set_xlim(column.low, column.high)
             if i == n - 1:
-                ax.set_xlabel(_short(column.key), fontsize=8)
+                ax.set_xlabel(labels[j], fontsize=8)
             else:
                 ax.set_xticklabels([])
             if j == 0 and i > 0:
-                ax.set_ylabel(_short(row.key), fontsize=8)
+                ax.set_ylabel(labels[i], fontsize=8)
             elif j > 0:
                 ax.set_yticklabels([])
             ax.tick_params(labelsize=7)
-    fig.suptitle("Posterior (ABC-SMC): marginals, pairs; dashed = uniform prior")
+    fig.suptitle("Posterior: marginals, pairs; dashed = uniform prior")
     fig.tight_layout()
     return fig
+
+
+def posterior_marginals(values: np.ndarray, weights: np.ndarray, priors: Sequence[Prior]) -> Figure:
+    """Every parameter's weighted marginal over its prior, the most narrowed first."""
+    order = np.argsort(narrowing(values, weights, priors), kind="stable")
+    labels = short_labels([p.key for p in priors])
+    rows = math.ceil(len(priors) / MARGINAL_COLUMNS)
+    fig, axes = plt.subplots(
+        rows, MARGINAL_COLUMNS, figsize=(2.4 * MARGINAL_COLUMNS, 1.9 * rows), squeeze=False
+    )
+    for ax in axes.flat[len(priors) :]:
+        ax.set_visible(False)
+    for ax, j in zip(axes.flat, order, strict=False):
+        prior = priors[j]
+        ax.hist(
+            values[:, j],
+            bins=np.linspace(prior.low, prior.high, 21),
+            weights=weights,
+            color="tab:blue",
+            alpha=0.8,
+        )
+        ax.axhline(1 / 20, color="grey", ls="--", lw=0.8)  # the uniform prior
+        ax.set_xlim(prior.low, prior.high)
+        ax.set_yticks([])
+        ax.set_title(labels[j], fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle("Posterior marginals, most narrowed by the data first; dashed = uniform prior")
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / fig.get_figheight()))  # room for the title
+    return fig
+
+
+def narrowing(values: np.ndarray, weights: np.ndarray, priors: Sequence[Prior]) -> np.ndarray:
+    """Per parameter: the posterior's weighted sd over the uniform prior's (1: not narrowed)."""
+    mean = weights @ values
+    sd = np.sqrt(weights @ (values - mean) ** 2)
+    return sd / np.array([(p.high - p.low) / math.sqrt(12.0) for p in priors])
 
 
 def predictive_check(
@@ -135,14 +174,27 @@ def write_calibration_plots(
     targets: Sequence[Target],
     styles: Styles | None = None,
 ) -> list[Path]:
-    """Save both figures under `out/plots/`; return the files."""
-    predictive = predictive_check(simulated, targets, styles)
+    """Save the figures under `out/plots/`; return the files.
+
+    The corner plot holds at most `PAIRS` parameters, those the data narrowed most (a
+    corner of 77 would be 3,000 panels); the marginals figure holds them all.
+    """
+    chosen = np.sort(np.argsort(narrowing(values, weights, priors), kind="stable")[:PAIRS])
+    pairs = posterior_pairs(values[:, chosen], weights, [priors[j] for j in chosen])
     return [
-        *save_figure(posterior_pairs(values, weights, priors), out / "plots" / "posterior"),
-        *save_figure(predictive, out / "plots" / "predictive"),
+        *save_figure(pairs, out / "plots" / "posterior"),
+        *save_figure(posterior_marginals(values, weights, priors), out / "plots" / "marginals"),
+        *save_figure(predictive_check(simulated, targets, styles), out / "plots" / "predictive"),
     ]
 
 
-def _short(key: str) -> str:
-    """The last two parts of a key path, enough to tell the parameters apart."""
-    return ".".join(key.split(".")[-2:])
+def short_labels(keys: Sequence[str]) -> list[str]:
+    """Each key path's shortest ending (two parts at least) that no other key shares."""
+    parts = [key.split(".") for key in keys]
+    labels = []
+    for mine in parts:
+        n = min(2, len(mine))
+        while n < len(mine) and sum(other[-n:] == mine[-n:] for other in parts) > 1:
+            n += 1
+        labels.append(".".join(mine[-n:]))
+    return labels
