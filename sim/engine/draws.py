@@ -39,8 +39,11 @@ COUNTS_OUT = types.int64[::1]
 
 
 @numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
-def _poisson(u: float, lam: float) -> int:
-    """Poisson(lam) quantile: summed from 0 for small means, from the mode above."""
+def poisson_draw(u: float, lam: float) -> int:
+    """Poisson(lam) quantile of u: summed from 0 for small means, from the mode above.
+
+    Here and in the rules' compiled loops; the caller checks that lam is at most `MAX_MEAN`.
+    """
     if lam <= 0.0 or u <= 0.0:
         return 0
     if lam <= SEARCH_MEAN:
@@ -163,12 +166,12 @@ def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
         if not mean <= MAX_MEAN:  # NaN fails it too
             raise ValueError("Poisson mean not finite or above MAX_MEAN")
         for i in range(u.size):
-            out[i] = _poisson(u[i], mean)
+            out[i] = poisson_draw(u[i], mean)
         return
     for i in range(u.size):
         if not lam[i] <= MAX_MEAN:
             raise ValueError("Poisson mean not finite or above MAX_MEAN")
-        out[i] = _poisson(u[i], lam[i])
+        out[i] = poisson_draw(u[i], lam[i])
 
 
 @numba.njit(types.void(FLOATS, COUNTS, FLOATS, COUNTS_OUT), cache=True)
