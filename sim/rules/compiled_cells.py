@@ -6,9 +6,11 @@ reference's `CellAgent.crack_down`, `plan_attacks`, `learn`): a loop over one
 replicate's cells, compiled by numba, replicates the outer loop. They compile the rules'
 own functions (`removal_probability`, `attack_rate`, `capability_after`, ...) and the
 engine's inverse-CDF draws, and take each replicate's uniforms from its own buffer in
-the order the rule draws them. What is one number per replicate (force, money, the
-multinomial of targets, severities) stays numpy, and so does `suppression`'s exp:
-numpy's vectorised exp and the C library's differ in the last bit for some arguments.
+the order the rule draws them (the Taliban killed in attacks and the cells' surrenders
+use `compiled_units.draw_losses`). What is one number per replicate (force, money, the
+multinomial of targets, severities, the leadership's `choose_strategy`) stays numpy, and
+so does `suppression`'s exp: numpy's vectorised exp and the C library's differ in the
+last bit for some arguments, which would change the Poisson means.
 
 Imported at the first step (and by `sim.rules.load_kernels`); the loops close over a
 digest of the files they compile functions from, as `compiled_units`' do.
@@ -154,6 +156,7 @@ def _loops(sources: str):
         cache=True,
     )
     def weigh_ties(n, fighters, faction, ties, security, total, weighted):
+        """Add the fighters and fighters x ties of the `security` faction's units, row by row."""
         for r in range(n.size):
             for j in range(n[r]):
                 if faction[r, j] == security:
@@ -193,6 +196,7 @@ def _loops(sources: str):
         start,
         removed,
     ):
+        """Each cell loses Binomial(fighters, removal chance) where `active`, leaders, leads."""
         for r in range(n.size):
             w = weights[r]
             rule = CrackdownWeights(w[0], w[1], w[2], w[3], w[4], w[5])
@@ -251,6 +255,7 @@ def _loops(sources: str):
         expected,
         shifted,
     ):
+        """Each cell's Poisson attacks; adds each row's expected attacks and those abroad."""
         for r in range(n.size):
             w = weights[r]
             rule = AttackWeights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7])
@@ -281,6 +286,7 @@ def _loops(sources: str):
         cache=True,
     )
     def learn(n, capability, skill, exposure, attacks, rebuilding, weights):
+        """Each cell's capability, skill and exposure after its attacks of the month."""
         for r in range(n.size):
             w = weights[r]
             rule = AttackWeights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7])
@@ -296,6 +302,7 @@ def _loops(sources: str):
         cache=True,
     )
     def mix_ties(n, ties, fighters, added, added_ties):
+        """Each unit that took in `added` fighters takes on their ties in proportion."""
         for r in range(n.size):
             for j in range(n[r]):
                 if added[r, j] > 0:
