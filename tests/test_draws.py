@@ -73,6 +73,24 @@ def test_categorical_counts_follow_the_weights():
         assert stats.chisquare(counts[r, live], expected).pvalue > ALPHA
 
 
+@pytest.mark.parametrize("kind", [np.int64, np.float64])
+def test_categorical_counts_search_numpys_cumulative_weights(kind):
+    """Keys summed in the loop: each item lands where numpy's cumsum and searchsorted put it."""
+    rng = np.random.default_rng(11)
+    weights = (rng.random((6, 40)) * 200).astype(kind) * (rng.random((6, 40)) < 0.6)
+    weights[:, -5:] = 0  # trailing entries without weight
+    totals = np.array([30, 0, 1, 200, 7, 55])
+    u = rng.random((6, 200))
+    cumulative = np.cumsum(weights, axis=1)
+    keys = cumulative / np.maximum(cumulative[:, -1:], 1e-300)
+    expected = np.zeros(weights.shape, dtype=np.int64)
+    for r in range(6):
+        last = np.flatnonzero(weights[r])[-1]
+        for x in u[r, : totals[r]]:
+            expected[r, min(np.searchsorted(keys[r], x, side="right"), last)] += 1
+    np.testing.assert_array_equal(categorical_counts(weights, u, totals), expected)
+
+
 def chi_square_p(draws, pmf):
     """Goodness of fit of integer draws to a pmf over 0..len(pmf)-1, sparse tails pooled."""
     observed = np.bincount(draws, minlength=len(pmf))[: len(pmf)]

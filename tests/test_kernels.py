@@ -20,11 +20,11 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
     """Every numba dispatcher of the engine's and the rules' loop modules, by name."""
     from sim.engine import draws, packing, sums
-    from sim.rules import compiled_units
+    from sim.rules import compiled_cells, compiled_units
 
     return {
         f"{module.__name__}.{name}": value
-        for module in (draws, packing, sums, compiled_units)
+        for module in (draws, packing, sums, compiled_units, compiled_cells)
         for name, value in vars(module).items()
         if isinstance(value, numba.core.dispatcher.Dispatcher)
     }
@@ -47,8 +47,11 @@ def test_each_kernel_is_compiled_once_per_signature():
         assert len(found[f"sim.engine.draws.{name}"].signatures) == 1, name
     assert len(found["sim.engine.packing.pack_rows"].signatures) == 2  # counts, amounts
     assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts
+    assert len(found["sim.engine.sums.add_by_row"].signatures) == 1
     for name in ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters"):
         assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
+    for name in ("weigh_ties", "crack_cells", "plan_attacks", "learn", "mix_ties"):
+        assert len(found[f"sim.rules.compiled_cells.{name}"].signatures) == 1, name
 
 
 def run_small_ensemble(cache: Path, out: Path) -> str:

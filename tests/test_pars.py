@@ -16,7 +16,8 @@ from sim.inputs.pars import Range
 from sim.inputs.pars.generate import COMMAND, generate
 
 ROOT = Path(__file__).resolve().parents[1]
-NOT_MECHANISMS = ("__init__", "maths", "compiled_units")  # `sim.rules` without parameters
+# modules of `sim.rules` without parameters
+NOT_MECHANISMS = ("__init__", "maths", "compiled_units", "compiled_cells")
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 
 

@@ -131,6 +131,26 @@ def test_units_by_faction_adds_as_bincount_does_bit_for_bit():
     assert units.by_faction(values).tobytes() == expected.tobytes()
 
 
+def test_row_sums_add_as_bincount_does_bit_for_bit():
+    """Sums of each row's live fractions: the same floats as numpy's bincount gives."""
+    rng = np.random.default_rng(9)
+    cells = Cells(rows=3, capacity=64)
+    for row, size in enumerate((50, 0, 37)):
+        cells.append(
+            row,
+            fighters=rng.integers(1, 200, size),
+            capability=rng.random(size),
+            exposure=rng.random(size),
+            skill=rng.random(size),
+        )
+    values = cells.fighters * cells.exposure / 3.0
+    values[0, :4] = [1e16, 1.0, 1.0, 1.0]  # added one by one to 1e16, each 1 is lost
+    rows = np.broadcast_to(np.arange(3)[:, None], values.shape)
+    expected = np.bincount(rows[cells.live], weights=values[cells.live], minlength=3)
+    assert cells.row_sums(values).tobytes() == expected.tobytes()
+    assert cells.row_sums(values)[1] == 0.0
+
+
 @settings(max_examples=50, deadline=None, derandomize=True)
 @given(
     st.lists(st.tuples(st.integers(-1, 2), st.lists(st.integers(0, 99), max_size=12)), max_size=16)

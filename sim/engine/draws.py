@@ -39,8 +39,11 @@ COUNTS_OUT = types.int64[::1]
 
 
 @numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
-def _poisson(u: float, lam: float) -> int:
-    """Poisson(lam) quantile: summed from 0 for small means, from the mode above."""
+def poisson_draw(u: float, lam: float) -> int:
+    """Poisson(lam) quantile of u: summed from 0 for small means, from the mode above.
+
+    Here and in the rules' compiled loops; the caller checks that lam is at most `MAX_MEAN`.
+    """
     if lam <= 0.0 or u <= 0.0:
         return 0
     if lam <= SEARCH_MEAN:
@@ -163,12 +166,12 @@ def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
         if not mean <= MAX_MEAN:  # NaN fails it too
             raise ValueError("Poisson mean not finite or above MAX_MEAN")
         for i in range(u.size):
-            out[i] = _poisson(u[i], mean)
+            out[i] = poisson_draw(u[i], mean)
         return
     for i in range(u.size):
         if not lam[i] <= MAX_MEAN:
             raise ValueError("Poisson mean not finite or above MAX_MEAN")
-        out[i] = _poisson(u[i], lam[i])
+        out[i] = poisson_draw(u[i], lam[i])
 
 
 @numba.njit(types.void(FLOATS, COUNTS, FLOATS, COUNTS_OUT), cache=True)
@@ -183,14 +186,36 @@ def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) 
         out[i] = binomial_draw(u[i], n[i * each_n], binomial_chance(p[i]))
 
 
-@numba.njit(types.void(FLOAT_ROWS, FLOAT_ROWS, COUNTS, types.int64[:, ::1]), cache=True)
-def _categorical_all(keys: np.ndarray, u: np.ndarray, totals: np.ndarray, out: np.ndarray) -> None:
-    for r in range(keys.shape[0]):
-        last = keys.shape[1] - 1
-        while last > 0 and keys[r, last - 1] == keys[r, last]:  # trailing entries without weight
+@numba.njit(
+    types.void(
+        types.Array(types.float64, 2, "A", readonly=True),
+        FLOAT_ROWS,
+        COUNTS,
+        types.int64[:, ::1],
+    ),
+    cache=True,
+)
+def _categorical_all(
+    weights: np.ndarray, u: np.ndarray, totals: np.ndarray, out: np.ndarray
+) -> None:
+    keys = np.empty(weights.shape[1])  # a row's cumulative weights, normalised to end at 1
+    for r in range(weights.shape[0]):
+        if totals[r] == 0:
+            continue
+        if weights.shape[1] == 0:
+            raise ValueError("items to place in a row without entries")
+        cumulative = 0.0
+        for j in range(keys.size):  # added in order, as numpy's cumsum adds them
+            cumulative += weights[r, j]
+            keys[j] = cumulative
+        whole = max(cumulative, 1e-300)
+        for j in range(keys.size):
+            keys[j] /= whole  # exactly 1 at the last weight
+        last = keys.size - 1
+        while last > 0 and keys[last - 1] == keys[last]:  # trailing entries without weight
             last -= 1
         for i in range(totals[r]):
-            out[r, min(np.searchsorted(keys[r], u[r, i], side="right"), last)] += 1
+            out[r, min(np.searchsorted(keys, u[r, i], side="right"), last)] += 1
 
 
 @numba.njit(
@@ -241,11 +266,16 @@ def categorical_counts(weights: np.ndarray, u: np.ndarray, totals: np.ndarray) -
 
     Entry j of row r takes the uniforms between its row's cumulative weights before and
     after it, normalised to [0, 1]: a multinomial of `totals[r]` items over the row.
+    The cumulative weights are summed in order in a compiled loop, and only for rows
+    with items to place.
     """
-    cumulative = np.cumsum(weights, axis=1)
-    keys = cumulative / np.maximum(cumulative[:, -1:], 1e-300)  # exactly 1 at the last weight
-    out = np.zeros(weights.shape, dtype=np.int64)
-    _categorical_all(keys, np.ascontiguousarray(u), np.asarray(totals, dtype=np.int64), out)
+    out = np.zeros(np.shape(weights), dtype=np.int64)
+    _categorical_all(
+        np.asarray(weights, dtype=np.float64),
+        np.ascontiguousarray(u),
+        np.asarray(totals, dtype=np.int64),
+        out,
+    )
     return out
 
 

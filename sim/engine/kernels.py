@@ -1,18 +1,18 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
 The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules'
-loops that `sim.rules.load_kernels` adds) compile at import, for their declared
-signatures, or load from numba's cache in the `__pycache__` folder beside their module
-when an earlier process compiled them. Loading them before an ensemble starts keeps the
-compile out of the first replicates' time, so a progress bar's rate counts simulation
-only.
+loops that `sim.rules.load_kernels` adds, `compiled_units` and `compiled_cells`) compile
+at import, for their declared signatures, or load from numba's cache in the
+`__pycache__` folder beside their module when an earlier process compiled them. Loading
+them before an ensemble starts keeps the compile out of the first replicates' time, so a
+progress bar's rate counts simulation only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-COMPILE_SECONDS = 5  # every loop, empty cache: about 4 s of CPU, 3-6 s as the machine is busy
+COMPILE_SECONDS = 6  # every loop, empty cache: about 5 s of CPU, 4-8 s as the machine is busy
 COMPILING = f"compiling the model's kernels (first run only, ~{COMPILE_SECONDS} s)..."
 
 

@@ -87,9 +87,11 @@ class Ragged:
         Unlike `sum(axis=1)`, the result does not depend on the table's width, so a
         replicate's floats are the same in a batch of any size.
         """
-        rows = np.broadcast_to(np.arange(len(self.n))[:, None], values.shape)
-        live = self.live
-        return np.bincount(rows[live], weights=values[live], minlength=len(self.n))
+        from sim.engine.sums import add_by_row  # numba loads with the first step
+
+        sums = np.empty(len(self.n))
+        add_by_row(np.asarray(values, dtype=np.float64), self.n, sums)
+        return sums
 
     def split_above(self, limit: float) -> None:
         """Entries above `limit` fighters split: half leave as a new entry with the same traits."""

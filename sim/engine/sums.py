@@ -1,10 +1,11 @@
-"""The compiled loop behind `Units.by_faction`: per replicate, sums of a column by faction.
+"""The compiled loops behind `Units.by_faction` and `Ragged.row_sums`: sums per replicate.
 
 Imported at the first sum, so processes that build worlds but never step them (the
 workers' forkserver) do not load numba. Each replicate's sums are added slot by slot
-in order, over the whole width of the table as `numpy.bincount` adds them (spare slots
-hold zeros), so they are the same floats in a batch of any size. It declares one
-signature per column type (flags, counts, amounts), compiled once, at import.
+in order, as `numpy.bincount` adds them (by faction over the whole width of the table,
+whose spare slots hold zeros; by row over the live slots), so they are the same floats
+in a batch of any size. `add_by_faction` declares one signature per column type (flags,
+counts, amounts), `add_by_row` one for amounts, compiled once, at import.
 """
 
 from __future__ import annotations
@@ -44,3 +45,22 @@ def add_by_faction(values: np.ndarray, faction: np.ndarray, sums: np.ndarray) ->
             total += values[r, j]
         if f >= 0:
             sums[r, f] = total
+
+
+@numba.njit(
+    types.void(
+        types.Array(types.float64, 2, "A", readonly=True),
+        types.Array(types.int64, 1, "C", readonly=True),
+        types.float64[::1],
+    ),
+    cache=True,
+)
+def add_by_row(values: np.ndarray, n: np.ndarray, sums: np.ndarray) -> None:
+    """Set `sums[r]` to the sum of row r's first `n[r]` values, added in order."""
+    for r in range(values.shape[0]):
+        if n[r] > values.shape[1]:
+            raise ValueError("a row's live entries beyond the table's width")
+        total = 0.0
+        for j in range(n[r]):
+            total += values[r, j]
+        sums[r] = total

@@ -18,6 +18,7 @@ from sim.inputs.schema import BREAKAWAYS, TARGETS
 from sim.rules.attacks import (
     attack_rate,
     capability_after,
+    exposure_after_attacks,
     founded_capability,
     returns_to_scale,
     severities,
@@ -218,9 +219,7 @@ class CellAgent(mesa.Agent):
             capability_after(self.capability, self.skill, self.attacks, rebuilding, rule)
         )
         self.skill = float(skill_after(self.skill, self.attacks, rule))
-        self.exposure = clamp(
-            self.exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * self.attacks
-        )
+        self.exposure = float(exposure_after_attacks(self.exposure, self.attacks, rule))
 
     def split(self, split_size: int) -> None:
         """Above `split_size` fighters half leave to form a new cell, as exposed as its parent."""

@@ -350,7 +350,10 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
     """
 
     def rule_loops() -> None:
-        from sim.rules import compiled_units  # noqa: F401  (importing compiles or loads them)
+        from sim.rules import (  # noqa: F401  (importing compiles or loads them)
+            compiled_cells,
+            compiled_units,
+        )
 
     kernels.load_kernels(announce, rule_loops)
 

@@ -101,6 +101,13 @@ def skill_after(skill, attacks, rule: AttackRule):
     return np.clip(skill + rule.learning * attacks, rule.min_capability, rule.max_capability)
 
 
+def exposure_after_attacks(exposure, attacks, rule: AttackRule):
+    """A cell's exposure after the month: fades by `exposure_decay`, each attack adds to it."""
+    return np.clip(
+        exposure * (1.0 - rule.exposure_decay) + rule.exposure_per_attack * attacks, 0.0, 1.0
+    )
+
+
 def attack(world: World, scale: float) -> None:
     """Cells attack as the leaders chose, or lie low; successes kill, pull, erode credibility.
 
@@ -110,65 +117,82 @@ def attack(world: World, scale: float) -> None:
     the attack rate. Attacks abroad (external operations)
     are counted apart from those in Afghanistan; effort spent consolidating rebuilds
     capability and safe areas (which shelter cells from the crackdown's intelligence).
+    Each cell's Poisson attacks and what it learns from them, and each unit's Taliban
+    killed, are compiled loops over each replicate's cells and units
+    (`compiled_cells.plan_attacks`, `compiled_cells.learn`, `compiled_units.draw_losses`).
     """
+    from sim.rules import compiled_cells as loops  # numba loads with the first step
+    from sim.rules.compiled_units import draw_losses, per_row
+
     rule, cells, units, signals = (
         world.params.rules.attacks,
         world.cells,
         world.units,
         world.signals,
     )
-    per_cell = by_slot(rule)
+    per_cell, replicates, streams = by_slot(rule), world.replicates, world.streams
     shares = per_actor([rule.target_shares.get(t, 0.0) for t in TARGETS])
     shares = shares / shares.sum(axis=-1, keepdims=True)
-    streams = world.streams
     cadre = cells.row_sums(cells.fighters.astype(float))
     money = money_factor(
         operations_funds(cadre, world.params.isisk), cadre, world.params.rules.strategy
     )
-    effort = world.effort[:, :, None]  # (replicates, efforts, 1): a column per effort
-    multiplier = returns_to_scale(cadre, rule) * money
-    full = scale * attack_rate(cells.fighters, cells.capability, multiplier[:, None], per_cell)
-    force = signals.crackdown_force[:, None]
-    home = full * effort[:, HOME] * (1.0 - suppression(force, cells.exposure, per_cell))
-    abroad = full * effort[:, ABROAD_EFFORT]
-    attacks = streams.poisson(home + abroad, cells.n)
+    weights = loops.attack_weights(rule, replicates)
+    attacks = np.zeros(cells.fighters.shape, dtype=np.int64)
+    expected, shifted = np.zeros(replicates), np.zeros(replicates)
+    buffer, start = streams.reserve(cells.n)
+    loops.plan_attacks(
+        cells.n,
+        cells.fighters,
+        cells.capability,
+        suppression(world.signals.crackdown_force[:, None], cells.exposure, per_cell),
+        per_row(returns_to_scale(cadre, rule) * money, replicates),
+        per_row(world.effort[:, HOME], replicates),
+        per_row(world.effort[:, ABROAD_EFFORT], replicates),
+        scale,
+        weights,
+        buffer,
+        start,
+        attacks,
+        expected,
+        shifted,
+    )
     total = attacks.sum(axis=1)
-    # row_sums adds in order, so a replicate's shares do not depend on the batch's width
-    expected = np.maximum(cells.row_sums(home + abroad), 1e-12)
     outcome = streams.multinomial(  # each attack's (target, success) pair
-        total, target_odds(shares, cells.row_sums(abroad) / expected, per_cell)
+        total, target_odds(shares, shifted / np.maximum(expected, 1e-12), per_cell)
     )
     successes = outcome[:, : len(TARGETS)]
     by_target = successes + outcome[:, len(TARGETS) :]
     succeeded = successes.sum(axis=1)
     draws = streams.uniform(succeeded)
     drawn = np.arange(draws.shape[1]) < succeeded[:, None]
-    rows = np.broadcast_to(np.arange(world.replicates)[:, None], drawn.shape)[drawn]
+    rows = np.broadcast_to(np.arange(replicates)[:, None], drawn.shape)[drawn]
     # bincount adds in order, so a replicate's total does not depend on the batch's width
     casualties = np.bincount(
-        rows, severities(draws[drawn], at_rows(rule, rows)), minlength=world.replicates
+        rows, severities(draws[drawn], at_rows(rule, rows)), minlength=replicates
     )
     taliban = units.fighters.sum(axis=1)
     on_taliban = successes[:, TARGETS.index("taliban")]
     kill_p = np.minimum(1.0, rule.taliban_killed_per_attack * on_taliban / np.maximum(taliban, 1))
-    killed = streams.binomial(units.fighters, kill_p[:, None], np.where(kill_p > 0, units.n, 0))
-    units.fighters[:] -= killed
-    signals.faction_flow("losses")[:] += units.by_faction(killed)
-    rebuilding = by_slot(world.params.rules.strategy).rebuild * effort[:, CONSOLIDATE]
-    cells.capability[:] = (
-        capability_after(cells.capability, cells.skill, attacks, rebuilding, per_cell) * cells.live
+    signals.faction_flow("losses")[:] += draw_losses(
+        streams,
+        np.where(kill_p > 0, units.n, 0),
+        units.fighters,
+        units.faction,
+        kill_p,
+        units.factions,
     )
-    cells.skill[:] = skill_after(cells.skill, attacks, per_cell) * cells.live
-    cells.exposure[:] = (
-        np.clip(
-            cells.exposure * (1.0 - per_cell.exposure_decay)
-            + per_cell.exposure_per_attack * attacks,
-            0.0,
-            1.0,
-        )
-        * cells.live
+    rebuilding = world.params.rules.strategy.rebuild * world.effort[:, CONSOLIDATE]
+    loops.learn(
+        cells.n,
+        cells.capability,
+        cells.skill,
+        cells.exposure,
+        attacks,
+        per_row(rebuilding, replicates),
+        weights,
     )
-    world.safe_areas[:] = safe_areas_rebuilt(world.safe_areas, rebuilding[:, 0])
+    world.safe_areas[:] = safe_areas_rebuilt(world.safe_areas, rebuilding)
     world.momentum[:] = momentum_after(world.momentum, succeeded, rule)
     world.credibility[:] = np.clip(
         world.credibility

@@ -85,12 +85,17 @@ def per_row(value: float | np.ndarray, rows: int) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=np.float64), (rows,)))
 
 
+def rule_rows(rule: object, fields: type, rows: int) -> np.ndarray:
+    """The fields of `rule` that the namedtuple type `fields` names, one row per replicate."""
+    return np.stack([per_row(getattr(rule, f), rows) for f in fields._fields], axis=1)
+
+
 def defection_weights(rule: DefectionRule, rows: int) -> np.ndarray:
     """The `DefectionWeights` of `rules.defection`, one row per replicate."""
-    return np.stack([per_row(getattr(rule, f), rows) for f in DefectionWeights._fields], axis=1)
+    return rule_rows(rule, DefectionWeights, rows)
 
 
-def lose_to_attrition(
+def draw_losses(
     streams: Streams,
     n: np.ndarray,
     fighters: np.ndarray,
@@ -100,7 +105,9 @@ def lose_to_attrition(
 ) -> np.ndarray:
     """Each of row r's first `n[r]` entries loses Binomial(fighters, share) of its `fighters`.
 
-    Returns the losses per row and `kind` (a faction, a group), (replicates, kinds).
+    Attrition, the Taliban killed in attacks, surrenders: one uniform per entry, rows
+    with `n[r]` = 0 draw none. Returns the losses per row and `kind` (a faction, a
+    group), (replicates, kinds).
     """
     rows = len(n)
     losses = np.zeros((rows, kinds))

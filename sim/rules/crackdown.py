@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column
 from sim.engine.world import rescaled
 from sim.inputs.schema import CrackdownRule
 
@@ -103,13 +102,18 @@ def adapt_policy(world: World, scale: float) -> None:
 
 
 def security_ties(world: World) -> np.ndarray:
-    """Fighter-weighted ties to ISIS-K of the faction running internal security, per replicate."""
-    units = world.units
+    """Fighter-weighted ties to ISIS-K of the faction running internal security, per replicate.
+
+    Summed unit by unit in order in a compiled loop (`compiled_cells.weigh_ties`), so a
+    replicate's value does not depend on the batch's width.
+    """
+    from sim.rules import compiled_cells as loops  # numba loads with the first step
+
+    units, rows = world.units, world.replicates
     index = world.faction_names.index(world.params.policy.security_faction)
-    weights = units.fighters * (units.faction == index) * units.live
-    total = weights.sum(axis=1)
-    # row_sums adds in order, so a replicate's value does not depend on the batch's width
-    return units.row_sums(units.ties * weights) / np.maximum(total, 1)
+    total, weighted = np.zeros(rows), np.zeros(rows)
+    loops.weigh_ties(units.n, units.fighters, units.faction, units.ties, index, total, weighted)
+    return weighted / np.maximum(total, 1)
 
 
 def crack_down(world: World, scale: float) -> None:
@@ -117,30 +121,41 @@ def crack_down(world: World, scale: float) -> None:
 
     Also erodes ISIS-K's safe areas and signals anger and removals. Reads `rules.crackdown.*`,
     `policy.{joint_with_us, accuracy, security_faction}`; the mechanism's scale multiplies
-    the intensity (as in `World.crackdown_effect`).
+    the intensity (as in `World.crackdown_effect`). Each cell draws its removals,
+    Binomial(fighters, `removal_probability`), where the crackdown acts, in a compiled
+    loop over each replicate's cells (`compiled_cells.crack_cells`).
     """
+    from sim.rules import compiled_cells as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
+
     intensity = rescaled(world.crackdown_intensity, scale)
     policy, signals = world.params.policy, world.signals
     signals.anger[:] = intensity * (1.0 - policy.accuracy)
     if not intensity.any():
         return
-    rule, cells = world.params.rules.crackdown, world.cells
+    rule, cells, rows = world.params.rules.crackdown, world.cells, world.replicates
     force = intensity * effectiveness(
         policy.joint_with_us, security_ties(world), policy.accuracy, rule
     )
     signals.crackdown_force[:] = force
-    per_cell, accuracy = by_slot(rule), column(policy.accuracy)
-    p = removal_probability(force[:, None], cells.exposure, accuracy, per_cell)
-    removed = world.streams.binomial(cells.fighters, p, np.where(intensity > 0, cells.n, 0))
-    removed_share = removed / np.maximum(cells.fighters, 1)
-    cells.fighters[:] -= removed
-    loss = leadership_loss(force[:, None], cells.exposure, accuracy, per_cell)
-    cells.capability[:] *= 1.0 - loss
-    cells.skill[:] *= 1.0 - per_cell.skill_loss * loss
-    exposure = exposure_after(
-        cells.exposure, force[:, None], accuracy, removed_share, world.safe_areas[:, None], per_cell
+    active = intensity > 0
+    removed = np.zeros(rows)
+    buffer, start = world.streams.reserve(np.where(active, cells.n, 0))
+    loops.crack_cells(
+        cells.n,
+        active,
+        cells.fighters,
+        cells.capability,
+        cells.exposure,
+        cells.skill,
+        per_row(force, rows),
+        per_row(policy.accuracy, rows),
+        world.safe_areas,
+        loops.crackdown_weights(rule, rows),
+        buffer,
+        start,
+        removed,
     )
-    cells.exposure[:] = exposure * cells.live
     world.safe_areas[:] = safe_areas_eroded(world.safe_areas, force, rule)
-    signals.removed[:] = removed.sum(axis=1)
+    signals.removed[:] = removed
     signals.isisk_flow("losses")[:] += signals.removed

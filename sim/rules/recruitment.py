@@ -261,7 +261,7 @@ def suffer_attrition(world: World, scale: float) -> None:
         world.cells,
     )
     groups, rows = world.group_fighters, world.replicates
-    lose = partial(loops.lose_to_attrition, world.streams)
+    lose = partial(loops.draw_losses, world.streams)
     signals.faction_flow("losses")[:] += lose(
         units.n, units.fighters, units.faction, rule.taliban_attrition, units.factions
     )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column
+from sim.engine.values import by_slot
 from sim.inputs.schema import DefectionRule
 from sim.rules.defection import isisk_funded
 from sim.rules.maths import logistic
@@ -62,8 +62,13 @@ def surrender(world: World, scale: float) -> None:
     Reads `rules.defection.{surrender_*, w_surrender_*, absorbed_*}`, `policy.amnesty`,
     `policy.security_faction`, `isisk.{pay_usd, own_funds_musd, network_funds_musd}`,
     momentum and the month's crackdown removals;
-    the mechanism's scale multiplies the chance.
+    the mechanism's scale multiplies the chance. Each cell's surrenders, and the ties
+    the absorbed bring to each unit, are compiled loops (`compiled_units.draw_losses`,
+    `compiled_cells.mix_ties`).
     """
+    from sim.rules import compiled_cells as loops  # numba loads with the first step
+    from sim.rules.compiled_units import draw_losses, per_row
+
     rejoin(world, scale)
     rule, cells, units, signals = (
         by_slot(world.params.rules.defection),
@@ -80,16 +85,22 @@ def surrender(world: World, scale: float) -> None:
         world.params.policy.amnesty,
         world.params.rules.defection,
     )
-    gave_up = world.streams.binomial(cells.fighters, column(np.minimum(1.0, chance)), cells.n)
-    cells.fighters[:] -= gave_up
-    total = gave_up.sum(axis=1)
+    gave_up = draw_losses(
+        world.streams,
+        cells.n,
+        cells.fighters,
+        np.zeros_like(cells.fighters),
+        np.minimum(1.0, chance),
+        1,
+    )
+    total = gave_up[:, 0].astype(np.int64)
     ones = np.ones(world.replicates, dtype=np.int64)
     absorbed = world.streams.binomial(total[:, None], rule.absorbed_share, ones)[:, 0]
     security = world.faction_names.index(world.params.policy.security_faction)
     into = units.live & (units.faction == security) & ~world.broken_away[:, [security]]
     added = join_units(world, absorbed, into)
-    mixed = mixed_ties(units.ties, units.fighters - added, added, rule.absorbed_ties)
-    units.ties[:] = np.where(added > 0, mixed, units.ties)
+    absorbed_ties = per_row(world.params.rules.defection.absorbed_ties, world.replicates)
+    loops.mix_ties(units.n, units.ties, units.fighters, added, absorbed_ties)
     signals.isisk_flow("surrendered")[:] += total
     world.at_home += total - added.sum(axis=1)
     signals.isisk_flow("losses")[:] += total - added.sum(axis=1)  # those gone home
