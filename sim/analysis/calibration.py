@@ -296,13 +296,18 @@ def _converged(generations: pd.DataFrame, minimum_epsilon: float) -> bool:
     return bool(generations["epsilon"].iloc[-1] <= minimum_epsilon)
 
 
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The `q` quantile of weighted values, each value at the middle of its weight's span."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(np.interp(q, cumulative - 0.5 * weights[order], values[order]))
+
+
 def posterior_summary(fit: Fit, plan: CalibrationPlan) -> pd.DataFrame:
     """Per parameter: prior bounds, weighted posterior median and 90% interval."""
-    from pyabc.weighted_statistics import weighted_quantile
-
     rows = []
     for j, prior in enumerate(plan.priors):
-        p5, median, p95 = (weighted_quantile(fit.values[:, j], fit.weights, alpha=q) for q in TAILS)
+        p5, median, p95 = (weighted_quantile(fit.values[:, j], fit.weights, q) for q in TAILS)
         rows.append(
             {
                 "key": prior.key,
