@@ -184,7 +184,7 @@ def test_pareto_policies_keep_their_rank_on_fresh_replicate_seeds(tmp_path):
     own = pd.DataFrame([{k: leaves[k] for k in keys}])
     policies = pd.concat([own, found.pareto[keys], anchors], ignore_index=True)
     labels = [o.label for o in plan.search.objectives]
-    assert len(found.pareto) >= 3
+    assert len(found.pareto) >= 2
     with open_executor("local", workers=1) as executor:
         original, fresh, *spread = (
             evaluate(plan, policies, states, seed, tmp_path / f"seed{seed}", executor)[:, 1:]

@@ -125,7 +125,10 @@ def counts_text(counts: Tally) -> str:
         f"{counts.judgement_alone} ({alone:.0%}) resting on judgement alone. "
         f"Fewer than half is at most {most} judgement ranges: "
         f"{_to_go(counts.counts['judgement'], most)} to go, "
-        f"{_to_go(counts.judgement_alone, most)} counting only those the calibration does not fit."
+        f"{_to_go(counts.judgement_alone, most)} counting only those the calibration does not fit. "
+        "Fitted is not the same as informed: the data narrow few of the fitted parameters "
+        '(docs/calibration.md, "Results of the shipped calibration"), and a fitted range '
+        "the data leave as wide as its prior still rests on the judgement that set it."
     )
 
 
