@@ -1,0 +1,53 @@
+"""The lever frontier's dominance test: the false discovery rate correction only removes wins."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "experiments"))
+
+import lever_frontier as frontier  # noqa: E402  (a script folder, not a package)
+
+OUTCOMES = len(frontier.BETTER)
+SIGNS = np.array([frontier.BETTER[name] for name in frontier.BETTER])
+
+
+def noise(points: int, replicates: int, seed: int) -> np.ndarray:
+    """Replicates of settings that differ by chance only, `[point, replicate, outcome]`."""
+    return np.random.default_rng(seed).normal(size=(points, replicates, OUTCOMES))
+
+
+def test_the_correction_keeps_a_subset_of_the_uncorrected_wins():
+    """Corrected pairs are uncorrected pairs too, so their count cannot be larger."""
+    replicates = noise(10, 30, seed=21)
+    replicates[:4, :, 0] += SIGNS[0] * np.array([0.0, 0.3, 0.6, 2.0])[:, None]
+    found = frontier.dominance(replicates)
+    assert set(found["corrected"]) <= set(found["detectably"])
+    assert len(found["corrected"]) <= len(found["detectably"])
+    assert (3, 0) in found["corrected"]  # a large gain on one outcome survives
+
+
+def test_chance_wins_among_equal_settings_do_not_survive_the_correction():
+    """Settings alike but for noise: some pairs win at 5% per test, none after the correction."""
+    found = frontier.dominance(noise(12, 30, seed=5))
+    assert found["detectably"]
+    assert found["corrected"] == []
+    assert np.isnan(found["threshold"])
+
+
+def test_identical_settings_are_never_called_better():
+    """Two settings with the same replicates are never better than each other, either way."""
+    replicates = noise(6, 20, seed=3)
+    replicates[1] = replicates[0]
+    replicates[0, :, 2] += SIGNS[2] * 1.5  # setting 0 beats the others ...
+    replicates[1, :, 2] += SIGNS[2] * 1.5  # ... and so does its copy, setting 1
+    found = frontier.dominance(replicates)
+    for key in ("detectably", "corrected"):
+        assert (0, 1) not in found[key]
+        assert (1, 0) not in found[key]
+    assert {a for a, _ in found["corrected"]} == {0, 1}  # both beat some other setting
+    assert found["identical"] == 2  # the pair, counted both ways
