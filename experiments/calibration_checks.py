@@ -14,7 +14,7 @@ its markers.
 The posterior predictive check of every series over calendar time is `sim hindcast`
 with the posterior (docs/calibration.md gives the command).
 
-Run: python experiments/calibration_checks.py [--simulations 200] [--workers 2]
+Run: python experiments/calibration_checks.py [--simulations 500] [--workers 2]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def main() -> None:
     """Run both checks and write their tables, figures and summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--simulations", type=int, help="SBC truths (default: 200 by rejection, 20 by ABC-SMC)"
+        "--simulations", type=int, help="SBC truths (default: 500 by rejection, 20 by ABC-SMC)"
     )
     parser.add_argument("--draws", type=int, default=49, help="posterior draws ranked per truth")
     parser.add_argument("--population", type=int, default=200, help="ABC-SMC particles per fit")
@@ -100,7 +100,8 @@ def _by_rejection(plan: CalibrationPlan, args: argparse.Namespace) -> Checked:
     started = time.perf_counter()
     table = reference_table(plan, folder, settings.simulations, args.workers)
     table_seconds = time.perf_counter() - started
-    truths = args.simulations or 200
+    truths = args.simulations or 500
+    started = time.perf_counter()
     check = table_sbc(plan, table, simulations=truths, draws=args.draws, seed=plan.calibration.seed)
     sbc_seconds = time.perf_counter() - started
     lopo = table_lopo(plan, table)
