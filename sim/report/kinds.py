@@ -116,7 +116,9 @@ def calibration(folder: Path, manifest: dict[str, Any]) -> list[Section]:
     if manifest.get("kind") != "calibration":
         return []
     posterior = csv_table(folder / "posterior_summary.csv", "posterior: median and 90% interval")
-    generations = csv_table(folder / "generations.csv", "ABC-SMC generations")
+    generations = csv_table(
+        folder / "generations.csv", "Generations of the fit (one for rejection)"
+    )
     calibrated = folder / "calibrated.yaml"
     scenario = preformatted(calibrated.read_text()) if calibrated.is_file() else ""
     return [
