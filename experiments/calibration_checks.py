@@ -2,8 +2,8 @@
 
 Simulation-based calibration (Talts et al. 2018): `--simulations` truths drawn from the
 priors of experiments/calibration.yaml, each fitted by the file's method: rejection on
-the fit's reference table (`--table`, the calibration's folder; simulated there if it is
-not yet), or ABC-SMC with a reduced budget (`--population`, `--generations`). Rank
+the fit's reference table (`--table`, the calibration's folder, read only: run `sim
+calibrate` first), or ABC-SMC with a reduced budget (`--population`, `--generations`). Rank
 histograms with their 99% binomial bands and the coverage of the 50% and 90% intervals
 per fitted parameter (by the fits' weights), and the effective sample size of each fit.
 Leave-one-pattern-out: the calibration without each target in turn, and whether its
@@ -14,7 +14,7 @@ its markers.
 The posterior predictive check of every series over calendar time is `sim hindcast`
 with the posterior (docs/calibration.md gives the command).
 
-Run: python experiments/calibration_checks.py [--simulations 500] [--workers 2]
+Run: python experiments/calibration_checks.py [--simulations 500]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import pandas as pd
 
 from sim.analysis.calibration_checks import RankCheck
 from sim.analysis.calibration_model_checks import model_lopo, model_sbc, table_lopo, table_sbc
-from sim.analysis.reference_table import reference_table
+from sim.analysis.reference_table import stored_table
 from sim.inputs.calibration import CalibrationPlan, load_calibration
 from sim.plots.calibration_checks import rank_histograms
 from sim.plots.saving import save_figure
@@ -59,7 +59,6 @@ def main() -> None:
         "--replicates", type=int, default=100, help="predictive runs (ABC-SMC's LOPO)"
     )
     parser.add_argument("--table", type=Path, help="rejection's table folder (default: the fit's)")
-    parser.add_argument("--workers", "-w", type=int, default=1, help="processes for the table")
     parser.add_argument("--out", type=Path, default=Path("results/calibration_checks"))
     parser.add_argument("--calibration", type=Path, default=CALIBRATION)
     parser.add_argument("--doc", type=Path, default=DOC)
@@ -98,7 +97,7 @@ def _by_rejection(plan: CalibrationPlan, args: argparse.Namespace) -> Checked:
     settings = plan.calibration.rejection
     folder = args.table or Path(plan.calibration.out or f"results/{plan.calibration.name}")
     started = time.perf_counter()
-    table = reference_table(plan, folder, settings.simulations, args.workers)
+    table = stored_table(plan, folder, settings.simulations)
     table_seconds = time.perf_counter() - started
     truths = args.simulations or 500
     started = time.perf_counter()
@@ -107,8 +106,8 @@ def _by_rejection(plan: CalibrationPlan, args: argparse.Namespace) -> Checked:
     lopo = table_lopo(plan, table)
     budget = (
         f"{truths} truths, each fitted by the {settings.accept:,} rows of the reference table "
-        f"of {settings.simulations:,} nearest its data ({table_seconds:.0f} s to read or "
-        f"simulate the table), {args.draws} draws ranked"
+        f"of {settings.simulations:,} nearest its data ({table_seconds:.0f} s to read the "
+        f"table), {args.draws} draws ranked"
     )
     return check, lopo, budget, sbc_seconds, time.perf_counter() - started - sbc_seconds
 

@@ -23,7 +23,7 @@ from sim.analysis.calibration import calibrate, posterior_summary, predictive, s
 from sim.analysis.calibration_checks import effective_sample_size
 from sim.analysis.calibration_model_checks import model_sbc, table_lopo, table_sbc
 from sim.analysis.observation import draw_parameters
-from sim.analysis.reference_table import CHUNK, reference_table
+from sim.analysis.reference_table import CHUNK, reference_table, stored_table
 from sim.analysis.targets import inside_band, target_distance, target_gaps, target_values
 from sim.cli import main
 from sim.engine.record import COL
@@ -36,7 +36,7 @@ from sim.inputs.scenario import load_scenario, override
 from sim.runs.batch import run_batch
 from sim.runs.ensemble import Replicates, run_ensemble
 from sim.runs.posterior import read_posterior, with_values, write_posterior
-from sim.runs.store import OutputMismatchError, ResultStore
+from sim.runs.store import OutputMismatchError, ResultStore, StoreError
 
 CALIBRATION = ROOT / "experiments" / "calibration.yaml"
 POSTERIOR = SCENARIO_DIR / "calibrated_posterior.csv"
@@ -584,6 +584,10 @@ def test_the_checks_of_rejection_reuse_its_table(tmp_path):
     assert check.ranks.shape == (3, 1) and check.ess == pytest.approx([10, 10, 10])
     lopo = table_lopo(plan, table)
     assert list(lopo["target"]) == ["tempo"] and lopo["low"].iloc[0] < lopo["high"].iloc[0]
+    np.testing.assert_array_equal(stored_table(plan, tmp_path / "out", CHUNK).points, table.points)
+    next((tmp_path / "out" / "reference").iterdir()).unlink()
+    with pytest.raises(StoreError, match="lacks 1 of its 1 chunks"):
+        stored_table(plan, tmp_path / "out", CHUNK)  # the checks read, never simulate
 
 
 def test_a_damaged_chunk_of_the_table_gives_a_clean_error(tmp_path, capsys):

@@ -68,10 +68,7 @@ def reference_table(
     """
     folder = out / REFERENCE
     starts = range(0, simulations, CHUNK)
-    stored = {
-        start: _read(_chunk_file(folder, start), plan, len(_rows(start, simulations)))
-        for start in starts
-    }
+    stored = _stored(plan, folder, simulations)
     missing = [s for s in starts if stored[s] is None]
     with tqdm(
         total=simulations,
@@ -87,6 +84,25 @@ def reference_table(
     return ReferenceTable(
         np.concatenate([stored[s].points for s in starts]),
         np.concatenate([stored[s].statistics for s in starts]),
+    )
+
+
+def stored_table(plan: CalibrationPlan, out: Path, simulations: int) -> ReferenceTable:
+    """The table a finished calibration stored under `out`, read only; incomplete, refused.
+
+    The checks read the fit's table this way: simulating into another command's folder
+    would write where no lock holds and leave files its calibration did not expect.
+    """
+    stored = _stored(plan, out / REFERENCE, simulations)
+    missing = [start for start, chunk in stored.items() if chunk is None]
+    if missing:
+        raise StoreError(
+            f"{out / REFERENCE}: the reference table lacks {len(missing)} of its "
+            f"{len(stored)} chunks (rows {missing[0]} on): run `sim calibrate` into {out} first"
+        )
+    return ReferenceTable(
+        np.concatenate([chunk.points for chunk in stored.values()]),
+        np.concatenate([chunk.statistics for chunk in stored.values()]),
     )
 
 
@@ -125,6 +141,16 @@ def _simulated(
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 yield running.pop(future), future.result()
+
+
+def _stored(
+    plan: CalibrationPlan, folder: Path, simulations: int
+) -> dict[int, ReferenceTable | None]:
+    """Each chunk of the first `simulations` rows by its first row, None where not stored."""
+    return {
+        start: _read(_chunk_file(folder, start), plan, len(_rows(start, simulations)))
+        for start in range(0, simulations, CHUNK)
+    }
 
 
 def _chunk_file(folder: Path, start: int) -> Path:
