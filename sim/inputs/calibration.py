@@ -101,8 +101,8 @@ class AbcSettings(Strict):
 class RejectionSettings(Strict):
     """Rejection ABC on a reference table: prior points simulated, the nearest `accept` kept."""
 
-    simulations: int = Field(ge=10, le=10_000_000)
-    accept: int = Field(ge=10, le=1_000_000)
+    simulations: int = Field(ge=10, le=1_000_000)  # the table is held in memory: ~1 GB at most
+    accept: int = Field(ge=10, le=100_000)
 
     @model_validator(mode="after")
     def _fewer_kept(self) -> RejectionSettings:
