@@ -25,6 +25,7 @@ def test_the_correction_keeps_a_subset_of_the_uncorrected_wins():
     """Corrected pairs are uncorrected pairs too, so their count cannot be larger."""
     replicates = noise(10, 30, seed=21)
     replicates[:4, :, 0] += SIGNS[0] * np.array([0.0, 0.3, 0.6, 2.0])[:, None]
+    replicates[3, :, 1:] = replicates[0, :, 1:]  # setting 3 is setting 0 but for outcome 0
     found = frontier.dominance(replicates)
     assert set(found["corrected"]) <= set(found["detectably"])
     assert len(found["corrected"]) <= len(found["detectably"])
@@ -42,12 +43,12 @@ def test_chance_wins_among_equal_settings_do_not_survive_the_correction():
 def test_identical_settings_are_never_called_better():
     """Two settings with the same replicates are never better than each other, either way."""
     replicates = noise(6, 20, seed=3)
-    replicates[1] = replicates[0]
-    replicates[0, :, 2] += SIGNS[2] * 1.5  # setting 0 beats the others ...
+    replicates[0] = replicates[1] = replicates[2]
+    replicates[0, :, 2] += SIGNS[2] * 1.5  # setting 0 beats setting 2 ...
     replicates[1, :, 2] += SIGNS[2] * 1.5  # ... and so does its copy, setting 1
     found = frontier.dominance(replicates)
     for key in ("detectably", "corrected"):
         assert (0, 1) not in found[key]
         assert (1, 0) not in found[key]
-    assert {a for a, _ in found["corrected"]} == {0, 1}  # both beat some other setting
+    assert {a for a, _ in found["corrected"]} == {0, 1}  # both beat setting 2
     assert found["identical"] == 2  # the pair, counted both ways

@@ -327,13 +327,23 @@ def test_intelligence_finds_cells_that_lie_low():
 
 
 def test_crack_down_anger_and_the_mechanism_scale():
-    """crackdown.crack_down: anger = intensity x (1 - accuracy); the scale cuts intensity."""
-    world = tiny_world(**{"policy.accuracy": 0.25, "mechanisms.crackdown.scale": 0.5})
+    """crackdown.crack_down: anger = intensity x (1 - accuracy) x (1 - relief x amnesty).
+
+    The scale cuts intensity; an amnesty spares a share of the indiscriminate harm.
+    """
+    world = tiny_world(
+        **{
+            "policy.accuracy": 0.25,
+            "policy.amnesty": 0.5,
+            "rules.crackdown.amnesty_relief": 0.4,
+            "mechanisms.crackdown.scale": 0.5,
+        }
+    )
     begin_month(world)
     world.crackdown_intensity[:] = 0.8
     before = cells_of(world)
     apply(world, crack_down, scale=0.5)
-    assert world.signals.anger[0] == pytest.approx(0.4 * 0.75, rel=1e-12)
+    assert world.signals.anger[0] == pytest.approx(0.4 * 0.75 * (1.0 - 0.4 * 0.5), rel=1e-12)
     assert world.signals.crackdown_force[0] == pytest.approx(0.4, rel=1e-12)  # no ties, no leak
     np.testing.assert_array_equal(cells_of(world)["fighters"], before["fighters"])  # rate 0
 
@@ -450,6 +460,10 @@ QUIET_CELLS = {"rules__attacks__exposure_per_attack": 0.01}  # attacks give cell
 # Removals over the first year: later, a campaign that found more has less left to find
 # (and more of ISIS-K surrenders), so totals over five years understate the yield.
 FIRST_YEAR = {"steps": 12}
+# A full amnesty beside wholly indiscriminate force: the most anger an amnesty could spare.
+AMNESTY = {"policy__amnesty": 1.0, "policy__accuracy": 0.0}
+SPARED = AMNESTY | {"rules__crackdown__amnesty_relief": 0.6}
+UNSPARED = AMNESTY | {"rules__crackdown__amnesty_relief": 0.0}
 
 CLAIMS = [
     claim("crackdown shrinks ISIS-K", "isisk_final", less,
@@ -480,6 +494,10 @@ CLAIMS = [
           {"policy__accuracy": 0.9}, {"policy__accuracy": 0.1}, scenario="crackdown"),
     claim("inaccuracy raises ISIS-K recruitment", "isisk_recruits", greater,
           {"policy__accuracy": 0.0}, {"policy__accuracy": 0.8}, scenario="crackdown"),
+    claim("an amnesty spares anger: less ISIS-K recruitment", "isisk_recruits", less,
+          SPARED, UNSPARED, scenario="crackdown"),
+    claim("an amnesty spares anger: less pressure", "pressure_final", less,
+          SPARED, UNSPARED, scenario="crackdown"),
     claim("intelligence-led arrests cut capability", "capability_mean", less,
           {"rules__crackdown__leader_hit": 0.8}, {"rules__crackdown__leader_hit": 0.0},
           scenario="crackdown"),

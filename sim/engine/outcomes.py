@@ -227,7 +227,7 @@ ROWS = (
     Outcome("recognitions_final", "States recognising at the end", "states",
             "international", "recognized", "last"),
     Outcome("engagement_final", "Engagement steps taken by all states at the end", "steps",
-            "international", "engagement", "last", shown("summary")),
+            "international", "engagement", "last", shown("summary", "frontier")),
     Outcome("engagement_peak", "Mean engagement step of the states, highest month", "step",
             "taliban", "engagement", "max"),
     Outcome("revenue_mean", "Fiscal revenue, monthly mean", "USD million",
@@ -236,6 +236,8 @@ ROWS = (
             "taliban", "pressure", "last", shown("frontier")),
     Outcome("hardship_final", "Economic hardship at the end", "0-1",
             "taliban", "hardship", "last", shown("ablation", "frontier")),
+    Outcome("unfrozen", "Reserves unfrozen", "",
+            "taliban", "unfrozen", "ever", shown("frontier")),
     Outcome("unfrozen_month", "Month the reserves were unfrozen", "month",
             "taliban", "unfrozen", "first"),
 )  # fmt: skip

@@ -36,7 +36,7 @@ from sim.reference.agents import (
 from sim.reference.record import outcomes, reporters
 from sim.rules import SCHEDULE
 from sim.rules.attacks import momentum_after
-from sim.rules.crackdown import adaptive_intensity, effectiveness, safe_areas_eroded
+from sim.rules.crackdown import adaptive_intensity, anger, effectiveness, safe_areas_eroded
 from sim.rules.defection import abandonment
 from sim.rules.economy import (
     aid_received,
@@ -312,10 +312,10 @@ class ReferenceModel(mesa.Model):
     def crack_down(self, scale: float) -> None:
         """Each cell loses fighters and leaders to the crackdown; inaccurate force breeds anger."""
         intensity, policy = self.crackdown_effect(), self.params.policy
-        self.anger = intensity * (1.0 - policy.accuracy)
+        rule = self.params.rules.crackdown
+        self.anger = anger(intensity, policy.accuracy, policy.amnesty, rule)
         if intensity == 0.0:
             return
-        rule = self.params.rules.crackdown
         self.force = intensity * float(
             effectiveness(policy.joint_with_us, self.security_ties(), policy.accuracy, rule)
         )

@@ -81,6 +81,7 @@ SCHEDULE = (
             "units",
             "cells",
             "params.policy.accuracy",
+            "params.policy.amnesty",
             "params.policy.joint_with_us",
             "params.policy.security_faction",
             "params.rules.crackdown",

@@ -8,7 +8,8 @@ members give, and fades without them (in `attacks`). Intelligence-led arrests of
 cut a cell's capability; their successors are less skilled (Jordan 2009, Price 2012).
 Force erodes ISIS-K's safe areas (its mountain sanctuaries), which shelter its cells
 from the exposure they would build up.
-Inaccurate force breeds anger (Bennett 2008); accuracy costs money
+Inaccurate force breeds anger (Bennett 2008), less where an amnesty lets suspects
+surrender instead (HRW 2022); accuracy costs money
 (`economy.accuracy_cost_musd`) and reach: accurate operations cover less ground a month,
 so they press fewer cells into lying low (`accuracy_tempo`).
 
@@ -47,6 +48,15 @@ def effectiveness(joint: bool, security_ties, accuracy: float, rule: CrackdownRu
 def precision(accuracy: float, rule: CrackdownRule) -> float:
     """Yield of force at this accuracy relative to wholly accurate force."""
     return rule.accuracy_floor + (1.0 - rule.accuracy_floor) * accuracy
+
+
+def anger(intensity, accuracy: float, amnesty: float, rule: CrackdownRule):
+    """Anger the crackdown breeds: its indiscriminate force, less what an amnesty spares.
+
+    An amnesty gives suspects a lawful way out (surrender through the elders), so fewer
+    of those the force falls on are killed or disappeared (`amnesty_relief`).
+    """
+    return intensity * (1.0 - accuracy) * (1.0 - rule.amnesty_relief * amnesty)
 
 
 def removal_probability(force, exposure, accuracy: float, rule: CrackdownRule):
@@ -130,10 +140,10 @@ def crack_down(world: World, scale: float) -> None:
 
     intensity = rescaled(world.crackdown_intensity, scale)
     policy, signals = world.params.policy, world.signals
-    signals.anger[:] = intensity * (1.0 - policy.accuracy)
+    rule, cells, rows = world.params.rules.crackdown, world.cells, world.replicates
+    signals.anger[:] = anger(intensity, policy.accuracy, policy.amnesty, rule)
     if not intensity.any():
         return
-    rule, cells, rows = world.params.rules.crackdown, world.cells, world.replicates
     force = intensity * effectiveness(
         policy.joint_with_us, security_ties(world), policy.accuracy, rule
     )

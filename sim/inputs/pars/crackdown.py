@@ -38,6 +38,22 @@ CRACKDOWN = Block(
             Range(0.2, 0.8, judgement("targeted raids are slower than sweeps")),
         ),
         Par(
+            "amnesty_relief",
+            float,
+            "share of the crackdown's indiscriminate harm spared at full amnesty: suspects"
+            " who may surrender through the elders are not killed or disappeared",
+            "0..1",
+            0.3,
+            PROBABILITY,
+            Range(
+                0.0,
+                0.6,
+                "HRW, July 2022: alleged ISKP members executed or disappeared in Nangarhar,"
+                " while the 2021-22 amnesty let others surrender through tribal elders;"
+                " size: judgement",
+            ),
+        ),
+        Par(
             "leader_hit",
             float,
             "capability lost at full intensity, effect, accuracy and exposure",
