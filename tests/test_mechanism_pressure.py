@@ -93,10 +93,11 @@ def test_trade_and_transit_values():
 
 
 def test_west_distance_values():
-    """pressure.west_distance: the mean pressure of the reserves' holders; 0 with none."""
-    assert west_distance(np.array([0.8, 0.6])) == pytest.approx(0.7, **EXACT)
-    np.testing.assert_allclose(west_distance(np.array([[0.8], [0.2]])), [0.8, 0.2])
-    np.testing.assert_array_equal(west_distance(np.zeros((3, 0))), [0.0, 0.0, 0.0])
+    """pressure.west_distance: the holders' mean pressure x (1 - joint); 0 with no holder."""
+    assert west_distance(np.array([0.8, 0.6]), 0.0) == pytest.approx(0.7, **EXACT)
+    assert west_distance(np.array([0.8, 0.6]), 0.3) == pytest.approx(0.7 * 0.7, **EXACT)
+    np.testing.assert_allclose(west_distance(np.array([[0.8], [0.2]]), 0.5), [0.4, 0.1])
+    np.testing.assert_array_equal(west_distance(np.zeros((3, 0)), 0.2), [0.0, 0.0, 0.0])
 
 
 def test_pressure_change_values():
@@ -456,6 +457,9 @@ CLAIMS = [
           "pakistan_pressure_mean", greater, TRADER | SECTARIAN, TRADER | NOT_SECTARIAN),
     claim("a rival of the West eases its pressure while the West keeps away",
           "china_pressure_mean", less, RIVAL | WEST_FAR, RIVAL | WEST_NEAR),
+    claim("joint operations with the US raise a rival's pressure", "china_pressure_mean",
+          greater, RIVAL | {"policy__joint_with_us": True},
+          RIVAL | {"policy__joint_with_us": False}, scenario="crackdown"),
     claim("a state that reads attacks as a reason to engage eases its pressure",
           "china_pressure_mean", less,
           {"international__china__attack_sensitivity": -0.05},

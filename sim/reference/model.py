@@ -231,13 +231,15 @@ class ReferenceModel(mesa.Model):
     def taliban_action(self) -> dict[str, float]:
         """Taliban action in [0, 1] on each demand, `schema.DEMANDS`, and each group."""
         policy, crackdown = self.params.policy, self.crackdown_effect()
+        joint = crackdown * float(policy.joint_with_us)
+        holders = np.array([s.pressure for s in self.holders()])
         action = {
             "isisk": isisk_action(crackdown, policy.amnesty, self.params.rules.pressure),
-            "joint": crackdown * float(policy.joint_with_us),
+            "joint": joint,
             "concessions": policy.concessions,
             "stability": self.credibility,
             "trade": float(trade_and_transit(self.credibility, self.hardship, self.safe_areas)),
-            "rivalry": float(west_distance(np.array([s.pressure for s in self.holders()]))),
+            "rivalry": float(west_distance(holders, joint)),
         }
         return action | {g.name: self.purge_effect(g) for g in self.groups}
 

@@ -3,13 +3,13 @@
 Each state's pressure is the logistic of a latent score that drifts toward its baseline
 and moves with what it watches: the shortfall of Taliban action on what it cares about
 (its groups, ISIS-K, conduct and rights, stability, trade and transit, and for a rival
-of the West the West's distance), sectarian attacks, attacks on foreigners (a negative
-sensitivity reads them as a reason to work with the Taliban) and conduct. Low pressure
-sustained lets a state climb one step of engagement at a time (`STEPS`: envoy,
-credentials, sanctions relief, formal recognition), each step faster when other states
-already took it. Frozen reserves are released through a legal and political process
-whose hazard rises with the holders' engagement and the Taliban's compliance and
-conduct, not with pressure itself.
+of the West the West's distance, which joint operations with the US close), sectarian
+attacks, attacks on foreigners (a negative sensitivity reads them as a reason to work
+with the Taliban) and conduct. Low pressure sustained lets a state climb one step of
+engagement at a time (`STEPS`: envoy, credentials, sanctions relief, formal
+recognition), each step faster when other states already took it. Frozen reserves are
+released through a legal and political process whose hazard rises with the holders'
+engagement and the Taliban's compliance and conduct, not with pressure itself.
 
 Its parameters are declared in `sim.inputs.pars.pressure` (each state's in
 `sim.inputs.pars.international`).
@@ -53,15 +53,17 @@ def trade_and_transit(credibility, hardship, safe_areas):
     return credibility * (1.0 - hardship) * (1.0 - safe_areas)
 
 
-def west_distance(holders_pressure):
-    """The West's distance from the Taliban: mean pressure of the reserves' holders (last axis).
+def west_distance(holders_pressure, joint):
+    """The West's distance from the Taliban: the holders' mean pressure (last axis), less joint ops.
 
     What a rival of the West (`rivalry`) gains by engaging where the West keeps away; 0
-    when no state holds the reserves.
+    when no state holds the reserves. Counter-terrorism jointly with the US (`joint`, the
+    crackdown's intensity when joint) brings US forces back into the region, which Russia
+    and China opposed after the withdrawal, so it closes that share of the distance.
     """
     if holders_pressure.shape[-1] == 0:
         return np.zeros(holders_pressure.shape[:-1])
-    return holders_pressure.mean(axis=-1)
+    return holders_pressure.mean(axis=-1) * (1.0 - joint)
 
 
 def holders(states: list[InternationalActor]) -> list[int]:
@@ -78,13 +80,14 @@ def taliban_action(world: World) -> dict[str, np.ndarray]:
     policy = world.params.policy
     crackdown = world.crackdown_effect()
     held = holders(list(world.params.international.values()))
+    joint = crackdown * float(policy.joint_with_us)
     action = {
         "isisk": isisk_action(crackdown, policy.amnesty, world.params.rules.pressure),
-        "joint": crackdown * float(policy.joint_with_us),
+        "joint": joint,
         "concessions": np.full(world.replicates, policy.concessions),
         "stability": world.credibility,
         "trade": trade_and_transit(world.credibility, world.hardship, world.safe_areas),
-        "rivalry": west_distance(world.pressure[:, held]),
+        "rivalry": west_distance(world.pressure[:, held], joint),
     }
     purge = world.purge_effect()
     return action | {g: purge[:, j] for j, g in enumerate(world.group_names)}
