@@ -83,12 +83,19 @@ def test_compliance_values():
 
 
 def test_trade_and_transit_values():
-    """pressure.trade_and_transit: credibility x (1 - hardship) x (1 - ISIS-K's safe areas)."""
-    assert trade_and_transit(0.8, 0.5, 0.25) == pytest.approx(0.3, **EXACT)
-    assert trade_and_transit(1.0, 0.0, 0.0) == 1.0  # secure routes, a working economy
-    assert trade_and_transit(1.0, 0.0, 1.0) == 0.0  # ISIS-K holds the routes' mountains
+    """pressure.trade_and_transit: credibility x (1 - hardship) x (1 - ISIS-K's safe areas)
+    x (1 - crime / (crime + crime_half)).
+    """
+    rule = TINY.rules.pressure.model_copy(update=dict(crime_half=1000.0))
+    assert trade_and_transit(0.8, 0.5, 0.25, 0.0, rule) == pytest.approx(0.3, **EXACT)
+    assert trade_and_transit(1.0, 0.0, 0.0, 0.0, rule) == 1.0  # secure, a working economy
+    assert trade_and_transit(1.0, 0.0, 1.0, 0.0, rule) == 0.0  # ISIS-K holds the mountains
+    assert trade_and_transit(1.0, 0.0, 0.0, 1000.0, rule) == pytest.approx(0.5, **EXACT)
     np.testing.assert_allclose(
-        trade_and_transit(np.array([1.0, 0.5]), np.array([0.5, 0.0]), 0.5), [0.25, 0.25]
+        trade_and_transit(
+            np.array([1.0, 0.5]), np.array([0.5, 0.0]), 0.5, np.array([0.0, 3000.0]), rule
+        ),
+        [0.25, 0.0625],
     )
 
 
@@ -412,6 +419,8 @@ TRADER = {
     "international__pakistan__cares_about": {"trade": 1.0},
     "international__pakistan__attack_sensitivity": 0.0,
 }
+# many deserters (full punishment), and routes that a few hundred armed men make unsafe
+CRIME = {"policy__punishment": 1.0, "rules__pressure__crime_half": 300.0}
 # China weighing only its rivalry with the West; the West near or far from the Taliban
 RIVAL = {"international__china__cares_about": {"rivalry": 1.0}}
 WEST_FAR = {f"international__{s}__baseline_pressure": 0.7 for s in ("us", "donors")}
@@ -455,6 +464,10 @@ CLAIMS = [
           TRADER | {"rules__crackdown__sanctuary_erosion": 0.0}, n=3 * N),
     claim("sectarian attacks, eroding the Taliban's credibility, press a state that trades",
           "pakistan_pressure_mean", greater, TRADER | SECTARIAN, TRADER | NOT_SECTARIAN),
+    claim("deserters in armed crime, making the routes unsafe, press a state that trades",
+          "pakistan_pressure_mean", greater,
+          TRADER | CRIME | {"rules__recruitment__deserter_crime_share": 0.4},
+          TRADER | CRIME | {"rules__recruitment__deserter_crime_share": 0.0}),
     claim("a rival of the West eases its pressure while the West keeps away",
           "china_pressure_mean", less, RIVAL | WEST_FAR, RIVAL | WEST_NEAR),
     claim("joint operations with the US raise a rival's pressure", "china_pressure_mean",

@@ -41,7 +41,7 @@ from tiny import (
 from sim import rules
 from sim.engine.record import COL
 from sim.rules import recruit, suffer_attrition
-from sim.rules.recruitment import local_recruits_rate, prisoners_released
+from sim.rules.recruitment import armed_crime_after, local_recruits_rate, prisoners_released
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -184,6 +184,28 @@ def test_recruit_local_recruits_and_arrivals():
     assert (flow(world, "isisk", "recruits") > 0).all()
     assert (flow(world, "groups", "recruits")[:, ALLIED] > 0).all()
     assert not flow(world, "groups", "recruits")[:, SWORN].any()
+
+
+def test_armed_crime_after_values():
+    """recruitment.armed_crime_after: crime x (1 - exit) + share x deserters."""
+    rule = TINY.rules.recruitment.model_copy(update=dict(deserter_crime_share=0.25, crime_exit=0.1))
+    assert armed_crime_after(100.0, 40.0, rule) == pytest.approx(90.0 + 10.0, rel=1e-12)
+    np.testing.assert_allclose(
+        armed_crime_after(np.array([0.0, 50.0]), np.array([8.0, 0.0]), rule), [2.0, 45.0]
+    )
+
+
+def test_recruit_sends_a_share_of_the_months_deserters_into_armed_crime():
+    """recruitment.recruit: crime = crime x (1 - exit) + scale x share x the month's deserters."""
+    world = tiny_world(
+        2,
+        **{"rules.recruitment.deserter_crime_share": 0.5, "rules.recruitment.crime_exit": 0.2},
+    )
+    world.crime[:] = [10.0, 0.0]
+    begin_month(world)
+    flow(world, "factions", "deserted")[:] = [[4, 0, 2], [0, 0, 0]]
+    apply(world, recruit, scale=0.5)
+    np.testing.assert_allclose(world.crime, [8.0 + 0.5 * 0.5 * 6, 0.0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("rate", [0.0, 1.0])

@@ -143,6 +143,7 @@ BUSY = {  # every mechanism at work in the tiny world, so every rule writes what
     "rules.recruitment.ex_ansf_decay": 0.01,
     "rules.recruitment.central_asian_per_month": 1.0,
     "rules.recruitment.deserter_rival_share": 0.5,
+    "rules.recruitment.deserter_crime_share": 0.2,
     "foreign_groups.allied.arrivals_per_month": 2.0,
     "rules.pressure.noise": 0.02,
     "international.west.engagement": 3,  # recognition in month 1

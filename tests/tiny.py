@@ -149,7 +149,7 @@ RULES = {
         DEFECTION, base=NEVER, desertion_base=NEVER, surrender_base=NEVER, rejoin_base=NEVER
     ),
     "crackdown": quiet(CRACKDOWN, accuracy_floor=0.2),
-    "pressure": quiet(PRESSURE),
+    "pressure": quiet(PRESSURE, crime_half=1000.0),
     "purge": quiet(PURGE, switch_base=NEVER),
     "attacks": quiet(
         ATTACKS,

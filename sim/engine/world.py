@@ -129,6 +129,7 @@ class World:
         self.revenue_musd = np.zeros(rows)
         self.total_pay_ratio = np.ones(rows)
         self.ex_ansf = np.zeros(rows, dtype=np.int64) + scenario.rules.recruitment.ex_ansf_pool
+        self.crime = np.zeros(rows)  # deserters in armed crime (banditry, kidnapping, smuggling)
         self.at_home = np.zeros(rows, dtype=np.int64)  # ISIS-K's surrendered, gone home
         self.signals = Signals(rows, nf, len(self.group_names))
         self.recorder = Recorder(

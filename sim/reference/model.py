@@ -49,6 +49,7 @@ from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
 from sim.rules.pressure import isisk_action, release_chance, trade_and_transit, west_distance
 from sim.rules.recruitment import (
+    armed_crime_after,
     central_asian_rate,
     ex_ansf_chance,
     local_recruits_rate,
@@ -113,6 +114,7 @@ class ReferenceModel(mesa.Model):
         self.anger = self.force = 0.0  # this month's indiscriminate force; crackdown force
         self.last_attacks = 0  # last month's attacks in Afghanistan
         self.ex_ansf = spec.rules.recruitment.ex_ansf_pool  # former security forces, a pool
+        self.crime = 0.0  # deserters in armed crime
         self.at_home = 0  # ISIS-K's surrendered who went home, a pool it draws back
         self.datacollector = mesa.DataCollector(model_reporters=reporters(self))
         self.datacollector.collect(self)
@@ -238,7 +240,15 @@ class ReferenceModel(mesa.Model):
             "joint": joint,
             "concessions": policy.concessions,
             "stability": self.credibility,
-            "trade": float(trade_and_transit(self.credibility, self.hardship, self.safe_areas)),
+            "trade": float(
+                trade_and_transit(
+                    self.credibility,
+                    self.hardship,
+                    self.safe_areas,
+                    self.crime,
+                    self.params.rules.pressure,
+                )
+            ),
             "rivalry": float(west_distance(holders, joint)),
         }
         return action | {g.name: self.purge_effect(g) for g in self.groups}
@@ -402,7 +412,8 @@ class ReferenceModel(mesa.Model):
     def recruit(self, scale: float) -> None:
         """Local recruits (deserters, ex-ANSF, Central Asians), prisoners, arrivals, units; reshape.
 
-        A share of the month's deserters joins the units of rival breakaways.
+        A share of the month's deserters joins the units of rival breakaways, another
+        takes to armed crime.
         """
         rule, isisk = self.params.rules.recruitment, self.spec.isisk
         deserters = sum(f.deserted for f in self.factions)
@@ -428,6 +439,7 @@ class ReferenceModel(mesa.Model):
         rivals = [u for u in self.units if u.faction.breakaway_to == "rival"]
         for unit, n in zip(rivals, self.spread(joining, rivals), strict=True):
             unit.fighters += int(n)
+        self.crime = armed_crime_after(self.crime, scale * deserters, rule)
         self.agents_by_type[FactionAgent].do("found_units", scale)
         self.isisk.reshape_cells()
         self.units.do("split", rule.unit_split_factor * self.params.taliban.unit_size)

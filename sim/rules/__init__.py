@@ -248,7 +248,7 @@ SCHEDULE = (
             "params.rules.attacks.max_capability",
             "spec.isisk",
         ),
-        writes=("units", "cells", "group_fighters", "ex_ansf", "signals"),
+        writes=("units", "cells", "group_fighters", "ex_ansf", "crime", "signals"),
     ),
     Step(
         "recruitment",
@@ -275,6 +275,7 @@ SCHEDULE = (
             "credibility",
             "hardship",
             "safe_areas",
+            "crime",
             "crackdown_intensity",
             "scales.crackdown",
             "scales.purge",

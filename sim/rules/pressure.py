@@ -43,14 +43,17 @@ def isisk_action(crackdown, amnesty, rule: PressureRule):
     return crackdown * (1.0 - rule.amnesty_risk * amnesty)
 
 
-def trade_and_transit(credibility, hardship, safe_areas):
-    """Open, secure trade and transit routes: credibility x (1 - hardship) x (1 - safe areas).
+def trade_and_transit(credibility, hardship, safe_areas, crime, rule: PressureRule):
+    """Open, secure trade and transit routes: credibility, working economy, no sanctuary or crime.
 
+    Credibility x (1 - hardship) x (1 - safe areas) x (1 - crime / (crime + crime_half)).
     Neighbours trade through Afghanistan where the Taliban deliver the security they
-    promised (credibility, which ISIS-K's attacks erode), the economy works, and ISIS-K
-    holds no sanctuary astride the eastern routes (Kunar, Nangarhar: the road to Torkham).
+    promised (credibility, which ISIS-K's attacks erode), the economy works, ISIS-K
+    holds no sanctuary astride the eastern routes (Kunar, Nangarhar: the road to Torkham)
+    and deserters in armed crime do not hold up the traders (`crime_half`).
     """
-    return credibility * (1.0 - hardship) * (1.0 - safe_areas)
+    unsafe = crime / (crime + rule.crime_half)
+    return credibility * (1.0 - hardship) * (1.0 - safe_areas) * (1.0 - unsafe)
 
 
 def west_distance(holders_pressure, joint):
@@ -86,7 +89,13 @@ def taliban_action(world: World) -> dict[str, np.ndarray]:
         "joint": joint,
         "concessions": np.full(world.replicates, policy.concessions),
         "stability": world.credibility,
-        "trade": trade_and_transit(world.credibility, world.hardship, world.safe_areas),
+        "trade": trade_and_transit(
+            world.credibility,
+            world.hardship,
+            world.safe_areas,
+            world.crime,
+            world.params.rules.pressure,
+        ),
         "rivalry": west_distance(world.pressure[:, held], joint),
     }
     purge = world.purge_effect()

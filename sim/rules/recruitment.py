@@ -5,7 +5,8 @@ released in August 2021, and local recruits: more of them with momentum, with ha
 (the recruiting pool), with recognition of the Taliban by foreign states (the
 "apostate regime" narrative), with the anger an inaccurate crackdown breeds, and with
 the Taliban's deserters (a pool, a share of whom ISIS-K takes in; another share joins a
-rival Taliban that broke away). Two further pools (WSJ, Oct 2021; UN Monitoring Team,
+rival Taliban that broke away, and a third takes to armed crime, which makes the trade
+routes unsafe). Two further pools (WSJ, Oct 2021; UN Monitoring Team,
 2021): former security forces, a pool that shrinks, recruited faster under hardship and
 indiscriminate reprisals; and Central Asian and Uyghur networks, arriving with
 momentum. Cells split above a size and, below a floor, fold into the largest cell.
@@ -153,6 +154,8 @@ def recruit(world: World, scale: float) -> None:
     world.group_fighters += arrivals
     signals.group_flow("recruits")[:] += arrivals
     _join_rivals(world, scale)
+    deserters = scale * signals.faction_flow("deserted").sum(axis=1)
+    world.crime[:] = armed_crime_after(world.crime, deserters, rule)
     _found_units(world, scale)
     _reshape_cells(world)
     _split_units(world)
@@ -171,6 +174,17 @@ def _recruit_ex_ansf(world: World, scale: float) -> np.ndarray:
     left = world.streams.binomial(pool - joined, rule.ex_ansf_decay, rows)
     world.ex_ansf -= (joined + left)[:, 0]
     return joined[:, 0]
+
+
+def armed_crime_after(crime, deserters, rule: RecruitmentRule):
+    """Deserters in armed crime after the month: a share of its deserters join, some leave.
+
+    Fighters who desert keep their weapons and networks, and a share of them take to
+    banditry, kidnapping and smuggling (`deserter_crime_share`); `crime_exit` of those
+    already in it leave a month. An expected flow, not a draw: the pool only weighs on
+    the trade routes' security (`pressure.trade_and_transit`).
+    """
+    return crime * (1.0 - rule.crime_exit) + rule.deserter_crime_share * deserters
 
 
 def _join_rivals(world: World, scale: float) -> None:

@@ -43,6 +43,22 @@ PRESSURE = Block(
             ),
         ),
         Par(
+            "crime_half",
+            float,
+            "deserters in armed crime at which the trade routes lose half their security",
+            "fighters",
+            3000.0,
+            Bound(1.0, 1e6, "fighters: from one to ten times all the Taliban"),
+            Range(
+                1000.0,
+                10000.0,
+                judgement(
+                    "a few thousand armed men astride the routes to Torkham, Spin Boldak and"
+                    " the northern crossings make transit unsafe for half the traders"
+                ),
+            ),
+        ),
+        Par(
             "noise",
             float,
             "sd of each state's monthly shock to its latent pressure (politics)",

@@ -203,6 +203,31 @@ RECRUITMENT = Block(
             ),
         ),
         Par(
+            "deserter_crime_share",
+            float,
+            "share of the month's deserters who take to armed crime (banditry, kidnapping,"
+            " smuggling)",
+            "share",
+            0.2,
+            PROBABILITY,
+            Range(
+                0.05,
+                0.4,
+                "FIP 2014 / Kaplan & Nussio 2018 (J. Conflict Resolution): 20-24% of"
+                " Colombia's demobilised fighters reoffended, crime included; deserters keep"
+                " their weapons and networks; share: judgement",
+            ),
+        ),
+        Par(
+            "crime_exit",
+            float,
+            "share of those in armed crime who leave it a month (arrests, deaths, home)",
+            "share a month",
+            0.05,
+            PROBABILITY,
+            Range(0.02, 0.1, judgement("a gang's men turn over in one to four years")),
+        ),
+        Par(
             "cell_split_size",
             int,
             "a cell above this size splits in two",
