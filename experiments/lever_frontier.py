@@ -78,6 +78,11 @@ def baseline() -> Scenario:
     return load_scenario(BASELINE)
 
 
+def state_pressures() -> dict[str, str]:
+    """Each state's final pressure as the dominance test names it, by the state's name."""
+    return {state: f"pressure_{state}" for state in baseline().international}
+
+
 def judged() -> dict[str, int]:
     """The dominance test's outcomes and directions: `BETTER`, each state's pressure for their mean.
 
@@ -85,16 +90,14 @@ def judged() -> dict[str, int]:
     angering another.
     """
     shared = {name: sign for name, sign in BETTER.items() if name != "pressure_final"}
-    return shared | {f"pressure_{state}": -1 for state in baseline().international}
+    return shared | dict.fromkeys(state_pressures().values(), -1)
 
 
 def final_pressures(record: Recorder) -> dict[str, np.ndarray]:
     """Each state's pressure at the end of every replicate, by `judged`'s names."""
     return {
-        f"pressure_{state}": record.values[
-            :, record.month, record.actors.index(state), COL["pressure"]
-        ]
-        for state in baseline().international
+        name: record.values[:, record.month, record.actors.index(state), COL["pressure"]]
+        for state, name in state_pressures().items()
     }
 
 
@@ -117,7 +120,7 @@ def run_point(point: dict, replicates: int) -> dict:
     summary = {
         name: table[name].mean() if name in OUTCOMES.events else table[name].median()
         for name in FRONTIER
-    } | {name: table[name].median() for name in judged() if name.startswith("pressure_")}
+    } | {name: table[name].median() for name in state_pressures().values()}
     return point | summary | {"replicates": table[list(BETTER | judged())].to_numpy(float)}
 
 
@@ -336,6 +339,10 @@ def dominance_lines(
     free_levers = sum(one_lever_apart(points, a, b) is not None for a, b in free)
     raw = single_lever(points, found["detectably"], free)
     fdr = single_lever(points, found["corrected"], free)
+    averaged_apart = [
+        sum(one_lever_apart(points, a, b) is not None for a, b in averaged[key])
+        for key in ("by_estimate", "corrected")
+    ]
     power = pd.DataFrame(
         {
             "outcome": list(outcomes),
@@ -369,10 +376,8 @@ def dominance_lines(
         f"{len(found['corrected']):,} pairs (one lever apart: {int(fdr['pairs'].sum()):,})",
         f"- with the states' pressures averaged into one outcome (`pressure_final`) instead: "
         f"{len(averaged['by_estimate']):,} pairs better or equal by the estimate "
-        f"({sum(one_lever_apart(points, a, b) is not None for a, b in averaged['by_estimate'])}"
-        f" one lever apart), {len(averaged['corrected']):,} detectably better after the "
-        f"correction ({int(single_lever(points, averaged['corrected'], free)['pairs'].sum())}"
-        " one lever apart)",
+        f"({averaged_apart[0]} one lever apart), {len(averaged['corrected']):,} detectably "
+        f"better after the correction ({averaged_apart[1]} one lever apart)",
         "",
     ]
     if len(fdr):
@@ -482,7 +487,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out / "points.csv", index=False)
     draw(frame, ROOT / "docs" / "figures" / "frontier.png")
-    states = [name for name in judged() if name.startswith("pressure_")]
+    states = list(state_pressures().values())
     wide, by_state = (
         lever_effects(frame, outcomes)
         .pivot(index="lever", columns="outcome", values="mean")[outcomes]
