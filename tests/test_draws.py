@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.engine.draws import binomial_quantile, categorical_counts, poisson_quantile
+from sim.engine.draws import (
+    binomial_chance,
+    binomial_draw,
+    binomial_draw_floored,
+    binomial_quantile,
+    categorical_counts,
+    poisson_quantile,
+    sure_zero_below,
+)
 from sim.engine.streams import Streams
 
 U = np.random.default_rng(2024).random(20_000)
@@ -48,6 +56,20 @@ def test_quantiles_elementwise_with_mixed_parameters():
     p = rng.choice([0.0, 0.004, 0.2, 0.5, 0.8, 1.0], U.size)
     expected = np.where(p <= 0.5, stats.binom.ppf(U, n, p), n - stats.binom.ppf(U, n, 1 - p))
     np.testing.assert_array_equal(binomial_quantile(U, n, p), expected)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.0002, 0.003, 0.05, 0.2, 0.6, 0.999, 1.0])
+@pytest.mark.parametrize("most", [0, 1, 40, 233, 5000])
+def test_a_floored_draw_is_the_plain_draw(p, most):
+    """Below the row's floor the skipped search would have answered 0: the same numbers."""
+    rng = np.random.default_rng(11)
+    chance = binomial_chance(p)
+    floor = sure_zero_below(chance, most)
+    n = rng.integers(0, most + 1, 400)
+    u = np.concatenate([rng.random(200), floor + np.array([-1e-12, 0.0, 1e-12]), [0.0]])
+    for n_j in n:
+        for u_j in u:
+            assert binomial_draw_floored(u_j, n_j, chance, floor) == binomial_draw(u_j, n_j, chance)
 
 
 def test_quantiles_at_the_extreme_uniforms():

@@ -32,7 +32,7 @@ def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
 
 def element_types(signature: tuple) -> tuple:
     """A signature without the arrays' flags (read-only, layout): what the loop computes on."""
-    return tuple((arg.dtype, arg.ndim) if hasattr(arg, "dtype") else arg for arg in signature)
+    return tuple((arg.dtype, arg.ndim) if hasattr(arg, "ndim") else arg for arg in signature)
 
 
 def test_each_kernel_is_compiled_once_per_signature():

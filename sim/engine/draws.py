@@ -159,6 +159,34 @@ def binomial_draw(u: float, n: int, chance: tuple[float, float, float, bool]) ->
     return n - k if flip else k
 
 
+@numba.njit(inline="always")
+def sure_zero_below(chance: tuple[float, float, float, bool], most: int) -> float:
+    """A u at or below this draws 0 from `_binomial` for every n up to `most`; -1 if none does.
+
+    The search from 0 answers 0 when u <= exp(n log(1 - q)), which only grows as n
+    falls: one exp for a row of draws with the same chance spares most small-chance
+    draws theirs (`binomial_draw_floored`). Above `SEARCH_MEAN` the search from the
+    mode decides alone.
+    """
+    q, log_stay, _, _ = chance
+    if most * q > SEARCH_MEAN:
+        return -1.0
+    return math.exp(most * log_stay)
+
+
+@numba.njit(inline="always")
+def binomial_draw_floored(
+    u: float, n: int, chance: tuple[float, float, float, bool], floor: float
+) -> int:
+    """`binomial_draw` for n up to the `most` of `floor = sure_zero_below(chance, most)`.
+
+    The same number: below the floor the search it skips would have answered 0.
+    """
+    q, log_stay, odds, flip = chance
+    k = 0 if u <= floor else _binomial(u, n, q, log_stay, odds)
+    return n - k if flip else k
+
+
 @numba.njit(types.void(FLOATS, FLOATS, COUNTS_OUT), cache=True)
 def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
     if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists

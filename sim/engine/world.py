@@ -60,6 +60,56 @@ def rescaled(intensity: np.ndarray, scale: float) -> np.ndarray:
     return np.minimum(1.0, intensity * scale)
 
 
+def starting_agents(spec: Scenario, gens: Sequence[np.random.Generator]) -> tuple[Units, Cells]:
+    """Each replicate's units and cells at the start, drawn from its generator (`populate`).
+
+    Also what an ensemble's manifest counts, without building a world and its record.
+    """
+    factions = spec.taliban.factions.values()
+    total = sum(f.fighters for f in factions)
+    rows = len(gens)
+    units = Units(rows, 2 * round(total / spec.taliban.unit_size) + 64, len(factions))
+    cells = Cells(rows, 4 * spec.isisk.cells)
+    for r, gen in enumerate(gens):
+        populate(spec, units, cells, r, gen)
+    return units, cells
+
+
+def populate(spec: Scenario, units: Units, cells: Cells, r: int, gen: np.random.Generator) -> None:
+    """Row r's units (each faction's fighters split into units of about `unit_size`) and cells.
+
+    Parameters that vary per replicate take replicate r's value.
+    """
+    economy = spec.economy
+    initial_grievance = min(1.0, at_row(economy.grievance_rate, r) * economy.initial_arrears_months)
+    for index, faction in enumerate(spec.taliban.factions.values()):
+        n = max(1, round(faction.fighters / spec.taliban.unit_size))
+        fighters = split_evenly(gen, faction.fighters, n)
+        ideology, ties = (
+            beta_draws(gen, at_row(trait.mean, r), at_row(trait.sd, r), n)
+            for trait in (faction.ideology, faction.ties_to_isisk)
+        )
+        manned = fighters > 0  # a split of few fighters can leave a unit empty
+        units.append(
+            r,
+            fighters=fighters[manned],
+            faction=np.full(manned.sum(), index),
+            ideology=ideology[manned],
+            ties=ties[manned],
+            grievance=np.full(manned.sum(), initial_grievance),
+        )
+    isisk = spec.isisk
+    fighters = split_evenly(gen, isisk.fighters, isisk.cells)
+    manned = fighters > 0
+    cells.append(
+        r,
+        fighters=fighters[manned],
+        capability=np.full(manned.sum(), at_row(isisk.capability, r)),
+        exposure=np.full(manned.sum(), at_row(isisk.exposure, r)),
+        skill=np.full(manned.sum(), at_row(isisk.capability, r)),
+    )
+
+
 class World:
     """State and step of `len(gens)` replicates of one scenario."""
 
@@ -94,12 +144,7 @@ class World:
         self.faction_names = list(scenario.taliban.factions)
         self.group_names = list(scenario.foreign_groups)
         self.state_names = list(scenario.international)
-        factions = scenario.taliban.factions.values()
-        total = sum(f.fighters for f in factions)
-        self.units = Units(rows, 2 * round(total / scenario.taliban.unit_size) + 64, len(factions))
-        self.cells = Cells(rows, 4 * scenario.isisk.cells)
-        for r, gen in enumerate(self.gens):
-            self._populate(r, gen)
+        self.units, self.cells = starting_agents(scenario, self.gens)
         self.streams = Streams(self.gens)
         nf, ns = len(self.faction_names), len(self.state_names)
         economy = scenario.economy
@@ -136,43 +181,6 @@ class World:
             rows, scenario.steps, self.faction_names, self.group_names, self.state_names
         )
         self.recorder.record(self)
-
-    def _populate(self, r: int, gen: np.random.Generator) -> None:
-        """Split each faction's fighters into units of about `unit_size`; then seed the cells.
-
-        Parameters that vary per replicate take replicate r's value.
-        """
-        spec = self.spec
-        economy = spec.economy
-        initial_grievance = min(
-            1.0, at_row(economy.grievance_rate, r) * economy.initial_arrears_months
-        )
-        for index, faction in enumerate(spec.taliban.factions.values()):
-            n = max(1, round(faction.fighters / spec.taliban.unit_size))
-            fighters = split_evenly(gen, faction.fighters, n)
-            ideology, ties = (
-                beta_draws(gen, at_row(trait.mean, r), at_row(trait.sd, r), n)
-                for trait in (faction.ideology, faction.ties_to_isisk)
-            )
-            manned = fighters > 0  # a split of few fighters can leave a unit empty
-            self.units.append(
-                r,
-                fighters=fighters[manned],
-                faction=np.full(manned.sum(), index),
-                ideology=ideology[manned],
-                ties=ties[manned],
-                grievance=np.full(manned.sum(), initial_grievance),
-            )
-        isisk = spec.isisk
-        fighters = split_evenly(gen, isisk.fighters, isisk.cells)
-        manned = fighters > 0
-        self.cells.append(
-            r,
-            fighters=fighters[manned],
-            capability=np.full(manned.sum(), at_row(isisk.capability, r)),
-            exposure=np.full(manned.sum(), at_row(isisk.exposure, r)),
-            skill=np.full(manned.sum(), at_row(isisk.capability, r)),
-        )
 
     @property
     def replicates(self) -> int:

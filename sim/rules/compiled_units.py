@@ -26,7 +26,7 @@ from numba import types
 from numba.extending import overload
 
 from sim.engine import draws
-from sim.engine.draws import binomial_chance, binomial_draw
+from sim.engine.draws import binomial_chance, binomial_draw_floored, sure_zero_below
 from sim.engine.streams import Streams
 from sim.inputs.schema import DefectionRule
 from sim.rules import defection, economy, maths
@@ -290,10 +290,14 @@ def _loops(sources: str):
             if start[r] + n[r] > buffer.shape[1]:
                 raise ValueError(beyond_buffer)
             odds = binomial_chance(chance[r])
+            most = 0
+            for j in range(n[r]):
+                most = max(most, fighters[r, j])
+            floor = sure_zero_below(odds, most)
             for j in range(n[r]):
                 if kind[r, j] >= losses.shape[1]:
                     raise ValueError(no_faction)
-                lost = binomial_draw(buffer[r, start[r] + j], fighters[r, j], odds)
+                lost = binomial_draw_floored(buffer[r, start[r] + j], fighters[r, j], odds, floor)
                 fighters[r, j] -= lost
                 losses[r, kind[r, j]] += lost
             start[r] += n[r]

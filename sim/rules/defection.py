@@ -108,7 +108,8 @@ def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
 def go_over(world: World, going: np.ndarray) -> None:
     """Units in the mask `going` join ISIS-K: a share found cells, the rest join existing ones.
 
-    Records the flows (defected out of each faction, into ISIS-K) and removes the units.
+    Records the flows (defected out of each faction, into ISIS-K) and removes the units,
+    with any the calling rule left without fighters (one compaction of the table).
     One uniform per unit of a row with someone going decides who founds a cell, in a
     compiled loop over each replicate's units (`compiled_units.draw_founders`).
     """
@@ -136,7 +137,7 @@ def go_over(world: World, going: np.ndarray) -> None:
     signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
     found_cells(world, founding.sum(axis=1), units.fighters[founding])
     join_cells(world, joining)
-    units.keep(~going)
+    units.keep(~going & (units.fighters > 0))
 
 
 def defect(world: World, scale: float) -> None:
@@ -179,5 +180,4 @@ def defect(world: World, scale: float) -> None:
     )
     world.signals.faction_flow("losses")[:] += deserted
     world.signals.faction_flow("deserted")[:] += deserted
-    go_over(world, going)
-    units.keep(units.fighters > 0)
+    go_over(world, going)  # drops the deserted units too

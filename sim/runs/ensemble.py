@@ -16,9 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from sim.engine.seeds import replicate_rng
+from sim.engine.world import starting_agents
 from sim.inputs.calibration import calibrated_in_chain
 from sim.inputs.schema import Scenario
-from sim.rules import new_world
 from sim.runs import provenance
 from sim.runs.batch import run_batch
 from sim.runs.chunked import run_missing
@@ -48,7 +48,7 @@ class Replicates:
 
 def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -> dict:
     """What identifies and describes an ensemble, written before any run starts."""
-    world = new_world(scenario, [replicate_rng(scenario.seed, 0)])
+    units, cells = starting_agents(scenario, [replicate_rng(scenario.seed, 0)])
     resolved = scenario.model_dump(mode="json")
     return {
         "scenario_name": scenario.name,
@@ -65,11 +65,11 @@ def manifest_for(scenario: Scenario, scenario_sha256: str, source: str | None) -
         "start": scenario.start,
         "scenario": resolved,
         "agents_at_start": {
-            "units": int(world.units.n[0]),
-            "cells": int(world.cells.n[0]),
-            "factions": len(world.faction_names),
-            "foreign_groups": len(world.group_names),
-            "international_actors": len(world.state_names),
+            "units": int(units.n[0]),
+            "cells": int(cells.n[0]),
+            "factions": len(scenario.taliban.factions),
+            "foreign_groups": len(scenario.foreign_groups),
+            "international_actors": len(scenario.international),
         },
         CODE: provenance.code_identity(),
         "versions": provenance.versions(),
