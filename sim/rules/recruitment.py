@@ -195,8 +195,11 @@ def _join_rivals(world: World, scale: float) -> None:
     share = np.minimum(1.0, scale * column(world.params.rules.recruitment.deserter_rival_share))
     deserters = world.signals.faction_flow("deserted").sum(axis=1).astype(np.int64)
     joining = world.streams.binomial(deserters[:, None], share, np.ones(world.replicates, int))
+    rival = world.breakaway_to == BREAKAWAYS.index("rival")
+    if not rival.any():  # most months: no rival faction to join, and no one is placed
+        return
     units = world.units
-    rivals = units.per_unit(world.breakaway_to == BREAKAWAYS.index("rival")) & units.live
+    rivals = units.per_unit(rival) & units.live
     added = join_units(world, joining[:, 0], rivals)
     world.signals.faction_flow("recruits")[:] += units.by_faction(added)
 
