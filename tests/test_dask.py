@@ -132,7 +132,8 @@ class Interrupted:
     """Runs the first `chunks` chunks on another executor, then stops as Ctrl-C would."""
 
     def __init__(self, inner: Executor, chunks: int) -> None:
-        self.inner, self.chunks, self.capacity = inner, chunks, inner.capacity
+        self.inner, self.chunks = inner, chunks
+        self.capacity, self.prepare = inner.capacity, inner.prepare
 
     def run_chunks(self, job, chunks, store, bar) -> None:
         self.inner.run_chunks(job, chunks[: self.chunks], store, bar)

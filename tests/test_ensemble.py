@@ -62,6 +62,23 @@ def test_the_bar_opens_once_the_pools_workers_have_started(tmp_path, monkeypatch
     assert events == ["workers started", "bar"]
 
 
+def test_the_forkserver_starts_before_this_process_loads_the_loops(tmp_path, monkeypatch):
+    """The forkserver's imports overlap the load; a run in this process starts no forkserver."""
+    scenario, digest = small()
+    events = []
+    real_start, real_load = local_pool.start_forkserver, chunked.load_kernels
+    start = lambda *a: events.append("forkserver") or real_start(*a)  # noqa: E731
+    load = lambda *a: events.append("loops") or real_load(*a)  # noqa: E731
+    monkeypatch.setattr(local_pool, "start_forkserver", start)
+    monkeypatch.setattr(chunked, "load_kernels", load)
+    monkeypatch.setattr(local_pool, "IN_PROCESS_REPLICATE_MONTHS", 0)
+    run_ensemble(scenario, tmp_path / "two", scenario_sha256=digest, workers=2, progress=False)
+    assert events[:2] == ["forkserver", "loops"]
+    events.clear()
+    run_ensemble(scenario, tmp_path / "one", scenario_sha256=digest, workers=1, progress=False)
+    assert events == ["loops"]
+
+
 def test_same_results_whatever_the_workers_chunks_and_path(tmp_path, monkeypatch):
     """In-process and pooled runs, any chunking, give identical tables; each path is taken."""
     scenario, digest = small()

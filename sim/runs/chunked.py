@@ -36,9 +36,11 @@ def run_missing(
     missing = sorted(set(range(runs)) - store.done())
     workers = executor.capacity(len(missing) * job.scenario.steps)
     chunks = plan_chunks(missing, chunk_size or default_chunk_size(len(missing), workers))
-    # The compiled loops, loaded here (or compiled once into numba's cache, saying so)
-    # before the bar opens: its rate counts runs only, and workers find them cached. The
+    # The executor's start-up begins (a pool's server imports the job's code) while the
+    # compiled loops load here (or compile once into numba's cache, saying so) before
+    # the bar opens: its rate counts runs only, and workers find them cached. The
     # executor opens the bar once its workers have started.
+    executor.prepare(job, min(workers, len(chunks)))
     load_kernels(partial(print, file=sys.stderr, flush=True) if progress else None)
     started = time.perf_counter()
     progress_bar = partial(

@@ -140,6 +140,9 @@ class DaskExecutor:
         """The worker threads: a cluster already running pays no start-up for small work."""
         return self.workers
 
+    def prepare(self, job: Job, workers: int) -> None:
+        """Nothing: the cluster's workers are running already."""
+
     def run_chunks(
         self, job: Job, chunks: list[list[int]], store: ResultStore, progress: Progress
     ) -> None:

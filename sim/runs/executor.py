@@ -45,6 +45,14 @@ class Executor(Protocol):
         """How many chunks it would run at once on this much work; sizes the chunks."""
         ...
 
+    def prepare(self, job: Job, workers: int) -> None:
+        """Start, in the background, what running `workers` chunks of `job` at once needs.
+
+        Called before this process loads the compiled loops, so that a start-up (a
+        pool's server importing the job's code) overlaps the load; may do nothing.
+        """
+        ...
+
     def run_chunks(
         self, job: Job, chunks: list[list[int]], store: ResultStore, progress: Progress
     ) -> None:
