@@ -186,6 +186,17 @@ def test_a_compiled_loop_reads_from_reserve_what_uniform_hands_out(block):
         np.testing.assert_array_equal(taken[r], expected)
 
 
+@pytest.mark.parametrize("block", [8, 4096])
+def test_a_multinomial_reads_the_uniforms_uniform_would_hand_out(block):
+    """Read straight from the buffer, it places the items as on a copy of the uniforms."""
+    seeds, weights = (31, 32, 33), np.array([[1.0, 2.0, 0.5], [0.0, 3.0, 1.0], [4.0, 0.0, 0.0]])
+    streams, twin = (Streams([np.random.default_rng(s) for s in seeds], block) for _ in "ab")
+    for totals in (np.array([5, 0, 300]), np.array([40, 9000, 1]), np.array([0, 0, 0])):
+        expected = categorical_counts(weights, twin.uniform(totals), totals)
+        np.testing.assert_array_equal(streams.multinomial(totals, weights), expected)
+    np.testing.assert_array_equal(streams.uniform(np.full(3, 4)), twin.uniform(np.full(3, 4)))
+
+
 @pytest.mark.parametrize("block", [8, 64, 4096])
 def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
     """Row r drawn in a batch of 5 (with rows that draw nothing) equals row r drawn alone."""

@@ -218,13 +218,14 @@ def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) 
     types.void(
         types.Array(types.float64, 2, "A", readonly=True),
         FLOAT_ROWS,
+        types.int64[::1],
         COUNTS,
         types.int64[:, ::1],
     ),
     cache=True,
 )
 def _categorical_all(
-    weights: np.ndarray, u: np.ndarray, totals: np.ndarray, out: np.ndarray
+    weights: np.ndarray, u: np.ndarray, start: np.ndarray, totals: np.ndarray, out: np.ndarray
 ) -> None:
     keys = np.empty(weights.shape[1])  # a row's cumulative weights, normalised to end at 1
     for r in range(weights.shape[0]):
@@ -232,6 +233,8 @@ def _categorical_all(
             continue
         if weights.shape[1] == 0:
             raise ValueError("items to place in a row without entries")
+        if totals[r] < 0 or start[r] + totals[r] > u.shape[1]:
+            raise ValueError("uniforms asked for beyond the buffer")
         cumulative = 0.0
         for j in range(keys.size):  # added in order, as numpy's cumsum adds them
             cumulative += weights[r, j]
@@ -242,8 +245,9 @@ def _categorical_all(
         last = keys.size - 1
         while last > 0 and keys[last - 1] == keys[last]:  # trailing entries without weight
             last -= 1
-        for i in range(totals[r]):
+        for i in range(start[r], start[r] + totals[r]):
             out[r, min(np.searchsorted(keys, u[r, i], side="right"), last)] += 1
+        start[r] += totals[r]
 
 
 @numba.njit(
@@ -289,19 +293,24 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     return out.reshape(u.shape)
 
 
-def categorical_counts(weights: np.ndarray, u: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Per row r, how many of its first `totals[r]` uniforms fall on each entry.
+def categorical_counts(
+    weights: np.ndarray, u: np.ndarray, totals: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray:
+    """Per row r, how many of its `totals[r]` uniforms (`u[r]` from `start[r]`) fall on each entry.
 
     Entry j of row r takes the uniforms between its row's cumulative weights before and
     after it, normalised to [0, 1]: a multinomial of `totals[r]` items over the row.
     The cumulative weights are summed in order in a compiled loop, and only for rows
-    with items to place.
+    with items to place. `start` (0 when not given) is a stream buffer's read positions
+    (`Streams.reserve`), advanced past the uniforms taken.
     """
+    totals = np.asarray(totals, dtype=np.int64)
     out = np.zeros(np.shape(weights), dtype=np.int64)
     _categorical_all(
         np.asarray(weights, dtype=np.float64),
         np.ascontiguousarray(u),
-        np.asarray(totals, dtype=np.int64),
+        np.zeros(len(totals), dtype=np.int64) if start is None else start,
+        totals,
         out,
     )
     return out

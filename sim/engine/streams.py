@@ -107,10 +107,12 @@ class Streams:
     def multinomial(self, totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Row r's `totals[r]` items spread over its entries with chances in proportion to weights.
 
-        One uniform per item picks its entry from the row's cumulative weights; rows
-        with items need a positive weight.
+        One uniform per item, read in the compiled search straight from the row's
+        buffer, picks its entry from the row's cumulative weights; rows with items need
+        a positive weight.
         """
-        return _draws().categorical_counts(weights, self.uniform(totals), totals)
+        buffer, start = self.reserve(totals)
+        return _draws().categorical_counts(weights, buffer, totals, start)
 
 
 def _width(values: np.ndarray | float) -> int:
