@@ -78,7 +78,7 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     scenario, digest = load_with_origin(BASELINE, {"replicates": replicates})
     phases.lap("scenario loaded and validated")
     within = "run_ensemble: lock, manifest file, chunk plan"
-    phases.wrap(ensemble, "manifest_for", "manifest (builds one world)", within)
+    phases.wrap(ensemble, "manifest_for", "manifest (draws the starting agents)", within)
     phases.wrap(LocalPool, "run_chunks", COLD, within)
     phases.wrap(ResultStore, "consolidate", "chunks consolidated into the two tables", within)
     ensemble.run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, progress=False)
