@@ -259,3 +259,11 @@ def test_uniforms_beyond_the_buffer_are_refused():
         take_uniforms(buffer, start, np.array([1, 4]), 4, 0.0)  # row 1 would read 6..9
     with pytest.raises(ValueError, match="beyond"):
         take_uniforms(buffer, np.zeros(2, dtype=np.int64), np.array([5, 0]), 4, 0.0)
+
+
+def test_a_multinomial_beyond_the_buffer_or_of_mismatched_rows_is_refused():
+    weights, buffer = np.ones((2, 3)), np.zeros((2, 8))
+    with pytest.raises(ValueError, match="beyond"):  # row 1 would read 6..9
+        categorical_counts(weights, buffer, np.array([1, 4]), np.array([0, 6]))
+    with pytest.raises(ValueError, match="different rows"):
+        categorical_counts(weights, buffer, np.array([1, 4, 2]), np.array([0, 0, 0]))

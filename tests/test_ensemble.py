@@ -17,8 +17,10 @@ from tqdm import tqdm
 
 from sim.analysis.report import fighter_bands, read_fighters
 from sim.cli import main
-from sim.inputs.scenario import load_with_origin
+from sim.engine.seeds import replicate_rng
+from sim.inputs.scenario import load_scenario, load_with_origin, override
 from sim.plots.fan import actor_bands
+from sim.rules import new_world
 from sim.runs import chunked, local_pool
 from sim.runs.chunked import plan_chunks
 from sim.runs.ensemble import run_ensemble
@@ -201,7 +203,9 @@ def test_cli_run_writes_manifest_tables_and_plots(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 5 and manifest["replicates"] == 3 and manifest["steps"] == 6
     assert manifest["scenario"]["name"] == "baseline"
-    assert manifest["agents_at_start"]["units"] > 100
+    world = new_world(override(load_scenario(BASELINE), {"seed": 5}), [replicate_rng(5, 0)])
+    assert manifest["agents_at_start"]["units"] == world.units.n[0] > 100  # replicate 0's
+    assert manifest["agents_at_start"]["cells"] == world.cells.n[0] > 0
     assert {"mesa", "numpy", "sim"} <= set(manifest["versions"])
     for name in ("strength", "outcomes", "events"):
         assert (out / "plots" / f"{name}.png").stat().st_size > 1000

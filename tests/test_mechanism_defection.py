@@ -45,7 +45,12 @@ from tiny import (
 )
 
 from sim.rules import defect
-from sim.rules.defection import abandonment, defection_probability, desertion_probability
+from sim.rules.defection import (
+    abandonment,
+    defection_probability,
+    desertion_probability,
+    go_over,
+)
 
 # --- pure functions ---------------------------------------------------------------------
 
@@ -228,6 +233,23 @@ def test_defect_all_desert():
     np.testing.assert_array_equal(flow(world, "factions", "deserted"), [[100, 80, 20]])
     np.testing.assert_array_equal(flow(world, "factions", "losses"), [[100, 80, 20]])
     np.testing.assert_array_equal(world.cells.fighters, [[10, 20]])
+
+
+@pytest.mark.parametrize(("drop_emptied", "left"), [(False, [0, 30]), (True, [30])])
+def test_go_over_drops_units_a_rule_emptied_only_when_asked(drop_emptied, left):
+    """defection.go_over: the units going leave; those emptied before only with `drop_emptied`.
+
+    Fragmentation calls it after the month's attacks, whose losses can leave a unit
+    without fighters until attrition compacts the table: dropping it there would shift
+    the next month's draws (one per unit). `defect` drops its deserted units so.
+    """
+    world = tiny_world(**{"rules.defection.found_cell": 0.0})
+    set_units(world, fighters=[100, 0, 30], faction=["amir", "doha", "doha"])
+    set_cells(world, [10])
+    begin_month(world)
+    go_over(world, np.array([[True, False, False]]), drop_emptied=drop_emptied)
+    np.testing.assert_array_equal(units_of(world)["fighters"], left)
+    np.testing.assert_array_equal(world.cells.fighters, [[110]])
 
 
 def test_defect_unpaid_faction_only():

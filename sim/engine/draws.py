@@ -1,12 +1,12 @@
 """The compiled loops behind every draw: taking uniforms, and inverting distribution functions.
 
-Each replicate's uniforms are copied out of its buffer, and the quantile of u (the
-smallest k with P(X <= k) >= u) of Poisson and binomial distributions is computed,
-element by element in loops compiled by numba, so a draw costs nanoseconds and a
-call a few microseconds whatever the batch. Small means sum the probability mass from
-0; larger ones start at the mode, so the work per draw grows with the standard
-deviation, not the mean. Each element is computed alone, so a replicate's draws never
-depend on the other replicates of its batch.
+Each replicate's uniforms are copied out of its buffer (a multinomial's search reads
+them there), and the quantile of u (the smallest k with P(X <= k) >= u) of Poisson and
+binomial distributions is computed, element by element in loops compiled by numba, so a
+draw costs nanoseconds and a call a few microseconds whatever the batch. Small means sum
+the probability mass from 0; larger ones start at the mode, so the work per draw grows
+with the standard deviation, not the mean. Each element is computed alone, so a
+replicate's draws never depend on the other replicates of its batch.
 
 Each loop declares its one signature, so numba compiles it once, at import, instead of
 once per combination of the arrays it meets (a read-only broadcast view and a writable
@@ -227,8 +227,11 @@ def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) 
 def _categorical_all(
     weights: np.ndarray, u: np.ndarray, start: np.ndarray, totals: np.ndarray, out: np.ndarray
 ) -> None:
+    rows = weights.shape[0]
+    if totals.size != rows or start.size != rows or u.shape[0] != rows:
+        raise ValueError("weights, uniforms, read positions and totals of different rows")
     keys = np.empty(weights.shape[1])  # a row's cumulative weights, normalised to end at 1
-    for r in range(weights.shape[0]):
+    for r in range(rows):
         if totals[r] == 0:
             continue
         if weights.shape[1] == 0:

@@ -105,11 +105,12 @@ def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     return logistic(x)
 
 
-def go_over(world: World, going: np.ndarray) -> None:
+def go_over(world: World, going: np.ndarray, *, drop_emptied: bool = False) -> None:
     """Units in the mask `going` join ISIS-K: a share found cells, the rest join existing ones.
 
-    Records the flows (defected out of each faction, into ISIS-K) and removes the units,
-    with any the calling rule left without fighters (one compaction of the table).
+    Records the flows (defected out of each faction, into ISIS-K) and removes the units;
+    with `drop_emptied`, also those the calling rule left without fighters, in the same
+    compaction of the table.
     One uniform per unit of a row with someone going decides who founds a cell, in a
     compiled loop over each replicate's units (`compiled_units.draw_founders`).
     """
@@ -137,7 +138,7 @@ def go_over(world: World, going: np.ndarray) -> None:
     signals.isisk_flow("defected_in")[:] += moved.sum(axis=1)
     found_cells(world, founding.sum(axis=1), units.fighters[founding])
     join_cells(world, joining)
-    units.keep(~going & (units.fighters > 0))
+    units.keep(~going & (units.fighters > 0) if drop_emptied else ~going)
 
 
 def defect(world: World, scale: float) -> None:
@@ -180,4 +181,4 @@ def defect(world: World, scale: float) -> None:
     )
     world.signals.faction_flow("losses")[:] += deserted
     world.signals.faction_flow("deserted")[:] += deserted
-    go_over(world, going)  # drops the deserted units too
+    go_over(world, going, drop_emptied=True)  # the deserted units too
