@@ -24,7 +24,7 @@ from test_plots import make_timeseries
 from sim.inputs.actors import actor_styles
 from sim.inputs.calibration import load_calibration
 from sim.inputs.scenario import load_scenario
-from sim.plots.calibration import posterior_pairs, predictive_check
+from sim.plots.calibration import calibration_figures
 from sim.plots.distributions import outcome_distributions
 from sim.plots.events import event_probability
 from sim.plots.fan import strength_fan
@@ -114,7 +114,8 @@ def sensitivity_tables(kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), noise
 
 
-def calibration_figures() -> list[plt.Figure]:
+def the_plans_calibration_figures() -> dict[str, plt.Figure]:
+    """What a calibration of the shipped plan draws (`calibration_figures`), on made-up draws."""
     plan = load_calibration(ROOT / "experiments" / "calibration.yaml")
     rng = np.random.default_rng(4)
     low = np.array([p.low for p in plan.priors])
@@ -122,17 +123,14 @@ def calibration_figures() -> list[plt.Figure]:
     values = low + (high - low) * rng.beta(3, 3, (300, len(plan.priors)))
     targets = plan.calibration.targets
     simulated = pd.DataFrame({t.name: rng.normal(np.mean(t.value), t.scale, 200) for t in targets})
-    return [
-        posterior_pairs(values, rng.random(300), plan.priors),
-        predictive_check(simulated, targets, actor_styles(plan.scenario)),
-    ]
+    styles = actor_styles(plan.scenario)
+    return calibration_figures(values, rng.random(300), plan.priors, simulated, targets, styles)
 
 
 def every_figure(timeseries: pd.DataFrame, runs: pd.DataFrame) -> dict[str, plt.Figure]:
     one = runs[runs["scenario"] == "baseline"]
     sobol, noise = sensitivity_tables("sobol")
     morris, _ = sensitivity_tables("morris")
-    pairs, predictive = calibration_figures()
     return {
         "strength": strength_fan(timeseries[timeseries["scenario"] == "baseline"], styles=STYLES),
         "outcomes": outcome_distributions(one),
@@ -142,9 +140,7 @@ def every_figure(timeseries: pd.DataFrame, runs: pd.DataFrame) -> dict[str, plt.
         "compare_events": compare_event_probability(runs, steps=STEPS, start=START),
         "sobol": sobol_indices(sobol, noise),
         "morris": morris_scatter(morris, noise),
-        "posterior": pairs,
-        "predictive": predictive,
-    }
+    } | the_plans_calibration_figures()
 
 
 def test_no_figure_has_overlapping_texts_or_texts_outside_its_frame(timeseries, runs):

@@ -165,6 +165,27 @@ def _target_title(target: Target, styles: Styles | None) -> str:
     return f"{what}, {reading}\n{months}; observed {observed}"
 
 
+def calibration_figures(
+    values: np.ndarray,
+    weights: np.ndarray,
+    priors: Sequence[Prior],
+    simulated: pd.DataFrame,
+    targets: Sequence[Target],
+    styles: Styles | None = None,
+) -> dict[str, Figure]:
+    """A calibration's figures, by file name: the corner, every marginal, the predictive check.
+
+    The corner plot holds at most `PAIRS` parameters, those the data narrowed most (a
+    corner of 87 would be 3,700 panels); the marginals figure holds them all.
+    """
+    chosen = np.sort(np.argsort(narrowing(values, weights, priors), kind="stable")[:PAIRS])
+    return {
+        "posterior": posterior_pairs(values[:, chosen], weights, [priors[j] for j in chosen]),
+        "marginals": posterior_marginals(values, weights, priors),
+        "predictive": predictive_check(simulated, targets, styles),
+    }
+
+
 def write_calibration_plots(
     out: Path,
     values: np.ndarray,
@@ -174,17 +195,10 @@ def write_calibration_plots(
     targets: Sequence[Target],
     styles: Styles | None = None,
 ) -> list[Path]:
-    """Save the figures under `out/plots/`; return the files.
-
-    The corner plot holds at most `PAIRS` parameters, those the data narrowed most (a
-    corner of 77 would be 3,000 panels); the marginals figure holds them all.
-    """
-    chosen = np.sort(np.argsort(narrowing(values, weights, priors), kind="stable")[:PAIRS])
-    pairs = posterior_pairs(values[:, chosen], weights, [priors[j] for j in chosen])
+    """Save the `calibration_figures` under `out/plots/`; return the files."""
+    figures = calibration_figures(values, weights, priors, simulated, targets, styles)
     return [
-        *save_figure(pairs, out / "plots" / "posterior"),
-        *save_figure(posterior_marginals(values, weights, priors), out / "plots" / "marginals"),
-        *save_figure(predictive_check(simulated, targets, styles), out / "plots" / "predictive"),
+        path for name, fig in figures.items() for path in save_figure(fig, out / "plots" / name)
     ]
 
 
