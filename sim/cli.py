@@ -597,7 +597,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.analysis.calibration_folder import claim
     from sim.inputs.actors import actor_styles
     from sim.inputs.calibration import load_calibration
-    from sim.plots.calibration import write_calibration_plots
+    from sim.plots.calibration import calibration_figures, write_calibration_plots
 
     plan = load_calibration(args.file)
     out = args.out or Path(plan.calibration.out or f"results/{plan.calibration.name}")
@@ -606,8 +606,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             plan, out, workers=args.workers, progress=not args.quiet, install=args.install
         )
         fit = result.fit
-        plots = write_calibration_plots(
-            out,
+        figures = calibration_figures(
             fit.values,
             fit.weights,
             plan.priors,
@@ -615,6 +614,7 @@ def _calibrate(args: argparse.Namespace) -> int:
             plan.calibration.targets,
             actor_styles(plan.scenario),
         )
+        plots = write_calibration_plots(out, figures)
     print(
         f"\n{plan.calibration.name}: {fit.simulations:,} simulations, "
         f"{len(fit.generations)} generations, {fit.seconds:,.0f} s this session"

@@ -186,20 +186,10 @@ def calibration_figures(
     }
 
 
-def write_calibration_plots(
-    out: Path,
-    values: np.ndarray,
-    weights: np.ndarray,
-    priors: Sequence[Prior],
-    simulated: pd.DataFrame,
-    targets: Sequence[Target],
-    styles: Styles | None = None,
-) -> list[Path]:
-    """Save the `calibration_figures` under `out/plots/`; return the files."""
-    figures = calibration_figures(values, weights, priors, simulated, targets, styles)
-    return [
-        path for name, fig in figures.items() for path in save_figure(fig, out / "plots" / name)
-    ]
+def write_calibration_plots(out: Path, figures: dict[str, Figure]) -> list[Path]:
+    """Save a calibration's figures (`calibration_figures`) under `out/plots/`; return the files."""
+    plots = out / "plots"
+    return [path for name, fig in figures.items() for path in save_figure(fig, plots / name)]
 
 
 def short_labels(keys: Sequence[str]) -> list[str]:
