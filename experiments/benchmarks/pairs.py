@@ -29,8 +29,19 @@ ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("sim", "scenarios", "experiments")  # what a version needs to run both timings
 
 
+def resolved(commit: str) -> str | None:
+    """The full hash of `commit` in this repository, or None if it names no commit."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{commit}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
 def extract(commit: str, into: Path) -> None:
-    """The commit's `PARTS`, written under `into`."""
+    """The `PARTS` of `commit` (a full hash), written under `into`."""
     archive = subprocess.run(
         ["git", "archive", commit, *PARTS], cwd=ROOT, check=True, capture_output=True
     ).stdout
@@ -73,9 +84,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=167, help="replicates of rules.py's batch")
     parser.add_argument("--replicates", type=int, default=1_000, help="of the sim run")
     args = parser.parse_args()
+    commit = resolved(args.commit)
+    if commit is None:
+        parser.error(f"{args.commit!r} names no commit of this repository")
     with tempfile.TemporaryDirectory() as scratch:
         other = Path(scratch) / "other"
-        extract(args.commit, other)
+        extract(commit, other)
         versions = {args.commit: other, "this tree": ROOT}
         for tree in versions.values():  # compile or load each version's loops once
             run_in(tree, ["experiments/benchmarks/rules.py", "--replicates", "2", "--rounds", "1"])
