@@ -72,6 +72,25 @@ def test_a_floored_draw_is_the_plain_draw(p, most):
             assert binomial_draw_floored(u_j, n_j, chance, floor) == binomial_draw(u_j, n_j, chance)
 
 
+@pytest.mark.parametrize("entries", [4, 5, 40])
+def test_categorical_counts_at_the_guide_tables_edges(entries):
+    """Uniforms on, and a hair either side of, keys that fall on bucket edges of the guide."""
+    weights = np.ones((1, entries))
+    weights[0, -1] = 0.0  # a trailing entry without weight
+    edges = np.arange(entries) / entries
+    keys = np.cumsum(weights[0]) / weights[0].sum()
+    u = np.concatenate(
+        [edges, keys[:-1], np.nextafter(keys[:-1], 0), np.nextafter(edges, 1), [0.0, 0.999]]
+    )
+    u = u[u < 1.0]
+    for total in (1, u.size):  # a binary search per item; a guide table
+        expected = np.zeros(weights.shape, dtype=np.int64)
+        for x in u[:total]:
+            expected[0, min(np.searchsorted(keys, x, side="right"), entries - 2)] += 1
+        got = categorical_counts(weights, u[None, :], np.array([total]))
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_quantiles_at_the_extreme_uniforms():
     """u = 0 is the smallest value; u just below 1 is a far but finite tail value."""
     top = np.nextafter(1.0, 0.0)

@@ -28,6 +28,7 @@ import numpy as np
 from numba import types
 
 SEARCH_MEAN = 12.0  # up to this mean, sum the mass from 0; above it, from the mode
+GUIDE_ITEMS = 8  # a multinomial row with an item per this many entries or more builds a guide table
 NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
 MAX_MEAN = 1e8  # over twice Afghanistan's population: no count in the model comes near it
 
@@ -214,6 +215,29 @@ def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) 
         out[i] = binomial_draw(u[i], n[i * each_n], binomial_chance(p[i]))
 
 
+@numba.njit(inline="always")
+def _guided_counts(
+    keys: np.ndarray, last: int, u: np.ndarray, guide: np.ndarray, out: np.ndarray
+) -> None:
+    """Count each u at the first entry whose key is above it, at most `last`.
+
+    The same entry as numpy's `searchsorted(keys, u, side="right")`, found from a guide
+    table (Chen and Asau): `guide[b]` is where the keys pass b / size, and a uniform
+    starts one bucket below its own, so rounding in u x size never starts it too far.
+    """
+    size = keys.size
+    j = 0
+    for b in range(size):
+        while j < size and keys[j] <= b / size:
+            j += 1
+        guide[b] = min(j, last)
+    for x in u:
+        j = guide[max(int(x * size) - 1, 0)]
+        while j < last and keys[j] <= x:
+            j += 1
+        out[j] += 1
+
+
 @numba.njit(
     types.void(
         types.Array(types.float64, 2, "A", readonly=True),
@@ -231,6 +255,7 @@ def _categorical_all(
     if totals.size != rows or start.size != rows or u.shape[0] != rows:
         raise ValueError("weights, uniforms, read positions and totals of different rows")
     keys = np.empty(weights.shape[1])  # a row's cumulative weights, normalised to end at 1
+    guide = np.empty(weights.shape[1], dtype=np.int64)  # where a uniform's search starts
     for r in range(rows):
         if totals[r] == 0:
             continue
@@ -248,8 +273,11 @@ def _categorical_all(
         last = keys.size - 1
         while last > 0 and keys[last - 1] == keys[last]:  # trailing entries without weight
             last -= 1
-        for i in range(start[r], start[r] + totals[r]):
-            out[r, min(np.searchsorted(keys, u[r, i], side="right"), last)] += 1
+        if totals[r] * GUIDE_ITEMS < keys.size:  # a few items: binary searches
+            for i in range(start[r], start[r] + totals[r]):
+                out[r, min(np.searchsorted(keys, u[r, i], side="right"), last)] += 1
+        else:
+            _guided_counts(keys, last, u[r, start[r] : start[r] + totals[r]], guide, out[r])
         start[r] += totals[r]
 
 
