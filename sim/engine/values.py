@@ -306,6 +306,27 @@ def per_actor(values: list[Any]) -> np.ndarray:
     return np.stack(np.broadcast_arrays(*values), axis=-1)
 
 
+class ByActor:
+    """Every actor's number of a field as one array (`per_actor`), read like one actor's block.
+
+    The rules' pure functions, written for one actor's block, then compute for all the
+    actors at once: each number is a column over the actors.
+    """
+
+    def __init__(self, blocks: list[Any]) -> None:
+        self._blocks = blocks
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return per_actor([getattr(block, name) for block in self._blocks])
+
+
+def by_actor(blocks: list[Any]) -> Any:
+    """The actors' blocks read as one, each number an array over the actors (`ByActor`)."""
+    return ByActor(blocks)
+
+
 def _varies(value: Any) -> bool:
     """Whether a parameter holds one value per replicate (a 1-d array) rather than one."""
     return isinstance(value, np.ndarray) and value.ndim == 1
@@ -351,6 +372,7 @@ __all__ = [
     "Values",
     "at_row",
     "at_rows",
+    "by_actor",
     "by_slot",
     "can_vary_per_replicate",
     "checked",

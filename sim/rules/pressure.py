@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import column
+from sim.engine.values import by_actor, column
 from sim.inputs.schema import InternationalActor, PressureRule
 from sim.rules.maths import logistic, logit
 
@@ -175,39 +175,49 @@ def update_pressure(world: World, scale: float) -> None:
     step once its pressure has stayed at or below the step's threshold for `step_after`
     months, with a monthly chance `step_chance`; step 4 is formal recognition. The
     scale multiplies each month's push and shock. Off: pressure stays, nobody moves.
+    Every state moves at once: the pure functions read each state's numbers as a column.
     """
     action, conduct, signals = taliban_action(world), misconduct(world), world.signals
     rule = world.params.rules.pressure
     states = list(world.params.international.values())
+    spec = by_actor(states)
     shocks = column(rule.noise) * world.streams.normals(len(states))
     draws = world.streams.uniform(np.full(world.replicates, len(states) + 1))
     ahead = others_ahead(world.engagement)
+    complied = np.empty((world.replicates, len(states)))
+    for j, state in enumerate(states):
+        complied[:, j] = compliance(state.cares_about, action)
+    change = pressure_change(
+        complied,
+        signals.sectarian_attacks[:, None],
+        signals.attacks_on_foreigners[:, None],
+        conduct[:, None],
+        spec,
+    )
+    world.pressure[:] = pressure_after(world.pressure, change, shocks, spec, scale)
+    climb(world, spec, ahead, draws[:, : len(states)], column(rule.contagion))
     held = holders(states)
-    complied_holders = np.zeros(world.replicates)
-    for j, spec in enumerate(states):
-        complied = compliance(spec.cares_about, action)
-        change = pressure_change(
-            complied, signals.sectarian_attacks, signals.attacks_on_foreigners, conduct, spec
-        )
-        world.pressure[:, j] = pressure_after(
-            world.pressure[:, j], change, shocks[:, j], spec, scale
-        )
-        if spec.holds_frozen_funds:
-            complied_holders += complied / len(held)
-        climb(world, j, spec, ahead[:, j], draws[:, j], rule.contagion)
     if held:
+        complied_holders = np.zeros(world.replicates)
+        for j in held:
+            complied_holders += complied[:, j] / len(held)
         holders_step = world.engagement[:, held].mean(axis=1)
         chance = release_chance(complied_holders, conduct, holders_step, rule)
         world.unfrozen |= draws[:, len(states)] < chance
 
 
-def climb(world: World, j: int, spec: InternationalActor, ahead, draw, contagion: float) -> None:
-    """State j counts months at or below its next step's threshold and may take that step."""
-    step = world.engagement[:, j].copy()
-    low = world.pressure[:, j] <= step_threshold(step, spec)
-    world.months_satisfied[:, j] = np.where(low, world.months_satisfied[:, j] + 1, 0)
-    ready = (step < TOP) & (world.months_satisfied[:, j] >= spec.step_after)
-    climbs = ready & (draw < step_chance(step, ahead, world.credibility, spec, contagion))
-    world.engagement[:, j] += climbs
-    world.months_satisfied[climbs, j] = 0
-    world.recognized_month[climbs & (step == TOP - 1), j] = world.month
+def climb(world: World, spec: InternationalActor, ahead, draw, contagion) -> None:
+    """Each state counts months at or below its next step's threshold and may take that step.
+
+    `spec` holds each state's numbers as a column (`by_actor`); `ahead` and `draw` are
+    (replicates, states).
+    """
+    step = world.engagement.copy()
+    low = world.pressure <= step_threshold(step, spec)
+    world.months_satisfied[:] = np.where(low, world.months_satisfied + 1, 0)
+    ready = (step < TOP) & (world.months_satisfied >= spec.step_after)
+    credibility = world.credibility[:, None]
+    climbs = ready & (draw < step_chance(step, ahead, credibility, spec, contagion))
+    world.engagement += climbs
+    world.months_satisfied[climbs] = 0
+    world.recognized_month[climbs & (step == TOP - 1)] = world.month
