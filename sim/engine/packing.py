@@ -12,21 +12,29 @@ import numpy as np
 from numba import types
 
 ALIVE = types.Array(types.boolean, 2, "C", readonly=True)  # writable masks match it too
+COUNTS = types.Array(types.int64, 1, "C", readonly=True)
 
 
 @numba.njit(
-    [types.void(types.int64[:, :], ALIVE), types.void(types.float64[:, :], ALIVE)], cache=True
+    [
+        types.void(types.int64[:, :], ALIVE, COUNTS),
+        types.void(types.float64[:, :], ALIVE, COUNTS),
+    ],
+    cache=True,
 )
-def pack_rows(column: np.ndarray, alive: np.ndarray) -> None:
+def pack_rows(column: np.ndarray, alive: np.ndarray, n: np.ndarray) -> None:
     """In each row, move the entries where `alive` to the front, in order; zero the rest.
 
+    Row r's live entries are its first `n[r]`; the slots past them already hold zeros.
     Works in place: an entry only ever moves left, onto a slot already read.
     """
     for r in range(column.shape[0]):
+        if n[r] > column.shape[1]:
+            raise ValueError("a row's live entries beyond the table's width")
         k = 0
-        for j in range(column.shape[1]):
+        for j in range(n[r]):
             if alive[r, j]:
                 column[r, k] = column[r, j]
                 k += 1
-        for j in range(k, column.shape[1]):
+        for j in range(k, n[r]):
             column[r, j] = 0

@@ -70,13 +70,13 @@ class Ragged:
     def keep(self, mask: np.ndarray) -> None:
         """Drop live entries where `mask` is False, keeping order; free slots are zeroed."""
         alive = mask & self.live
-        kept = alive.sum(axis=1)
+        kept = np.count_nonzero(alive, axis=1)
         if np.array_equal(kept, self.n):
             return
         from sim.engine.packing import pack_rows  # numba loads with the first step
 
         for name in self.columns:
-            pack_rows(getattr(self, name), alive)
+            pack_rows(getattr(self, name), alive, self.n)
         self.n = kept
         self.width = int(kept.max(initial=0))
         self._changed()
