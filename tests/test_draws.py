@@ -216,6 +216,41 @@ def test_a_multinomial_reads_the_uniforms_uniform_would_hand_out(block):
     np.testing.assert_array_equal(streams.uniform(np.full(3, 4)), twin.uniform(np.full(3, 4)))
 
 
+def test_joining_units_is_the_multinomial_over_the_units_that_take_newcomers_in():
+    """`compiled_units.join_units` places newcomers as `multinomial` over fighters x faction mask.
+
+    Rows without newcomers, or without a unit of the factions taking them in, draw nothing.
+    """
+    from sim.engine.state import Units
+    from sim.rules.compiled_units import join_units
+
+    rng = np.random.default_rng(4)
+    units = Units(4, 8, factions=3)
+    counts = np.array([40, 0, 25, 30])
+    units.extend(
+        counts,
+        fighters=rng.integers(1, 300, counts.sum()),
+        faction=rng.integers(0, 3, counts.sum()),
+        ideology=rng.random(counts.sum()),
+        ties=rng.random(counts.sum()),
+        grievance=np.zeros(counts.sum()),
+    )
+    into = np.array([[True, False, True], [True, True, True], [False] * 3, [False, True, False]])
+    newcomers = np.array([500, 7, 9, 3])
+    before = units.fighters.copy()
+    twin = Streams([np.random.default_rng(s) for s in range(4)], block=64)
+    streams = Streams([np.random.default_rng(s) for s in range(4)], block=64)
+    weights = before * np.take_along_axis(into, units.faction, axis=1) * units.live
+    expected = twin.multinomial(np.where(weights.sum(axis=1) > 0, newcomers, 0), weights)
+    added, joined = join_units(streams, units, newcomers, into)
+    np.testing.assert_array_equal(added, expected)
+    np.testing.assert_array_equal(units.fighters, before + expected)
+    assert added[[1, 2]].sum() == 0 and added.sum() == 500 + 3
+    for f in range(3):
+        np.testing.assert_array_equal(joined[:, f], (expected * (units.faction == f)).sum(axis=1))
+    np.testing.assert_array_equal(streams.uniform(np.ones(4, int)), twin.uniform(np.ones(4, int)))
+
+
 @pytest.mark.parametrize("block", [8, 64, 4096])
 def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
     """Row r drawn in a batch of 5 (with rows that draw nothing) equals row r drawn alone."""

@@ -48,7 +48,8 @@ def test_each_kernel_is_compiled_once_per_signature():
     assert len(found["sim.engine.packing.pack_rows"].signatures) == 2  # counts, amounts
     assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts
     assert len(found["sim.engine.sums.add_by_row"].signatures) == 1
-    for name in ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters"):
+    units = ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters", "place_in_units")
+    for name in units:
         assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
     for name in ("weigh_ties", "crack_cells", "plan_attacks", "learn", "mix_ties"):
         assert len(found[f"sim.rules.compiled_cells.{name}"].signatures) == 1, name

@@ -238,6 +238,27 @@ def _guided_counts(
         out[j] += 1
 
 
+@numba.njit(inline="always")
+def place_items(keys: np.ndarray, u: np.ndarray, guide: np.ndarray, out: np.ndarray) -> None:
+    """Add to `out[j]` the items of the uniforms `u` that fall on entry j of a row.
+
+    `keys` holds the row's cumulative weights, which this normalises to end at 1; entry
+    j takes the uniforms between its keys before and after it. Here and in the rules'
+    compiled loops (`compiled_units.join_units`), which give the keys of their own rows.
+    """
+    whole = max(keys[keys.size - 1], 1e-300)
+    for j in range(keys.size):
+        keys[j] /= whole  # exactly 1 at the last weight
+    last = keys.size - 1
+    while last > 0 and keys[last - 1] == keys[last]:  # trailing entries without weight
+        last -= 1
+    if u.size * GUIDE_ITEMS < keys.size:  # a few items: binary searches
+        for x in u:
+            out[min(np.searchsorted(keys, x, side="right"), last)] += 1
+    else:
+        _guided_counts(keys, last, u, guide, out)
+
+
 @numba.njit(
     types.void(
         types.Array(types.float64, 2, "A", readonly=True),
@@ -267,17 +288,7 @@ def _categorical_all(
         for j in range(keys.size):  # added in order, as numpy's cumsum adds them
             cumulative += weights[r, j]
             keys[j] = cumulative
-        whole = max(cumulative, 1e-300)
-        for j in range(keys.size):
-            keys[j] /= whole  # exactly 1 at the last weight
-        last = keys.size - 1
-        while last > 0 and keys[last - 1] == keys[last]:  # trailing entries without weight
-            last -= 1
-        if totals[r] * GUIDE_ITEMS < keys.size:  # a few items: binary searches
-            for i in range(start[r], start[r] + totals[r]):
-                out[r, min(np.searchsorted(keys, u[r, i], side="right"), last)] += 1
-        else:
-            _guided_counts(keys, last, u[r, start[r] : start[r] + totals[r]], guide, out[r])
+        place_items(keys, u[r, start[r] : start[r] + totals[r]], guide, out[r])
         start[r] += totals[r]
 
 

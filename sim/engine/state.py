@@ -104,7 +104,7 @@ class Ragged:
         self.extend(big.sum(axis=1), **(copies | {"fighters": half}))
 
     def _changed(self) -> None:
-        """Forget what was derived from the rows; subclasses that cache more extend it."""
+        """Forget what was derived from the rows (the live mask)."""
         self._live = None
 
     def _grow(self, needed: int) -> None:
@@ -129,7 +129,6 @@ class Units(Ragged):
     def __init__(self, rows: int, capacity: int, factions: int) -> None:
         super().__init__(rows, capacity)
         self.factions = factions
-        self._keys: np.ndarray | None = None
 
     def by_faction(self, values: np.ndarray) -> np.ndarray:
         """Per replicate, the sum of per-unit `values` over each faction's units."""
@@ -138,21 +137,6 @@ class Units(Ragged):
         sums = np.zeros((len(self.n), self.factions))
         add_by_faction(values, self.faction, sums)
         return sums
-
-    def per_unit(self, values: np.ndarray) -> np.ndarray:
-        """Each unit's entry of a (replicates, factions) array: its own faction's value."""
-        return values.ravel()[self.keys].reshape(self.faction.shape)
-
-    @property
-    def keys(self) -> np.ndarray:
-        """Flat (replicate, faction) index of every slot, row after row."""
-        if self._keys is None:
-            self._keys = (self.faction + self.factions * np.arange(len(self.n))[:, None]).ravel()
-        return self._keys
-
-    def _changed(self) -> None:
-        super()._changed()
-        self._keys = None
 
 
 class Cells(Ragged):

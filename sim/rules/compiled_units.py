@@ -26,7 +26,13 @@ from numba import types
 from numba.extending import overload
 
 from sim.engine import draws
-from sim.engine.draws import binomial_chance, binomial_draw_floored, sure_zero_below
+from sim.engine.draws import (
+    binomial_chance,
+    binomial_draw_floored,
+    place_items,
+    sure_zero_below,
+)
+from sim.engine.state import Units
 from sim.engine.streams import Streams
 from sim.inputs.schema import DefectionRule
 from sim.rules import defection, economy, maths
@@ -119,6 +125,27 @@ def draw_losses(
     buffer, start = streams.reserve(n)
     lose_fighters(n, fighters, kind, per_row(share, rows), buffer, start, losses)
     return losses
+
+
+def join_units(
+    streams: Streams, units: Units, newcomers: np.ndarray, into: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spread row r's `newcomers[r]` over its units of the factions `into[r]`, by size.
+
+    A multinomial with chances in proportion to the units' fighters, one uniform per
+    newcomer, placed in a compiled loop over the rows with newcomers and such units
+    (others take none and draw nothing). Returns the fighters each unit took in, and
+    each faction's, (replicates, factions).
+    """
+    newcomers = np.ascontiguousarray(newcomers, dtype=np.int64)
+    added = np.zeros(units.fighters.shape, dtype=np.int64)
+    joined = np.zeros((len(units.n), units.factions))
+    if newcomers.any():
+        buffer, start = streams.reserve(newcomers)
+        place_in_units(
+            units.n, units.fighters, units.faction, into, newcomers, buffer, start, added, joined
+        )
+    return added, joined
 
 
 def _loops(sources: str):
@@ -307,7 +334,46 @@ def _loops(sources: str):
                 losses[r, kind[r, j]] += lost
             start[r] += n[r]
 
-    return pay_grievance, choose_fates, draw_founders, lose_fighters
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            COUNT_TABLE,
+            READ_COUNTS,
+            types.Array(types.boolean, 2, "C", readonly=True),
+            READ_ROWS_COUNTS,
+            BUFFER,
+            POSITIONS,
+            types.int64[:, ::1],
+            types.float64[:, ::1],
+        ),
+        cache=True,
+    )
+    def place_in_units(n, fighters, faction, into, newcomers, buffer, start, added, joined):
+        keys = np.empty(fighters.shape[1])  # a row's cumulative fighters of units taking them
+        guide = np.empty(fighters.shape[1], dtype=np.int64)
+        for r in range(n.size):
+            if newcomers[r] == 0 or n[r] == 0:
+                continue
+            if start[r] + newcomers[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            cumulative = 0.0
+            for j in range(n[r]):
+                if faction[r, j] >= into.shape[1]:
+                    raise ValueError(no_faction)
+                if into[r, faction[r, j]]:
+                    cumulative += fighters[r, j]
+                keys[j] = cumulative
+            if cumulative == 0.0:  # no unit to take them in: none placed, no uniforms taken
+                continue
+            place_items(
+                keys[: n[r]], buffer[r, start[r] : start[r] + newcomers[r]], guide, added[r]
+            )
+            start[r] += newcomers[r]
+            for j in range(n[r]):
+                fighters[r, j] += added[r, j]
+                joined[r, faction[r, j]] += added[r, j]
+
+    return pay_grievance, choose_fates, draw_founders, lose_fighters, place_in_units
 
 
-pay_grievance, choose_fates, draw_founders, lose_fighters = _loops(SOURCES)
+pay_grievance, choose_fates, draw_founders, lose_fighters, place_in_units = _loops(SOURCES)

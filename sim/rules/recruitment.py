@@ -107,21 +107,6 @@ def join_cells(world: World, fighters: np.ndarray) -> None:
     cells.fighters[:] += world.streams.multinomial(np.where(founding, 0, fighters), weights)
 
 
-def join_units(world: World, fighters: np.ndarray, into: np.ndarray) -> np.ndarray:
-    """Spread each replicate's `fighters` over the units in the mask `into`, by size.
-
-    Returns the fighters each unit took in; a replicate with no unit in `into` takes none.
-    """
-    units = world.units
-    weights = units.fighters * into
-    totals = np.where(weights.sum(axis=1) > 0, fighters, 0)
-    if not totals.any():  # most months: the multinomial would draw nothing and place no one
-        return np.zeros(weights.shape, dtype=np.int64)
-    added = world.streams.multinomial(totals, weights).astype(np.int64)
-    units.fighters[:] += added
-    return added
-
-
 def recruit(world: World, scale: float) -> None:
     """Local ISIS-K recruits, foreign arrivals, new Taliban units; then reshape cells and units.
 
@@ -192,16 +177,16 @@ def _join_rivals(world: World, scale: float) -> None:
 
     Reads `rules.recruitment.deserter_rival_share`; the scale multiplies the share.
     """
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
     share = np.minimum(1.0, scale * column(world.params.rules.recruitment.deserter_rival_share))
     deserters = world.signals.faction_flow("deserted").sum(axis=1).astype(np.int64)
     joining = world.streams.binomial(deserters[:, None], share, np.ones(world.replicates, int))
     rival = world.breakaway_to == BREAKAWAYS.index("rival")
     if not rival.any():  # most months: no rival faction to join, and no one is placed
         return
-    units = world.units
-    rivals = units.per_unit(rival) & units.live
-    added = join_units(world, joining[:, 0], rivals)
-    world.signals.faction_flow("recruits")[:] += units.by_faction(added)
+    _, joined = loops.join_units(world.streams, world.units, joining[:, 0], rival)
+    world.signals.faction_flow("recruits")[:] += joined
 
 
 def _found_units(world: World, scale: float) -> None:

@@ -23,7 +23,7 @@ from sim.engine.values import by_slot
 from sim.inputs.schema import DefectionRule
 from sim.rules.defection import isisk_funded
 from sim.rules.maths import logistic
-from sim.rules.recruitment import join_cells, join_units
+from sim.rules.recruitment import join_cells
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -67,7 +67,7 @@ def surrender(world: World, scale: float) -> None:
     `compiled_cells.mix_ties`).
     """
     from sim.rules import compiled_cells as loops  # numba loads with the first step
-    from sim.rules.compiled_units import draw_losses, per_row
+    from sim.rules.compiled_units import draw_losses, join_units, per_row
 
     rejoin(world, scale)
     rule, cells, units, signals = (
@@ -97,15 +97,16 @@ def surrender(world: World, scale: float) -> None:
     ones = np.ones(world.replicates, dtype=np.int64)
     absorbed = world.streams.binomial(total[:, None], rule.absorbed_share, ones)[:, 0]
     security = world.faction_names.index(world.params.policy.security_faction)
-    into = units.live & (units.faction == security) & ~world.broken_away[:, [security]]
-    added = join_units(world, absorbed, into)
+    into = np.zeros((world.replicates, units.factions), dtype=bool)
+    into[:, security] = ~world.broken_away[:, security]
+    added, joined = join_units(world.streams, units, absorbed, into)
     absorbed_ties = per_row(world.params.rules.defection.absorbed_ties, world.replicates)
     loops.mix_ties(units.n, units.ties, units.fighters, added, absorbed_ties)
     signals.isisk_flow("surrendered")[:] += total
     world.at_home += total - added.sum(axis=1)
     signals.isisk_flow("losses")[:] += total - added.sum(axis=1)  # those gone home
     signals.isisk_flow("defected_out")[:] += added.sum(axis=1)
-    signals.faction_flow("defected_in")[:] += units.by_faction(added)
+    signals.faction_flow("defected_in")[:] += joined
     cells.keep(cells.fighters > 0)
 
 
