@@ -83,6 +83,8 @@ def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
     They start at `rules.attacks.founding_capability` of the starting capability, which
     is their skill. `fighters` lists the new cells' fighters, replicate after replicate.
     """
+    if not counts.any():  # most calls: no replicate founds a cell
+        return
     spec, rows = world.spec.isisk, np.arange(world.replicates)
     skill = np.repeat(np.broadcast_to(spec.capability, rows.shape), counts)
     rule = at_rows(world.params.rules.attacks, np.repeat(rows, counts))
