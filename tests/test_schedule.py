@@ -213,12 +213,16 @@ def test_schedule_declares_what_each_rule_reads():
     Scenario keys are read from `params` (or month 0's `spec`), never the switches:
     `World.step` reads those and passes each rule its scale. Checked over three busy
     replicates of the tiny world for six months, through a view that notes each read.
+    Replicate 0 meets every rule without cells and with surrendered fighters at home, so
+    that whoever joins ISIS-K there founds a cell (`found_cells` reads only then).
     """
     world = tiny_world(3, **BUSY)
     seen: list[set[str]] = [set() for _ in SCHEDULE]
     for month in range(1, 7):
         begin_month(world, month)
         for step, reads in zip(SCHEDULE, seen, strict=True):
+            world.cells.keep(np.arange(3)[:, None] > 0)
+            world.at_home[0] = max(world.at_home[0], 50)
             apply(
                 world, lambda w, scale, rule=step.rule, reads=reads: rule(watched(w, reads), scale)
             )

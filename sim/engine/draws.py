@@ -5,8 +5,10 @@ them there), and the quantile of u (the smallest k with P(X <= k) >= u) of Poiss
 binomial distributions is computed, element by element in loops compiled by numba, so a
 draw costs nanoseconds and a call a few microseconds whatever the batch. Small means sum
 the probability mass from 0; larger ones start at the mode, so the work per draw grows
-with the standard deviation, not the mean. Each element is computed alone, so a
-replicate's draws never depend on the other replicates of its batch.
+with the standard deviation, not the mean. A multinomial places each item where its
+uniform falls among the row's cumulative weights: by binary search for a few items, from
+a guide table when there are many. Each element is computed alone, so a replicate's
+draws never depend on the other replicates of its batch.
 
 Each loop declares its one signature, so numba compiles it once, at import, instead of
 once per combination of the arrays it meets (a read-only broadcast view and a writable

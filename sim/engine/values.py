@@ -364,7 +364,9 @@ def at_rows(block: Any, rows: np.ndarray) -> Any:
 
 def _holds_varied(block: Any) -> bool:
     """Whether any number of a parameter block varies per replicate (the block's own fields)."""
-    return any(_varies(value) for value in vars(block).values())
+    return any(  # `_varies` written out: called for every field of a block, many times a month
+        isinstance(value, np.ndarray) and value.ndim == 1 for value in vars(block).values()
+    )
 
 
 __all__ = [
