@@ -131,6 +131,19 @@ def test_units_by_faction_adds_as_bincount_does_bit_for_bit():
     assert units.by_faction(values).tobytes() == expected.tobytes()
 
 
+def test_fighters_by_faction_is_by_faction_of_the_products_bit_for_bit():
+    """Fighters x a trait summed per faction in one pass: the floats of `by_faction(products)`."""
+    rng = np.random.default_rng(10)
+    units = Units(rows=3, capacity=64, factions=4)
+    for row, size in enumerate((50, 0, 37)):
+        units.append(
+            row, **units_rows(rng.integers(1, 200, size), faction=rng.integers(0, 4, size))
+        )
+    trait = rng.random(units.fighters.shape) * units.live
+    expected = units.by_faction(units.fighters * trait)
+    assert units.fighters_by_faction(trait).tobytes() == expected.tobytes()
+
+
 def test_row_sums_add_as_bincount_does_bit_for_bit():
     """Sums of each row's live fractions: the same floats as numpy's bincount gives."""
     rng = np.random.default_rng(9)

@@ -138,6 +138,17 @@ class Units(Ragged):
         add_by_faction(values, self.faction, sums)
         return sums
 
+    def fighters_by_faction(self, values: np.ndarray) -> np.ndarray:
+        """Per replicate, the sum of fighters x per-unit `values` over each faction's units.
+
+        `by_faction(fighters * values)` in one pass, without the products' array.
+        """
+        from sim.engine.sums import add_weighted_by_faction  # numba loads with the first step
+
+        sums = np.zeros((len(self.n), self.factions))
+        add_weighted_by_faction(self.fighters, values, self.faction, sums)
+        return sums
+
 
 class Cells(Ragged):
     """ISIS-K cells: fighters, attack capability, exposure to Taliban intelligence, skill.

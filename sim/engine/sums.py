@@ -5,7 +5,8 @@ workers' forkserver) do not load numba. Each replicate's sums are added slot by 
 in order, as `numpy.bincount` adds them (by faction over the whole width of the table,
 whose spare slots hold zeros; by row over the live slots), so they are the same floats
 in a batch of any size. `add_by_faction` declares one signature per column type (flags,
-counts, amounts), `add_by_row` one for amounts, compiled once, at import.
+counts, amounts), `add_weighted_by_faction` and `add_by_row` one each, compiled once, at
+import.
 """
 
 from __future__ import annotations
@@ -43,6 +44,38 @@ def add_by_faction(values: np.ndarray, faction: np.ndarray, sums: np.ndarray) ->
                     raise ValueError("a unit of a faction beyond the sums' columns")
                 total = sums[r, f]
             total += values[r, j]
+        if f >= 0:
+            sums[r, f] = total
+
+
+@numba.njit(
+    types.void(
+        types.Array(types.int64, 2, "A", readonly=True),
+        types.Array(types.float64, 2, "A", readonly=True),
+        FACTIONS,
+        SUMS,
+    ),
+    cache=True,
+)
+def add_weighted_by_faction(
+    weights: np.ndarray, values: np.ndarray, faction: np.ndarray, sums: np.ndarray
+) -> None:
+    """`add_by_faction` of `weights` x `values`, without the array of products.
+
+    Each product is the float numpy's `weights * values` gives, added in the same order.
+    """
+    for r in range(values.shape[0]):
+        f = -1
+        total = 0.0
+        for j in range(values.shape[1]):
+            if faction[r, j] != f:
+                if f >= 0:
+                    sums[r, f] = total
+                f = faction[r, j]
+                if f < 0 or f >= sums.shape[1]:
+                    raise ValueError("a unit of a faction beyond the sums' columns")
+                total = sums[r, f]
+            total += weights[r, j] * values[r, j]
         if f >= 0:
             sums[r, f] = total
 

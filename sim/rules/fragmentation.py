@@ -148,7 +148,7 @@ def fragment(world: World, scale: float) -> None:
     names, active = world.faction_names, ~world.broken_away
     fighters = world.faction_fighters()
     weight = np.maximum(fighters, 1.0)
-    ideology = units.by_faction(units.fighters * units.ideology) / weight
+    ideology = units.fighters_by_faction(units.ideology) / weight
     posts = world.active_shares("posts")
     pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
     defected = world.signals.faction_flow("defected_out")
@@ -178,11 +178,11 @@ def fragment(world: World, scale: float) -> None:
         world.pay_ratio,
         ideology,
         perceived_abandonment(world)[:, None],
-        units.by_faction(units.fighters * units.ties) / weight,
+        units.fighters_by_faction(units.ties) / weight,
         world.momentum[:, None],
         world.faction_values("autonomy"),
         fighters / np.maximum(in_taliban, 1.0),
-        units.by_faction(units.fighters * units.grievance) / weight,
+        units.fighters_by_faction(units.grievance) / weight,
         rule,
     )
     by_option = by_slot(world.params.rules.fragmentation, axes=2)
