@@ -17,20 +17,23 @@ COUNTS = types.Array(types.int64, 1, "C", readonly=True)
 
 @numba.njit(
     [
-        types.void(types.int64[:, :], ALIVE, COUNTS),
-        types.void(types.float64[:, :], ALIVE, COUNTS),
+        types.void(types.int64[:, :], ALIVE, COUNTS, COUNTS),
+        types.void(types.float64[:, :], ALIVE, COUNTS, COUNTS),
     ],
     cache=True,
 )
-def pack_rows(column: np.ndarray, alive: np.ndarray, n: np.ndarray) -> None:
+def pack_rows(column: np.ndarray, alive: np.ndarray, n: np.ndarray, kept: np.ndarray) -> None:
     """In each row, move the entries where `alive` to the front, in order; zero the rest.
 
-    Row r's live entries are its first `n[r]`; the slots past them already hold zeros.
-    Works in place: an entry only ever moves left, onto a slot already read.
+    Row r's live entries are its first `n[r]`, of which `kept[r]` stay; the slots past
+    them already hold zeros, and a row that keeps all is left alone. Works in place: an
+    entry only ever moves left, onto a slot already read.
     """
     for r in range(column.shape[0]):
         if n[r] > column.shape[1]:
             raise ValueError("a row's live entries beyond the table's width")
+        if kept[r] == n[r]:
+            continue
         k = 0
         for j in range(n[r]):
             if alive[r, j]:

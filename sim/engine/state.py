@@ -76,7 +76,7 @@ class Ragged:
         from sim.engine.packing import pack_rows  # numba loads with the first step
 
         for name in self.columns:
-            pack_rows(getattr(self, name), alive, self.n)
+            pack_rows(getattr(self, name), alive, self.n, kept)
         self.n = kept
         self.width = int(kept.max(initial=0))
         self._changed()
