@@ -72,23 +72,44 @@ def test_a_floored_draw_is_the_plain_draw(p, most):
             assert binomial_draw_floored(u_j, n_j, chance, floor) == binomial_draw(u_j, n_j, chance)
 
 
-@pytest.mark.parametrize("entries", [4, 5, 40])
-def test_categorical_counts_at_the_guide_tables_edges(entries):
-    """Uniforms on, and a hair either side of, keys that fall on bucket edges of the guide."""
+@pytest.mark.parametrize(("entries", "trailing"), [(6, 0), (10, 0), (40, 0), (5, 1), (40, 3)])
+def test_categorical_counts_at_the_guide_tables_edges(entries, trailing):
+    """Uniforms on, and a hair either side of, keys that fall on the guide's bucket edges.
+
+    Equal weights put key j at (j + 1) / entries, on an edge of the guide's buckets; all
+    the uniforms at once take the guide table, one at a time (beyond 8 entries) the
+    binary search. Both give numpy's searchsorted, capped at the last weighted entry.
+    """
     weights = np.ones((1, entries))
-    weights[0, -1] = 0.0  # a trailing entry without weight
-    edges = np.arange(entries) / entries
+    weights[0, entries - trailing :] = 0.0  # trailing entries without weight
     keys = np.cumsum(weights[0]) / weights[0].sum()
-    u = np.concatenate(
-        [edges, keys[:-1], np.nextafter(keys[:-1], 0), np.nextafter(edges, 1), [0.0, 0.999]]
-    )
-    u = u[u < 1.0]
-    for total in (1, u.size):  # a binary search per item; a guide table
-        expected = np.zeros(weights.shape, dtype=np.int64)
-        for x in u[:total]:
-            expected[0, min(np.searchsorted(keys, x, side="right"), entries - 2)] += 1
-        got = categorical_counts(weights, u[None, :], np.array([total]))
-        np.testing.assert_array_equal(got, expected)
+    points = np.concatenate([np.arange(entries) / entries, keys])
+    u = np.concatenate([points, np.nextafter(points, 0), np.nextafter(points, 1), [0.999]])
+    u = u[(u >= 0) & (u < 1)]
+    last = entries - 1 - trailing
+
+    def expected(xs):
+        out = np.zeros(weights.shape, dtype=np.int64)
+        for x in xs:
+            out[0, min(np.searchsorted(keys, x, side="right"), last)] += 1
+        return out
+
+    got = categorical_counts(weights, u[None, :], np.array([u.size]))
+    np.testing.assert_array_equal(got, expected(u))
+    for x in u:
+        got = categorical_counts(weights, np.array([[x]]), np.array([1]))
+        np.testing.assert_array_equal(got, expected([x]))
+
+
+@pytest.mark.parametrize("total", [1, 30])
+def test_categorical_counts_of_a_row_without_weight_or_of_u_not_below_1(total):
+    """Neither reads nor writes beyond the row: all to the first entry, or all to the last."""
+    u = np.full((1, total), 0.5)
+    got = categorical_counts(np.zeros((1, 12)), u, np.array([total]))
+    assert got[0, 0] == total and got.sum() == total
+    for bad in (1.25, np.nan):
+        got = categorical_counts(np.ones((1, 4)), np.full((1, total), bad), np.array([total]))
+        assert got[0, 3] == total and got.sum() == total
 
 
 def test_quantiles_at_the_extreme_uniforms():
@@ -249,6 +270,13 @@ def test_joining_units_is_the_multinomial_over_the_units_that_take_newcomers_in(
     for f in range(3):
         np.testing.assert_array_equal(joined[:, f], (expected * (units.faction == f)).sum(axis=1))
     np.testing.assert_array_equal(streams.uniform(np.ones(4, int)), twin.uniform(np.ones(4, int)))
+    with pytest.raises(ValueError, match="fewer than no"):  # would rewind the stream
+        join_units(streams, units, np.array([0, 0, 0, -3]), into)
+    with pytest.raises(ValueError, match="different rows"):
+        join_units(streams, units, newcomers, into[:3].copy())
+    units.faction[0, 0] = 3  # beyond the factions: refused, not written elsewhere
+    with pytest.raises(ValueError, match="beyond the sums"):
+        join_units(streams, units, newcomers, into)
 
 
 @pytest.mark.parametrize("block", [8, 64, 4096])

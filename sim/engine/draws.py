@@ -234,7 +234,10 @@ def _guided_counts(
             j += 1
         guide[b] = min(j, last)
     for x in u:
-        j = guide[max(int(x * size) - 1, 0)]
+        if not x < 1.0:  # u >= 1 or NaN, which no stream hands out: where searchsorted puts it
+            out[last] += 1
+            continue
+        j = guide[max(int(x * size), 1) - 1]
         while j < last and keys[j] <= x:
             j += 1
         out[j] += 1
@@ -246,7 +249,7 @@ def place_items(keys: np.ndarray, u: np.ndarray, guide: np.ndarray, out: np.ndar
 
     `keys` holds the row's cumulative weights, which this normalises to end at 1; entry
     j takes the uniforms between its keys before and after it. Here and in the rules'
-    compiled loops (`compiled_units.join_units`), which give the keys of their own rows.
+    compiled loops (`compiled_units.place_in_units`), which give the keys of their own rows.
     """
     whole = max(keys[keys.size - 1], 1e-300)
     for j in range(keys.size):

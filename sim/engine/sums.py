@@ -1,4 +1,4 @@
-"""The compiled loops behind `Units.by_faction` and `Ragged.row_sums`: sums per replicate.
+"""Compiled sums per replicate: `Units.by_faction`, `fighters_by_faction`, `Ragged.row_sums`.
 
 Imported at the first sum, so processes that build worlds but never step them (the
 workers' forkserver) do not load numba. Each replicate's sums are added slot by slot

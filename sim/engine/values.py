@@ -322,11 +322,6 @@ class ByActor:
         return per_actor([getattr(block, name) for block in self._blocks])
 
 
-def by_actor(blocks: list[Any]) -> Any:
-    """The actors' blocks read as one, each number an array over the actors (`ByActor`)."""
-    return ByActor(blocks)
-
-
 def _varies(value: Any) -> bool:
     """Whether a parameter holds one value per replicate (a 1-d array) rather than one."""
     return isinstance(value, np.ndarray) and value.ndim == 1
@@ -371,10 +366,10 @@ def _holds_varied(block: Any) -> bool:
 
 __all__ = [
     "PER_REPLICATE",
+    "ByActor",
     "Values",
     "at_row",
     "at_rows",
-    "by_actor",
     "by_slot",
     "can_vary_per_replicate",
     "checked",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections import namedtuple
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -32,13 +33,15 @@ from sim.engine.draws import (
     place_items,
     sure_zero_below,
 )
-from sim.engine.state import Units
 from sim.engine.streams import Streams
 from sim.inputs.schema import DefectionRule
 from sim.rules import defection, economy, maths
 from sim.rules.defection import defection_probability, desertion_probability, pay_gap
 from sim.rules.economy import grievance_after_pay
 from sim.rules.maths import logistic
+
+if TYPE_CHECKING:
+    from sim.engine.state import Units
 
 DefectionWeights = namedtuple(
     "DefectionWeights",
@@ -156,6 +159,8 @@ def _loops(sources: str):
     """
     beyond_buffer = f"uniforms asked for beyond the buffer (loops of sources {sources[:12]})"
     no_faction = f"a faction or group beyond the sums' columns (loops of sources {sources[:12]})"
+    other_rows = f"arrays of different rows (loops of sources {sources[:12]})"
+    negative = f"fewer than no fighters to place (loops of sources {sources[:12]})"
 
     @numba.njit(
         types.void(
@@ -351,16 +356,21 @@ def _loops(sources: str):
     def place_in_units(n, fighters, faction, into, newcomers, buffer, start, added, joined):
         keys = np.empty(fighters.shape[1])  # a row's cumulative fighters of units taking them
         guide = np.empty(fighters.shape[1], dtype=np.int64)
+        if into.shape[0] != n.size or newcomers.size != n.size or joined.shape[0] != n.size:
+            raise ValueError(other_rows)
         for r in range(n.size):
+            if newcomers[r] < 0:
+                raise ValueError(negative)
             if newcomers[r] == 0 or n[r] == 0:
                 continue
             if start[r] + newcomers[r] > buffer.shape[1]:
                 raise ValueError(beyond_buffer)
             cumulative = 0.0
             for j in range(n[r]):
-                if faction[r, j] >= into.shape[1]:
+                f = faction[r, j]
+                if f < 0 or f >= into.shape[1] or f >= joined.shape[1]:
                     raise ValueError(no_faction)
-                if into[r, faction[r, j]]:
+                if into[r, f]:
                     cumulative += fighters[r, j]
                 keys[j] = cumulative
             if cumulative == 0.0:  # no unit to take them in: none placed, no uniforms taken

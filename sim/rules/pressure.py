@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_actor, column
+from sim.engine.values import ByActor, column
 from sim.inputs.schema import InternationalActor, PressureRule
 from sim.rules.maths import logistic, logit
 
@@ -117,7 +117,7 @@ def compliance(cares_about: dict[str, float], action: dict[str, np.ndarray]):
 
 
 def pressure_change(complied, sectarian, on_foreigners, conduct, spec: InternationalActor):
-    """The month's push on one state's latent pressure (log-odds) from what it watches."""
+    """The month's push on a state's latent pressure (log-odds) from what it watches."""
     return (
         spec.responsiveness * (spec.demand - complied)
         + spec.sectarian_sensitivity * sectarian
@@ -139,7 +139,9 @@ def step_threshold(step, spec: InternationalActor):
     return spec.engage_below + (spec.recognize_below - spec.engage_below) * share
 
 
-def step_chance(step, others_ahead, credibility, spec: InternationalActor, contagion: float):
+def step_chance(
+    step, others_ahead, credibility, spec: InternationalActor, contagion: float | np.ndarray
+):
     """Monthly chance of the next step once conditions hold; others ahead make it likelier.
 
     The top step (recognition) is scaled by Taliban credibility and needs `min_credibility`.
@@ -175,12 +177,12 @@ def update_pressure(world: World, scale: float) -> None:
     step once its pressure has stayed at or below the step's threshold for `step_after`
     months, with a monthly chance `step_chance`; step 4 is formal recognition. The
     scale multiplies each month's push and shock. Off: pressure stays, nobody moves.
-    Every state moves at once: the pure functions read each state's numbers as a column.
+    Every state moves at once: the pure functions read each number as an array over the states.
     """
     action, conduct, signals = taliban_action(world), misconduct(world), world.signals
     rule = world.params.rules.pressure
     states = list(world.params.international.values())
-    spec = by_actor(states)
+    spec = ByActor(states)
     shocks = column(rule.noise) * world.streams.normals(len(states))
     draws = world.streams.uniform(np.full(world.replicates, len(states) + 1))
     ahead = others_ahead(world.engagement)
@@ -206,11 +208,13 @@ def update_pressure(world: World, scale: float) -> None:
         world.unfrozen |= draws[:, len(states)] < chance
 
 
-def climb(world: World, spec: InternationalActor, ahead, draw, contagion) -> None:
+def climb(
+    world: World, spec: ByActor, ahead: np.ndarray, draw: np.ndarray, contagion: float | np.ndarray
+) -> None:
     """Each state counts months at or below its next step's threshold and may take that step.
 
-    `spec` holds each state's numbers as a column (`by_actor`); `ahead` and `draw` are
-    (replicates, states).
+    `spec` holds each state's numbers as an array over the states; `ahead` and `draw`
+    are (replicates, states), `contagion` a number or a column of one per replicate.
     """
     step = world.engagement.copy()
     low = world.pressure <= step_threshold(step, spec)
