@@ -142,6 +142,8 @@ def test_fighters_by_faction_is_by_faction_of_the_products_bit_for_bit():
     trait = rng.random(units.fighters.shape) * units.live
     expected = units.by_faction(units.fighters * trait)
     assert units.fighters_by_faction(trait).tobytes() == expected.tobytes()
+    with pytest.raises(ValueError, match="different shapes"):
+        units.fighters_by_faction(trait[:, :-1])
 
 
 def test_row_sums_add_as_bincount_does_bit_for_bit():

@@ -64,6 +64,8 @@ def add_weighted_by_faction(
 
     Each product is the float numpy's `weights * values` gives, added in the same order.
     """
+    if weights.shape != values.shape or faction.shape != values.shape:
+        raise ValueError("weights, values and factions of different shapes")
     for r in range(values.shape[0]):
         f = -1
         total = 0.0
