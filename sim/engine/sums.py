@@ -19,6 +19,23 @@ FACTIONS = types.Array(types.int64, 2, "A", readonly=True)
 SUMS = types.float64[:, ::1]
 
 
+@numba.njit(inline="always")
+def _enter_run(faction: int, f: int, total: float, sums: np.ndarray) -> tuple[int, float]:
+    """The run of faction `faction` and its sum so far, storing the run it ends (`f`'s).
+
+    A run of slots of one faction adds up in a register, from the sum so far: the same
+    additions in the same order as adding each to `sums` (one row), without a store
+    between them.
+    """
+    if faction == f:
+        return f, total
+    if f >= 0:
+        sums[f] = total
+    if faction < 0 or faction >= sums.size:
+        raise ValueError("a unit of a faction beyond the sums' columns")
+    return faction, sums[faction]
+
+
 @numba.njit(
     [
         types.void(types.Array(kind, 2, "A", readonly=True), FACTIONS, SUMS)
@@ -27,22 +44,11 @@ SUMS = types.float64[:, ::1]
     cache=True,
 )
 def add_by_faction(values: np.ndarray, faction: np.ndarray, sums: np.ndarray) -> None:
-    """Add each slot's value to its row's entry of its faction in `sums`, (replicates, factions).
-
-    A run of slots of one faction adds up in a register, from the sum so far: the same
-    additions in the same order as adding each to `sums`, without a store between them.
-    """
+    """Add each slot's value to its row's entry of its faction in `sums`, (replicates, factions)."""
     for r in range(values.shape[0]):
-        f = -1  # the faction of the run being added up, none yet
-        total = 0.0
+        f, total = -1, 0.0  # the faction of the run being added up (none yet), its sum
         for j in range(values.shape[1]):
-            if faction[r, j] != f:
-                if f >= 0:
-                    sums[r, f] = total
-                f = faction[r, j]
-                if f < 0 or f >= sums.shape[1]:
-                    raise ValueError("a unit of a faction beyond the sums' columns")
-                total = sums[r, f]
+            f, total = _enter_run(faction[r, j], f, total, sums[r])
             total += values[r, j]
         if f >= 0:
             sums[r, f] = total
@@ -67,16 +73,9 @@ def add_weighted_by_faction(
     if weights.shape != values.shape or faction.shape != values.shape:
         raise ValueError("weights, values and factions of different shapes")
     for r in range(values.shape[0]):
-        f = -1
-        total = 0.0
+        f, total = -1, 0.0
         for j in range(values.shape[1]):
-            if faction[r, j] != f:
-                if f >= 0:
-                    sums[r, f] = total
-                f = faction[r, j]
-                if f < 0 or f >= sums.shape[1]:
-                    raise ValueError("a unit of a faction beyond the sums' columns")
-                total = sums[r, f]
+            f, total = _enter_run(faction[r, j], f, total, sums[r])
             total += weights[r, j] * values[r, j]
         if f >= 0:
             sums[r, f] = total
