@@ -237,6 +237,41 @@ def test_a_multinomial_reads_the_uniforms_uniform_would_hand_out(block):
     np.testing.assert_array_equal(streams.uniform(np.full(3, 4)), twin.uniform(np.full(3, 4)))
 
 
+PARAMETER_SHAPES = [(), (1,), (4,), (3, 1), (3, 4), (1, 4)]
+
+
+@pytest.mark.parametrize("block", [8, 4096])
+@pytest.mark.parametrize("shape", PARAMETER_SHAPES)
+def test_poisson_and_binomial_read_the_uniforms_uniform_would_hand_out(block, shape):
+    """Read straight from the buffer, they are the quantiles of a copy of the uniforms.
+
+    Entries beyond a row's count take u = 0, whatever the parameters' shape: 0 draws,
+    or n for a binomial chance above 1/2.
+    """
+    seeds = (41, 42, 43)
+    streams, twin = (Streams([np.random.default_rng(s) for s in seeds], block) for _ in "ab")
+    lam = np.linspace(0.5, 40.0, int(np.prod(shape))).reshape(shape) if shape else 7.0
+    n = (np.asarray(lam) * 10).astype(np.int64)
+    for p in (0.2, 0.8, np.where(np.asarray(lam) > 20.0, 0.7, 0.1)):
+        for counts in (np.array([4, 0, 2]), np.array([1, 1, 1]), np.zeros(3, dtype=np.int64)):
+            if len(shape) and shape[-1] == 4 and counts.max() != 4:
+                counts = np.array([4, 0, 4])  # parameters 4 wide: as many draws or fewer
+            u = twin.uniform(counts, fill=0.0, width=np.shape(lam)[-1] if shape else 0)
+            np.testing.assert_array_equal(streams.poisson(lam, counts), poisson_quantile(u, lam))
+            u = twin.uniform(counts, fill=0.0, width=np.shape(n)[-1] if shape else 0)
+            expected = binomial_quantile(u, n, p)
+            np.testing.assert_array_equal(streams.binomial(n, p, counts), expected)
+    np.testing.assert_array_equal(streams.uniform(np.full(3, 4)), twin.uniform(np.full(3, 4)))
+
+
+def test_parameters_that_do_not_broadcast_over_the_draws_are_refused():
+    streams = Streams([np.random.default_rng(s) for s in (1, 2)])
+    with pytest.raises(ValueError, match="broadcast"):
+        streams.poisson(np.ones((2, 3)), np.array([5, 0]))  # 3 means, 5 draws
+    with pytest.raises(ValueError, match="broadcast"):
+        streams.binomial(np.full((3, 1), 10), 0.5, np.array([1, 1]))  # 3 rows of n, 2 rows
+
+
 def test_joining_units_is_the_multinomial_over_the_units_that_take_newcomers_in():
     """`compiled_units.join_units` places newcomers as `multinomial` over fighters x faction mask.
 

@@ -43,7 +43,7 @@ def test_each_kernel_is_compiled_once_per_signature():
     for name, kernel in found.items():
         kinds = [element_types(signature) for signature in kernel.signatures]
         assert len(kinds) == len(set(kinds)), f"{name} compiled twice: {kernel.signatures}"
-    for name in ("_poisson_all", "_binomial_all", "_categorical_all", "_take_all"):
+    for name in ("_poisson_rows", "_binomial_rows", "_categorical_all", "_take_all", "buffered"):
         assert len(found[f"sim.engine.draws.{name}"].signatures) == 1, name
     assert len(found["sim.engine.packing.pack_rows"].signatures) == 2  # counts, amounts
     assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts

@@ -38,7 +38,10 @@ MAX_MEAN = 1e8  # over twice Afghanistan's population: no count in the model com
 FLOATS = types.Array(types.float64, 1, "C", readonly=True)
 COUNTS = types.Array(types.int64, 1, "C", readonly=True)
 FLOAT_ROWS = types.Array(types.float64, 2, "C", readonly=True)
-COUNTS_OUT = types.int64[::1]
+POSITIONS = types.int64[::1]  # a stream buffer's read positions, advanced by the loops
+READ_GRID = types.Array(types.float64, 2, "A", readonly=True)  # a parameter (`grid`)
+READ_COUNT_GRID = types.Array(types.int64, 2, "A", readonly=True)
+COUNT_GRID = types.int64[:, ::1]
 
 
 @numba.njit(inline="always")  # inlined into the loops below, which hoist what is loop-invariant
@@ -190,31 +193,82 @@ def binomial_draw_floored(
     return n - k if flip else k
 
 
-@numba.njit(types.void(FLOATS, FLOATS, COUNTS_OUT), cache=True)
-def _poisson_all(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> None:
-    if lam.size == 1:  # one mean for all: a loop-invariant the compiler hoists
-        mean = lam[0]
-        if not mean <= MAX_MEAN:  # NaN fails it too
-            raise ValueError("Poisson mean not finite or above MAX_MEAN")
-        for i in range(u.size):
-            out[i] = poisson_draw(u[i], mean)
-        return
-    for i in range(u.size):
-        if not lam[i] <= MAX_MEAN:
-            raise ValueError("Poisson mean not finite or above MAX_MEAN")
-        out[i] = poisson_draw(u[i], lam[i])
+@numba.njit(inline="always")
+def _draws_out(counts: np.ndarray, width: int) -> np.ndarray:
+    """The draws' array: a row per count, `width` wide or as wide as the largest count."""
+    for count in counts:
+        width = max(width, count)
+    return np.empty((counts.size, width), dtype=np.int64)
 
 
-@numba.njit(types.void(FLOATS, COUNTS, FLOATS, COUNTS_OUT), cache=True)
-def _binomial_all(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> None:
-    each_n = n.size > 1  # n is one number for all, or one per element
-    if p.size == 1:  # one chance for all: its logarithm and odds are computed once
-        chance = binomial_chance(p[0])
-        for i in range(u.size):
-            out[i] = binomial_draw(u[i], n[i * each_n], chance)
-        return
-    for i in range(u.size):
-        out[i] = binomial_draw(u[i], n[i * each_n], binomial_chance(p[i]))
+@numba.njit(inline="always")
+def _check_rows(
+    buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, values: np.ndarray, out: np.ndarray
+) -> None:
+    """Refuse reads beyond a row's buffer or `out`, and a parameter that does not broadcast."""
+    rows, width = out.shape
+    if start.size != rows or counts.size != rows or buffer.shape[0] != rows:
+        raise ValueError("uniforms, read positions and counts of different rows")
+    if values.shape[0] not in (1, rows) or values.shape[1] not in (1, width):
+        raise ValueError("a parameter that does not broadcast over the draws")
+    for r in range(rows):
+        if counts[r] < 0 or counts[r] > width or start[r] + counts[r] > buffer.shape[1]:
+            raise ValueError("uniforms asked for beyond the buffer or the requested width")
+
+
+@numba.njit(COUNT_GRID(FLOAT_ROWS, POSITIONS, COUNTS, READ_GRID, types.int64), cache=True)
+def _poisson_rows(
+    buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, lam: np.ndarray, width: int
+) -> np.ndarray:
+    """Poisson draws, row r's first `counts[r]` from `buffer[r, start[r]:]`, u = 0 beyond.
+
+    The draws are `width` wide, or as wide as the largest count; `lam` holds one mean, or
+    one per row or per entry of the draws (an axis of length 1 broadcasts).
+    """
+    out = _draws_out(counts, width)
+    _check_rows(buffer, start, counts, lam, out)
+    each_row, each_entry = lam.shape[0] > 1, lam.shape[1] > 1
+    for r in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            mean = lam[r * each_row, j * each_entry]
+            if not mean <= MAX_MEAN:  # NaN fails it too
+                raise ValueError("Poisson mean not finite or above MAX_MEAN")
+            u = buffer[r, start[r] + j] if j < counts[r] else 0.0
+            out[r, j] = poisson_draw(u, mean)
+        start[r] += counts[r]
+    return out
+
+
+@numba.njit(
+    COUNT_GRID(FLOAT_ROWS, POSITIONS, COUNTS, READ_COUNT_GRID, READ_GRID, types.int64), cache=True
+)
+def _binomial_rows(
+    buffer: np.ndarray,
+    start: np.ndarray,
+    counts: np.ndarray,
+    n: np.ndarray,
+    p: np.ndarray,
+    width: int,
+) -> np.ndarray:
+    """Binomial draws as `_poisson_rows` draws Poisson ones; n and p broadcast as its means.
+
+    With p > 1/2 a u of 0 draws n (n - Binomial(n, 1 - p), `binomial_chance`).
+    """
+    out = _draws_out(counts, width)
+    _check_rows(buffer, start, counts, n, out)
+    _check_rows(buffer, start, counts, p, out)
+    n_row, n_entry = n.shape[0] > 1, n.shape[1] > 1
+    p_row, p_entry = p.shape[0] > 1, p.shape[1] > 1
+    one = p.size == 1  # one chance for all: its logarithm and odds computed once
+    chance = binomial_chance(p[0, 0]) if one else (0.0, 0.0, 0.0, False)
+    for r in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            if not one:
+                chance = binomial_chance(p[r * p_row, j * p_entry])
+            u = buffer[r, start[r] + j] if j < counts[r] else 0.0
+            out[r, j] = binomial_draw(u, n[r * n_row, j * n_entry], chance)
+        start[r] += counts[r]
+    return out
 
 
 @numba.njit(inline="always")
@@ -297,8 +351,16 @@ def _categorical_all(
         start[r] += totals[r]
 
 
+@numba.njit(types.boolean(COUNTS, COUNTS, types.int64), cache=True)
+def buffered(start: np.ndarray, counts: np.ndarray, block: int) -> bool:
+    """Whether each row r's next `counts[r]` uniforms, from `start[r]`, lie within its block."""
+    if counts.size != start.size:
+        raise ValueError("read positions and counts of different rows")
+    return (start + counts <= block).all()
+
+
 @numba.njit(
-    types.void(FLOAT_ROWS, COUNTS, COUNTS, types.float64, types.float64[:, ::1]), cache=True
+    types.void(FLOAT_ROWS, POSITIONS, COUNTS, types.float64, types.float64[:, ::1]), cache=True
 )
 def _take_all(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, fill: float, out: np.ndarray
@@ -310,12 +372,16 @@ def _take_all(
             out[r, j] = buffer[r, start[r] + j]
         for j in range(counts[r], out.shape[1]):
             out[r, j] = fill
+        start[r] += counts[r]
 
 
 def take_uniforms(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, width: int, fill: float
 ) -> np.ndarray:
-    """Row r's `counts[r]` uniforms from `buffer[r, start[r]:]`, padded with `fill` to `width`."""
+    """Row r's `counts[r]` uniforms from `buffer[r, start[r]:]`, padded with `fill` to `width`.
+
+    `start` advances past the uniforms taken.
+    """
     out = np.empty((len(counts), width))
     _take_all(buffer, start, counts, fill, out)
     return out
@@ -324,9 +390,7 @@ def take_uniforms(
 def poisson_quantile(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     """Smallest k with P(X <= k) >= u for X ~ Poisson(lam), elementwise."""
     u = np.asarray(u, dtype=np.float64)
-    out = np.empty(u.size, dtype=np.int64)
-    _poisson_all(u.ravel(), _flat(lam, u.shape, np.float64), out)
-    return out.reshape(u.shape)
+    return _poisson_rows(*_one_row(u), _flat(lam, u.shape, np.float64), 0).reshape(u.shape)
 
 
 def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
@@ -335,9 +399,48 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     For p > 1/2 it draws n - Binomial(n, 1 - p), which has the same distribution.
     """
     u = np.asarray(u, dtype=np.float64)
-    out = np.empty(u.size, dtype=np.int64)
-    _binomial_all(u.ravel(), _flat(n, u.shape, np.int64), _flat(p, u.shape, np.float64), out)
-    return out.reshape(u.shape)
+    n, p = _flat(n, u.shape, np.int64), _flat(p, u.shape, np.float64)
+    return _binomial_rows(*_one_row(u), n, p, 0).reshape(u.shape)
+
+
+def poisson_rows(
+    buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, lam: np.ndarray | float, width: int
+) -> np.ndarray:
+    """Poisson(lam) for row r's first `counts[r]` uniforms from its buffer; 0 beyond.
+
+    The draws are `width` wide, or as wide as the largest count; `start` advances past
+    the uniforms taken (`Streams.reserve`).
+    """
+    return _poisson_rows(buffer, start, counts, grid(lam, np.float64), width)
+
+
+def binomial_rows(
+    buffer: np.ndarray,
+    start: np.ndarray,
+    counts: np.ndarray,
+    n: np.ndarray,
+    p: np.ndarray | float,
+    width: int,
+) -> np.ndarray:
+    """Binomial(n, p) as `poisson_rows` draws Poisson(lam); with p > 1/2 a u of 0 draws n."""
+    return _binomial_rows(buffer, start, counts, grid(n, np.int64), grid(p, np.float64), width)
+
+
+def grid(values: np.ndarray | float, dtype: type) -> np.ndarray:
+    """A parameter of the draws as a 2-d array: one number (1, 1), a row of entries (1, k)."""
+    values = np.asarray(values, dtype=dtype)
+    if values.ndim == 2:
+        return values
+    return values.reshape((1,) * (2 - values.ndim) + values.shape)
+
+
+def _one_row(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Uniforms of any shape as one buffer row read from 0: buffer, read position, count."""
+    return (
+        np.ascontiguousarray(u).reshape(1, -1),
+        np.zeros(1, dtype=np.int64),
+        np.array([u.size], dtype=np.int64),
+    )
 
 
 def categorical_counts(
@@ -364,8 +467,8 @@ def categorical_counts(
 
 
 def _flat(values: np.ndarray | float, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """A parameter for the compiled loops: one number, or one per element of `shape`, flat."""
+    """A parameter of elementwise draws over `shape`: one number (1, 1), or one each (1, size)."""
     values = np.asarray(values, dtype=dtype)
     if values.size == 1:
-        return values.reshape(1)
-    return np.ascontiguousarray(np.broadcast_to(values, shape)).ravel()
+        return values.reshape(1, 1)
+    return np.ascontiguousarray(np.broadcast_to(values, shape)).reshape(1, -1)

@@ -35,19 +35,9 @@ class Streams:
         The result has `width` columns, or as many as the largest count if that is more.
         """
         counts = np.asarray(counts, dtype=np.int64)
-        rows, most = len(counts), int(counts.max(initial=0))
-        width = max(width, most)
-        if most == 0:
-            return np.full((rows, width), fill)
-        if width > self._buffer.shape[1]:
-            self._refill(np.arange(rows), 2 * width)
-        block = self._buffer.shape[1]
-        short = (self._next + width > block).nonzero()[0]  # each row reads `width` ahead
-        if short.size:
-            self._refill(short, block)
-        taken = _draws().take_uniforms(self._buffer, self._next, counts, width, fill)
-        self._next += counts
-        return taken
+        width = max(width, int(counts.max(initial=0)))
+        buffer, start = self.reserve(counts)
+        return _draws().take_uniforms(buffer, start, counts, width, fill)
 
     def reserve(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Make sure each row r has its next `counts[r]` uniforms buffered, for a compiled loop.
@@ -57,6 +47,8 @@ class Streams:
         took (the same numbers `uniform` would have handed out).
         """
         counts = np.asarray(counts, dtype=np.int64)
+        if _draws().buffered(self._next, counts, self._buffer.shape[1]):
+            return self._buffer, self._next  # most calls: one compiled check
         most = int(counts.max(initial=0))
         if most > self._buffer.shape[1]:
             self._refill(np.arange(len(self.gens)), 2 * most)
@@ -77,9 +69,13 @@ class Streams:
         self._buffer = buffer
 
     def poisson(self, lam: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
-        """Poisson(lam) for the first `counts[r]` entries of each row; 0 elsewhere."""
-        u = self.uniform(counts, fill=0.0, width=_width(lam))
-        return _draws().poisson_quantile(u, lam)
+        """Poisson(lam) for the first `counts[r]` entries of each row; 0 elsewhere.
+
+        Drawn in one compiled loop straight from the rows' buffers, as `binomial` is.
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        buffer, start = self.reserve(counts)
+        return _draws().poisson_rows(buffer, start, counts, lam, _width(lam))
 
     def normal(self) -> np.ndarray:
         """One standard normal draw per row."""
@@ -91,9 +87,13 @@ class Streams:
         return special.ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
-        """Binomial(n, p) for the first `counts[r]` entries of each row; 0 elsewhere."""
-        u = self.uniform(counts, fill=0.0, width=_width(n))
-        return _draws().binomial_quantile(u, n, p)
+        """Binomial(n, p) for the first `counts[r]` entries of each row; elsewhere 0.
+
+        Or n, where p > 1/2 (`draws.binomial_rows`).
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        buffer, start = self.reserve(counts)
+        return _draws().binomial_rows(buffer, start, counts, n, p, _width(n))
 
     def beta(self, mean: np.ndarray, sd: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Beta draws with these means and sds for the first `counts[r]` entries of each row."""
