@@ -207,11 +207,10 @@ def _found_units(world: World, scale: float) -> None:
     kind = np.zeros(new.shape, dtype=np.int64)
     kind[new] = faction
     traits = {}
-    shape = (world.replicates, len(factions))
     for trait in ("ideology", "ties_to_isisk"):
         spreads = [getattr(f, trait) for f in factions]
         mean, sd = (
-            np.take_along_axis(np.broadcast_to(per_actor(values), shape), kind, axis=1)
+            _of_kind(per_actor(values), kind)
             for values in ([s.mean for s in spreads], [s.sd for s in spreads])
         )
         traits[trait] = world.streams.beta(mean, sd, total)[new]
@@ -226,6 +225,13 @@ def _found_units(world: World, scale: float) -> None:
     key = np.repeat(np.arange(world.replicates), total) * len(factions) + faction
     recruits = np.bincount(key, weights=fighters, minlength=born.size).reshape(born.shape)
     world.signals.faction_flow("recruits")[:] += recruits
+
+
+def _of_kind(values: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Each entry's value of its faction `kind[r, j]`, from one value per faction or per row."""
+    if values.ndim == 1:
+        return values[kind]
+    return values[np.arange(len(kind))[:, None], kind]
 
 
 def _reshape_cells(world: World) -> None:
