@@ -11,6 +11,7 @@ of the batch instead of a generator call per replicate.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from types import ModuleType
 
 import numpy as np
@@ -120,6 +121,7 @@ def _width(values: np.ndarray | float) -> int:
     return np.shape(values)[-1] if np.ndim(values) else 0
 
 
+@cache
 def _draws() -> ModuleType:
     """The compiled loops of the draws (`sim.engine.draws`), imported at the first draw.
 

@@ -301,8 +301,8 @@ def per_actor(values: list[Any]) -> np.ndarray:
     """One parameter of each actor, (actors,), or (replicates, actors) if any varies."""
     if not values:
         return np.zeros(0)
-    if not any(_varies(v) for v in values):
-        return np.array(values)  # the common case, without broadcasting: the same array
+    if np.ndarray not in set(map(type, values)):  # the common case: numbers only
+        return np.array(values)
     return np.stack(np.broadcast_arrays(*values), axis=-1)
 
 
@@ -359,9 +359,7 @@ def at_rows(block: Any, rows: np.ndarray) -> Any:
 
 def _holds_varied(block: Any) -> bool:
     """Whether any number of a parameter block varies per replicate (the block's own fields)."""
-    return any(  # `_varies` written out: called for every field of a block, many times a month
-        isinstance(value, np.ndarray) and value.ndim == 1 for value in vars(block).values()
-    )
+    return np.ndarray in set(map(type, vars(block).values()))  # only `with_values` sets arrays
 
 
 __all__ = [
