@@ -13,7 +13,7 @@ import pytest
 from conftest import spec_of
 
 from sim.engine.seeds import replicate_rng
-from sim.engine.values import can_vary_per_replicate, per_replicate_keys
+from sim.engine.values import can_vary_per_replicate, per_actor, per_replicate_keys, stacked
 from sim.inputs.problems import ScenarioError
 from sim.inputs.ranges import range_of
 from sim.inputs.scenario import override
@@ -165,3 +165,21 @@ def _numbers(data: dict, at: str):
             yield from _numbers(value, f"{at}{key}.")
         elif isinstance(value, int | float) and not isinstance(value, bool):
             yield f"{at}{key}", value
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (0.0, 0.1, 0.2),
+        (1, np.array([2, 3])),
+        (1.5, np.array([2, 3]), np.int64(4)),
+        (np.array([[1.0], [2.0]]), np.array([1, 2, 3]), 0.5),
+        (np.array(2.0), 3),
+    ],
+)
+def test_stacked_and_per_actor_are_numpys_broadcast_and_stack(values):
+    """The same numbers, shape and type as `np.stack(np.broadcast_arrays(...), axis=-1)`."""
+    expected = np.stack(np.broadcast_arrays(*values), axis=-1)
+    for got in (stacked(*values), per_actor(list(values))):
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)

