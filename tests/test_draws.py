@@ -314,6 +314,42 @@ def test_joining_units_is_the_multinomial_over_the_units_that_take_newcomers_in(
         join_units(streams, units, newcomers, into)
 
 
+@pytest.mark.parametrize("many", [False, True])  # binary searches, and the guide table
+def test_joining_cells_is_the_multinomial_over_the_cells_by_size_plus_one(many):
+    """`compiled_cells.join_cells` places newcomers as `multinomial` over (fighters + 1) x live.
+
+    Rows without newcomers or without cells draw nothing.
+    """
+    from sim.engine.state import Cells
+    from sim.rules.compiled_cells import join_cells
+
+    rng = np.random.default_rng(5)
+    cells = Cells(4, 8)
+    counts = np.array([40, 0, 25, 3])
+    total = counts.sum()
+    cells.extend(
+        counts,
+        fighters=rng.integers(0, 30, total),
+        capability=rng.random(total),
+        exposure=rng.random(total),
+        skill=rng.random(total),
+    )
+    newcomers = np.array([500, 7, 0, 2]) if many else np.array([3, 7, 0, 2])
+    before = cells.fighters.copy()
+    twin = Streams([np.random.default_rng(s) for s in range(4)], block=64)
+    streams = Streams([np.random.default_rng(s) for s in range(4)], block=64)
+    weights = (before + 1.0) * cells.live
+    expected = twin.multinomial(np.where(counts > 0, newcomers, 0), weights)
+    join_cells(streams, cells, newcomers)
+    np.testing.assert_array_equal(cells.fighters, before + expected)
+    assert (cells.fighters - before)[1:3].sum() == 0
+    np.testing.assert_array_equal(streams.uniform(np.ones(4, int)), twin.uniform(np.ones(4, int)))
+    with pytest.raises(ValueError, match="fewer than no"):  # would rewind the stream
+        join_cells(streams, cells, np.array([0, 0, 0, -3]))
+    with pytest.raises(ValueError, match="different rows"):
+        join_cells(streams, cells, newcomers[:3])
+
+
 @pytest.mark.parametrize("block", [8, 64, 4096])
 def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
     """Row r drawn in a batch of 5 (with rows that draw nothing) equals row r drawn alone."""

@@ -52,7 +52,14 @@ def test_each_kernel_is_compiled_once_per_signature():
     units = ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters", "place_in_units")
     for name in units:
         assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
-    for name in ("weigh_ties", "crack_cells", "plan_attacks", "learn", "mix_ties"):
+    for name in (
+        "weigh_ties",
+        "crack_cells",
+        "plan_attacks",
+        "learn",
+        "mix_ties",
+        "place_in_cells",
+    ):
         assert len(found[f"sim.rules.compiled_cells.{name}"].signatures) == 1, name
 
 

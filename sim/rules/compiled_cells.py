@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections import namedtuple
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -28,7 +29,8 @@ from numba import types
 from numba.extending import overload
 
 from sim.engine import draws
-from sim.engine.draws import MAX_MEAN, binomial_chance, binomial_draw, poisson_draw
+from sim.engine.draws import MAX_MEAN, binomial_chance, binomial_draw, place_items, poisson_draw
+from sim.engine.streams import Streams
 from sim.inputs.schema import AttackRule, CrackdownRule
 from sim.rules import attacks, crackdown, surrender
 from sim.rules.attacks import attack_rate, capability_after, exposure_after_attacks, skill_after
@@ -51,6 +53,9 @@ from sim.rules.crackdown import (
     sheltered,
 )
 from sim.rules.surrender import mixed_ties
+
+if TYPE_CHECKING:
+    from sim.engine.state import Cells
 
 CrackdownWeights = namedtuple(
     "CrackdownWeights",
@@ -142,6 +147,8 @@ def _loops(sources: str):
     """
     beyond_buffer = f"uniforms asked for beyond the buffer (loops of sources {sources[:12]})"
     too_large = f"Poisson mean not finite or above MAX_MEAN (loops of sources {sources[:12]})"
+    other_rows = f"arrays of different rows (loops of sources {sources[:12]})"
+    negative = f"fewer than no fighters to place (loops of sources {sources[:12]})"
 
     @numba.njit(
         types.void(
@@ -310,7 +317,46 @@ def _loops(sources: str):
                         ties[r, j], fighters[r, j] - added[r, j], added[r, j], added_ties[r]
                     )
 
-    return weigh_ties, crack_cells, plan_attacks, learn, mix_ties
+    @numba.njit(
+        types.void(READ_ROWS_COUNTS, COUNT_TABLE, READ_ROWS_COUNTS, BUFFER, POSITIONS),
+        cache=True,
+    )
+    def place_in_cells(n, fighters, newcomers, buffer, start):
+        """Row r's `newcomers[r]` join its cells, each with a chance in proportion to size + 1.
+
+        One uniform per newcomer; rows without newcomers or cells draw none.
+        """
+        keys = np.empty(fighters.shape[1])  # a row's cumulative fighters + 1, cell by cell
+        guide = np.empty(fighters.shape[1], dtype=np.int64)
+        if newcomers.size != n.size or fighters.shape[0] != n.size:
+            raise ValueError(other_rows)
+        for r in range(n.size):
+            if newcomers[r] < 0:
+                raise ValueError(negative)
+            if newcomers[r] == 0 or n[r] == 0:
+                continue
+            if start[r] + newcomers[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            cumulative = 0.0
+            for j in range(n[r]):
+                cumulative += fighters[r, j] + 1.0
+                keys[j] = cumulative
+            u = buffer[r, start[r] : start[r] + newcomers[r]]
+            place_items(keys[: n[r]], u, guide, fighters[r])  # each newcomer adds to a cell
+            start[r] += newcomers[r]
+
+    return weigh_ties, crack_cells, plan_attacks, learn, mix_ties, place_in_cells
 
 
-weigh_ties, crack_cells, plan_attacks, learn, mix_ties = _loops(SOURCES)
+weigh_ties, crack_cells, plan_attacks, learn, mix_ties, place_in_cells = _loops(SOURCES)
+
+
+def join_cells(streams: Streams, cells: Cells, newcomers: np.ndarray) -> None:
+    """Spread row r's `newcomers[r]` over its cells in proportion to size + 1.
+
+    A multinomial, one uniform per newcomer, placed in a compiled loop over the rows
+    with newcomers and cells (`place_in_cells`); rows without cells take none.
+    """
+    newcomers = np.ascontiguousarray(newcomers, dtype=np.int64)
+    buffer, start = streams.reserve(newcomers)
+    place_in_cells(cells.n, cells.fighters, newcomers, buffer, start)

@@ -100,13 +100,15 @@ def found_cells(world: World, counts: np.ndarray, fighters: np.ndarray) -> None:
 def join_cells(world: World, fighters: np.ndarray) -> None:
     """Spread each replicate's newcomers over its cells in proportion to size + 1.
 
-    Newcomers to a replicate with no cells found one.
+    Newcomers to a replicate with no cells found one. The spreading is a compiled loop
+    (`compiled_cells.join_cells`); founding draws nothing.
     """
+    from sim.rules import compiled_cells as loops  # numba loads with the first step
+
     cells = world.cells
     founding = (fighters > 0) & (cells.n == 0)
+    loops.join_cells(world.streams, cells, fighters)
     found_cells(world, founding.astype(np.int64), fighters[founding])
-    weights = (cells.fighters + 1.0) * cells.live
-    cells.fighters[:] += world.streams.multinomial(np.where(founding, 0, fighters), weights)
 
 
 def recruit(world: World, scale: float) -> None:
