@@ -68,13 +68,17 @@ class Ragged:
         self._changed()
 
     def keep(self, mask: np.ndarray) -> None:
-        """Drop live entries where `mask` is False, keeping order; free slots are zeroed."""
-        alive = mask & self.live
-        kept = np.count_nonzero(alive, axis=1)
-        if np.array_equal(kept, self.n):
-            return
-        from sim.engine.packing import pack_rows  # numba loads with the first step
+        """Drop live entries where `mask` is False, keeping order; free slots are zeroed.
 
+        `mask` is (replicates, width), or broadcasts to it; only live entries are read.
+        """
+        from sim.engine.packing import count_kept, pack_rows  # numba loads with the first step
+
+        shape = (len(self.n), self.width)
+        alive = mask if np.shape(mask) == shape else np.broadcast_to(mask, shape)
+        kept = np.empty_like(self.n)
+        if not count_kept(alive, self.n, kept):
+            return
         for name in self.columns:
             pack_rows(getattr(self, name), alive, self.n, kept)
         self.n = kept
