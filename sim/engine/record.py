@@ -105,9 +105,9 @@ class Recorder:
         total[:, COL["unfrozen"]] = w.unfrozen
         total[:, COL["crackdown"]] = w.crackdown_effect()
         total[:, COL["credibility"]] = w.credibility
-        total[:, COL["pressure"]] = w.pressure.mean(axis=1)
-        total[:, COL["recognized"]] = (w.recognized_month >= 0).mean(axis=1)
-        total[:, COL["engagement"]] = w.engagement.mean(axis=1)
+        total[:, COL["pressure"]] = w.pressure.sum(axis=1) / w.pressure.shape[1]
+        total[:, COL["recognized"]] = w.recognized_share()
+        total[:, COL["engagement"]] = w.engagement.sum(axis=1) / w.engagement.shape[1]
         isisk = row[:, self.isisk]
         isisk[:, FLOW_COLUMNS] = s.isisk
         isisk[:, COL["fighters"]] = w.cells.fighters.sum(axis=1)

@@ -242,7 +242,7 @@ class World:
 
     def recognized_share(self) -> np.ndarray:
         """Share of the international actors that recognise the Taliban, per replicate."""
-        return (self.recognized_month >= 0).mean(axis=1)
+        return (self.recognized_month >= 0).sum(axis=1) / self.recognized_month.shape[1]
 
     def active_shares(self, name: str) -> np.ndarray:
         """A faction field (`revenue_share`, `posts`) renormalised over the factions still in."""

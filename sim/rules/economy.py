@@ -100,7 +100,11 @@ def pay_units(world: World, scale: float) -> None:
     world.hardship[:] = hardship_after(world.hardship, target, hardship_shock, spec)
     shock = np.exp(spec.revenue_noise * world.streams.normal() - spec.revenue_noise**2 / 2)
     revenue = scale * fiscal_revenue(
-        world.hardship, world.pressure.mean(axis=1), world.recognized_share(), shock, spec
+        world.hardship,
+        world.pressure.sum(axis=1) / world.pressure.shape[1],
+        world.recognized_share(),
+        shock,
+        spec,
     )
     costs = policy_costs(world.crackdown_effect(), policy.accuracy, spec)
     budget = np.maximum(0.0, spec.military_share * revenue + spec.aid_fungible * world.aid_musd)

@@ -66,7 +66,7 @@ def west_distance(holders_pressure, joint):
     """
     if holders_pressure.shape[-1] == 0:
         return np.zeros(holders_pressure.shape[:-1])
-    return holders_pressure.mean(axis=-1) * (1.0 - joint)
+    return holders_pressure.sum(axis=-1) / holders_pressure.shape[-1] * (1.0 - joint)
 
 
 def holders(states: list[InternationalActor]) -> list[int]:
@@ -203,7 +203,7 @@ def update_pressure(world: World, scale: float) -> None:
         complied_holders = np.zeros(world.replicates)
         for j in held:
             complied_holders += complied[:, j] / len(held)
-        holders_step = world.engagement[:, held].mean(axis=1)
+        holders_step = world.engagement[:, held].sum(axis=1) / len(held)
         chance = release_chance(complied_holders, conduct, holders_step, rule)
         world.unfrozen |= draws[:, len(states)] < chance
 
