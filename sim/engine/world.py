@@ -237,7 +237,7 @@ class World:
     def purge_intensity(self, scale: float) -> np.ndarray:
         """`policy.purge` of each group under this scale, 0 for groups not allied to the Taliban."""
         purge = self.params.policy.purge
-        intensity = per_actor([rescaled(purge.get(g, 0.0), scale) for g in self.group_names])
+        intensity = rescaled(per_actor([purge.get(g, 0.0) for g in self.group_names]), scale)
         return intensity * (self.patron == PATRONS.index("taliban"))
 
     def recognized_share(self) -> np.ndarray:
