@@ -16,8 +16,8 @@ import numpy as np
 class Ragged:
     """Columns of shape (replicates, capacity); subclasses name the columns.
 
-    Attribute access (`table.fighters`) returns a view of the first `width` slots,
-    where `width` is the longest row, so rules never touch the spare capacity.
+    Each column (`table.fighters`) is a view of the first `width` slots, where `width`
+    is the longest row, so rules never touch the spare capacity.
     """
 
     columns: ClassVar[dict[str, type]] = {}
@@ -29,12 +29,7 @@ class Ragged:
         self._data = {
             name: np.zeros((rows, max(capacity, 8)), dtype) for name, dtype in self.columns.items()
         }
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        try:
-            return self.__dict__["_data"][name][:, : self.__dict__["width"]]
-        except KeyError:
-            raise AttributeError(name) from None
+        self._changed()
 
     @property
     def live(self) -> np.ndarray:
@@ -108,8 +103,13 @@ class Ragged:
         self.extend(big.sum(axis=1), **(copies | {"fighters": half}))
 
     def _changed(self) -> None:
-        """Forget what was derived from the rows (the live mask)."""
+        """Forget what was derived from the rows (the live mask); view each column to `width`.
+
+        The views are plain attributes, so reading a column costs an attribute lookup.
+        """
         self._live = None
+        for name, data in self._data.items():
+            setattr(self, name, data[:, : self.width])
 
     def _grow(self, needed: int) -> None:
         capacity = max(needed, 2 * self._data["fighters"].shape[1])
@@ -117,6 +117,7 @@ class Ragged:
             new = np.zeros((old.shape[0], capacity), old.dtype)
             new[:, : old.shape[1]] = old
             self._data[name] = new
+        self._changed()
 
 
 class Units(Ragged):
