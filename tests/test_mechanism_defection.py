@@ -180,6 +180,49 @@ def test_defection_and_desertion_chances_in_unit_interval(inputs, abandon, base,
     assert 0.0 <= desertion_probability(ideology, grievance, pay, rule) <= 1.0
 
 
+def test_the_compiled_loops_ceiling_of_a_chance_is_never_below_it():
+    """compiled_units.logistic_ceiling: with its margin, at or above the loops' logistic.
+
+    `choose_fates` lets a unit stay without computing its chances when its uniform lies
+    above their ceilings (times `CEILING_MARGIN`); that is only the same fate if no
+    ceiling is below its chance. The grid's values may differ from a loop's in the last
+    bits (a vectorised exp): the margin must dwarf that.
+    """
+    import numba
+
+    from sim.rules.compiled_units import (
+        CEILING_MARGIN,
+        SCORE_LOW,
+        SCORE_STEP,
+        SCORE_STEPS,
+        logistic_ceiling,
+    )
+    from sim.rules.maths import logistic
+
+    @numba.njit
+    def shortfalls(xs):  # how far below the logistic each ceiling lies, relative to it
+        out = np.empty(xs.size)
+        for i in range(xs.size):
+            out[i] = (logistic(xs[i]) - logistic_ceiling(xs[i])) / max(logistic(xs[i]), 1e-300)
+        return out
+
+    grid = SCORE_LOW + SCORE_STEP * np.arange(SCORE_STEPS + 1)
+    xs = np.concatenate(
+        [
+            np.linspace(-60.0, 60.0, 400_001),
+            grid,
+            np.nextafter(grid, np.inf),
+            np.nextafter(grid, -np.inf),
+            [-np.inf, np.inf],
+        ]
+    )
+    worst = np.nanmax(shortfalls(xs))
+    assert worst < 1e-13 and worst * 1e3 < CEILING_MARGIN - 1.0
+    assert logistic_ceiling(grid[10] + 0.1) == logistic_ceiling(grid[11])  # the next point up
+    assert logistic_ceiling(-1e300) == logistic_ceiling(SCORE_LOW)
+    assert logistic_ceiling(np.nan) == logistic_ceiling(1e300) == 1.0
+
+
 # --- the tiny world ---------------------------------------------------------------------
 
 BANDS = dict(fighters=[100, 50, 30, 20], faction=["amir", "haqqani", "haqqani", "doha"])

@@ -2,11 +2,12 @@
 
 Units are most of the agents, so their rules run as a Mesa user writes `step`: a loop
 over one replicate's units, here compiled by numba, with the replicates as the outer
-loop. The loops compile the rules' own pure functions (`defection_probability`,
+loop. The loops compile the rules' own pure functions (`defection_score`,
 `grievance_after_pay`, ... which the plain-Mesa reference calls as they are) and the
 engine's inverse-CDF draws (`sim.engine.draws`), and take each replicate's uniforms from
 its own buffer (`Streams.reserve`) in the order the rule draws them, so a replicate's
-history never depends on its batch.
+history never depends on its batch. A unit whose uniform lies above a ceiling of its
+chances stays without their exps (`logistic_ceiling`): the same fate, a third of the time.
 
 Imported at the first step (and by `sim.rules.load_kernels`), so processes that never
 step a world do not load numba. numba's cache only watches the file a loop is written
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import math
 from collections import namedtuple
 from typing import TYPE_CHECKING
 
@@ -36,7 +38,7 @@ from sim.engine.draws import (
 from sim.engine.streams import Streams
 from sim.inputs.schema import DefectionRule
 from sim.rules import defection, economy, maths
-from sim.rules.defection import defection_probability, desertion_probability, pay_gap
+from sim.rules.defection import defection_score, desertion_score, pay_gap
 from sim.rules.economy import grievance_after_pay
 from sim.rules.maths import logistic
 
@@ -59,7 +61,7 @@ DefectionWeights = namedtuple(
         "w_desertion_grievance",
     ),
 )
-"""The fields of `rules.defection` that `defection_probability` and `desertion_probability` read."""
+"""The fields of `rules.defection` that `defection_score` and `desertion_score` read."""
 
 SOURCES = hashlib.sha256(
     b"".join(inspect.getsource(m).encode() for m in (draws, defection, economy, maths))
@@ -73,8 +75,37 @@ def _compiled_logistic(x):
     return logistic
 
 
-_defection_probability = numba.njit(inline="always")(defection_probability)
-_desertion_probability = numba.njit(inline="always")(desertion_probability)
+_defection_score = numba.njit(inline="always")(defection_score)
+_desertion_score = numba.njit(inline="always")(desertion_score)
+
+SCORE_LOW, SCORE_STEP, SCORE_STEPS = -40.0, 0.25, 320  # a grid of log-odds from -40 to 40
+CEILING_MARGIN = 1.0 + 1e-9  # far above rounding: a score to the grid, a vectorised exp's bits
+
+
+@numba.njit(cache=True)
+def _logistic_at_grid() -> np.ndarray:
+    """`logistic` as the loops compute it, at each point of the log-odds grid."""
+    out = np.empty(SCORE_STEPS + 1)
+    for k in range(out.size):
+        out[k] = logistic(SCORE_LOW + k * SCORE_STEP)
+    return out
+
+
+LOGISTIC_AT_GRID = _logistic_at_grid()
+
+
+@numba.njit(inline="always")
+def logistic_ceiling(x: float) -> float:
+    """`logistic(x)` or more: its value at the grid point at or above x; 1 above the grid.
+
+    A unit whose uniform lies above its chances' ceilings stays, whatever their exact
+    values, which then need no exp (`choose_fates`); NaN gets 1, and so the exact chances.
+    """
+    if not x <= SCORE_LOW + SCORE_STEPS * SCORE_STEP:
+        return 1.0
+    return LOGISTIC_AT_GRID[max(0, math.ceil((x - SCORE_LOW) / SCORE_STEP))]
+
+
 _pay_gap = numba.njit(inline="always")(pay_gap)
 _grievance_after_pay = numba.njit(inline="always")(grievance_after_pay)
 
@@ -245,27 +276,26 @@ def _loops(sources: str):
                     raise ValueError(no_faction)
                 pay = pay_ratio[r, f]
                 gap = _pay_gap(funded[r], isisk_pay_usd[r], wage_usd[r], pay)
-                p_defect = min(
-                    1.0,
-                    scale
-                    * _defection_probability(
-                        ideology[r, j],
-                        grievance[r, j],
-                        ties[r, j],
-                        pay,
-                        cohesion[r, f],
-                        abandon[r],
-                        momentum[r],
-                        fear[r],
-                        rule,
-                        gap,
-                    ),
+                to_isisk = _defection_score(
+                    ideology[r, j],
+                    grievance[r, j],
+                    ties[r, j],
+                    pay,
+                    cohesion[r, f],
+                    abandon[r],
+                    momentum[r],
+                    fear[r],
+                    rule,
+                    gap,
                 )
-                p_desert = min(
-                    1.0 - p_defect,
-                    scale * _desertion_probability(ideology[r, j], grievance[r, j], pay, rule),
-                )
+                home = _desertion_score(ideology[r, j], grievance[r, j], pay, rule)
                 draw = buffer[r, start[r] + j]
+                ceiling = scale * (logistic_ceiling(to_isisk) + logistic_ceiling(home))
+                if draw >= CEILING_MARGIN * ceiling:  # most units: stays, at no exp
+                    going[r, j] = False
+                    continue
+                p_defect = min(1.0, scale * logistic(to_isisk))
+                p_desert = min(1.0 - p_defect, scale * logistic(home))
                 going[r, j] = draw < p_defect
                 if not going[r, j] and draw < p_defect + p_desert:
                     deserted[r, f] += fighters[r, j]

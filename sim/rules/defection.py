@@ -82,7 +82,27 @@ def defection_probability(
 
     `gap` is ISIS-K's `pay_gap` over the unit's faction; it pulls economic joiners.
     """
-    x = (
+    return logistic(
+        defection_score(
+            ideology, grievance, ties, pay, cohesion, abandon, momentum, fear, rule, gap
+        )
+    )
+
+
+def defection_score(
+    ideology,
+    grievance,
+    ties,
+    pay,
+    cohesion,
+    abandon,
+    momentum,
+    fear: float,
+    rule: DefectionRule,
+    gap=0.0,
+):
+    """The log-odds of `defection_probability`: the drivers weighted and summed."""
+    return (
         rule.base
         + rule.w_abandonment * ideology * abandon
         + (1.0 - ideology) * (rule.w_grievance * grievance + rule.w_isisk_pay * gap)
@@ -92,17 +112,20 @@ def defection_probability(
         - rule.w_cohesion * cohesion
         - rule.w_fear * fear
     )
-    return logistic(x)
 
 
 def desertion_probability(ideology, grievance, pay, rule: DefectionRule):
     """Monthly chance that a unit of economic joiners goes home: grievance up, pay down."""
-    x = (
+    return logistic(desertion_score(ideology, grievance, pay, rule))
+
+
+def desertion_score(ideology, grievance, pay, rule: DefectionRule):
+    """The log-odds of `desertion_probability`."""
+    return (
         rule.desertion_base
         + rule.w_desertion_grievance * (1.0 - ideology) * grievance
         - rule.w_pay * pay
     )
-    return logistic(x)
 
 
 def go_over(world: World, going: np.ndarray, *, drop_emptied: bool = False) -> None:
