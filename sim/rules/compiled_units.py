@@ -7,7 +7,7 @@ loop. The loops compile the rules' own pure functions (`defection_score`,
 engine's inverse-CDF draws (`sim.engine.draws`), and take each replicate's uniforms from
 its own buffer (`Streams.reserve`) in the order the rule draws them, so a replicate's
 history never depends on its batch. A unit whose uniform lies above a ceiling of its
-chances stays without their exps (`logistic_ceiling`): the same fate, a third of the time.
+chances stays without computing them (`logistic_ceiling`): the same fate, without two exps.
 
 Imported at the first step (and by `sim.rules.load_kernels`), so processes that never
 step a world do not load numba. numba's cache only watches the file a loop is written
