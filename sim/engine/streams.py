@@ -85,7 +85,7 @@ class Streams:
     def normals(self, k: int) -> np.ndarray:
         """`k` standard normal draws per row (the inverse normal CDF of uniforms), (rows, k)."""
         u = self.uniform(np.full(len(self.gens), k, dtype=np.int64), width=k)[:, :k]
-        return special.ndtri(np.clip(u, 1e-16, 1.0 - 1e-16))
+        return special.ndtri(np.minimum(np.maximum(u, 1e-16), 1.0 - 1e-16))  # clip, faster
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float, counts: np.ndarray) -> np.ndarray:
         """Binomial(n, p) for the first `counts[r]` entries of each row; elsewhere 0.
