@@ -103,6 +103,23 @@ def test_table_views_write_through():
         _ = cells.no_such_column
 
 
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_table_views_its_own_data(how):
+    """A copy's columns write through to the copy's rows, never to the original's."""
+    import copy
+    import pickle
+
+    cells = Cells(rows=1, capacity=4)
+    cells.append(
+        0, fighters=np.array([10, 20]), capability=np.ones(2), exposure=np.ones(2), skill=np.ones(2)
+    )
+    twin = copy.deepcopy(cells) if how == "deepcopy" else pickle.loads(pickle.dumps(cells))
+    twin.fighters[0, 0] = 0
+    twin.keep(twin.fighters > 0)  # packs the copy's own rows, as its columns show them
+    np.testing.assert_array_equal(twin.fighters, [[20]])
+    np.testing.assert_array_equal(cells.fighters, [[10, 20]])
+
+
 def test_units_by_faction_sums_each_row():
     units = Units(rows=2, capacity=8, factions=3)
     units.append(0, **units_rows([10, 20, 30], faction=[0, 2, 2]))

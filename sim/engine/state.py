@@ -31,6 +31,14 @@ class Ragged:
         }
         self._changed()
 
+    def __getstate__(self) -> dict:
+        """The table without its column views: a copy (pickle, deepcopy) views its own data."""
+        return {k: v for k, v in self.__dict__.items() if k not in self.columns}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._changed()
+
     @property
     def live(self) -> np.ndarray:
         """Mask of live entries, (replicates, width); read-only, rebuilt when the rows change."""
