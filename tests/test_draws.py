@@ -403,6 +403,23 @@ def test_binomial_refuses_a_nan_chance():
         binomial_quantile(U[:10], 10, np.r_[np.full(9, 0.5), np.nan])
 
 
+def test_a_refused_draw_moves_no_rows_read_position():
+    """Bad parameters or counts are refused before any row advances, drawn or not."""
+    streams = Streams([np.random.default_rng(s) for s in (1, 2, 3)])
+    twin = Streams([np.random.default_rng(s) for s in (1, 2, 3)])
+    calls = [
+        lambda: streams.poisson(np.array([[1.0], [np.nan], [2.0]]), np.array([2, 0, 2])),
+        lambda: streams.poisson(np.nan, np.zeros(3, dtype=np.int64)),  # nothing drawn
+        lambda: streams.binomial(10, np.array([[0.1], [0.2], [np.nan]]), np.ones(3, int)),
+        lambda: streams.uniform(np.array([1, -1, 1])),
+        lambda: streams.poisson(1.0, np.array([1, -1, 1])),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError):
+            call()
+    np.testing.assert_array_equal(streams.uniform(np.full(3, 5)), twin.uniform(np.full(3, 5)))
+
+
 def test_uniforms_beyond_the_buffer_are_refused():
     from sim.engine.draws import take_uniforms
 

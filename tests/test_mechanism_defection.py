@@ -186,7 +186,8 @@ def test_the_compiled_loops_ceiling_of_a_chance_is_never_below_it():
     `choose_fates` lets a unit stay without computing its chances when its uniform lies
     above their ceilings (times `CEILING_MARGIN`); that is only the same fate if no
     ceiling is below its chance. The grid's values may differ from a loop's in the last
-    bits (a vectorised exp): the margin must dwarf that.
+    bits (a vectorised exp): the margin must dwarf that. A NaN score, whose chance the
+    loop takes as sure, gets an infinite ceiling.
     """
     import numba
 
@@ -195,32 +196,37 @@ def test_the_compiled_loops_ceiling_of_a_chance_is_never_below_it():
         SCORE_LOW,
         SCORE_STEP,
         SCORE_STEPS,
+        logistic_at_grid,
         logistic_ceiling,
     )
     from sim.rules.maths import logistic
 
     @numba.njit
     def shortfalls(xs):  # how far below the logistic each ceiling lies, relative to it
+        grid = logistic_at_grid()
         out = np.empty(xs.size)
         for i in range(xs.size):
-            out[i] = (logistic(xs[i]) - logistic_ceiling(xs[i])) / max(logistic(xs[i]), 1e-300)
+            chance = logistic(xs[i])
+            out[i] = (chance - logistic_ceiling(xs[i], grid)) / max(chance, 1e-300)
         return out
 
-    grid = SCORE_LOW + SCORE_STEP * np.arange(SCORE_STEPS + 1)
+    points = SCORE_LOW + SCORE_STEP * np.arange(SCORE_STEPS + 1)
     xs = np.concatenate(
         [
             np.linspace(-60.0, 60.0, 400_001),
-            grid,
-            np.nextafter(grid, np.inf),
-            np.nextafter(grid, -np.inf),
-            [-np.inf, np.inf],
+            points,
+            np.nextafter(points, np.inf),
+            np.nextafter(points, -np.inf),
+            [-np.inf, np.inf, -1e300, 1e300],
         ]
     )
-    worst = np.nanmax(shortfalls(xs))
+    worst = shortfalls(xs).max()
     assert worst < 1e-13 and worst * 1e3 < CEILING_MARGIN - 1.0
-    assert logistic_ceiling(grid[10] + 0.1) == logistic_ceiling(grid[11])  # the next point up
-    assert logistic_ceiling(-1e300) == logistic_ceiling(SCORE_LOW)
-    assert logistic_ceiling(np.nan) == logistic_ceiling(1e300) == 1.0
+    grid = logistic_at_grid()
+    assert logistic_ceiling(points[10] + 0.1, grid) == grid[11]  # the next point up
+    assert logistic_ceiling(-1e300, grid) == logistic_ceiling(-np.inf, grid) == grid[0]
+    assert logistic_ceiling(1e300, grid) == 1.0
+    assert logistic_ceiling(np.nan, grid) == np.inf
 
 
 # --- the tiny world ---------------------------------------------------------------------

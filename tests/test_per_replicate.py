@@ -175,6 +175,7 @@ def _numbers(data: dict, at: str):
         (1.5, np.array([2, 3]), np.int64(4)),
         (np.array([[1.0], [2.0]]), np.array([1, 2, 3]), 0.5),
         (np.array(2.0), 3),
+        (np.array([1.0, 2.0], np.float32), 0.1),
     ],
 )
 def test_stacked_and_per_actor_are_numpys_broadcast_and_stack(values):

@@ -54,7 +54,7 @@ def test_table_keep_drops_entries_row_by_row_and_keeps_order():
     np.testing.assert_array_equal(units.fighters, [[5, 7, 9], [2, 3, 0]])
     units.append(1, **units_rows([11], faction=[1]))  # appends after the kept entries
     np.testing.assert_array_equal(units.faction[1], [3, 2, 1])
-    units.keep(np.array([[False] * 3, [True] * 3]))
+    units.keep([[False] * 3, [True] * 3])  # any mask numpy reads as booleans
     np.testing.assert_array_equal(units.n, [0, 3])
     np.testing.assert_array_equal(units.fighters, [[0, 0, 0], [2, 3, 11]])
     units.keep(np.zeros((2, 3), bool))

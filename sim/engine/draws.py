@@ -1,14 +1,14 @@
 """The compiled loops behind every draw: taking uniforms, and inverting distribution functions.
 
-Each replicate's uniforms are copied out of its buffer (a multinomial's search reads
-them there), and the quantile of u (the smallest k with P(X <= k) >= u) of Poisson and
-binomial distributions is computed, element by element in loops compiled by numba, so a
-draw costs nanoseconds and a call a few microseconds whatever the batch. Small means sum
-the probability mass from 0; larger ones start at the mode, so the work per draw grows
-with the standard deviation, not the mean. A multinomial places each item where its
-uniform falls among the row's cumulative weights: by binary search for a few items, from
-a guide table when there are many. Each element is computed alone, so a replicate's
-draws never depend on the other replicates of its batch.
+Each replicate's uniforms are read in place from its buffer (or copied out, for a
+caller that wants them), and the quantile of u (the smallest k with P(X <= k) >= u) of
+Poisson and binomial distributions is computed, element by element in loops compiled
+by numba, so a draw costs nanoseconds and a call a few microseconds whatever the batch.
+Small means sum the probability mass from 0; larger ones start at the mode, so the work
+per draw grows with the standard deviation, not the mean. A multinomial places each
+item where its uniform falls among the row's cumulative weights: by binary search for a
+few items, from a guide table when there are many. Each element is computed alone, so a
+replicate's draws never depend on the other replicates of its batch.
 
 Each loop declares its one signature, so numba compiles it once, at import, instead of
 once per combination of the arrays it meets (a read-only broadcast view and a writable
@@ -16,9 +16,11 @@ array are different types to numba). Inputs are declared read-only, which writab
 arrays match too; the compiled loops are cached in `sim/engine/__pycache__`.
 
 The loops refuse (ValueError) what no scenario within the schema's bounds produces: a
-Poisson mean that is not finite or above `MAX_MEAN`, a chance that is NaN, uniforms
-beyond the end of a buffer. A bug upstream then stops the run instead of reading
-memory out of bounds or returning nonsense counts.
+Poisson mean that is not finite or above `MAX_MEAN`, a chance that is NaN (any of the
+parameters given, whether or not an entry is drawn with it), uniforms beyond the end of
+a buffer, a parameter that does not broadcast over the draws. A bug upstream then stops
+the run, before any row's read position moves, instead of reading memory out of bounds
+or returning nonsense counts.
 """
 
 from __future__ import annotations
@@ -227,14 +229,14 @@ def _poisson_rows(
     """
     out = _draws_out(counts, width)
     _check_rows(buffer, start, counts, lam, out)
+    for mean in lam.ravel():  # every mean, drawn or not, before any row advances
+        if not mean <= MAX_MEAN:  # NaN fails it too
+            raise ValueError("Poisson mean not finite or above MAX_MEAN")
     each_row, each_entry = lam.shape[0] > 1, lam.shape[1] > 1
     for r in range(out.shape[0]):
         for j in range(out.shape[1]):
-            mean = lam[r * each_row, j * each_entry]
-            if not mean <= MAX_MEAN:  # NaN fails it too
-                raise ValueError("Poisson mean not finite or above MAX_MEAN")
             u = buffer[r, start[r] + j] if j < counts[r] else 0.0
-            out[r, j] = poisson_draw(u, mean)
+            out[r, j] = poisson_draw(u, lam[r * each_row, j * each_entry])
         start[r] += counts[r]
     return out
 
@@ -259,6 +261,9 @@ def _binomial_rows(
     _check_rows(buffer, start, counts, p, out)
     n_row, n_entry = n.shape[0] > 1, n.shape[1] > 1
     p_row, p_entry = p.shape[0] > 1, p.shape[1] > 1
+    for chance in p.ravel():  # every chance, drawn or not, before any row advances
+        if chance != chance:
+            raise ValueError("binomial chance is NaN")
     one = p.size == 1  # one chance for all: its logarithm and odds computed once
     chance = binomial_chance(p[0, 0]) if one else (0.0, 0.0, 0.0, False)
     for r in range(out.shape[0]):
@@ -365,9 +370,10 @@ def buffered(start: np.ndarray, counts: np.ndarray, block: int) -> bool:
 def _take_all(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, fill: float, out: np.ndarray
 ) -> None:
-    for r in range(out.shape[0]):
+    for r in range(out.shape[0]):  # every row checked before any advances
         if counts[r] < 0 or counts[r] > out.shape[1] or start[r] + counts[r] > buffer.shape[1]:
             raise ValueError("uniforms asked for beyond the buffer or the requested width")
+    for r in range(out.shape[0]):
         for j in range(counts[r]):
             out[r, j] = buffer[r, start[r] + j]
         for j in range(counts[r], out.shape[1]):

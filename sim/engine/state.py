@@ -77,8 +77,9 @@ class Ragged:
         """
         from sim.engine.packing import count_kept, pack_rows  # numba loads with the first step
 
-        shape = (len(self.n), self.width)
-        alive = mask if np.shape(mask) == shape else np.broadcast_to(mask, shape)
+        shape, alive = (len(self.n), self.width), np.asarray(mask, dtype=bool)
+        if alive.shape != shape:
+            alive = np.broadcast_to(alive, shape)
         kept = np.empty_like(self.n)
         if not count_kept(alive, self.n, kept):
             return

@@ -35,7 +35,7 @@ class Streams:
 
         The result has `width` columns, or as many as the largest count if that is more.
         """
-        counts = np.asarray(counts, dtype=np.int64)
+        counts = np.ascontiguousarray(counts, dtype=np.int64)
         width = max(width, int(counts.max(initial=0)))
         buffer, start = self.reserve(counts)
         return _draws().take_uniforms(buffer, start, counts, width, fill)
@@ -47,7 +47,7 @@ class Streams:
         from `buffer[r, position[r]:]`, in order, and advances `position[r]` past those it
         took (the same numbers `uniform` would have handed out).
         """
-        counts = np.asarray(counts, dtype=np.int64)
+        counts = np.ascontiguousarray(counts, dtype=np.int64)
         if _draws().buffered(self._next, counts, self._buffer.shape[1]):
             return self._buffer, self._next  # most calls: one compiled check
         most = int(counts.max(initial=0))
@@ -74,7 +74,7 @@ class Streams:
 
         Drawn in one compiled loop straight from the rows' buffers, as `binomial` is.
         """
-        counts = np.asarray(counts, dtype=np.int64)
+        counts = np.ascontiguousarray(counts, dtype=np.int64)
         buffer, start = self.reserve(counts)
         return _draws().poisson_rows(buffer, start, counts, lam, _width(lam))
 
@@ -92,7 +92,7 @@ class Streams:
 
         Or n, where p > 1/2 (`draws.binomial_rows`).
         """
-        counts = np.asarray(counts, dtype=np.int64)
+        counts = np.ascontiguousarray(counts, dtype=np.int64)
         buffer, start = self.reserve(counts)
         return _draws().binomial_rows(buffer, start, counts, n, p, _width(n))
 

@@ -312,7 +312,8 @@ def stacked(*values: Any) -> np.ndarray:
     `np.stack(np.broadcast_arrays(*values), axis=-1)`, without numpy's Python-level
     broadcasting: a fifth of the time on the rules' small arrays.
     """
-    out = np.empty((*np.broadcast(*values).shape, len(values)), np.result_type(*values))
+    kind = np.result_type(*map(np.asarray, values))  # a number is a 0-d array, as numpy's
+    out = np.empty((*np.broadcast(*values).shape, len(values)), kind)
     for k, value in enumerate(values):
         out[..., k] = value
     return out

@@ -82,28 +82,35 @@ SCORE_LOW, SCORE_STEP, SCORE_STEPS = -40.0, 0.25, 320  # a grid of log-odds from
 CEILING_MARGIN = 1.0 + 1e-9  # far above rounding: a score to the grid, a vectorised exp's bits
 
 
-@numba.njit(cache=True)
-def _logistic_at_grid() -> np.ndarray:
-    """`logistic` as the loops compute it, at each point of the log-odds grid."""
+@numba.njit(inline="always")
+def logistic_at_grid() -> np.ndarray:
+    """`logistic` as the loops compute it at each point of the log-odds grid.
+
+    Made afresh by each call of a loop that uses it (320 exps), so it always holds the
+    `logistic` the loop compiles.
+    """
     out = np.empty(SCORE_STEPS + 1)
     for k in range(out.size):
         out[k] = logistic(SCORE_LOW + k * SCORE_STEP)
     return out
 
 
-LOGISTIC_AT_GRID = _logistic_at_grid()
-
-
 @numba.njit(inline="always")
-def logistic_ceiling(x: float) -> float:
-    """`logistic(x)` or more: its value at the grid point at or above x; 1 above the grid.
+def logistic_ceiling(x: float, grid: np.ndarray) -> float:
+    """`logistic(x)` or more, to within rounding that `CEILING_MARGIN` covers.
 
-    A unit whose uniform lies above its chances' ceilings stays, whatever their exact
-    values, which then need no exp (`choose_fates`); NaN gets 1, and so the exact chances.
+    The value at the grid point at or above x (`grid` from `logistic_at_grid`); 1 above
+    the grid, infinity for NaN, whose chance a loop takes as sure. A unit whose uniform
+    lies above its chances' ceilings stays, whatever their exact values, which then need
+    no exp (`choose_fates`).
     """
-    if not x <= SCORE_LOW + SCORE_STEPS * SCORE_STEP:
+    if x != x:
+        return np.inf
+    if x <= SCORE_LOW:
+        return grid[0]
+    if x > SCORE_LOW + SCORE_STEPS * SCORE_STEP:
         return 1.0
-    return LOGISTIC_AT_GRID[max(0, math.ceil((x - SCORE_LOW) / SCORE_STEP))]
+    return grid[math.ceil((x - SCORE_LOW) / SCORE_STEP)]
 
 
 _pay_gap = numba.njit(inline="always")(pay_gap)
@@ -262,6 +269,7 @@ def _loops(sources: str):
         going,
         deserted,
     ):
+        grid = logistic_at_grid()
         for r in range(n.size):
             w = weights[r]
             rule = DefectionWeights(
@@ -290,8 +298,8 @@ def _loops(sources: str):
                 )
                 home = _desertion_score(ideology[r, j], grievance[r, j], pay, rule)
                 draw = buffer[r, start[r] + j]
-                ceiling = scale * (logistic_ceiling(to_isisk) + logistic_ceiling(home))
-                if draw >= CEILING_MARGIN * ceiling:  # most units: stays, at no exp
+                ceiling = logistic_ceiling(to_isisk, grid) + logistic_ceiling(home, grid)
+                if draw >= CEILING_MARGIN * scale * ceiling:  # most units: stays, at no exp
                     going[r, j] = False
                     continue
                 p_defect = min(1.0, scale * logistic(to_isisk))
