@@ -65,7 +65,7 @@ class Streams:
         for r in rows:
             rest = self._buffer[r, self._next[r] :].copy()
             buffer[r, : len(rest)] = rest
-            buffer[r, len(rest) :] = self.gens[r].random(size - len(rest))
+            self.gens[r].random(out=buffer[r, len(rest) :])  # in place: no array to copy
             self._next[r] = 0
         self._buffer = buffer
 
