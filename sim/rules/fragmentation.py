@@ -190,6 +190,8 @@ def fragment(world: World, scale: float) -> None:
     u = world.streams.uniform(np.full(world.replicates, len(names)))
     cumulative = np.cumsum(chances, axis=-1)
     leaving = can_leave & (u < cumulative[..., -1])
+    if not leaving.any():  # most months: no faction leaves
+        return
     choice = (u[..., None] >= cumulative).sum(axis=-1)  # first option whose cumulative exceeds u
     world.broken_month[leaving] = world.month
     world.breakaway_to[leaving] = choice[leaving]
