@@ -17,6 +17,7 @@ from sim.engine.draws import (
     poisson_quantile,
     sure_zero_below,
 )
+from sim.engine.state import beta_shape
 from sim.engine.streams import Streams
 
 U = np.random.default_rng(2024).random(20_000)
@@ -180,12 +181,22 @@ def test_stream_poisson_draws_fit_the_poisson(lam):
 
 def test_stream_beta_draws_fit_the_beta():
     streams = Streams([np.random.default_rng(1), np.random.default_rng(2)])
-    draws = streams.beta(np.full((2, 10_000), 0.75), np.full((2, 10_000), 0.12), [10_000, 6000])
-    live = draws[1, :6000]
-    assert not draws[1, 6000:].any()
+    draws = streams.beta(np.full(16_000, 0.75), 0.12, [10_000, 6000])
+    assert draws.shape == (16_000,)
     common = 0.75 * 0.25 / 0.12**2 - 1
     beta = stats.beta(0.75 * common, 0.25 * common)
-    assert stats.kstest(np.concatenate([draws[0], live]), beta.cdf).pvalue > ALPHA
+    assert stats.kstest(draws, beta.cdf).pvalue > ALPHA
+
+
+def test_stream_beta_draws_are_the_beta_quantiles_of_each_rows_uniforms_in_order():
+    seeds = (7, 8, 9)
+    streams, twin = (Streams([np.random.default_rng(s) for s in seeds], 8) for _ in "ab")
+    counts = np.array([3, 0, 5])
+    mean, sd = np.linspace(0.2, 0.8, 8), np.linspace(0.05, 0.15, 8)
+    u = twin.uniform(counts)
+    expected = stats.beta.ppf(u[np.arange(5) < counts[:, None]], *beta_shape(mean, sd))
+    np.testing.assert_allclose(streams.beta(mean, sd, counts), expected, rtol=1e-12)
+    np.testing.assert_array_equal(streams.uniform(np.full(3, 9)), twin.uniform(np.full(3, 9)))
 
 
 def test_uniform_is_each_generators_sequence_in_order():
@@ -367,16 +378,18 @@ def test_a_rows_draws_do_not_depend_on_its_batch_or_the_block(block):
             streams.poisson(p[rows] * 300, counts[rows]),
             streams.uniform(counts[rows]),
             streams.multinomial(counts[rows] * 7, weights[rows]),
-            streams.beta(p[rows] * 0.5 + 0.2, np.full((len(rows), 30), 0.1), counts[rows]),
         ]
-        return out, streams
+        means = np.repeat(p[rows, 0] * 0.5 + 0.2, counts[rows])  # one per draw, row after row
+        flat = streams.beta(means, 0.1, counts[rows])
+        return out, np.split(flat, np.cumsum(counts[rows])[:-1]), streams
 
-    together, streams = draws(range(5), block)
+    together, together_beta, streams = draws(range(5), block)
     for r in range(5):
-        alone, _ = draws((r,), 4096)
+        alone, alone_beta, _ = draws((r,), 4096)
         for a, t in zip(alone, together, strict=True):
             width = a.shape[1]  # a uniform draw alone is only as wide as the row's count
             np.testing.assert_array_equal(a[0], t[r, :width])
+        np.testing.assert_array_equal(alone_beta[0], together_beta[r])
     # rows that drew nothing took nothing from their generators
     for r in (1, 4):
         assert (

@@ -381,6 +381,26 @@ def _take_all(
         start[r] += counts[r]
 
 
+@numba.njit(types.float64[::1](FLOAT_ROWS, POSITIONS, COUNTS), cache=True)
+def take_flat(buffer: np.ndarray, start: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Row r's next `counts[r]` uniforms from `buffer[r, start[r]:]`, rows one after another.
+
+    `start` advances past the uniforms taken, once every row is checked.
+    """
+    if start.size != buffer.shape[0] or counts.size != buffer.shape[0]:
+        raise ValueError("uniforms, read positions and counts of different rows")
+    for r in range(counts.size):
+        if counts[r] < 0 or start[r] + counts[r] > buffer.shape[1]:
+            raise ValueError("uniforms asked for beyond the buffer or the requested width")
+    out = np.empty(counts.sum())
+    k = 0
+    for r in range(counts.size):
+        out[k : k + counts[r]] = buffer[r, start[r] : start[r] + counts[r]]
+        k += counts[r]
+        start[r] += counts[r]
+    return out
+
+
 def take_uniforms(
     buffer: np.ndarray, start: np.ndarray, counts: np.ndarray, width: int, fill: float
 ) -> np.ndarray:

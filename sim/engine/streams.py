@@ -97,13 +97,14 @@ class Streams:
         return _draws().binomial_rows(buffer, start, counts, n, p, _width(n))
 
     def beta(self, mean: np.ndarray, sd: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Beta draws with these means and sds for the first `counts[r]` entries of each row."""
-        u = self.uniform(counts, width=_width(mean))
-        drawn = np.arange(u.shape[1]) < np.asarray(counts)[:, None]
-        mean, sd = np.broadcast_to(mean, u.shape)[drawn], np.broadcast_to(sd, u.shape)[drawn]
-        out = np.zeros(u.shape)
-        out[drawn] = special.betaincinv(*beta_shape(mean, sd), u[drawn])
-        return out
+        """`counts[r]` Beta draws of each row r, flat, row after row: one per mean and sd.
+
+        `mean` and `sd` hold one number each, or one per draw in that order.
+        """
+        counts = np.ascontiguousarray(counts, dtype=np.int64)
+        buffer, start = self.reserve(counts)
+        u = _draws().take_flat(buffer, start, counts)
+        return special.betaincinv(*beta_shape(mean, sd), u)
 
     def multinomial(self, totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Row r's `totals[r]` items spread over its entries with chances in proportion to weights.

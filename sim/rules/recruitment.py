@@ -204,18 +204,17 @@ def _found_units(world: World, scale: float) -> None:
     if not total.any():
         return
     faction = np.repeat(np.tile(np.arange(len(factions)), world.replicates), born.ravel())
+    row = np.repeat(np.arange(world.replicates), total)  # each new unit's replicate
     new = np.arange(total.max()) < total[:, None]  # the new units of each replicate
     fighters = np.maximum(1, world.streams.poisson(world.params.taliban.unit_size, total)[new])
-    kind = np.zeros(new.shape, dtype=np.int64)
-    kind[new] = faction
     traits = {}
     for trait in ("ideology", "ties_to_isisk"):
         spreads = [getattr(f, trait) for f in factions]
         mean, sd = (
-            _of_kind(per_actor(values), kind)
+            _of_faction(per_actor(values), row, faction)
             for values in ([s.mean for s in spreads], [s.sd for s in spreads])
         )
-        traits[trait] = world.streams.beta(mean, sd, total)[new]
+        traits[trait] = world.streams.beta(mean, sd, total)
     units.extend(
         total,
         fighters=fighters,
@@ -224,16 +223,14 @@ def _found_units(world: World, scale: float) -> None:
         ties=traits["ties_to_isisk"],
         grievance=np.zeros(len(faction)),
     )
-    key = np.repeat(np.arange(world.replicates), total) * len(factions) + faction
+    key = row * len(factions) + faction
     recruits = np.bincount(key, weights=fighters, minlength=born.size).reshape(born.shape)
     world.signals.faction_flow("recruits")[:] += recruits
 
 
-def _of_kind(values: np.ndarray, kind: np.ndarray) -> np.ndarray:
-    """Each entry's value of its faction `kind[r, j]`, from one value per faction or per row."""
-    if values.ndim == 1:
-        return values[kind]
-    return values[np.arange(len(kind))[:, None], kind]
+def _of_faction(values: np.ndarray, row: np.ndarray, faction: np.ndarray) -> np.ndarray:
+    """Each new unit's value of its faction, from one value per faction or per replicate too."""
+    return values[faction] if values.ndim == 1 else values[row, faction]
 
 
 def _reshape_cells(world: World) -> None:
