@@ -203,7 +203,7 @@ def _found_units(world: World, scale: float) -> None:
     total = born.sum(axis=1)
     if not total.any():
         return
-    faction = np.repeat(np.tile(np.arange(len(factions)), world.replicates), born.ravel())
+    faction = np.repeat(np.arange(born.size) % len(factions), born.ravel())  # row after row
     row = np.repeat(np.arange(world.replicates), total)  # each new unit's replicate
     new = np.arange(total.max()) < total[:, None]  # the new units of each replicate
     fighters = np.maximum(1, world.streams.poisson(world.params.taliban.unit_size, total)[new])
