@@ -426,6 +426,7 @@ def test_a_refused_draw_moves_no_rows_read_position():
         lambda: streams.binomial(10, np.array([[0.1], [0.2], [np.nan]]), np.ones(3, int)),
         lambda: streams.uniform(np.array([1, -1, 1])),
         lambda: streams.poisson(1.0, np.array([1, -1, 1])),
+        lambda: streams.beta(0.5, 0.1, np.array([1, -1, 1])),
     ]
     for call in calls:
         with pytest.raises(ValueError):

@@ -391,7 +391,7 @@ def take_flat(buffer: np.ndarray, start: np.ndarray, counts: np.ndarray) -> np.n
         raise ValueError("uniforms, read positions and counts of different rows")
     for r in range(counts.size):
         if counts[r] < 0 or start[r] + counts[r] > buffer.shape[1]:
-            raise ValueError("uniforms asked for beyond the buffer or the requested width")
+            raise ValueError("uniforms asked for beyond the buffer, or fewer than none")
     out = np.empty(counts.sum())
     k = 0
     for r in range(counts.size):
