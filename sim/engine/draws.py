@@ -37,11 +37,10 @@ NEGLIGIBLE = 1e-17  # mass terms below this share of the sum no longer change it
 MAX_MEAN = 1e8  # over twice Afghanistan's population: no count in the model comes near it
 
 # The loops' array types: inputs read-only (writable arrays match them too), outputs writable.
-FLOATS = types.Array(types.float64, 1, "C", readonly=True)
 COUNTS = types.Array(types.int64, 1, "C", readonly=True)
 FLOAT_ROWS = types.Array(types.float64, 2, "C", readonly=True)
 POSITIONS = types.int64[::1]  # a stream buffer's read positions, advanced by the loops
-READ_GRID = types.Array(types.float64, 2, "A", readonly=True)  # a parameter (`grid`)
+READ_GRID = types.Array(types.float64, 2, "A", readonly=True)  # a parameter (`_grid`)
 READ_COUNT_GRID = types.Array(types.int64, 2, "A", readonly=True)
 COUNT_GRID = types.int64[:, ::1]
 
@@ -437,7 +436,7 @@ def poisson_rows(
     The draws are `width` wide, or as wide as the largest count; `start` advances past
     the uniforms taken (`Streams.reserve`).
     """
-    return _poisson_rows(buffer, start, counts, grid(lam, np.float64), width)
+    return _poisson_rows(buffer, start, counts, _grid(lam, np.float64), width)
 
 
 def binomial_rows(
@@ -449,10 +448,10 @@ def binomial_rows(
     width: int,
 ) -> np.ndarray:
     """Binomial(n, p) as `poisson_rows` draws Poisson(lam); with p > 1/2 a u of 0 draws n."""
-    return _binomial_rows(buffer, start, counts, grid(n, np.int64), grid(p, np.float64), width)
+    return _binomial_rows(buffer, start, counts, _grid(n, np.int64), _grid(p, np.float64), width)
 
 
-def grid(values: np.ndarray | float, dtype: type) -> np.ndarray:
+def _grid(values: np.ndarray | float, dtype: type) -> np.ndarray:
     """A parameter of the draws as a 2-d array: one number (1, 1), a row of entries (1, k)."""
     values = np.asarray(values, dtype=dtype)
     if values.ndim == 2:

@@ -42,9 +42,9 @@ def count_kept(alive: np.ndarray, n: np.ndarray, kept: np.ndarray) -> bool:
 def pack_rows(column: np.ndarray, alive: np.ndarray, n: np.ndarray, kept: np.ndarray) -> None:
     """In each row, move the entries where `alive` to the front, in order; zero the rest.
 
-    Row r's live entries are its first `n[r]`, of which `kept[r]` stay (`count_kept`); the
-    slots past them already hold zeros, and a row that keeps all is left alone. Works in place: an
-    entry only ever moves left, onto a slot already read.
+    Row r's live entries are its first `n[r]`, of which `kept[r]` stay (`count_kept`);
+    the slots past them already hold zeros, and a row that keeps all is left alone. Works
+    in place: an entry only ever moves left, onto a slot already read.
     """
     for r in range(column.shape[0]):
         if n[r] > column.shape[1] or n[r] > alive.shape[1]:
