@@ -18,7 +18,7 @@ from sim.inputs.scenario import load_with_origin
 from sim.runs import provenance
 from sim.runs.batch import run_batch
 from sim.runs.ensemble import manifest_for, run_ensemble
-from sim.runs.store import OutputMismatchError, ResultStore, StoreWarning
+from sim.runs.store import OutputMismatchError, ResultStore, StoreError, StoreWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -268,6 +268,48 @@ def test_a_run_killed_before_consolidating_is_consolidated(tmp_path):
     for name in ("runs.parquet", "timeseries.parquet"):
         assert pq.read_table(out / name).equals(pq.read_table(reference / name))
     assert not (out / "chunks").exists()
+
+
+def test_the_tables_take_each_chunk_once_those_before_it_have_landed(tmp_path):
+    reference = run(tmp_path / "whole")
+    scenario, digest = small()
+    store = ResultStore(tmp_path / "landing")
+    store.open(manifest_for(scenario, digest, None))
+    with store.consolidation([(0, 1), (2, 3), (4, 5)]) as tables:
+        store.write_chunk(*run_batch(scenario, [2, 3]))
+        tables.append_landed()
+        assert tables.waiting == [(0, 1), (2, 3), (4, 5)], "2-3 taken before 0-1 landed"
+        store.write_chunk(*run_batch(scenario, [0, 1]))
+        tables.append_landed()
+        assert tables.waiting == [(4, 5)]
+        assert not (store.out / "runs.parquet").exists(), "a table in place before the end"
+        store.write_chunk(*run_batch(scenario, [4, 5]))
+    for name in ("runs.parquet", "timeseries.parquet"):
+        assert pq.read_table(store.out / name).equals(pq.read_table(reference / name))
+    assert not store.chunks.exists()
+
+
+def test_a_run_that_fails_keeps_its_chunks_and_writes_no_table(tmp_path):
+    scenario, digest = small()
+    store = ResultStore(tmp_path / "failed")
+    store.open(manifest_for(scenario, digest, None))
+    planned = [(0, 2), (3, 5)]
+    with pytest.raises(RuntimeError, match="a worker died"), store.consolidation(planned) as tables:
+        store.write_chunk(*run_batch(scenario, [0, 1, 2]))
+        tables.append_landed()
+        raise RuntimeError("a worker died")
+    assert sorted(p.name for p in store.out.rglob("*") if p.is_file()) == [
+        "manifest.json",
+        "runs-0000000-0000002.parquet",
+        "ts-0000000-0000002.parquet",
+    ]
+    never = r"runs-0000003-0000005\.parquet was never written"
+    with pytest.raises(StoreError, match=never), store.consolidation([(3, 5)]):
+        pass  # the chunk 3-5 never lands
+    assert not list(store.out.rglob("*.tmp"))
+    assert not (store.out / "runs.parquet").exists()
+    run(store.out)
+    assert pq.read_table(store.out / "runs.parquet").column("replicate").to_pylist() == [*range(6)]
 
 
 # --- links inside a results folder are never followed ----------------------------------

@@ -45,10 +45,10 @@ WRITE_FLAGS = {"O_CREAT", "O_WRONLY", "O_RDWR", "O_APPEND", "O_TRUNC"}
 
 # (file, function, call): why it may write outside `sim.runs.output`
 ALLOWED = {
-    ("runs/store.py", "ResultStore._concatenate", "ParquetWriter"): (
-        "streams the chunks into the temporary file `write_atomic` hands to it (consolidate)"
+    ("runs/store.py", "Consolidation._append", "ParquetWriter"): (
+        "streams the chunks into the temporary file `output.files_in_place` hands to it"
     ),
-    ("runs/store.py", "ResultStore._concatenate", "write_table"): (
+    ("runs/store.py", "Consolidation._append", "write_table"): (
         "the same ParquetWriter, one chunk at a time"
     ),
     ("runs/store.py", "ResultStore.lock", "ftruncate"): (

@@ -72,7 +72,7 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     phases.lap("imports: inputs (pydantic schema)")
     from sim.runs import ensemble
     from sim.runs.local_pool import LocalPool
-    from sim.runs.store import ResultStore
+    from sim.runs.store import Consolidation
 
     phases.lap("imports: engine and runs (numpy, scipy.special, pyarrow)")
     scenario, digest = load_with_origin(BASELINE, {"replicates": replicates})
@@ -80,7 +80,7 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     within = "run_ensemble: lock, manifest file, chunk plan"
     phases.wrap(ensemble, "manifest_for", "manifest (draws the starting agents)", within)
     phases.wrap(LocalPool, "run_chunks", COLD, within)
-    phases.wrap(ResultStore, "consolidate", "chunks consolidated into the two tables", within)
+    phases.wrap(Consolidation, "finish", "tables finished after the last chunk landed", within)
     ensemble.run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, progress=False)
     phases.lap(within)
     from sim.analysis.summary import read_summary

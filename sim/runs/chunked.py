@@ -30,7 +30,7 @@ def run_missing(
     progress: bool = True,
     label: str | None = None,
 ) -> None:
-    """Run the job's runs 0..runs-1 that `store` lacks on `executor`; consolidate; time it."""
+    """Run the job's runs 0..runs-1 that `store` lacks on `executor` into its tables; time it."""
     if store.is_complete():
         return
     missing = sorted(set(range(runs)) - store.done())
@@ -43,17 +43,19 @@ def run_missing(
     executor.prepare(job, min(workers, len(chunks)))
     load_kernels(partial(print, file=sys.stderr, flush=True) if progress else None)
     started = time.perf_counter()
-    progress_bar = partial(
-        RunBar,
-        total=runs,
-        workers=min(workers, len(chunks)),
-        initial=runs - len(missing),
-        desc=label or job.scenario.name,
-        unit="run",
-        disable=not progress,
-    )
-    executor.run_chunks(job, chunks, store, progress_bar)
-    store.consolidate()
+    # The tables take each chunk as it lands, in replicate order (`ResultStore.consolidation`).
+    with store.consolidation([(chunk[0], chunk[-1]) for chunk in chunks]) as tables:
+        progress_bar = partial(
+            RunBar,
+            total=runs,
+            workers=min(workers, len(chunks)),
+            initial=runs - len(missing),
+            desc=label or job.scenario.name,
+            unit="run",
+            disable=not progress,
+            landed=tables.append_landed,
+        )
+        executor.run_chunks(job, chunks, store, progress_bar)
     store.update_manifest(
         finished=datetime.now(UTC).isoformat(timespec="seconds"),
         compute_seconds_this_session=round(time.perf_counter() - started, 3),

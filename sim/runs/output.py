@@ -12,12 +12,13 @@ This module imports nothing heavy: the figures are saved through it too.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,16 +71,32 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
 
     The file is created with mode 0666 less the umask (as `open` does).
     """
-    path = Path(path)
-    refuse_links([path])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    try:
+    with files_in_place([path]) as (tmp,):
         write(tmp)
-        os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def files_in_place(paths: list[Path]) -> Iterator[list[Path]]:
+    """Temporary files beside `paths`, renamed into place when the block ends without error.
+
+    For files written over a while (the tables taking a run's chunks as they land); on
+    an error the temporary files are deleted. Links at `paths` are refused; the files
+    are created with mode 0666 less the umask (as `open` does).
+    """
+    paths = [Path(path) for path in paths]
+    refuse_links(paths)
+    temps: list[Path] = []
+    try:
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temps.append(temp_path(path))
+            os.close(os.open(temps[-1], os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        yield temps
+        for tmp, path in zip(temps, paths, strict=True):
+            os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -19,17 +19,21 @@ from tqdm import tqdm
 class RunBar(tqdm):
     """A tqdm bar advanced by one chunk's runs per `update`; `workers` run chunks at once.
 
-    `clock` (seconds, by default tqdm's wall clock) is for tests.
+    `landed` is called after each chunk is counted: the run appends the chunks that have
+    landed to its tables (`sim.runs.store.Consolidation`). `clock` (seconds, by default
+    tqdm's wall clock) is for tests.
     """
 
     def __init__(
         self,
         *args: Any,
         workers: int = 1,
+        landed: Callable[[], object] | None = None,
         clock: Callable[[], float] | None = None,
         **kwargs: Any,
     ) -> None:
         self.first_round = max(1, workers)
+        self.landed = landed
         self.chunks_done = 0
         super().__init__(*args, smoothing=0, **kwargs)
         if clock is not None:
@@ -39,7 +43,10 @@ class RunBar(tqdm):
     def update(self, n: float | None = 1) -> bool | None:
         """Count one finished chunk of `n` runs."""
         self.chunks_done += 1
-        return super().update(n)
+        shown = super().update(n)
+        if self.landed is not None:
+            self.landed()
+        return shown
 
     @property
     def format_dict(self) -> dict[str, Any]:

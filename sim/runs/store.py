@@ -34,6 +34,7 @@ from sim.runs import chunks
 from sim.runs.chunks import chunk_name
 from sim.runs.output import (
     OutputError,
+    files_in_place,
     is_temporary,
     open_lock,
     own_folder,
@@ -176,10 +177,25 @@ class ResultStore:
 
     def consolidate(self) -> None:
         """Stream the chunks, in replicate order, into the two tables; then delete the chunks."""
-        ranges = sorted(self._chunk_ranges())
-        for kind, target in zip(("runs", "ts"), self._tables(), strict=False):
-            files = [self.chunks / chunk_name(kind, a, b) for a, b in ranges]
-            write_atomic(self.out / target, lambda tmp, files=files: self._concatenate(files, tmp))
+        with self.consolidation([]):
+            pass
+
+    @contextlib.contextmanager
+    def consolidation(self, planned: list[tuple[int, int]]) -> Iterator[Consolidation]:
+        """The tables of the chunks written and the `planned` ranges, appended as they land.
+
+        Leaving the block appends the chunks still waiting, puts the tables in place and
+        deletes the chunks; an error deletes the tables' temporary files and keeps the
+        chunks, so that the run resumes.
+        """
+        ranges = sorted({*self._chunk_ranges(), *planned})
+        with files_in_place([self.out / name for name in self._tables()]) as temps:
+            tables = Consolidation(self.chunks, ranges, temps)
+            try:
+                yield tables
+                tables.finish()
+            finally:
+                tables.close()
         self._remove_chunks()
 
     def _tables(self) -> tuple[str, ...]:
@@ -302,29 +318,65 @@ class ResultStore:
             else:
                 self.chunks.rmdir()
 
-    def _concatenate(self, files: list[Path], target: Path) -> None:
-        """Append the row groups of `files` to one Parquet file without loading them all."""
-        writer = None
-        try:
-            for file in files:
-                try:
-                    table = pq.ParquetFile(file).read()
-                except (OSError, ValueError) as exc:
-                    parsed = chunks.parse(file)
-                    for kind in ("runs", "ts"):
-                        (self.chunks / chunk_name(kind, *parsed[1:])).unlink(missing_ok=True)
-                    raise StoreError(
-                        f"{file} is damaged ({exc}); it was removed: run the same command again "
-                        "to recompute it"
-                    ) from exc
-                if writer is None:
-                    writer = pq.ParquetWriter(
-                        target, table.schema, **encoding(table.schema, "zstd")
-                    )
-                writer.write_table(table)
-        finally:
+
+class Consolidation:
+    """The tables of a run, written while its chunks land: each chunk in replicate order.
+
+    On a pool or a cluster, chunks land while the workers run the next ones; appending
+    each as soon as every chunk before it is in keeps most of the consolidation off the
+    end of the run. `temps` are the tables' files (runs, then the time series if kept).
+    """
+
+    def __init__(self, folder: Path, ranges: list[tuple[int, int]], temps: list[Path]) -> None:
+        self.folder = folder
+        self.waiting = ranges  # in replicate order
+        self.kinds = ("runs", "ts")[: len(temps)]
+        self.temps = temps
+        self.writers: list[pq.ParquetWriter | None] = [None] * len(temps)
+
+    def append_landed(self) -> None:
+        """Append each waiting chunk, in order, while the next one's commit mark is written."""
+        while self.waiting and self._landed(self.waiting[0]):
+            self._append(self.waiting.pop(0))
+
+    def finish(self) -> None:
+        """Append the chunks still waiting; each must have landed."""
+        for chunk in self.waiting:
+            if not self._landed(chunk):
+                raise StoreError(
+                    f"{self.folder / chunk_name('runs', *chunk)} was never written: run the "
+                    "same command again to compute it"
+                )
+            self._append(chunk)
+        self.waiting = []
+
+    def close(self) -> None:
+        """Close the tables' writers (the tables are complete only after `finish`)."""
+        for i, writer in enumerate(self.writers):
             if writer is not None:
                 writer.close()
+                self.writers[i] = None
+
+    def _landed(self, chunk: tuple[int, int]) -> bool:
+        return (self.folder / chunk_name("runs", *chunk)).exists()
+
+    def _append(self, chunk: tuple[int, int]) -> None:
+        """Append one chunk's row groups to each table; a damaged chunk is removed, and said."""
+        for i, kind in enumerate(self.kinds):
+            file = self.folder / chunk_name(kind, *chunk)
+            try:
+                table = pq.ParquetFile(file).read()
+            except (OSError, ValueError) as exc:
+                for half in ("runs", "ts"):
+                    (self.folder / chunk_name(half, *chunk)).unlink(missing_ok=True)
+                raise StoreError(
+                    f"{file} is damaged ({exc}); it was removed: run the same command again "
+                    "to recompute it"
+                ) from exc
+            if self.writers[i] is None:
+                options = encoding(table.schema, "zstd")
+                self.writers[i] = pq.ParquetWriter(self.temps[i], table.schema, **options)
+            self.writers[i].write_table(table)
 
 
 def encoding(schema: pa.Schema, compression: str) -> dict[str, Any]:
