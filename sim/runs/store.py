@@ -52,6 +52,10 @@ IDENTITY_IF_GIVEN = ("posterior_sha256", "timeseries")
 CODE = "code"  # the manifest key of `sim.runs.provenance.code_identity()`
 TABLES = ("runs.parquet", "timeseries.parquet")
 LOCK = ".lock"
+ROW_GROUP = 50_000
+"""Rows of a chunk's time series per Parquet row group (about 50 replicates): the tables
+take a chunk one row group at a time, so the process writing them holds about 7.5 MB of
+it, not the whole chunk, while the workers run the next ones."""
 OWN_FILES = ("manifest.json", *TABLES)
 
 
@@ -168,7 +172,9 @@ class ResultStore:
         if self.timeseries:
             write_atomic(
                 self.chunks / chunk_name("ts", first, last),
-                lambda tmp: pq.write_table(timeseries, tmp, **encoding(timeseries.schema, "lz4")),
+                lambda tmp: pq.write_table(
+                    timeseries, tmp, row_group_size=ROW_GROUP, **encoding(timeseries.schema, "lz4")
+                ),
             )
         write_atomic(
             self.chunks / chunk_name("runs", first, last),
@@ -361,22 +367,29 @@ class Consolidation:
         return (self.folder / chunk_name("runs", *chunk)).exists()
 
     def _append(self, chunk: tuple[int, int]) -> None:
-        """Append one chunk's row groups to each table; a damaged chunk is removed, and said."""
+        """Append one chunk's row groups to each table, one at a time."""
         for i, kind in enumerate(self.kinds):
-            file = self.folder / chunk_name(kind, *chunk)
-            try:
-                table = pq.ParquetFile(file).read()
-            except (OSError, ValueError) as exc:
-                for half in ("runs", "ts"):
-                    (self.folder / chunk_name(half, *chunk)).unlink(missing_ok=True)
-                raise StoreError(
-                    f"{file} is damaged ({exc}); it was removed: run the same command again "
-                    "to recompute it"
-                ) from exc
-            if self.writers[i] is None:
-                options = encoding(table.schema, "zstd")
-                self.writers[i] = pq.ParquetWriter(self.temps[i], table.schema, **options)
-            self.writers[i].write_table(table)
+            for part in _row_groups(self.folder, kind, chunk):
+                if self.writers[i] is None:
+                    options = encoding(part.schema, "zstd")
+                    self.writers[i] = pq.ParquetWriter(self.temps[i], part.schema, **options)
+                self.writers[i].write_table(part)
+        pa.default_memory_pool().release_unused()  # what a chunk took, back before the next
+
+
+def _row_groups(folder: Path, kind: str, chunk: tuple[int, int]) -> Iterator[pa.Table]:
+    """The row groups of one half of a chunk; a damaged chunk is removed (both halves), and said."""
+    file = folder / chunk_name(kind, *chunk)
+    try:
+        parts = pq.ParquetFile(file)
+        for k in range(parts.num_row_groups):
+            yield parts.read_row_group(k)
+    except (OSError, ValueError) as exc:  # reading only: a write's error is not thrown in here
+        for half in ("runs", "ts"):
+            (folder / chunk_name(half, *chunk)).unlink(missing_ok=True)
+        raise StoreError(
+            f"{file} is damaged ({exc}); it was removed: run the same command again to recompute it"
+        ) from exc
 
 
 def encoding(schema: pa.Schema, compression: str) -> dict[str, Any]:
