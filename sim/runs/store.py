@@ -8,6 +8,10 @@ Layout of `--out`:
     plots/               figures
     .lock                held by the run writing into the directory
 
+The two tables take the chunks in replicate order while the run goes on, each as soon as
+the chunks before it have landed, under temporary names until the last one is in
+(`ResultStore.consolidation`).
+
 Only files sim wrote are ever deleted: chunk files by their exact names and temporary
 files by their pattern (`sim.runs.chunks`); anything else is left alone and reported.
 A symbolic link where the store reads or writes (`.lock`, `chunks`, the manifest, the
