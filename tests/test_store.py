@@ -289,6 +289,41 @@ def test_the_tables_take_each_chunk_once_those_before_it_have_landed(tmp_path):
     assert not store.chunks.exists()
 
 
+def test_the_error_that_stopped_the_tables_is_the_one_raised(tmp_path, monkeypatch):
+    """A full disk mid-append, then a failing close: the first error is reported."""
+    scenario, digest = small()
+    store = ResultStore(tmp_path / "full")
+    store.open(manifest_for(scenario, digest, None))
+    store.write_chunk(*run_batch(scenario, [0, 1]))
+
+    def disk_full(*_, **__):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def footer_lost(_):
+        raise OSError(errno.EIO, "the footer could not be written")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pq.ParquetWriter, "write_table", disk_full)
+        patch.setattr(pq.ParquetWriter, "close", footer_lost)
+        with pytest.raises(OSError, match="No space left"), store.consolidation([]) as tables:
+            tables.append_landed()
+    assert not list(store.out.rglob("*.tmp"))
+    assert not (store.out / "runs.parquet").exists()
+
+
+def test_a_stray_chunk_overlapping_a_planned_one_is_left_out(tmp_path):
+    """A worker of an earlier, interrupted run may write a chunk this run plans again."""
+    scenario, digest = small()
+    store = ResultStore(tmp_path / "stray")
+    store.open(manifest_for(scenario, digest, None))
+    store.write_chunk(*run_batch(scenario, [2, 3]))  # the stray, written after `done()`
+    with store.consolidation([(0, 1), (2, 5)]):
+        store.write_chunk(*run_batch(scenario, [0, 1]))
+        store.write_chunk(*run_batch(scenario, [2, 3, 4, 5]))
+    assert pq.read_table(store.out / "runs.parquet").column("replicate").to_pylist() == [*range(6)]
+    assert not store.chunks.exists()
+
+
 def test_a_run_that_fails_keeps_its_chunks_and_writes_no_table(tmp_path):
     scenario, digest = small()
     store = ResultStore(tmp_path / "failed")

@@ -77,10 +77,12 @@ def run_phases(replicates: int, workers: int, plots: bool, out: Path) -> Phases:
     phases.lap("imports: engine and runs (numpy, scipy.special, pyarrow)")
     scenario, digest = load_with_origin(BASELINE, {"replicates": replicates})
     phases.lap("scenario loaded and validated")
-    within = "run_ensemble: lock, manifest file, chunk plan"
+    within = "run_ensemble: lock, manifest file, chunk plan, tables put in place"
     phases.wrap(ensemble, "manifest_for", "manifest (draws the starting agents)", within)
     phases.wrap(LocalPool, "run_chunks", COLD, within)
-    phases.wrap(Consolidation, "finish", "tables finished after the last chunk landed", within)
+    phases.wrap(
+        Consolidation, "finish", "chunks still waiting after the last landed, appended", within
+    )
     ensemble.run_ensemble(scenario, out, scenario_sha256=digest, workers=workers, progress=False)
     phases.lap(within)
     from sim.analysis.summary import read_summary

@@ -1,4 +1,4 @@
-"""Run a job's missing runs in chunks on an executor, then consolidate: ensembles and sweeps alike.
+"""Run a job's missing runs in chunks on an executor into its tables: ensembles and sweeps alike.
 
 The caller holds the store's lock and has opened it (`ResultStore.open`); what is
 already written counts as done, so an interrupted experiment resumes where it stopped.

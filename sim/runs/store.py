@@ -196,16 +196,20 @@ class ResultStore:
 
         Leaving the block appends the chunks still waiting, puts the tables in place and
         deletes the chunks; an error deletes the tables' temporary files and keeps the
-        chunks, so that the run resumes.
+        chunks (but for a damaged one, which is removed), so that the run resumes. A chunk
+        written earlier that overlaps a planned one (a stray worker's) is left out.
         """
-        ranges = sorted({*self._chunk_ranges(), *planned})
+        written = [c for c in self._chunk_ranges() if not any(_overlap(c, p) for p in planned)]
         with files_in_place([self.out / name for name in self._tables()]) as temps:
-            tables = Consolidation(self.chunks, ranges, temps)
+            tables = Consolidation(self.chunks, sorted({*written, *planned}), temps)
             try:
                 yield tables
                 tables.finish()
-            finally:
-                tables.close()
+            except BaseException:
+                with contextlib.suppress(Exception):  # the error that stopped the run is the one
+                    tables.close()
+                raise
+            tables.close()
         self._remove_chunks()
 
     def _tables(self) -> tuple[str, ...]:
@@ -361,11 +365,12 @@ class Consolidation:
         self.waiting = []
 
     def close(self) -> None:
-        """Close the tables' writers (the tables are complete only after `finish`)."""
-        for i, writer in enumerate(self.writers):
-            if writer is not None:
-                writer.close()
-                self.writers[i] = None
+        """Close the tables' writers, each even if another fails (whole after `finish` only)."""
+        writers, self.writers = self.writers, [None] * len(self.writers)
+        with contextlib.ExitStack() as closing:
+            for writer in writers:
+                if writer is not None:
+                    closing.callback(writer.close)
 
     def _landed(self, chunk: tuple[int, int]) -> bool:
         return (self.folder / chunk_name("runs", *chunk)).exists()
@@ -379,6 +384,11 @@ class Consolidation:
                     self.writers[i] = pq.ParquetWriter(self.temps[i], part.schema, **options)
                 self.writers[i].write_table(part)
         pa.default_memory_pool().release_unused()  # what a chunk took, back before the next
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two chunks' ranges of runs share a run."""
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _row_groups(folder: Path, kind: str, chunk: tuple[int, int]) -> Iterator[pa.Table]:
