@@ -395,9 +395,9 @@ def _row_groups(folder: Path, kind: str, chunk: tuple[int, int]) -> Iterator[pa.
     """The row groups of one half of a chunk; a damaged chunk is removed (both halves), and said."""
     file = folder / chunk_name(kind, *chunk)
     try:
-        parts = pq.ParquetFile(file)
-        for k in range(parts.num_row_groups):
-            yield parts.read_row_group(k)
+        with pq.ParquetFile(file) as parts:
+            for k in range(parts.num_row_groups):
+                yield parts.read_row_group(k)
     except (OSError, ValueError) as exc:  # reading only: a write's error is not thrown in here
         for half in ("runs", "ts"):
             (folder / chunk_name(half, *chunk)).unlink(missing_ok=True)
