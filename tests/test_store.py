@@ -18,7 +18,13 @@ from sim.inputs.scenario import load_with_origin
 from sim.runs import provenance
 from sim.runs.batch import run_batch
 from sim.runs.ensemble import manifest_for, run_ensemble
-from sim.runs.store import OutputMismatchError, ResultStore, StoreError, StoreWarning
+from sim.runs.store import (
+    Consolidation,
+    OutputMismatchError,
+    ResultStore,
+    StoreError,
+    StoreWarning,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -287,6 +293,20 @@ def test_the_tables_take_each_chunk_once_those_before_it_have_landed(tmp_path):
     for name in ("runs.parquet", "timeseries.parquet"):
         assert pq.read_table(store.out / name).equals(pq.read_table(reference / name))
     assert not store.chunks.exists()
+
+
+def test_a_run_appends_each_chunk_as_it_lands_not_at_the_end(tmp_path, monkeypatch):
+    waiting_at_the_end = []
+    finish = Consolidation.finish
+
+    def spy(tables: Consolidation) -> None:
+        waiting_at_the_end.append(list(tables.waiting))
+        finish(tables)
+
+    monkeypatch.setattr(Consolidation, "finish", spy)
+    out = run(tmp_path / "landing", chunk_size=2)
+    assert waiting_at_the_end == [[]], "chunks left for the end of the run"
+    assert pq.read_table(out / "runs.parquet").column("replicate").to_pylist() == [*range(6)]
 
 
 def test_the_error_that_stopped_the_tables_is_the_one_raised(tmp_path, monkeypatch):
