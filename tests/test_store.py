@@ -140,8 +140,8 @@ def test_a_temporary_chunk_left_mid_run_goes_with_the_chunks(tmp_path):
     store = ResultStore(out)
     (out / "chunks" / ".ts-0000000-0000002.parquet.f90f2a57.tmp").write_bytes(b"PAR1")
     (out / "chunks" / "notes.txt").write_text("mine")
-    with pytest.warns(StoreWarning, match="notes.txt") as said:
-        store.consolidate()
+    with pytest.warns(StoreWarning, match="notes.txt") as said, store.consolidation([]):
+        pass  # the chunks already written, into the tables
     assert not [w for w in said if ".tmp" in str(w.message)], "a file of sim's called a stray"
     assert sorted(p.name for p in (out / "chunks").iterdir()) == ["notes.txt"]
 

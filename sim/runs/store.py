@@ -185,11 +185,6 @@ class ResultStore:
             lambda tmp: pq.write_table(runs, tmp, **encoding(runs.schema, "lz4")),
         )
 
-    def consolidate(self) -> None:
-        """Stream the chunks, in replicate order, into the two tables; then delete the chunks."""
-        with self.consolidation([]):
-            pass
-
     @contextlib.contextmanager
     def consolidation(self, planned: list[tuple[int, int]]) -> Iterator[Consolidation]:
         """The tables of the chunks written and the `planned` ranges, appended as they land.
