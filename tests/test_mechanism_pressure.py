@@ -38,10 +38,10 @@ from sim.rules.maths import logistic, logit
 from sim.rules.pressure import (
     compliance,
     isisk_action,
-    others_ahead,
     pressure_after,
     pressure_change,
     release_chance,
+    share_ahead,
     step_chance,
     step_threshold,
     trade_and_transit,
@@ -70,16 +70,13 @@ RULE = TINY.rules.pressure.model_copy(update=dict(release_rate=0.01, release_eng
 
 def test_compliance_values():
     """pressure.compliance: the weighted mean of the action on what a state cares about."""
-    action = {"isisk": 0.8, "ttp": 0.2, "concessions": 0.0}
-    assert compliance({"isisk": 1.0}, action) == 0.8
-    assert compliance({"isisk": 1.0, "ttp": 1.0}, action) == pytest.approx(0.5, **EXACT)
-    assert compliance({"isisk": 3.0, "ttp": 1.0}, action) == pytest.approx(0.65, **EXACT)
-    assert compliance({}, action) == 1.0
-    assert compliance({"isisk": 0.0}, action) == 1.0
-    per_replicate = {"isisk": np.array([0.0, 0.5, 1.0]), "ttp": np.array([1.0, 0.5, 0.0])}
-    np.testing.assert_allclose(
-        compliance({"isisk": 3.0, "ttp": 1.0}, per_replicate), [0.25, 0.5, 0.75]
-    )
+    assert compliance([1.0], [0.8]) == 0.8
+    assert compliance([1.0, 1.0], [0.8, 0.2]) == pytest.approx(0.5, **EXACT)
+    assert compliance([3.0, 1.0], [0.8, 0.2]) == pytest.approx(0.65, **EXACT)
+    assert compliance([], []) == 1.0
+    assert compliance([0.0], [0.8]) == 1.0
+    per_replicate = [np.array([0.0, 0.5, 1.0]), np.array([1.0, 0.5, 0.0])]
+    np.testing.assert_allclose(compliance([3.0, 1.0], per_replicate), [0.25, 0.5, 0.75])
 
 
 def test_trade_and_transit_values():
@@ -171,11 +168,12 @@ def test_release_chance_values():
     assert release_chance(1.0, 0.0, 3.0, rule) == 1.0
 
 
-def test_others_ahead_values():
-    """pressure.others_ahead: the share of the other states past each state's step."""
-    np.testing.assert_allclose(
-        others_ahead(np.array([[0, 1, 2], [1, 1, 1]])), [[1.0, 0.5, 0.0], [0.0, 0.0, 0.0]]
-    )
+def test_share_ahead_values():
+    """pressure.share_ahead: the share of the other states past a state's step."""
+    steps = np.array([0, 1, 2])
+    assert [share_ahead(step, steps) for step in steps] == [1.0, 0.5, 0.0]
+    assert share_ahead(1, [1, 1, 1]) == 0.0
+    assert share_ahead(0, [0]) == 0.0  # a lone state has no others
 
 
 # --- the tiny world ---------------------------------------------------------------------

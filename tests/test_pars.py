@@ -17,7 +17,14 @@ from sim.inputs.pars.generate import COMMAND, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 # modules of `sim.rules` without parameters
-NOT_MECHANISMS = ("__init__", "maths", "compiled_units", "compiled_cells")
+NOT_MECHANISMS = (
+    "__init__",
+    "maths",
+    "compiled_units",
+    "compiled_cells",
+    "compiled_states",
+    "compiled_factions",
+)
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 
 

@@ -67,6 +67,8 @@ class _Watched:
         object.__setattr__(self, "_seen", seen)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # machinery (`World.derived`'s tables), not state: as is
+            return getattr(self._target, name)
         attribute = getattr(type(self._target), name, None)
         if isinstance(attribute, property):
             return attribute.fget(self)

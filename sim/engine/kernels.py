@@ -1,9 +1,10 @@
 """Loading the engine's compiled loops before a run, and saying so when they must be compiled.
 
 The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules'
-loops that `sim.rules.load_kernels` adds, `compiled_units` and `compiled_cells`) compile
-at import, for their declared signatures, or load from numba's cache in the
-`__pycache__` folder beside their module when an earlier process compiled them. Loading
+loops that `sim.rules.load_kernels` adds: `compiled_units`, `compiled_cells`,
+`compiled_states` and `compiled_factions`) compile at import, for their declared
+signatures, or load from numba's cache in the `__pycache__` folder beside their module
+when an earlier process compiled them. Loading
 them before an ensemble starts keeps the compile out of the first replicates' time, so a
 progress bar's rate counts simulation only.
 """

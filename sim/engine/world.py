@@ -181,6 +181,7 @@ class World:
             rows, scenario.steps, self.faction_names, self.group_names, self.state_names
         )
         self.recorder.record(self)
+        self._derived: dict[Callable, tuple[Scenario, object]] = {}
 
     @property
     def replicates(self) -> int:
@@ -212,6 +213,17 @@ class World:
         while self.month < self.spec.steps:
             self.step()
         return self.recorder
+
+    def derived[T](self, build: Callable[[Scenario, int], T]) -> T:
+        """`build(params, replicates)` for the parameters in force, built once while they hold.
+
+        For the loops' tables of parameters: the parameters change only where the
+        scenario's timeline says, so most months reuse the last month's tables.
+        """
+        kept = self._derived.get(build)
+        if kept is None or kept[0] is not self.params:
+            kept = self._derived[build] = (self.params, build(self.params, self.replicates))
+        return kept[1]
 
     def mechanism_scale(self, name: str) -> float:
         """The scale of a mechanism in force this month, 0 when it is switched off."""

@@ -506,7 +506,7 @@ class FactionAgent(mesa.Agent):
             self.mean_of("grievance"),
             rule,
         )
-        chances = np.minimum(1.0, scale * leaving_chances(values, rule))
+        chances = np.minimum(1.0, scale * np.array(leaving_chances(values, rule)))
         u = model.rng.random()
         if u < chances.sum():
             self.leave(BREAKAWAYS[int((u >= np.cumsum(chances)).sum())])
@@ -546,7 +546,8 @@ class StateAgent(mesa.Agent):
         on_foreigners = float(
             isisk.by_target[TARGETS.index("foreign")] + isisk.by_target[TARGETS.index("abroad")]
         )
-        self.complied = float(compliance(spec.cares_about, action))
+        cares = spec.cares_about
+        self.complied = float(compliance(list(cares.values()), [action[t] for t in cares]))
         change = pressure_change(self.complied, sectarian, on_foreigners, conduct, spec)
         shock = model.params.rules.pressure.noise * model.rng.standard_normal()
         self.pressure = float(pressure_after(self.pressure, change, shock, spec, scale))

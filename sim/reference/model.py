@@ -47,7 +47,13 @@ from sim.rules.economy import (
 )
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
-from sim.rules.pressure import isisk_action, release_chance, trade_and_transit, west_distance
+from sim.rules.pressure import (
+    isisk_action,
+    release_chance,
+    share_ahead,
+    trade_and_transit,
+    west_distance,
+)
 from sim.rules.recruitment import (
     armed_crime_after,
     central_asian_rate,
@@ -463,8 +469,7 @@ class ReferenceModel(mesa.Model):
         for state in self.states:
             state.watch(action, conduct, scale)
         for state, draw in zip(self.states, self.rng.random(len(self.states)), strict=True):
-            ahead = sum(step > state.engagement for step in steps) / max(len(steps) - 1, 1)
-            state.climb(ahead, float(draw))
+            state.climb(share_ahead(state.engagement, steps), float(draw))
         holders = self.holders()
         if holders:
             complied = sum(s.complied for s in holders) / len(holders)

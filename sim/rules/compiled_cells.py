@@ -101,19 +101,6 @@ def attack_weights(rule: AttackRule, rows: int) -> np.ndarray:
     return rule_rows(rule, AttackWeights, rows)
 
 
-@overload(np.clip)  # LLVM inlines it; numba's own inlining trips over its branches
-def _clip_number(x, low, high):
-    """`np.clip` of one number inside the loops, as numpy clips: max with `low`, then min."""
-    if all(isinstance(t, types.Number) for t in (x, low, high)):
-
-        def clip(x, low, high):
-            above = x if x != x or x > low else low  # NaN stays NaN, as in numpy
-            return above if above != above or above < high else high
-
-        return clip
-    return None
-
-
 @overload(precision, inline="always")
 def _compiled_precision(accuracy: float, rule: CrackdownRule):
     """`precision` inside the loops: compiled as written (same parameters, as numba asks)."""

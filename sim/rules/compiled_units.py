@@ -75,6 +75,19 @@ def _compiled_logistic(x):
     return logistic
 
 
+@overload(np.clip)  # LLVM inlines it; numba's own inlining trips over its branches
+def _clip_number(x, low, high):
+    """`np.clip` of one number inside the loops, as numpy clips: max with `low`, then min."""
+    if all(isinstance(t, types.Number) for t in (x, low, high)):
+
+        def clip(x, low, high):
+            above = x if x != x or x > low else low  # NaN stays NaN, as in numpy
+            return above if above != above or above < high else high
+
+        return clip
+    return None
+
+
 _defection_score = numba.njit(inline="always")(defection_score)
 _desertion_score = numba.njit(inline="always")(desertion_score)
 

@@ -19,12 +19,13 @@ Its parameters are declared in `sim.inputs.pars.fragmentation`.
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column, stacked
-from sim.inputs.schema import BREAKAWAYS, FragmentationRule
+from sim.inputs.schema import FragmentationRule
 from sim.rules.defection import go_over, perceived_abandonment
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 MAX_EXPONENT = 700.0
 """Utilities are capped here before `exp`: exp(700) is 1e304, so three ways' weights still
 sum below the largest float (sampled extreme weights gave inf and then NaN chances)."""
+
+LARGEST = sys.float_info.max
+"""The largest float: a ratio of hazards is held below it, so that a base of 0 gives 0."""
 
 
 def strain(
@@ -65,13 +69,22 @@ def strain(
     )
 
 
-def rivalry_gaps(shares: np.ndarray, rivalries: list[tuple[int, int]]) -> np.ndarray:
-    """For each faction (last axis), how far its rivals' shares of posts exceed its own, summed."""
+def rivalry_gaps(shares, rivalries):
+    """For each faction, how far its rivals' shares of posts exceed its own, summed over the pairs.
+
+    `shares` holds each faction's share of posts; `rivalries` pairs of faction indices.
+    """
     gaps = np.zeros_like(shares)
-    for a, b in rivalries:
-        gaps[..., a] += np.maximum(0.0, shares[..., b] - shares[..., a])
-        gaps[..., b] += np.maximum(0.0, shares[..., a] - shares[..., b])
+    for pair in rivalries:
+        a, b = pair[0], pair[1]
+        gaps[a] += max(0.0, shares[b] - shares[a])
+        gaps[b] += max(0.0, shares[a] - shares[b])
     return gaps
+
+
+def log_share(share):
+    """The log of a way's share of leavers at reference; a way with no share is closed (-inf)."""
+    return math.log(share) if share > 0 else -math.inf
 
 
 def choice_values(
@@ -86,8 +99,8 @@ def choice_values(
     strength,
     grievance,
     rule: FragmentationRule,
-) -> np.ndarray:
-    """Log hazard ratios of (stay, to ISIS-K, independent, rival) for each faction; last axis.
+) -> tuple[float, float, float, float]:
+    """Log hazard ratios of (stay, to ISIS-K, independent, rival) for one faction.
 
     Staying holds against every way out: cohesion, `posts` against an equal share (1 =
     equal, counted up to 2) and pay, each 0 at its reference (full cohesion, an equal
@@ -97,7 +110,7 @@ def choice_values(
     """
     stay = (
         rule.w_stay_cohesion * (cohesion - 1.0)
-        + rule.w_stay_posts * (np.minimum(posts, 2.0) - 1.0)
+        + rule.w_stay_posts * (min(posts, 2.0) - 1.0)
         + rule.w_stay_pay * (pay - 1.0)
     )
     to_isisk = (
@@ -106,97 +119,87 @@ def choice_values(
         + rule.w_isisk_pull * momentum
     )
     independent = rule.w_independent_autonomy * autonomy + rule.w_independent_exclusion * (
-        np.maximum(0.0, 1.0 - posts)
+        max(0.0, 1.0 - posts)
     )
     rival = rule.w_rival_strength * strength + rule.w_rival_grievance * grievance
-    values = stacked(stay, to_isisk, independent, rival)
-    shares = stacked(0.0, rule.isisk_share, rule.independent_share, rule.rival_share)
-    with np.errstate(divide="ignore"):  # a way with no share is closed: log 0 = -inf
-        return values + np.where(np.arange(4) > 0, np.log(shares), 0.0)
+    return (
+        stay,
+        to_isisk + log_share(rule.isisk_share),
+        independent + log_share(rule.independent_share),
+        rival + log_share(rule.rival_share),
+    )
 
 
-def leaving_chances(values: np.ndarray, rule: FragmentationRule) -> np.ndarray:
-    """Monthly chance of each way of leaving (last axis: BREAKAWAYS), from `choice_values`.
+def leaving_chances(values, rule: FragmentationRule) -> tuple[float, float, float]:
+    """Monthly chance of each way of leaving (BREAKAWAYS), from one faction's `choice_values`.
 
     The month's hazard is the annual `base_hazard` (as a rate) times the ways' weights
     over their weights at reference (their shares' sum) over staying's; the chance of
     leaving at all is 1 - exp(-hazard), split among the ways by their weights.
     """
-    weights = np.exp(np.minimum(values[..., 1:], MAX_EXPONENT))
-    total = weights.sum(axis=-1, keepdims=True)
+    weights = (
+        math.exp(min(values[1], MAX_EXPONENT)),
+        math.exp(min(values[2], MAX_EXPONENT)),
+        math.exp(min(values[3], MAX_EXPONENT)),
+    )
+    total = weights[0] + weights[1] + weights[2]
+    if not total > 0:  # no way out is open
+        return 0.0, 0.0, 0.0
     reference = rule.isisk_share + rule.independent_share + rule.rival_share
-    # base 1: sure; no share: closed; a ratio beyond the largest float: leaving for sure
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rate = -np.log1p(-rule.base_hazard) / 12.0
-        ratio = total / reference * np.exp(-np.maximum(values[..., :1], -MAX_EXPONENT))
-        ratio = np.minimum(ratio, np.finfo(float).max)  # base 0 x ratio inf: no one leaves
-        leaving = np.where(ratio > 0, -np.expm1(-rate * ratio), 0.0)
-        return np.where(total > 0, leaving * weights / total, 0.0)
+    rate = -math.log1p(-rule.base_hazard) / 12.0 if rule.base_hazard < 1.0 else math.inf
+    ratio = total / reference * math.exp(-max(values[0], -MAX_EXPONENT))
+    ratio = min(ratio, LARGEST)  # base 0 x ratio inf: no one leaves
+    leaving = -math.expm1(-rate * ratio) if ratio > 0 else 0.0
+    return leaving * weights[0] / total, leaving * weights[1] / total, leaving * weights[2] / total
 
 
 def fragment(world: World, scale: float) -> None:
     """Update each faction's cohesion; its leaders may take it out of the Taliban for good.
 
     Reads `rules.fragmentation.*` and each faction's `posts` and `autonomy`; the
-    mechanism's scale multiplies the strain and the chance of leaving.
+    mechanism's scale multiplies the strain and the chance of leaving. The factions
+    weigh it in a compiled loop (`compiled_factions.weigh_leaving`); a faction gone to
+    ISIS-K then takes its ideological units over.
     """
-    policy, units = world.params.policy, world.units
-    rule = by_slot(world.params.rules.fragmentation)  # every array here is per faction
-    names, active = world.faction_names, ~world.broken_away
-    fighters = world.faction_fighters()
-    weight = np.maximum(fighters, 1.0)
-    ideology = units.fighters_by_faction(units.ideology) / weight
-    posts = world.active_shares("posts")
-    pairs = [(names.index(a), names.index(b)) for a, b in world.params.taliban.rivalries]
-    defected = world.signals.faction_flow("defected_out")
-    deserted = world.signals.faction_flow("deserted")
-    loss = scale * strain(
-        ideology,
-        world.crackdown_effect()[:, None],
-        policy.joint_with_us,
-        column(policy.concessions),
-        column(policy.amnesty),
-        rivalry_gaps(posts, pairs),
-        defected / np.maximum(fighters + defected, 1.0),
-        deserted / np.maximum(fighters + deserted, 1.0),
+    from sim.rules import compiled_factions as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
+
+    policy, units, rows = world.params.policy, world.units, world.replicates
+    factions = len(world.faction_names)
+    abandon = per_row(perceived_abandonment(world), rows)
+    buffer, start = world.streams.reserve(np.full(rows, factions))
+    to_isisk = np.empty((rows, factions), dtype=bool)
+    loops.weigh_leaving(
+        units.n,
+        units.fighters,
+        units.faction,
+        units.ideology,
+        units.ties,
+        units.grievance,
+        world.derived(loops.fragmentation_weights),
+        world.derived(loops.faction_weights),
+        world.derived(loops.rivalries),
+        world.signals.faction_flow("defected_out"),
+        world.signals.faction_flow("deserted"),
         world.pay_ratio,
-        rule,
-    )
-    target = (
-        world.faction_values("cohesion")
-        + rule.legitimacy_cohesion * world.recognized_share()[:, None]
-    )
-    updated = np.clip(world.cohesion + rule.recovery * (target - world.cohesion) - loss, 0.0, 1.0)
-    world.cohesion[:] = np.where(active, updated, world.cohesion)
-    in_taliban = (fighters * active).sum(axis=1, keepdims=True)
-    values = choice_values(
+        per_row(world.crackdown_effect(), rows),
+        float(policy.joint_with_us),
+        per_row(policy.concessions, rows),
+        per_row(policy.amnesty, rows),
+        per_row(world.recognized_share(), rows),
+        abandon,
+        world.momentum,
+        world.core,
+        world.month,
+        scale,
+        buffer,
+        start,
         world.cohesion,
-        posts * active.sum(axis=1, keepdims=True),
-        world.pay_ratio,
-        ideology,
-        perceived_abandonment(world)[:, None],
-        units.fighters_by_faction(units.ties) / weight,
-        world.momentum[:, None],
-        world.faction_values("autonomy"),
-        fighters / np.maximum(in_taliban, 1.0),
-        units.fighters_by_faction(units.grievance) / weight,
-        rule,
+        world.broken_month,
+        world.breakaway_to,
+        to_isisk,
     )
-    by_option = by_slot(world.params.rules.fragmentation, axes=2)
-    chances = scale * leaving_chances(values, by_option)
-    chances /= np.maximum(1.0, chances.sum(axis=-1, keepdims=True))  # a scale above 1: at most sure
-    can_leave = active.copy()
-    can_leave[:, world.core] = False
-    u = world.streams.uniform(np.full(world.replicates, len(names)))
-    cumulative = np.cumsum(chances, axis=-1)
-    leaving = can_leave & (u < cumulative[..., -1])
-    if not leaving.any():  # most months: no faction leaves
-        return
-    choice = (u[..., None] >= cumulative).sum(axis=-1)  # first option whose cumulative exceeds u
-    world.broken_month[leaving] = world.month
-    world.breakaway_to[leaving] = choice[leaving]
-    to_isisk = leaving & (choice == BREAKAWAYS.index("isisk"))
-    if to_isisk.any():
+    if to_isisk.any():  # a few times a run
         joined = units.live & np.take_along_axis(to_isisk, units.faction, axis=1)
         drawing = np.where(to_isisk.any(axis=1), units.n, 0)  # only rows where one left
         ideological = world.streams.uniform(drawing, width=units.width) < units.ideology

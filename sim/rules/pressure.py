@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import ByActor, column
+from sim.engine.values import column
 from sim.inputs.schema import InternationalActor, PressureRule
 from sim.rules.maths import logistic, logit
 
@@ -108,12 +108,17 @@ def misconduct(world: World) -> np.ndarray:
     return world.signals.anger + punishment
 
 
-def compliance(cares_about: dict[str, float], action: dict[str, np.ndarray]):
-    """Weighted mean of the action on the targets a state cares about."""
-    total = sum(cares_about.values())
-    if total <= 0:
-        return 1.0
-    return sum(w * action[t] for t, w in cares_about.items()) / total
+def compliance(weights, acted):
+    """Weighted mean of the action on the targets a state cares about; 1 if it cares for none.
+
+    `weights` and `acted` run over the same targets: a state's `cares_about` weights and
+    the Taliban's action on each (numbers, or arrays over the replicates).
+    """
+    total, met = 0.0, 0.0
+    for k in range(len(weights)):
+        total += weights[k]
+        met += weights[k] * acted[k]
+    return met / total if total > 0 else 1.0
 
 
 def pressure_change(complied, sectarian, on_foreigners, conduct, spec: InternationalActor):
@@ -163,11 +168,12 @@ def release_chance(complied, conduct, holders_step, rule: PressureRule):
     )
 
 
-def others_ahead(engagement: np.ndarray) -> np.ndarray:
-    """For each state, the share of the other states already past its step, (replicates, states)."""
-    n = engagement.shape[1]
-    ahead = (engagement[:, None, :] > engagement[:, :, None]).sum(axis=2)
-    return ahead / max(n - 1, 1)
+def share_ahead(step, steps):
+    """Share of the other states already past `step`; `steps` holds every state's, its own too."""
+    ahead = 0
+    for other in steps:
+        ahead += other > step
+    return ahead / max(len(steps) - 1, 1)
 
 
 def update_pressure(world: World, scale: float) -> None:
@@ -175,53 +181,41 @@ def update_pressure(world: World, scale: float) -> None:
 
     Reads each `international.<actor>` block and `rules.pressure.*`. A state climbs one
     step once its pressure has stayed at or below the step's threshold for `step_after`
-    months, with a monthly chance `step_chance`; step 4 is formal recognition. The
-    scale multiplies each month's push and shock. Off: pressure stays, nobody moves.
-    Every state moves at once: the pure functions read each number as an array over the states.
+    months, with a monthly chance `step_chance` that grows with the share of states
+    already past its step (read before anyone climbs); step 4 is formal recognition.
+    The scale multiplies each month's push and shock. Off: pressure stays, nobody
+    moves. The states move in a compiled loop (`compiled_states.move_states`).
     """
-    action, conduct, signals = taliban_action(world), misconduct(world), world.signals
-    rule = world.params.rules.pressure
-    states = list(world.params.international.values())
-    spec = ByActor(states)
-    shocks = column(rule.noise) * world.streams.normals(len(states))
-    draws = world.streams.uniform(np.full(world.replicates, len(states) + 1))
-    ahead = others_ahead(world.engagement)
-    complied = np.empty((world.replicates, len(states)))
-    for j, state in enumerate(states):
-        complied[:, j] = compliance(state.cares_about, action)
-    change = pressure_change(
-        complied,
-        signals.sectarian_attacks[:, None],
-        signals.attacks_on_foreigners[:, None],
-        conduct[:, None],
-        spec,
+    from sim.rules import compiled_states as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
+
+    rule, signals, rows = world.params.rules.pressure, world.signals, world.replicates
+    states = len(world.state_names)
+    action = taliban_action(world)
+    acted = np.empty((rows, len(action)))
+    for k, target in enumerate(loops.targets(world.params)):
+        acted[:, k] = action[target]
+    shocks = column(rule.noise) * world.streams.normals(states)
+    buffer, start = world.streams.reserve(np.full(rows, states + 1))
+    loops.move_states(
+        world.derived(loops.state_weights),
+        acted,
+        *world.derived(loops.cares_table),
+        per_row(signals.sectarian_attacks, rows),
+        per_row(signals.attacks_on_foreigners, rows),
+        per_row(misconduct(world), rows),
+        world.credibility,
+        per_row(rule.contagion, rows),
+        np.ascontiguousarray(shocks),
+        world.derived(loops.held),
+        world.derived(loops.release_weights),
+        scale,
+        world.month,
+        buffer,
+        start,
+        world.pressure,
+        world.months_satisfied,
+        world.engagement,
+        world.recognized_month,
+        world.unfrozen,
     )
-    world.pressure[:] = pressure_after(world.pressure, change, shocks, spec, scale)
-    climb(world, spec, ahead, draws[:, : len(states)], column(rule.contagion))
-    held = holders(states)
-    if held:
-        complied_holders = np.zeros(world.replicates)
-        for j in held:
-            complied_holders += complied[:, j] / len(held)
-        holders_step = world.engagement[:, held].sum(axis=1) / len(held)
-        chance = release_chance(complied_holders, conduct, holders_step, rule)
-        world.unfrozen |= draws[:, len(states)] < chance
-
-
-def climb(
-    world: World, spec: ByActor, ahead: np.ndarray, draw: np.ndarray, contagion: float | np.ndarray
-) -> None:
-    """Each state counts months at or below its next step's threshold and may take that step.
-
-    `spec` holds each state's numbers as an array over the states; `ahead` and `draw`
-    are (replicates, states), `contagion` a number or a column of one per replicate.
-    """
-    step = world.engagement.copy()
-    low = world.pressure <= step_threshold(step, spec)
-    world.months_satisfied[:] = np.where(low, world.months_satisfied + 1, 0)
-    ready = (step < TOP) & (world.months_satisfied >= spec.step_after)
-    credibility = world.credibility[:, None]
-    climbs = ready & (draw < step_chance(step, ahead, credibility, spec, contagion))
-    world.engagement += climbs
-    world.months_satisfied[climbs] = 0
-    world.recognized_month[climbs & (step == TOP - 1)] = world.month
