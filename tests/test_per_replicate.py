@@ -129,6 +129,25 @@ def test_an_event_that_sets_a_varied_key_wins_from_its_month_on():
     np.testing.assert_array_equal(world.crackdown_intensity, 0.5)  # the base of the adaptive policy
 
 
+def test_an_event_reaches_the_loops_tables_in_its_month():
+    """World.derived: the compiled loops' parameter tables follow an event from its month on.
+
+    The baseline against the same with an event at month 3 that makes every state more
+    responsive and cohesion recover faster: the same through month 2, apart from month 3.
+    """
+    base = spec_of("baseline")
+    changes = {f"international.{name}.responsiveness": 3.0 for name in base.international}
+    changes["rules.fragmentation.recovery"] = 0.9
+    changed = override(base, {"events": [{"month": 3, "note": "more responsive", "set": changes}]})
+    worlds = [new_world(s, [replicate_rng(s.seed, r) for r in REPLICATES]) for s in (base, changed)]
+    for month in (1, 2, 3):
+        for world in worlds:
+            world.step()
+        same = month < 3
+        assert np.array_equal(worlds[0].pressure, worlds[1].pressure) == same, month
+        assert np.array_equal(worlds[0].cohesion, worlds[1].cohesion) == same, month
+
+
 @pytest.mark.parametrize(
     ("key", "given", "message"),
     [
