@@ -58,10 +58,11 @@ def test_money_factor_values():
 
 def test_utilities_values():
     """strategy.utilities: home 0; abroad and consolidation rise with pressure; losses, money."""
-    values = utilities(np.array([0.0, 0.5]), np.array([0.0, 0.25]), np.array([1.0, 2.0]), STRATEGY)
+    values = [utilities(0.0, 0.0, 1.0, STRATEGY), utilities(0.5, 0.25, 2.0, STRATEGY)]
     np.testing.assert_allclose(
         values, [[0.0, -2.0, -1.0], [0.0, -0.5, 1.0 - math.log(2.0)]], rtol=1e-12, atol=1e-15
     )
+    assert utilities(0.0, 0.0, 0.0, STRATEGY)[2] == pytest.approx(-1.0 - math.log(1e-12))
 
 
 def test_sanctuary_lost_values():
@@ -81,14 +82,13 @@ def test_safe_areas_rebuilt_values():
 
 def test_effort_shares_values():
     """strategy.effort_shares: softmax of utilities plus noise x choice_noise; rows sum to 1."""
-    values = np.array([[0.0, -2.0, -1.0], [0.0, 0.0, 0.0]])
-    noise = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]])
-    shares = effort_shares(values, noise, STRATEGY)
     e = np.exp([0.0, -2.0, -1.0])
-    np.testing.assert_allclose(shares[0], e / e.sum(), rtol=1e-12)
-    np.testing.assert_allclose(shares[1], np.exp([1.0, 0, 0]) / (math.e + 2), rtol=1e-12)
-    huge = effort_shares(np.array([[0.0, 1e4, -1e4]]), np.zeros((1, 3)), STRATEGY)
-    np.testing.assert_allclose(huge, [[0.0, 1.0, 0.0]])  # no overflow
+    shares = effort_shares((0.0, -2.0, -1.0), (0.0, 0.0, 0.0), STRATEGY)
+    np.testing.assert_allclose(shares, e / e.sum(), rtol=1e-12)
+    shares = effort_shares((0.0, 0.0, 0.0), (2.0, 0.0, 0.0), STRATEGY)
+    np.testing.assert_allclose(shares, np.exp([1.0, 0, 0]) / (math.e + 2), rtol=1e-12)
+    huge = effort_shares((0.0, 1e4, -1e4), (0.0, 0.0, 0.0), STRATEGY)
+    np.testing.assert_allclose(huge, [0.0, 1.0, 0.0])  # no overflow
 
 
 # --- the tiny world ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ NOT_MECHANISMS = (
     "compiled_cells",
     "compiled_states",
     "compiled_factions",
+    "compiled_command",
 )
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 

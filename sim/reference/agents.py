@@ -291,7 +291,7 @@ class IsisKAgent(mesa.Agent):
         self.multiplier = float(returns_to_scale(cadre, rules.attacks)) * money
         values = utilities(force * exposure, lost + gap, money, rules.strategy)
         noise = model.rng.standard_normal(len(EFFORTS))
-        self.effort = effort_shares(values, noise, rules.strategy)
+        self.effort = np.array(effort_shares(values, noise, rules.strategy))
 
     def choose_targets(self, shares: np.ndarray) -> None:
         """Each of the month's attacks gets a (target, success) pair; successes have casualties.

@@ -354,6 +354,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
     def rule_loops() -> None:
         from sim.rules import (  # noqa: F401  (importing compiles or loads them)
             compiled_cells,
+            compiled_command,
             compiled_factions,
             compiled_states,
             compiled_units,

@@ -18,11 +18,11 @@ Its parameters are declared in `sim.inputs.pars.strategy`.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, stacked
 from sim.inputs.schema import IsisK, StrategyRule
 
 if TYPE_CHECKING:
@@ -60,25 +60,28 @@ def money_factor(funds_musd, cadre, rule: StrategyRule):
     return rule.unfunded_tempo + (1.0 - rule.unfunded_tempo) * 2.0 * lifted / (1.0 + lifted)
 
 
-def utilities(pressure, losses, money, rule: StrategyRule) -> np.ndarray:
-    """The leadership's utilities of (attacks at home, abroad, consolidation), (..., 3).
+def utilities(pressure, losses, money, rule: StrategyRule) -> tuple[float, float, float]:
+    """The leadership's utilities of (attacks at home, abroad, consolidation).
 
     Pressure felt pushes effort abroad and into consolidation; losses into consolidation;
     money (its tempo multiplier) away from consolidation.
     """
     pressed = rule.pressure_weight * pressure
-    home = np.zeros_like(pressed + losses + money)
     abroad = rule.abroad_bias + pressed
     broke = -np.log(np.maximum(money, 1e-12))  # no money left: (almost) only consolidation
     consolidate = rule.consolidate_bias + pressed + rule.losses_weight * losses + broke
-    return stacked(home, abroad, consolidate)
+    return 0.0, abroad, consolidate
 
 
-def effort_shares(values, noise, rule: StrategyRule) -> np.ndarray:
-    """Shares of effort: softmax over the last axis of utilities + choice_noise x noise."""
-    noisy = values + rule.choice_noise * noise
-    weights = np.exp(noisy - noisy.max(axis=-1, keepdims=True))
-    return weights / weights.sum(axis=-1, keepdims=True)
+def effort_shares(values, noise, rule: StrategyRule) -> tuple[float, float, float]:
+    """Shares of effort: softmax of the three utilities + choice_noise x noise (one each)."""
+    home = values[0] + rule.choice_noise * noise[0]
+    abroad = values[1] + rule.choice_noise * noise[1]
+    consolidate = values[2] + rule.choice_noise * noise[2]
+    top = max(home, abroad, consolidate)
+    weights = (math.exp(home - top), math.exp(abroad - top), math.exp(consolidate - top))
+    total = weights[0] + weights[1] + weights[2]
+    return weights[0] / total, weights[1] / total, weights[2] / total
 
 
 def sanctuary_lost(safe_areas, start):
@@ -91,36 +94,35 @@ def safe_areas_rebuilt(safe_areas, rebuilding):
     return safe_areas + np.minimum(1.0, rebuilding) * (1.0 - safe_areas)
 
 
-def pressure_and_losses(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """Pressure ISIS-K feels (force x mean exposure) and its losses this month.
-
-    Losses are the share of fighters lost so far this month plus the share of skill its
-    cells lack after arrests of leaders (both fighter-weighted over the cells) plus the
-    share of its safe areas lost since month 0 (`sanctuary_lost`).
-    """
-    cells, signals = world.cells, world.signals
-    cadre = cells.row_sums(cells.fighters.astype(float))
-    weight = np.maximum(cadre, 1.0)
-    exposure = cells.row_sums(cells.fighters * cells.exposure) / weight
-    lost = signals.isisk_flow("losses") / np.maximum(cadre + signals.isisk_flow("losses"), 1.0)
-    capable = cells.row_sums(cells.fighters * cells.capability)
-    skilled = np.maximum(cells.row_sums(cells.fighters * cells.skill), 1e-12)
-    gap = np.maximum(0.0, 1.0 - capable / skilled) * (cadre > 0)
-    sanctuary = sanctuary_lost(world.safe_areas, world.spec.isisk.safe_areas)
-    return signals.crackdown_force * exposure, lost + gap + sanctuary
-
-
 def choose_strategy(world: World, scale: float) -> None:
     """The leadership's shares of effort this month (home, abroad, consolidate), drawn.
 
     Reads `rules.strategy.*`, ISIS-K's funds left after pay, its cells and safe areas
-    and this month's crackdown force and losses; writes `world.effort`. The noise is one
-    normal per option and replicate.
-    The attacks' scale acts on the tempo (`attack`), not on the choice.
+    and this month's crackdown force and losses; writes `world.effort`. Losses are the
+    share of fighters lost so far this month plus the share of skill its cells lack
+    after arrests of leaders plus the share of its safe areas lost since month 0; the
+    pressure it feels is the crackdown's force x its cells' mean exposure. The noise is
+    one normal per option and replicate. The attacks' scale acts on the tempo
+    (`attack`), not on the choice. The leadership chooses in a compiled loop
+    (`compiled_command.choose_effort`).
     """
-    rule, cells = world.params.rules.strategy, world.cells
-    cadre = cells.row_sums(cells.fighters.astype(float))
-    money = money_factor(operations_funds(cadre, world.params.isisk), cadre, rule)
-    pressure, losses = pressure_and_losses(world)
-    values = utilities(pressure, losses, money, rule)
-    world.effort[:] = effort_shares(values, world.streams.normals(len(EFFORTS)), by_slot(rule))
+    from sim.rules import compiled_command as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
+
+    cells, signals, rows = world.cells, world.signals, world.replicates
+    noise = world.streams.normals(len(EFFORTS))
+    loops.choose_effort(
+        cells.n,
+        cells.fighters,
+        cells.exposure,
+        cells.capability,
+        cells.skill,
+        world.derived(loops.strategy_weights),
+        world.derived(loops.command_weights),
+        per_row(signals.crackdown_force, rows),
+        per_row(signals.isisk_flow("losses"), rows),
+        world.safe_areas,
+        per_row(world.spec.isisk.safe_areas, rows),  # those held at month 0
+        noise,
+        world.effort,
+    )
