@@ -25,6 +25,7 @@ NOT_MECHANISMS = (
     "compiled_states",
     "compiled_factions",
     "compiled_command",
+    "compiled_groups",
 )
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 

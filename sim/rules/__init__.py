@@ -356,6 +356,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
             compiled_cells,
             compiled_command,
             compiled_factions,
+            compiled_groups,
             compiled_states,
             compiled_units,
         )

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, per_actor
-from sim.inputs.schema import PATRONS, PurgeRule
+from sim.inputs.schema import PurgeRule
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
 
@@ -36,28 +35,30 @@ def purge_foreign_fighters(world: World, scale: float) -> None:
     """Apply each group's purge, leaks and splinters; merge ISIS-K's allies.
 
     Reads `rules.purge.*`, `policy.purge.<group>` and each group's `loyalty`; the
-    mechanism's scale multiplies purge intensity (see `World.purge_intensity`).
+    mechanism's scale multiplies purge intensity (see `World.purge_intensity`). Each
+    fighter is removed, else handed to ISIS-K (leaks or merges), else stays; the groups
+    draw in a compiled loop (`compiled_groups.purge_groups`).
     """
-    rule = by_slot(world.params.rules.purge)  # every array here is (replicates, groups)
-    signals, fighters = world.signals, world.group_fighters
-    pull = world.momentum[:, None]
-    allied = world.patron == PATRONS.index("taliban")
-    purge = world.purge_intensity(scale)
-    loyalty = per_actor([g.loyalty for g in world.params.foreign_groups.values()])
-    p_leak = np.minimum(1.0, rule.leak_rate * purge * (1 + pull))
-    p_merge = rule.merge_rate * (world.patron == PATRONS.index("isisk"))
-    p_switch = switch_probability(purge, pull, loyalty, rule)
-    # Each fighter is removed, else handed to ISIS-K (leaks or merges), else stays.
-    streams, groups = world.streams, np.full(world.replicates, fighters.shape[1])
-    removed = streams.binomial(fighters, rule.removal_rate * purge, groups)
-    handed = streams.binomial(fighters - removed, p_leak + (1.0 - p_leak) * p_merge, groups)
-    splitting = allied & (streams.uniform(groups) < p_switch)
-    splinter = streams.binomial(
-        fighters - removed - handed, rule.splinter_share * splitting, groups
+    from sim.rules import compiled_groups as loops  # numba loads with the first step
+
+    signals, fighters, rows = world.signals, world.group_fighters, world.replicates
+    groups = fighters.shape[1]
+    removed = np.empty(fighters.shape, dtype=np.int64)
+    handed = np.empty(fighters.shape, dtype=np.int64)
+    buffer, start = world.streams.reserve(np.full(rows, 4 * groups))
+    loops.purge_groups(
+        fighters,
+        world.patron,
+        np.ascontiguousarray(world.purge_intensity(scale), dtype=np.float64),
+        world.derived(loops.loyalties),
+        world.derived(loops.purge_weights),
+        world.momentum,
+        buffer,
+        start,
+        removed,
+        handed,
     )
-    handed += splinter
     signals.group_flow("losses")[:] += removed
     signals.group_flow("defected_out")[:] += handed
     signals.isisk_flow("defected_in")[:] += handed.sum(axis=1)
     join_cells(world, handed.sum(axis=1))
-    fighters -= removed + handed
