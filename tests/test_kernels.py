@@ -20,11 +20,29 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
     """Every numba dispatcher of the engine's and the rules' loop modules, by name."""
     from sim.engine import draws, packing, sums
-    from sim.rules import compiled_cells, compiled_units
+    from sim.rules import (
+        compiled_cells,
+        compiled_command,
+        compiled_economy,
+        compiled_factions,
+        compiled_groups,
+        compiled_states,
+        compiled_units,
+    )
+
+    rules = (
+        compiled_units,
+        compiled_cells,
+        compiled_command,
+        compiled_economy,
+        compiled_factions,
+        compiled_groups,
+        compiled_states,
+    )
 
     return {
         f"{module.__name__}.{name}": value
-        for module in (draws, packing, sums, compiled_units, compiled_cells)
+        for module in (draws, packing, sums, *rules)
         for name, value in vars(module).items()
         if isinstance(value, numba.core.dispatcher.Dispatcher)
     }
@@ -49,9 +67,17 @@ def test_each_kernel_is_compiled_once_per_signature():
     assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts
     assert len(found["sim.engine.sums.add_by_row"].signatures) == 1
     assert len(found["sim.engine.sums.add_weighted_by_faction"].signatures) == 1
-    units = ("pay_grievance", "choose_fates", "draw_founders", "lose_fighters", "place_in_units")
+    units = ("choose_fates", "draw_founders", "lose_fighters", "place_in_units")
     for name in units:
         assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
+    for name in (
+        "compiled_command.choose_effort",
+        "compiled_economy.pay",
+        "compiled_factions.weigh_leaving",
+        "compiled_groups.purge_groups",
+        "compiled_states.move_states",
+    ):
+        assert len(found[f"sim.rules.{name}"].signatures) == 1, name
     for name in (
         "weigh_ties",
         "crack_cells",

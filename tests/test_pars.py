@@ -26,6 +26,7 @@ NOT_MECHANISMS = (
     "compiled_factions",
     "compiled_command",
     "compiled_groups",
+    "compiled_economy",
 )
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 

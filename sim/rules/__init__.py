@@ -355,6 +355,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
         from sim.rules import (  # noqa: F401  (importing compiles or loads them)
             compiled_cells,
             compiled_command,
+            compiled_economy,
             compiled_factions,
             compiled_groups,
             compiled_states,

@@ -3,7 +3,7 @@
 Units are most of the agents, so their rules run as a Mesa user writes `step`: a loop
 over one replicate's units, here compiled by numba, with the replicates as the outer
 loop. The loops compile the rules' own pure functions (`defection_score`,
-`grievance_after_pay`, ... which the plain-Mesa reference calls as they are) and the
+`desertion_score`, ... which the plain-Mesa reference calls as they are) and the
 engine's inverse-CDF draws (`sim.engine.draws`), and take each replicate's uniforms from
 its own buffer (`Streams.reserve`) in the order the rule draws them, so a replicate's
 history never depends on its batch. A unit whose uniform lies above a ceiling of its
@@ -37,9 +37,8 @@ from sim.engine.draws import (
 )
 from sim.engine.streams import Streams
 from sim.inputs.schema import DefectionRule
-from sim.rules import defection, economy, maths
+from sim.rules import defection, maths
 from sim.rules.defection import defection_score, desertion_score, pay_gap
-from sim.rules.economy import grievance_after_pay
 from sim.rules.maths import logistic
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ DefectionWeights = namedtuple(
 """The fields of `rules.defection` that `defection_score` and `desertion_score` read."""
 
 SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, defection, economy, maths))
+    b"".join(inspect.getsource(m).encode() for m in (draws, defection, maths))
 ).hexdigest()
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
@@ -127,7 +126,6 @@ def logistic_ceiling(x: float, grid: np.ndarray) -> float:
 
 
 _pay_gap = numba.njit(inline="always")(pay_gap)
-_grievance_after_pay = numba.njit(inline="always")(grievance_after_pay)
 
 ROWS = types.Array(types.float64, 1, "C", readonly=True)  # one value per replicate
 FLOAT_TABLE = types.float64[:, :]  # a ragged table's column (a view: any layout)
@@ -212,26 +210,6 @@ def _loops(sources: str):
     no_faction = f"a faction or group beyond the sums' columns (loops of sources {sources[:12]})"
     other_rows = f"arrays of different rows (loops of sources {sources[:12]})"
     negative = f"fewer than no fighters to place (loops of sources {sources[:12]})"
-
-    @numba.njit(
-        types.void(
-            READ_ROWS_COUNTS,
-            READ_COUNTS,
-            FLOAT_TABLE,
-            PER_FACTION,
-            ROWS,
-            ROWS,
-        ),
-        cache=True,
-    )
-    def pay_grievance(n, faction, grievance, ratios, rate, relief):
-        for r in range(n.size):
-            for j in range(n[r]):
-                if faction[r, j] >= ratios.shape[1]:
-                    raise ValueError(no_faction)
-                grievance[r, j] = _grievance_after_pay(
-                    grievance[r, j], ratios[r, faction[r, j]], rate[r], relief[r]
-                )
 
     @numba.njit(
         types.void(
@@ -434,7 +412,7 @@ def _loops(sources: str):
                 fighters[r, j] += added[r, j]
                 joined[r, faction[r, j]] += added[r, j]
 
-    return pay_grievance, choose_fates, draw_founders, lose_fighters, place_in_units
+    return choose_fates, draw_founders, lose_fighters, place_in_units
 
 
-pay_grievance, choose_fates, draw_founders, lose_fighters, place_in_units = _loops(SOURCES)
+choose_fates, draw_founders, lose_fighters, place_in_units = _loops(SOURCES)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot, column, per_actor
 from sim.inputs.schema import Economy
 
 if TYPE_CHECKING:
@@ -79,54 +78,37 @@ def pay_units(world: World, scale: float) -> None:
 
     Reads `economy.*`, each state's `aid_musd`, `aid_conditionality` and pressure, each
     faction's `revenue_share`. Factions that broke away get `economy.breakaway_pay`.
-    The scale multiplies revenue. Each unit's grievance follows its faction's pay in a
-    compiled loop over each replicate's units (`compiled_units.pay_grievance`).
+    The scale multiplies revenue. The shocks of hardship and revenue are drawn first,
+    in that order; the rest runs in a compiled loop over each replicate's budget,
+    factions and units (`compiled_economy.pay`).
     """
-    from sim.rules import compiled_units as loops  # numba loads with the first step
+    from sim.rules import compiled_economy as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
 
-    spec, policy = world.params.economy, world.params.policy
-    world.unfrozen |= spec.unfrozen  # released whatever the Taliban do (also by an event)
-    released = np.where(world.unfrozen, world.frozen_musd * spec.unfreeze_rate, 0.0)
-    world.frozen_musd -= released
-    states = world.params.international.values()
-    world.aid_musd[:] = aid_received(
-        per_actor([s.aid_musd for s in states]),
-        per_actor([s.aid_conditionality for s in states]),
-        world.pressure,
-    )
-    frozen_share = world.frozen_musd / max(spec.frozen_funds_musd, 1e-12)
-    target = hardship_target(frozen_share, world.aid_musd, spec)
-    hardship_shock = column(spec.hardship_noise, 0) * world.streams.normal()
-    world.hardship[:] = hardship_after(world.hardship, target, hardship_shock, spec)
-    shock = np.exp(spec.revenue_noise * world.streams.normal() - spec.revenue_noise**2 / 2)
-    revenue = scale * fiscal_revenue(
-        world.hardship,
-        world.pressure.sum(axis=1) / world.pressure.shape[1],
-        world.recognized_share(),
-        shock,
-        spec,
-    )
-    costs = policy_costs(world.crackdown_effect(), policy.accuracy, spec)
-    budget = np.maximum(0.0, spec.military_share * revenue + spec.aid_fungible * world.aid_musd)
-    budget = np.maximum(0.0, budget - costs)
-    fighters, active, per_slot = world.faction_fighters(), ~world.broken_away, by_slot(spec)
-    owed = budget[:, None] * world.active_shares("revenue_share")
-    ratios = np.where(active, pay_ratio(owed, fighters, per_slot.wage_usd), per_slot.breakaway_pay)
-    world.arrears[:] = np.where(
-        active, arrears_after(world.arrears, owed, fighters, per_slot.wage_usd), world.arrears
-    )
-    paid = fighters * active
-    world.pay_ratio[:] = ratios
-    world.revenue_musd[:] = revenue
-    world.total_pay_ratio[:] = (ratios * paid).sum(axis=1) / np.maximum(paid.sum(axis=1), 1)
     units, rows = world.units, world.replicates
-    loops.pay_grievance(
+    loops.pay(
         units.n,
+        units.fighters,
         units.faction,
         units.grievance,
-        np.ascontiguousarray(ratios, dtype=np.float64),
-        loops.per_row(spec.grievance_rate, rows),
-        loops.per_row(spec.grievance_relief, rows),
+        world.derived(loops.economy_weights),
+        world.derived(loops.aid_offers),
+        world.derived(loops.revenue_shares),
+        world.pressure,
+        world.broken_month,
+        per_row(world.recognized_share(), rows),
+        per_row(world.crackdown_effect(), rows),
+        per_row(world.params.policy.accuracy, rows),
+        scale,
+        world.streams.normals(2),
+        world.unfrozen,
+        world.frozen_musd,
+        world.aid_musd,
+        world.hardship,
+        world.revenue_musd,
+        world.pay_ratio,
+        world.arrears,
+        world.total_pay_ratio,
     )
 
 
