@@ -64,24 +64,34 @@ def starting_agents(spec: Scenario, gens: Sequence[np.random.Generator]) -> tupl
     """Each replicate's units and cells at the start, drawn from its generator (`populate`).
 
     Also what an ensemble's manifest counts, without building a world and its record.
+    The rows' entries go into the tables in one extend each.
     """
     factions = spec.taliban.factions.values()
     total = sum(f.fighters for f in factions)
     rows = len(gens)
     units = Units(rows, 2 * round(total / spec.taliban.unit_size) + 64, len(factions))
     cells = Cells(rows, 4 * spec.isisk.cells)
-    for r, gen in enumerate(gens):
-        populate(spec, units, cells, r, gen)
+    drawn = [populate(spec, r, gen) for r, gen in enumerate(gens)]
+    for table, k in ((units, 0), (cells, 1)):
+        columns = [row[k] for row in drawn]
+        table.extend(
+            np.array([len(c["fighters"]) for c in columns]),
+            **{name: np.concatenate([c[name] for c in columns]) for name in table.columns},
+        )
     return units, cells
 
 
-def populate(spec: Scenario, units: Units, cells: Cells, r: int, gen: np.random.Generator) -> None:
+def populate(
+    spec: Scenario, r: int, gen: np.random.Generator
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Row r's units (each faction's fighters split into units of about `unit_size`) and cells.
 
-    Parameters that vary per replicate take replicate r's value.
+    Returned as columns of the units' and the cells' tables. Parameters that vary per
+    replicate take replicate r's value.
     """
     economy = spec.economy
     initial_grievance = min(1.0, at_row(economy.grievance_rate, r) * economy.initial_arrears_months)
+    units: dict[str, list[np.ndarray]] = {name: [] for name in Units.columns}
     for index, faction in enumerate(spec.taliban.factions.values()):
         n = max(1, round(faction.fighters / spec.taliban.unit_size))
         fighters = split_evenly(gen, faction.fighters, n)
@@ -90,24 +100,21 @@ def populate(spec: Scenario, units: Units, cells: Cells, r: int, gen: np.random.
             for trait in (faction.ideology, faction.ties_to_isisk)
         )
         manned = fighters > 0  # a split of few fighters can leave a unit empty
-        units.append(
-            r,
-            fighters=fighters[manned],
-            faction=np.full(manned.sum(), index),
-            ideology=ideology[manned],
-            ties=ties[manned],
-            grievance=np.full(manned.sum(), initial_grievance),
-        )
+        units["fighters"].append(fighters[manned])
+        units["faction"].append(np.full(manned.sum(), index))
+        units["ideology"].append(ideology[manned])
+        units["ties"].append(ties[manned])
+        units["grievance"].append(np.full(manned.sum(), initial_grievance))
     isisk = spec.isisk
     fighters = split_evenly(gen, isisk.fighters, isisk.cells)
     manned = fighters > 0
-    cells.append(
-        r,
-        fighters=fighters[manned],
-        capability=np.full(manned.sum(), at_row(isisk.capability, r)),
-        exposure=np.full(manned.sum(), at_row(isisk.exposure, r)),
-        skill=np.full(manned.sum(), at_row(isisk.capability, r)),
-    )
+    cells = {
+        "fighters": fighters[manned],
+        "capability": np.full(manned.sum(), at_row(isisk.capability, r)),
+        "exposure": np.full(manned.sum(), at_row(isisk.exposure, r)),
+        "skill": np.full(manned.sum(), at_row(isisk.capability, r)),
+    }
+    return {name: np.concatenate(parts) for name, parts in units.items()}, cells
 
 
 class World:
