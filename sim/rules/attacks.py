@@ -137,7 +137,7 @@ def attack(world: World, scale: float) -> None:
     money = money_factor(
         operations_funds(cadre, world.params.isisk), cadre, world.params.rules.strategy
     )
-    weights = loops.attack_weights(rule, replicates)
+    weights = world.derived(loops.attack_weights)
     attacks = np.zeros(cells.fighters.shape, dtype=np.int64)
     expected, shifted = np.zeros(replicates), np.zeros(replicates)
     buffer, start = streams.reserve(cells.n)

@@ -31,7 +31,7 @@ from numba.extending import overload
 from sim.engine import draws
 from sim.engine.draws import MAX_MEAN, binomial_chance, binomial_draw, place_items, poisson_draw
 from sim.engine.streams import Streams
-from sim.inputs.schema import AttackRule, CrackdownRule
+from sim.inputs.schema import CrackdownRule, Scenario
 from sim.rules import attacks, crackdown, surrender
 from sim.rules.attacks import attack_rate, capability_after, exposure_after_attacks, skill_after
 from sim.rules.compiled_units import (
@@ -91,14 +91,14 @@ SOURCES = hashlib.sha256(
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
 
-def crackdown_weights(rule: CrackdownRule, rows: int) -> np.ndarray:
+def crackdown_weights(params: Scenario, rows: int) -> np.ndarray:
     """The `CrackdownWeights` of `rules.crackdown`, one row per replicate."""
-    return rule_rows(rule, CrackdownWeights, rows)
+    return rule_rows(params.rules.crackdown, CrackdownWeights, rows)
 
 
-def attack_weights(rule: AttackRule, rows: int) -> np.ndarray:
+def attack_weights(params: Scenario, rows: int) -> np.ndarray:
     """The `AttackWeights` of `rules.attacks`, one row per replicate."""
-    return rule_rows(rule, AttackWeights, rows)
+    return rule_rows(params.rules.attacks, AttackWeights, rows)
 
 
 @overload(precision, inline="always")

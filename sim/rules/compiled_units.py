@@ -36,7 +36,7 @@ from sim.engine.draws import (
     sure_zero_below,
 )
 from sim.engine.streams import Streams
-from sim.inputs.schema import DefectionRule
+from sim.inputs.schema import Scenario
 from sim.rules import defection, maths
 from sim.rules.defection import defection_score, desertion_score, pay_gap
 from sim.rules.maths import logistic
@@ -153,9 +153,9 @@ def rule_rows(rule: object, fields: type, rows: int) -> np.ndarray:
     return out
 
 
-def defection_weights(rule: DefectionRule, rows: int) -> np.ndarray:
+def defection_weights(params: Scenario, rows: int) -> np.ndarray:
     """The `DefectionWeights` of `rules.defection`, one row per replicate."""
-    return rule_rows(rule, DefectionWeights, rows)
+    return rule_rows(params.rules.defection, DefectionWeights, rows)
 
 
 def draw_losses(

@@ -161,7 +161,7 @@ def crack_down(world: World, scale: float) -> None:
         per_row(force, rows),
         per_row(policy.accuracy, rows),
         world.safe_areas,
-        loops.crackdown_weights(rule, rows),
+        world.derived(loops.crackdown_weights),
         buffer,
         start,
         removed,

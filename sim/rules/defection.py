@@ -186,7 +186,7 @@ def defect(world: World, scale: float) -> None:
         units.ideology,
         units.ties,
         units.grievance,
-        loops.defection_weights(rule, rows),
+        world.derived(loops.defection_weights),
         loops.per_row(rule.punishment_grievance * policy.punishment, rows),
         world.pay_ratio,
         world.cohesion,
