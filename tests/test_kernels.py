@@ -26,6 +26,7 @@ def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
         compiled_economy,
         compiled_factions,
         compiled_groups,
+        compiled_recruitment,
         compiled_states,
         compiled_units,
     )
@@ -37,6 +38,7 @@ def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
         compiled_economy,
         compiled_factions,
         compiled_groups,
+        compiled_recruitment,
         compiled_states,
     )
 
@@ -75,6 +77,7 @@ def test_each_kernel_is_compiled_once_per_signature():
         "compiled_economy.pay",
         "compiled_factions.weigh_leaving",
         "compiled_groups.purge_groups",
+        "compiled_recruitment.draw_recruits",
         "compiled_states.move_states",
     ):
         assert len(found[f"sim.rules.{name}"].signatures) == 1, name

@@ -27,6 +27,7 @@ NOT_MECHANISMS = (
     "compiled_command",
     "compiled_groups",
     "compiled_economy",
+    "compiled_recruitment",
 )
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 

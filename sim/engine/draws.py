@@ -195,6 +195,22 @@ def binomial_draw_floored(
 
 
 @numba.njit(inline="always")
+def checked_poisson(u: float, lam: float) -> int:
+    """`poisson_draw`, refusing a mean not finite or above `MAX_MEAN`, as the rows' draws do."""
+    if not lam <= MAX_MEAN:  # NaN fails it too
+        raise ValueError("Poisson mean not finite or above MAX_MEAN")
+    return poisson_draw(u, lam)
+
+
+@numba.njit(inline="always")
+def checked_binomial(u: float, n: int, p: float) -> int:
+    """`binomial_draw` of Binomial(n, p), refusing a NaN chance, as the rows' draws do."""
+    if p != p:
+        raise ValueError("binomial chance is NaN")
+    return binomial_draw(u, n, binomial_chance(p))
+
+
+@numba.njit(inline="always")
 def _draws_out(counts: np.ndarray, width: int) -> np.ndarray:
     """The draws' array: a row per count, `width` wide or as wide as the largest count."""
     for count in counts:

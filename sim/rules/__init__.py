@@ -358,6 +358,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
             compiled_economy,
             compiled_factions,
             compiled_groups,
+            compiled_recruitment,
             compiled_states,
             compiled_units,
         )

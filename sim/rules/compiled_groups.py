@@ -22,7 +22,7 @@ import numpy as np
 from numba import types
 
 from sim.engine import draws
-from sim.engine.draws import binomial_chance, binomial_draw
+from sim.engine.draws import checked_binomial
 from sim.inputs.schema import PATRONS, PurgeRule, Scenario
 from sim.rules import maths, purge
 from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows
@@ -59,7 +59,6 @@ def _loop(sources: str):
     """Compile the loop; numba's cache key holds the values it closes over (as `compiled_units`)."""
     beyond_buffer = f"uniforms asked for beyond the buffer (loops of sources {sources[:12]})"
     other_rows = f"arrays of different rows or groups (loops of sources {sources[:12]})"
-    nan_chance = f"binomial chance is NaN (loops of sources {sources[:12]})"
     table = types.Array(types.float64, 2, "C", readonly=True)
 
     @numba.njit(
@@ -96,20 +95,13 @@ def _loop(sources: str):
                 merge = rule.merge_rate * (patron[r, g] == ISISK)
                 switch = _switch_probability(purged, pull[r], loyalty[r, g], rule)
                 splitting = patron[r, g] == TALIBAN and u[2 * groups + g] < switch
-                chances = (
-                    rule.removal_rate * purged,
-                    leak + (1.0 - leak) * merge,
-                    rule.splinter_share * splitting,
-                )
-                for chance in chances:
-                    if chance != chance:
-                        raise ValueError(nan_chance)
                 left = fighters[r, g]
-                removed[r, g] = binomial_draw(u[g], left, binomial_chance(chances[0]))
+                removed[r, g] = checked_binomial(u[g], left, rule.removal_rate * purged)
                 left -= removed[r, g]
-                handed[r, g] = binomial_draw(u[groups + g], left, binomial_chance(chances[1]))
+                handed[r, g] = checked_binomial(u[groups + g], left, leak + (1.0 - leak) * merge)
                 left -= handed[r, g]
-                handed[r, g] += binomial_draw(u[3 * groups + g], left, binomial_chance(chances[2]))
+                splinter = rule.splinter_share * splitting
+                handed[r, g] += checked_binomial(u[3 * groups + g], left, splinter)
                 fighters[r, g] -= removed[r, g] + handed[r, g]
             start[r] += 4 * groups
 

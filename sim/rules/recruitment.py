@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import at_rows, by_slot, column, per_actor
+from sim.engine.values import at_rows, column, per_actor
 from sim.inputs.schema import BREAKAWAYS, RecruitmentRule
 from sim.rules.attacks import founded_capability
 from sim.rules.strategy import CONSOLIDATE
@@ -116,28 +116,41 @@ def recruit(world: World, scale: float) -> None:
 
     Reads `rules.recruitment.*`, each group's `arrivals_per_month`, `taliban.unit_size`,
     the month's deserters and indiscriminate force, ISIS-K's effort on consolidation
-    and the ex-ANSF pool; the scale
-    multiplies recruitment and arrival rates.
+    and the ex-ANSF pool; the scale multiplies recruitment and arrival rates (the
+    ex-ANSF's chance of joining, not the pool's decay). The intake is a compiled loop
+    over the replicates (`compiled_recruitment.draw_recruits`).
     """
-    rule, signals, isisk = world.params.rules.recruitment, world.signals, world.spec.isisk
-    local_rate = scale * local_recruits_rate(
+    from sim.rules import compiled_recruitment as loops  # numba loads with the first step
+    from sim.rules.compiled_units import per_row
+
+    rule, signals, isisk, rows = (
+        world.params.rules.recruitment,
+        world.signals,
+        world.spec.isisk,
+        world.replicates,
+    )
+    prisoners = np.empty(rows, dtype=np.int64)
+    prisoners[:] = prisoners_released(world.month, isisk.released_prisoners, isisk.release_months)
+    local = np.empty(rows, dtype=np.int64)
+    arrivals = np.empty(world.group_fighters.shape, dtype=np.int64)
+    buffer, start = world.streams.reserve(np.full(rows, 4 + arrivals.shape[1]))
+    loops.draw_recruits(
+        world.derived(loops.recruitment_weights),
         world.momentum,
         world.hardship,
-        world.recognized_share(),
+        per_row(world.recognized_share(), rows),
         signals.anger,
-        signals.faction_flow("deserted").sum(axis=1),
-        world.effort[:, CONSOLIDATE],
-        rule,
+        per_row(signals.faction_flow("deserted").sum(axis=1), rows),
+        per_row(world.effort[:, CONSOLIDATE], rows),
+        prisoners,
+        world.derived(loops.arrival_rates),
+        scale,
+        buffer,
+        start,
+        world.ex_ansf,
+        local,
+        arrivals,
     )
-    arrival_rate = scale * per_actor(
-        [g.arrivals_per_month for g in world.params.foreign_groups.values()]
-    )
-    streams, rows = world.streams, np.ones(world.replicates, dtype=np.int64)
-    local = streams.poisson(local_rate[:, None], rows)[:, 0]
-    local += prisoners_released(world.month, isisk.released_prisoners, isisk.release_months)
-    local += _recruit_ex_ansf(world, scale)
-    local += streams.poisson(scale * central_asian_rate(world.momentum, rule)[:, None], rows)[:, 0]
-    arrivals = streams.poisson(arrival_rate, rows * arrival_rate.shape[-1])
     join_cells(world, local)
     signals.isisk_flow("recruits")[:] += local
     world.group_fighters += arrivals
@@ -148,21 +161,6 @@ def recruit(world: World, scale: float) -> None:
     _found_units(world, scale)
     _reshape_cells(world)
     _split_units(world)
-
-
-def _recruit_ex_ansf(world: World, scale: float) -> np.ndarray:
-    """Former security forces who join ISIS-K this month; the pool loses them and its decay.
-
-    Reads `rules.recruitment.ex_ansf_*`, hardship and the month's indiscriminate force;
-    the scale multiplies the chance of joining, not the pool's decay.
-    """
-    rule, rows = by_slot(world.params.rules.recruitment, axes=1), np.ones(world.replicates, int)
-    pool = world.ex_ansf[:, None]
-    chance = ex_ansf_chance(world.hardship[:, None], world.signals.anger[:, None], rule)
-    joined = world.streams.binomial(pool, np.minimum(1.0, scale * chance), rows)
-    left = world.streams.binomial(pool - joined, rule.ex_ansf_decay, rows)
-    world.ex_ansf -= (joined + left)[:, 0]
-    return joined[:, 0]
 
 
 def armed_crime_after(crime, deserters, rule: RecruitmentRule):
