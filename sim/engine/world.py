@@ -91,30 +91,36 @@ def populate(
     """
     economy = spec.economy
     initial_grievance = min(1.0, at_row(economy.grievance_rate, r) * economy.initial_arrears_months)
-    units: dict[str, list[np.ndarray]] = {name: [] for name in Units.columns}
-    for index, faction in enumerate(spec.taliban.factions.values()):
+    fighters, ideology, ties = [], [], []
+    for faction in spec.taliban.factions.values():
         n = max(1, round(faction.fighters / spec.taliban.unit_size))
-        fighters = split_evenly(gen, faction.fighters, n)
-        ideology, ties = (
+        split = split_evenly(gen, faction.fighters, n)
+        believers, tied = (
             beta_draws(gen, at_row(trait.mean, r), at_row(trait.sd, r), n)
             for trait in (faction.ideology, faction.ties_to_isisk)
-        )
-        manned = fighters > 0  # a split of few fighters can leave a unit empty
-        units["fighters"].append(fighters[manned])
-        units["faction"].append(np.full(manned.sum(), index))
-        units["ideology"].append(ideology[manned])
-        units["ties"].append(ties[manned])
-        units["grievance"].append(np.full(manned.sum(), initial_grievance))
+        )  # drawn in this order: ideology, then ties
+        manned = split > 0  # a split of few fighters can leave a unit empty
+        fighters.append(split[manned])
+        ideology.append(believers[manned])
+        ties.append(tied[manned])
+    counts = [len(f) for f in fighters]
+    units = {
+        "fighters": np.concatenate(fighters),
+        "faction": np.repeat(np.arange(len(counts)), counts),
+        "ideology": np.concatenate(ideology),
+        "ties": np.concatenate(ties),
+        "grievance": np.full(sum(counts), initial_grievance),
+    }
     isisk = spec.isisk
-    fighters = split_evenly(gen, isisk.fighters, isisk.cells)
-    manned = fighters > 0
+    split = split_evenly(gen, isisk.fighters, isisk.cells)
+    manned = split > 0
     cells = {
-        "fighters": fighters[manned],
+        "fighters": split[manned],
         "capability": np.full(manned.sum(), at_row(isisk.capability, r)),
         "exposure": np.full(manned.sum(), at_row(isisk.exposure, r)),
         "skill": np.full(manned.sum(), at_row(isisk.capability, r)),
     }
-    return {name: np.concatenate(parts) for name, parts in units.items()}, cells
+    return units, cells
 
 
 class World:
