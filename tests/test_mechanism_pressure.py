@@ -37,7 +37,9 @@ from sim.rules import update_pressure
 from sim.rules.maths import logistic, logit
 from sim.rules.pressure import (
     compliance,
+    demands_met,
     isisk_action,
+    misconduct,
     pressure_after,
     pressure_change,
     release_chance,
@@ -100,8 +102,25 @@ def test_west_distance_values():
     """pressure.west_distance: the holders' mean pressure x (1 - joint); 0 with no holder."""
     assert west_distance(np.array([0.8, 0.6]), 0.0) == pytest.approx(0.7, **EXACT)
     assert west_distance(np.array([0.8, 0.6]), 0.3) == pytest.approx(0.7 * 0.7, **EXACT)
-    np.testing.assert_allclose(west_distance(np.array([[0.8], [0.2]]), 0.5), [0.4, 0.1])
-    np.testing.assert_array_equal(west_distance(np.zeros((3, 0)), 0.2), [0.0, 0.0, 0.0])
+    assert west_distance([0.2], 0.5) == pytest.approx(0.1, **EXACT)
+    assert west_distance([], 0.2) == 0.0
+
+
+def test_demands_met_values():
+    """pressure.demands_met: isisk, joint, concessions, stability, trade, rivalry, by hand."""
+    rule = TINY.rules.pressure.model_copy(update=dict(amnesty_risk=0.5, crime_half=1000.0))
+    met = demands_met(0.6, 1.0, 0.4, 0.3, 0.8, 0.5, 0.25, 0.0, [0.8, 0.6], rule)
+    by_hand = (0.6 * (1 - 0.5 * 0.4), 0.6, 0.3, 0.8, 0.8 * 0.5 * 0.75, 0.7 * (1 - 0.6))
+    np.testing.assert_allclose(met, by_hand, rtol=1e-12)
+    alone = demands_met(0.6, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, [], rule)
+    assert alone[1] == 0.0 and alone[5] == 0.0  # not joint; no holder, no distance
+
+
+def test_misconduct_values():
+    """pressure.misconduct: indiscriminate force plus `punishment_conduct` x punishment."""
+    rule = TINY.rules.pressure.model_copy(update=dict(punishment_conduct=0.5))
+    assert misconduct(0.2, 0.6, rule) == pytest.approx(0.5, **EXACT)
+    assert misconduct(0.0, 0.0, rule) == 0.0
 
 
 def test_pressure_change_values():

@@ -24,7 +24,7 @@ import numpy as np
 from sim.engine.seeds import replicate_rng
 from sim.engine.state import beta_draws, split_evenly
 from sim.inputs.scenario import event_timeline, load_scenario
-from sim.inputs.schema import TARGETS, Scenario
+from sim.inputs.schema import DEMANDS, TARGETS, Scenario
 from sim.reference.agents import (
     CellAgent,
     FactionAgent,
@@ -47,13 +47,7 @@ from sim.rules.economy import (
 )
 from sim.rules.fragmentation import rivalry_gaps
 from sim.rules.maths import clamp
-from sim.rules.pressure import (
-    isisk_action,
-    release_chance,
-    share_ahead,
-    trade_and_transit,
-    west_distance,
-)
+from sim.rules.pressure import demands_met, misconduct, release_chance, share_ahead
 from sim.rules.recruitment import (
     armed_crime_after,
     central_asian_rate,
@@ -238,25 +232,20 @@ class ReferenceModel(mesa.Model):
 
     def taliban_action(self) -> dict[str, float]:
         """Taliban action in [0, 1] on each demand, `schema.DEMANDS`, and each group."""
-        policy, crackdown = self.params.policy, self.crackdown_effect()
-        joint = crackdown * float(policy.joint_with_us)
-        holders = np.array([s.pressure for s in self.holders()])
-        action = {
-            "isisk": isisk_action(crackdown, policy.amnesty, self.params.rules.pressure),
-            "joint": joint,
-            "concessions": policy.concessions,
-            "stability": self.credibility,
-            "trade": float(
-                trade_and_transit(
-                    self.credibility,
-                    self.hardship,
-                    self.safe_areas,
-                    self.crime,
-                    self.params.rules.pressure,
-                )
-            ),
-            "rivalry": float(west_distance(holders, joint)),
-        }
+        policy = self.params.policy
+        met = demands_met(
+            self.crackdown_effect(),
+            float(policy.joint_with_us),
+            policy.amnesty,
+            policy.concessions,
+            self.credibility,
+            self.hardship,
+            self.safe_areas,
+            self.crime,
+            [s.pressure for s in self.holders()],
+            self.params.rules.pressure,
+        )
+        action = {demand: float(value) for demand, value in zip(DEMANDS, met, strict=True)}
         return action | {g.name: self.purge_effect(g) for g in self.groups}
 
     def holders(self) -> list[StateAgent]:
@@ -462,9 +451,7 @@ class ReferenceModel(mesa.Model):
 
         Whether others are past a state's step is read before anyone climbs this month.
         """
-        conduct = self.anger + self.params.rules.pressure.punishment_conduct * (
-            self.params.policy.punishment
-        )
+        conduct = misconduct(self.anger, self.params.policy.punishment, self.params.rules.pressure)
         steps, action = [s.engagement for s in self.states], self.taliban_action()
         for state in self.states:
             state.watch(action, conduct, scale)

@@ -23,20 +23,25 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from sim.inputs.schema import DEMANDS, Scenario
+from sim.inputs.schema import DEMANDS, PressureRule, Scenario
 from sim.rules import maths, pressure
 from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows
 from sim.rules.maths import logit
 from sim.rules.pressure import (
     TOP,
     compliance,
+    demands_met,
     holders,
+    isisk_action,
+    misconduct,
     pressure_after,
     pressure_change,
     release_chance,
     share_ahead,
     step_chance,
     step_threshold,
+    trade_and_transit,
+    west_distance,
 )
 
 StateWeights = namedtuple(
@@ -58,8 +63,8 @@ StateWeights = namedtuple(
 )
 """The fields of an `international.<actor>` block that its pressure and its climb read."""
 
-ReleaseWeights = namedtuple("ReleaseWeights", ("release_rate", "release_engagement"))
-"""The fields of `rules.pressure` that `release_chance` reads."""
+PressureWeights = namedtuple("PressureWeights", PressureRule.model_fields)
+"""Every field of `rules.pressure`."""
 
 SOURCES = hashlib.sha256(
     b"".join(inspect.getsource(m).encode() for m in (pressure, maths))
@@ -73,6 +78,26 @@ def _compiled_logit(p, edge=1e-9):
     return logit
 
 
+@overload(isisk_action, inline="always")
+def _compiled_isisk_action(crackdown, amnesty, rule: PressureRule):
+    """`isisk_action` inside the loop: compiled as written (same parameters, as numba asks)."""
+    return isisk_action
+
+
+@overload(trade_and_transit, inline="always")
+def _compiled_trade_and_transit(credibility, hardship, safe_areas, crime, rule: PressureRule):
+    """`trade_and_transit` inside the loop: compiled as written."""
+    return trade_and_transit
+
+
+@overload(west_distance, inline="always")
+def _compiled_west_distance(holders_pressure, joint):
+    """`west_distance` inside the loop: compiled as written."""
+    return west_distance
+
+
+_demands_met = numba.njit(inline="always")(demands_met)
+_misconduct = numba.njit(inline="always")(misconduct)
 _compliance = numba.njit(inline="always")(compliance)
 _pressure_change = numba.njit(inline="always")(pressure_change)
 _pressure_after = numba.njit(inline="always")(pressure_after)
@@ -118,24 +143,31 @@ def _loop(sources: str):
     """Compile the loop; numba's cache key holds the values it closes over (as `compiled_units`)."""
     beyond_buffer = f"uniforms asked for beyond the buffer (loops of sources {sources[:12]})"
     other_rows = f"arrays of different rows or states (loops of sources {sources[:12]})"
-    read_table = types.Array(types.float64, 2, "C", readonly=True)
-    read_indices = types.Array(types.int64, 2, "C", readonly=True)
+    table = types.Array(types.float64, 2, "C", readonly=True)
+    indices = types.Array(types.int64, 1, "C", readonly=True)
 
     @numba.njit(
         types.void(
             types.Array(types.float64, 3, "C", readonly=True),
-            read_table,
-            read_indices,
-            read_table,
-            types.Array(types.int64, 1, "C", readonly=True),
+            table,
+            types.Array(types.int64, 2, "C", readonly=True),
+            table,
+            indices,
+            indices,
+            ROWS,
+            types.float64,
             ROWS,
             ROWS,
             ROWS,
             ROWS,
             ROWS,
-            read_table,
-            types.Array(types.int64, 1, "C", readonly=True),
-            read_table,
+            ROWS,
+            ROWS,
+            ROWS,
+            ROWS,
+            ROWS,
+            table,
+            table,
             types.float64,
             types.int64,
             BUFFER,
@@ -150,18 +182,25 @@ def _loop(sources: str):
     )
     def move_states(
         weights,
-        action,
+        rules,
         cares,
         cares_weight,
         cares_count,
+        held,
+        crackdown,
+        joint_with_us,
+        amnesty,
+        concessions,
+        punishment,
+        credibility,
+        hardship,
+        safe_areas,
+        crime,
+        anger,
         sectarian,
         on_foreigners,
-        conduct,
-        credibility,
-        contagion,
-        shocks,
-        held,
-        release,
+        purge,
+        normals,
         scale,
         month,
         buffer,
@@ -173,28 +212,54 @@ def _loop(sources: str):
         unfrozen,
     ):
         rows, states = pressure.shape
-        if weights.shape[:2] != (rows, states) or shocks.shape != (rows, states):
+        if weights.shape[:2] != (rows, states) or normals.shape != (rows, states):
             raise ValueError(other_rows)
+        if rules.shape[0] != rows or purge.shape[0] != rows:
+            raise ValueError(other_rows)
+        groups = purge.shape[1]
+        action = np.empty(len(DEMANDS) + groups)  # what each target gets: `targets`' order
         complied = np.empty(states)
         acted = np.empty(cares.shape[1])
+        held_pressure = np.empty(held.size)
         before = np.empty(states, dtype=np.int64)  # the steps at the start of the month
         for r in range(rows):
             if start[r] + states + 1 > buffer.shape[1]:
                 raise ValueError(beyond_buffer)
+            p = rules[r]
+            rule = PressureWeights(p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+            for k in range(held.size):
+                held_pressure[k] = pressure[r, held[k]]
+            met = _demands_met(
+                crackdown[r],
+                joint_with_us,
+                amnesty[r],
+                concessions[r],
+                credibility[r],
+                hardship[r],
+                safe_areas[r],
+                crime[r],
+                held_pressure,
+                rule,
+            )
+            for k in range(len(DEMANDS)):
+                action[k] = met[k]
+            for g in range(groups):
+                action[len(DEMANDS) + g] = purge[r, g]
+            conduct = _misconduct(anger[r], punishment[r], rule)
             for j in range(states):
                 w = weights[r, j]
                 spec = StateWeights(
                     w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11]
                 )
-                for k in range(cares_count[j]):
-                    acted[k] = action[r, cares[j, k]]
-                complied[j] = _compliance(
-                    cares_weight[j, : cares_count[j]], acted[: cares_count[j]]
-                )
+                cared = cares_count[j]
+                for k in range(cared):
+                    acted[k] = action[cares[j, k]]
+                complied[j] = _compliance(cares_weight[j, :cared], acted[:cared])
                 change = _pressure_change(
-                    complied[j], sectarian[r], on_foreigners[r], conduct[r], spec
+                    complied[j], sectarian[r], on_foreigners[r], conduct, spec
                 )
-                pressure[r, j] = _pressure_after(pressure[r, j], change, shocks[r, j], spec, scale)
+                shock = rule.noise * normals[r, j]
+                pressure[r, j] = _pressure_after(pressure[r, j], change, shock, spec, scale)
                 before[j] = engagement[r, j]
             for j in range(states):
                 w = weights[r, j]
@@ -207,9 +272,8 @@ def _loop(sources: str):
                 if step >= TOP or months_satisfied[r, j] < spec.step_after:
                     continue
                 ahead = _share_ahead(step, before)
-                if buffer[r, start[r] + j] < _step_chance(
-                    step, ahead, credibility[r], spec, contagion[r]
-                ):
+                chance = _step_chance(step, ahead, credibility[r], spec, rule.contagion)
+                if buffer[r, start[r] + j] < chance:
                     engagement[r, j] += 1
                     months_satisfied[r, j] = 0
                     if step == TOP - 1:
@@ -219,10 +283,7 @@ def _loop(sources: str):
                 for j in held:
                     complied_holders += complied[j] / held.size
                     holders_step += engagement[r, j]
-                rule = ReleaseWeights(release[r, 0], release[r, 1])
-                chance = _release_chance(
-                    complied_holders, conduct[r], holders_step / held.size, rule
-                )
+                chance = _release_chance(complied_holders, conduct, holders_step / held.size, rule)
                 unfrozen[r] |= buffer[r, start[r] + states] < chance
             start[r] += states + 1
 
@@ -232,9 +293,9 @@ def _loop(sources: str):
 move_states = _loop(SOURCES)
 
 
-def release_weights(params: Scenario, rows: int) -> np.ndarray:
-    """The `ReleaseWeights` of `rules.pressure`, one row per replicate."""
-    return rule_rows(params.rules.pressure, ReleaseWeights, rows)
+def pressure_weights(params: Scenario, rows: int) -> np.ndarray:
+    """The `PressureWeights` of `rules.pressure`, one row per replicate."""
+    return rule_rows(params.rules.pressure, PressureWeights, rows)
 
 
 def held(params: Scenario, rows: int) -> np.ndarray:

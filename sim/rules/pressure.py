@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import column
 from sim.inputs.schema import InternationalActor, PressureRule
 from sim.rules.maths import logistic, logit
 
@@ -57,16 +56,19 @@ def trade_and_transit(credibility, hardship, safe_areas, crime, rule: PressureRu
 
 
 def west_distance(holders_pressure, joint):
-    """The West's distance from the Taliban: the holders' mean pressure (last axis), less joint ops.
+    """The West's distance from the Taliban: the holders' mean pressure, less joint ops.
 
     What a rival of the West (`rivalry`) gains by engaging where the West keeps away; 0
     when no state holds the reserves. Counter-terrorism jointly with the US (`joint`, the
     crackdown's intensity when joint) brings US forces back into the region, which Russia
     and China opposed after the withdrawal, so it closes that share of the distance.
     """
-    if holders_pressure.shape[-1] == 0:
-        return np.zeros(holders_pressure.shape[:-1])
-    return holders_pressure.sum(axis=-1) / holders_pressure.shape[-1] * (1.0 - joint)
+    if len(holders_pressure) == 0:
+        return 0.0
+    total = 0.0
+    for pressure in holders_pressure:
+        total += pressure
+    return total / len(holders_pressure) * (1.0 - joint)
 
 
 def holders(states: list[InternationalActor]) -> list[int]:
@@ -74,38 +76,38 @@ def holders(states: list[InternationalActor]) -> list[int]:
     return [j for j, spec in enumerate(states) if spec.holds_frozen_funds]
 
 
-def taliban_action(world: World) -> dict[str, np.ndarray]:
-    """What each demand (`schema.DEMANDS`) and group gets, in [0, 1] per replicate.
+def demands_met(
+    crackdown,
+    joint_with_us: float,
+    amnesty,
+    concessions,
+    credibility,
+    hardship,
+    safe_areas,
+    crime,
+    holders_pressure,
+    rule: PressureRule,
+) -> tuple:
+    """What the Taliban do on each of `schema.DEMANDS`, in that order, each in [0, 1].
 
-    The Taliban's action, the routes' security (`trade`) and, for rivals of the West,
-    the West's distance at the start of the month (`rivalry`).
+    Their action against ISIS-K and jointly with the US, their concessions, stability
+    (credibility), the routes' security (`trade`) and, for rivals of the West, the
+    West's distance at the start of the month (`rivalry`). `joint_with_us` is 0 or 1.
     """
-    policy = world.params.policy
-    crackdown = world.crackdown_effect()
-    held = holders(list(world.params.international.values()))
-    joint = crackdown * float(policy.joint_with_us)
-    action = {
-        "isisk": isisk_action(crackdown, policy.amnesty, world.params.rules.pressure),
-        "joint": joint,
-        "concessions": np.full(world.replicates, policy.concessions),
-        "stability": world.credibility,
-        "trade": trade_and_transit(
-            world.credibility,
-            world.hardship,
-            world.safe_areas,
-            world.crime,
-            world.params.rules.pressure,
-        ),
-        "rivalry": west_distance(world.pressure[:, held], joint),
-    }
-    purge = world.purge_effect()
-    return action | {g: purge[:, j] for j, g in enumerate(world.group_names)}
+    joint = crackdown * joint_with_us
+    return (
+        isisk_action(crackdown, amnesty, rule),
+        joint,
+        concessions,
+        credibility,
+        trade_and_transit(credibility, hardship, safe_areas, crime, rule),
+        west_distance(holders_pressure, joint),
+    )
 
 
-def misconduct(world: World) -> np.ndarray:
-    """Conduct held against the Taliban: indiscriminate force plus punishment, per replicate."""
-    punishment = world.params.rules.pressure.punishment_conduct * world.params.policy.punishment
-    return world.signals.anger + punishment
+def misconduct(anger, punishment, rule: PressureRule):
+    """Conduct held against the Taliban: indiscriminate force (`anger`) plus punishment."""
+    return anger + rule.punishment_conduct * punishment
 
 
 def compliance(weights, acted):
@@ -189,26 +191,28 @@ def update_pressure(world: World, scale: float) -> None:
     from sim.rules import compiled_states as loops  # numba loads with the first step
     from sim.rules.compiled_units import per_row
 
-    rule, signals, rows = world.params.rules.pressure, world.signals, world.replicates
-    states = len(world.state_names)
-    action = taliban_action(world)
-    acted = np.empty((rows, len(action)))
-    for k, target in enumerate(loops.targets(world.params)):
-        acted[:, k] = action[target]
-    shocks = column(rule.noise) * world.streams.normals(states)
-    buffer, start = world.streams.reserve(np.full(rows, states + 1))
+    policy, signals, rows = world.params.policy, world.signals, world.replicates
+    normals = world.streams.normals(len(world.state_names))
+    buffer, start = world.streams.reserve(np.full(rows, len(world.state_names) + 1))
     loops.move_states(
         world.derived(loops.state_weights),
-        acted,
+        world.derived(loops.pressure_weights),
         *world.derived(loops.cares_table),
+        world.derived(loops.held),
+        per_row(world.crackdown_effect(), rows),
+        float(policy.joint_with_us),
+        per_row(policy.amnesty, rows),
+        per_row(policy.concessions, rows),
+        per_row(policy.punishment, rows),
+        world.credibility,
+        world.hardship,
+        world.safe_areas,
+        world.crime,
+        signals.anger,
         per_row(signals.sectarian_attacks, rows),
         per_row(signals.attacks_on_foreigners, rows),
-        per_row(misconduct(world), rows),
-        world.credibility,
-        per_row(rule.contagion, rows),
-        np.ascontiguousarray(shocks),
-        world.derived(loops.held),
-        world.derived(loops.release_weights),
+        np.ascontiguousarray(world.purge_effect(), dtype=np.float64),
+        normals,
         scale,
         world.month,
         buffer,
