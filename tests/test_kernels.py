@@ -86,6 +86,7 @@ def test_each_kernel_is_compiled_once_per_signature():
         "crack_cells",
         "plan_attacks",
         "learn",
+        "reckon",
         "mix_ties",
         "place_in_cells",
     ):

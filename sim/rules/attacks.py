@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import at_rows, by_slot, per_actor
+from sim.engine.values import by_slot, per_actor
 from sim.inputs.schema import TARGETS, AttackRule
 from sim.rules.strategy import (
     ABROAD_EFFORT,
@@ -117,9 +117,10 @@ def attack(world: World, scale: float) -> None:
     the attack rate. Attacks abroad (external operations)
     are counted apart from those in Afghanistan; effort spent consolidating rebuilds
     capability and safe areas (which shelter cells from the crackdown's intelligence).
-    Each cell's Poisson attacks and what it learns from them, and each unit's Taliban
-    killed, are compiled loops over each replicate's cells and units
-    (`compiled_cells.plan_attacks`, `compiled_cells.learn`, `compiled_units.draw_losses`).
+    Each cell's Poisson attacks and what it learns from them, each success's casualties
+    and the month's momentum and credibility, and each unit's Taliban killed, are
+    compiled loops over each replicate's cells and units (`compiled_cells.plan_attacks`,
+    `compiled_cells.reckon`, `compiled_cells.learn`, `compiled_units.draw_losses`).
     """
     from sim.rules import compiled_cells as loops  # numba loads with the first step
     from sim.rules.compiled_units import draw_losses, per_row
@@ -164,12 +165,16 @@ def attack(world: World, scale: float) -> None:
     successes = outcome[:, : len(TARGETS)]
     by_target = successes + outcome[:, len(TARGETS) :]
     succeeded = successes.sum(axis=1)
-    draws = streams.uniform(succeeded)
-    drawn = np.arange(draws.shape[1]) < succeeded[:, None]
-    rows = np.broadcast_to(np.arange(replicates)[:, None], drawn.shape)[drawn]
-    # bincount adds in order, so a replicate's total does not depend on the batch's width
-    casualties = np.bincount(
-        rows, severities(draws[drawn], at_rows(rule, rows)), minlength=replicates
+    buffer, start = streams.reserve(succeeded)
+    loops.reckon(
+        succeeded,
+        np.ascontiguousarray(successes[:, TARGETS.index("sectarian")]),
+        world.derived(loops.aftermath_weights),
+        buffer,
+        start,
+        signals.casualties,
+        world.momentum,
+        world.credibility,
     )
     taliban = units.fighters.sum(axis=1)
     on_taliban = successes[:, TARGETS.index("taliban")]
@@ -193,13 +198,4 @@ def attack(world: World, scale: float) -> None:
         weights,
     )
     world.safe_areas[:] = safe_areas_rebuilt(world.safe_areas, rebuilding)
-    world.momentum[:] = momentum_after(world.momentum, succeeded, rule)
-    world.credibility[:] = np.clip(
-        world.credibility
-        + rule.credibility_recovery * (1.0 - world.credibility)
-        - rule.credibility_loss * successes[:, TARGETS.index("sectarian")],
-        0.0,
-        1.0,
-    )
     signals.attacks[:] = by_target
-    signals.casualties[:] = casualties

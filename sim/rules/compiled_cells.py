@@ -33,7 +33,14 @@ from sim.engine.draws import MAX_MEAN, binomial_chance, binomial_draw, place_ite
 from sim.engine.streams import Streams
 from sim.inputs.schema import CrackdownRule, Scenario
 from sim.rules import attacks, crackdown, surrender
-from sim.rules.attacks import attack_rate, capability_after, exposure_after_attacks, skill_after
+from sim.rules.attacks import (
+    attack_rate,
+    capability_after,
+    exposure_after_attacks,
+    momentum_after,
+    severities,
+    skill_after,
+)
 from sim.rules.compiled_units import (
     BUFFER,
     COUNT_TABLE,
@@ -85,6 +92,19 @@ AttackWeights = namedtuple(
 )
 """The fields of `rules.attacks` that a cell's tempo and its learning read."""
 
+AftermathWeights = namedtuple(
+    "AftermathWeights",
+    (
+        "severity_min",
+        "severity_exponent",
+        "momentum_saturation",
+        "momentum_decay",
+        "credibility_recovery",
+        "credibility_loss",
+    ),
+)
+"""The fields of `rules.attacks` that the month's casualties, momentum and credibility read."""
+
 SOURCES = hashlib.sha256(
     b"".join(inspect.getsource(m).encode() for m in (draws, crackdown, attacks, surrender))
 ).hexdigest()
@@ -99,6 +119,11 @@ def crackdown_weights(params: Scenario, rows: int) -> np.ndarray:
 def attack_weights(params: Scenario, rows: int) -> np.ndarray:
     """The `AttackWeights` of `rules.attacks`, one row per replicate."""
     return rule_rows(params.rules.attacks, AttackWeights, rows)
+
+
+def aftermath_weights(params: Scenario, rows: int) -> np.ndarray:
+    """The `AftermathWeights` of `rules.attacks`, one row per replicate."""
+    return rule_rows(params.rules.attacks, AftermathWeights, rows)
 
 
 @overload(precision, inline="always")
@@ -121,6 +146,8 @@ _capability_after = numba.njit(inline="always")(capability_after)
 _skill_after = numba.njit(inline="always")(skill_after)
 _exposure_after_attacks = numba.njit(inline="always")(exposure_after_attacks)
 _mixed_ties = numba.njit(inline="always")(mixed_ties)
+_severities = numba.njit(inline="always")(severities)
+_momentum_after = numba.njit(inline="always")(momentum_after)
 
 WEIGHTS = types.Array(types.float64, 2, "C", readonly=True)  # (replicates, a rule's fields)
 FLAGS = types.Array(types.boolean, 1, "C", readonly=True)  # one flag per replicate
@@ -332,10 +359,43 @@ def _loops(sources: str):
             place_items(keys[: n[r]], u, guide, fighters[r])  # each newcomer adds to a cell
             start[r] += newcomers[r]
 
-    return weigh_ties, crack_cells, plan_attacks, learn, mix_ties, place_in_cells
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            READ_ROWS_COUNTS,
+            WEIGHTS,
+            BUFFER,
+            POSITIONS,
+            types.float64[::1],
+            types.float64[::1],
+            types.float64[::1],
+        ),
+        cache=True,
+    )
+    def reckon(succeeded, sectarian, weights, buffer, start, casualties, momentum, credibility):
+        """Each success's casualties (a uniform each), then momentum and credibility, by row."""
+        for r in range(succeeded.size):
+            if succeeded[r] < 0 or start[r] + succeeded[r] > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            w = weights[r]
+            rule = AftermathWeights(w[0], w[1], w[2], w[3], w[4], w[5])
+            casualties[r] = 0.0
+            for k in range(succeeded[r]):
+                casualties[r] += _severities(buffer[r, start[r] + k], rule)
+            start[r] += succeeded[r]
+            momentum[r] = _momentum_after(momentum[r], succeeded[r], rule)
+            credibility[r] = np.clip(
+                credibility[r]
+                + rule.credibility_recovery * (1.0 - credibility[r])
+                - rule.credibility_loss * sectarian[r],
+                0.0,
+                1.0,
+            )
+
+    return weigh_ties, crack_cells, plan_attacks, learn, reckon, mix_ties, place_in_cells
 
 
-weigh_ties, crack_cells, plan_attacks, learn, mix_ties, place_in_cells = _loops(SOURCES)
+weigh_ties, crack_cells, plan_attacks, learn, reckon, mix_ties, place_in_cells = _loops(SOURCES)
 
 
 def join_cells(streams: Streams, cells: Cells, newcomers: np.ndarray) -> None:
