@@ -69,7 +69,14 @@ def test_each_kernel_is_compiled_once_per_signature():
     assert len(found["sim.engine.sums.add_by_faction"].signatures) == 3  # flags, counts, amounts
     assert len(found["sim.engine.sums.add_by_row"].signatures) == 1
     assert len(found["sim.engine.sums.add_weighted_by_faction"].signatures) == 1
-    units = ("choose_fates", "draw_founders", "lose_fighters", "place_in_units")
+    units = (
+        "choose_fates",
+        "draw_founders",
+        "lose_fighters",
+        "place_in_units",
+        "draw_births",
+        "draw_newcomers",
+    )
     for name in units:
         assert len(found[f"sim.rules.compiled_units.{name}"].signatures) == 1, name
     for name in (

@@ -32,6 +32,7 @@ from sim.engine import draws
 from sim.engine.draws import (
     binomial_chance,
     binomial_draw_floored,
+    checked_poisson,
     place_items,
     sure_zero_below,
 )
@@ -156,6 +157,23 @@ def rule_rows(rule: object, fields: type, rows: int) -> np.ndarray:
 def defection_weights(params: Scenario, rows: int) -> np.ndarray:
     """The `DefectionWeights` of `rules.defection`, one row per replicate."""
     return rule_rows(params.rules.defection, DefectionWeights, rows)
+
+
+def trait_spreads(params: Scenario, rows: int) -> np.ndarray:
+    """Each faction's ideology mean and sd, then ties' mean and sd: (replicates, factions, 4)."""
+    factions = list(params.taliban.factions.values())
+    out = np.empty((rows, len(factions), 4))
+    for f, faction in enumerate(factions):
+        for k, value in enumerate(
+            (
+                faction.ideology.mean,
+                faction.ideology.sd,
+                faction.ties_to_isisk.mean,
+                faction.ties_to_isisk.sd,
+            )
+        ):
+            out[:, f, k] = value
+    return out
 
 
 def draw_losses(
@@ -412,7 +430,82 @@ def _loops(sources: str):
                 fighters[r, j] += added[r, j]
                 joined[r, faction[r, j]] += added[r, j]
 
-    return choose_fates, draw_founders, lose_fighters, place_in_units
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            READ_COUNTS,
+            PER_FACTION,
+            READ_COUNTS,
+            ROWS,
+            types.float64,
+            BUFFER,
+            POSITIONS,
+            types.int64[:, ::1],
+        ),
+        cache=True,
+    )
+    def draw_births(n, faction, pay_ratio, broken_month, birth_rate, scale, buffer, start, born):
+        """Each faction's new units: Poisson(birth rate x its units x pay ratio) while it is in."""
+        rows, factions = born.shape
+        units = np.empty(factions)
+        for r in range(rows):
+            if start[r] + factions > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            units[:] = 0.0
+            for j in range(n[r]):
+                if faction[r, j] < 0 or faction[r, j] >= factions:
+                    raise ValueError(no_faction)
+                units[faction[r, j]] += 1.0
+            for f in range(factions):
+                active = 1.0 if broken_month[r, f] < 0 else 0.0
+                rate = scale * birth_rate[r] * units[f] * pay_ratio[r, f] * active
+                born[r, f] = checked_poisson(buffer[r, start[r] + f], rate)
+            start[r] += factions
+
+    @numba.njit(
+        types.void(
+            READ_COUNTS,
+            types.float64,
+            types.Array(types.float64, 3, "C", readonly=True),
+            BUFFER,
+            POSITIONS,
+            types.int64[::1],
+            types.int64[::1],
+            types.float64[:, ::1],
+            types.float64[:, ::1],
+        ),
+        cache=True,
+    )
+    def draw_newcomers(
+        born, unit_size, spreads, buffer, start, fighters, faction, traits, recruits
+    ):
+        """The born units' fighters, Poisson(unit_size) and at least 1, faction and trait spreads.
+
+        Row after row, each row's by faction; `traits` gets each unit's `trait_spreads`.
+        """
+        k = 0
+        for r in range(born.shape[0]):
+            i = 0
+            for f in range(born.shape[1]):
+                if start[r] + i + born[r, f] > buffer.shape[1]:
+                    raise ValueError(beyond_buffer)
+                for _ in range(born[r, f]):
+                    fighters[k] = max(1, checked_poisson(buffer[r, start[r] + i], unit_size))
+                    faction[k] = f
+                    traits[:, k] = spreads[r, f]
+                    recruits[r, f] += fighters[k]
+                    k += 1
+                    i += 1
+            start[r] += i
+
+    return choose_fates, draw_founders, lose_fighters, place_in_units, draw_births, draw_newcomers
 
 
-choose_fates, draw_founders, lose_fighters, place_in_units = _loops(SOURCES)
+(
+    choose_fates,
+    draw_founders,
+    lose_fighters,
+    place_in_units,
+    draw_births,
+    draw_newcomers,
+) = _loops(SOURCES)

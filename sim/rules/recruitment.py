@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import at_rows, column, per_actor
+from sim.engine.values import at_rows, column
 from sim.inputs.schema import BREAKAWAYS, RecruitmentRule
 from sim.rules.attacks import founded_capability
 from sim.rules.strategy import CONSOLIDATE
@@ -192,43 +192,55 @@ def _join_rivals(world: World, scale: float) -> None:
 
 
 def _found_units(world: World, scale: float) -> None:
-    """New units per faction: Poisson(birth rate x units x pay ratio), traits from the faction."""
-    rule, units = world.params.rules.recruitment, world.units
-    factions = list(world.params.taliban.factions.values())
-    n_units = units.by_faction(units.live)
-    rate = scale * column(rule.unit_birth_rate) * n_units * world.pay_ratio * ~world.broken_away
-    born = world.streams.poisson(rate, np.full(world.replicates, len(factions)))
+    """New units per faction: Poisson(birth rate x units x pay ratio), traits from the faction.
+
+    Births, then each newcomer's size, are compiled loops over each replicate's units
+    (`compiled_units.draw_births`, `draw_newcomers`); their traits are Beta draws.
+    """
+    from sim.rules import compiled_units as loops  # numba loads with the first step
+
+    units, rows = world.units, world.replicates
+    born = np.empty((rows, units.factions), dtype=np.int64)
+    buffer, start = world.streams.reserve(np.full(rows, units.factions))
+    loops.draw_births(
+        units.n,
+        units.faction,
+        world.pay_ratio,
+        world.broken_month,
+        loops.per_row(world.params.rules.recruitment.unit_birth_rate, rows),
+        scale,
+        buffer,
+        start,
+        born,
+    )
     total = born.sum(axis=1)
     if not total.any():
         return
-    faction = np.repeat(np.arange(born.size) % len(factions), born.ravel())  # row after row
-    row = np.repeat(np.arange(world.replicates), total)  # each new unit's replicate
-    new = np.arange(total.max()) < total[:, None]  # the new units of each replicate
-    fighters = np.maximum(1, world.streams.poisson(world.params.taliban.unit_size, total)[new])
-    traits = {}
-    for trait in ("ideology", "ties_to_isisk"):
-        spreads = [getattr(f, trait) for f in factions]
-        mean, sd = (
-            _of_faction(per_actor(values), row, faction)
-            for values in ([s.mean for s in spreads], [s.sd for s in spreads])
-        )
-        traits[trait] = world.streams.beta(mean, sd, total)
+    fighters = np.empty(total.sum(), dtype=np.int64)
+    faction = np.empty(total.sum(), dtype=np.int64)
+    spreads = np.empty((4, total.sum()))  # ideology's mean and sd, then ties'
+    recruits = np.zeros(born.shape)
+    buffer, start = world.streams.reserve(total)
+    loops.draw_newcomers(
+        born,
+        float(world.params.taliban.unit_size),
+        world.derived(loops.trait_spreads),
+        buffer,
+        start,
+        fighters,
+        faction,
+        spreads,
+        recruits,
+    )
     units.extend(
         total,
         fighters=fighters,
         faction=faction,
-        ideology=traits["ideology"],
-        ties=traits["ties_to_isisk"],
+        ideology=world.streams.beta(spreads[0], spreads[1], total),
+        ties=world.streams.beta(spreads[2], spreads[3], total),
         grievance=np.zeros(len(faction)),
     )
-    key = row * len(factions) + faction
-    recruits = np.bincount(key, weights=fighters, minlength=born.size).reshape(born.shape)
     world.signals.faction_flow("recruits")[:] += recruits
-
-
-def _of_faction(values: np.ndarray, row: np.ndarray, faction: np.ndarray) -> np.ndarray:
-    """Each new unit's value of its faction, from one value per faction or per replicate too."""
-    return values[faction] if values.ndim == 1 else values[row, faction]
 
 
 def _reshape_cells(world: World) -> None:
