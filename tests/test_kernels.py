@@ -28,6 +28,7 @@ def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
         compiled_groups,
         compiled_recruitment,
         compiled_states,
+        compiled_surrender,
         compiled_units,
     )
 
@@ -40,6 +41,7 @@ def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
         compiled_groups,
         compiled_recruitment,
         compiled_states,
+        compiled_surrender,
     )
 
     return {
@@ -86,6 +88,8 @@ def test_each_kernel_is_compiled_once_per_signature():
         "compiled_groups.purge_groups",
         "compiled_recruitment.draw_recruits",
         "compiled_states.move_states",
+        "compiled_surrender.draw_rejoin",
+        "compiled_surrender.give_up",
     ):
         assert len(found[f"sim.rules.{name}"].signatures) == 1, name
     for name in (

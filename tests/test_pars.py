@@ -28,6 +28,7 @@ NOT_MECHANISMS = (
     "compiled_groups",
     "compiled_economy",
     "compiled_recruitment",
+    "compiled_surrender",
 )
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 

@@ -3,11 +3,11 @@
 The loops (`sim.engine.draws`, `sim.engine.packing`, `sim.engine.sums`, and the rules'
 loops that `sim.rules.load_kernels` adds: `compiled_units`, `compiled_cells`,
 `compiled_command`, `compiled_economy`, `compiled_factions`, `compiled_groups`,
-`compiled_recruitment` and `compiled_states`) compile at import, for their declared
-signatures, or load from numba's cache in the `__pycache__` folder beside their module
-when an earlier process compiled them. Loading them before an ensemble starts keeps the
-compile out of the first replicates' time, so a progress bar's rate counts simulation
-only.
+`compiled_recruitment`, `compiled_states` and `compiled_surrender`) compile at import,
+for their declared signatures, or load from numba's cache in the `__pycache__` folder
+beside their module when an earlier process compiled them. Loading them before an
+ensemble starts keeps the compile out of the first replicates' time, so a progress bar's
+rate counts simulation only.
 """
 
 from __future__ import annotations

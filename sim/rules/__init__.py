@@ -360,6 +360,7 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
             compiled_groups,
             compiled_recruitment,
             compiled_states,
+            compiled_surrender,
             compiled_units,
         )
 

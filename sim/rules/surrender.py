@@ -19,9 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.engine.values import by_slot
 from sim.inputs.schema import DefectionRule
-from sim.rules.defection import isisk_funded
 from sim.rules.maths import logistic
 from sim.rules.recruitment import join_cells
 
@@ -62,46 +60,39 @@ def surrender(world: World, scale: float) -> None:
     Reads `rules.defection.{surrender_*, w_surrender_*, absorbed_*}`, `policy.amnesty`,
     `policy.security_faction`, `isisk.{pay_usd, own_funds_musd, network_funds_musd}`,
     momentum and the month's crackdown removals;
-    the mechanism's scale multiplies the chance. Each cell's surrenders, and the ties
-    the absorbed bring to each unit, are compiled loops (`compiled_units.draw_losses`,
-    `compiled_cells.mix_ties`).
+    the mechanism's scale multiplies the chance. Each cell's surrenders and the absorbed
+    among them, and the ties the absorbed bring to each unit, are compiled loops
+    (`compiled_surrender.give_up`, `compiled_cells.mix_ties`).
     """
-    from sim.rules import compiled_cells as loops  # numba loads with the first step
-    from sim.rules.compiled_units import draw_losses, join_units, per_row
+    from sim.rules import compiled_cells, compiled_surrender  # numba loads with the first step
+    from sim.rules.compiled_command import command_weights
+    from sim.rules.compiled_units import join_units, per_row
 
     rejoin(world, scale)
-    rule, cells, units, signals = (
-        by_slot(world.params.rules.defection),
-        world.cells,
-        world.units,
-        world.signals,
-    )
-    fighters = cells.fighters.sum(axis=1)
-    removed = signals.removed
-    chance = scale * surrender_probability(
-        removed / np.maximum(fighters + removed, 1.0),
-        world.momentum,
-        1.0 - isisk_funded(world, fighters),
-        world.params.policy.amnesty,
-        world.params.rules.defection,
-    )
-    gave_up = draw_losses(
-        world.streams,
+    cells, units, signals, rows = world.cells, world.units, world.signals, world.replicates
+    total = np.empty(rows, dtype=np.int64)
+    absorbed = np.empty(rows, dtype=np.int64)
+    buffer, start = world.streams.reserve(cells.n + 1)
+    compiled_surrender.give_up(
         cells.n,
         cells.fighters,
-        np.zeros_like(cells.fighters),
-        np.minimum(1.0, chance),
-        1,
+        world.derived(compiled_surrender.surrender_weights),
+        world.derived(command_weights),
+        signals.removed,
+        world.momentum,
+        per_row(world.params.policy.amnesty, rows),
+        scale,
+        buffer,
+        start,
+        total,
+        absorbed,
     )
-    total = gave_up[:, 0].astype(np.int64)
-    ones = np.ones(world.replicates, dtype=np.int64)
-    absorbed = world.streams.binomial(total[:, None], rule.absorbed_share, ones)[:, 0]
     security = world.faction_names.index(world.params.policy.security_faction)
-    into = np.zeros((world.replicates, units.factions), dtype=bool)
+    into = np.zeros((rows, units.factions), dtype=bool)
     into[:, security] = ~world.broken_away[:, security]
     added, joined = join_units(world.streams, units, absorbed, into)
-    absorbed_ties = per_row(world.params.rules.defection.absorbed_ties, world.replicates)
-    loops.mix_ties(units.n, units.ties, units.fighters, added, absorbed_ties)
+    absorbed_ties = per_row(world.params.rules.defection.absorbed_ties, rows)
+    compiled_cells.mix_ties(units.n, units.ties, units.fighters, added, absorbed_ties)
     signals.isisk_flow("surrendered")[:] += total
     world.at_home += total - added.sum(axis=1)
     signals.isisk_flow("losses")[:] += total - added.sum(axis=1)  # those gone home
@@ -115,14 +106,25 @@ def rejoin(world: World, scale: float) -> None:
 
     Reads `rules.defection.{rejoin_base, w_rejoin_*, rejoin_settle}`, momentum, ISIS-K's
     funded share of pay and the pool `at_home`; the mechanism's scale multiplies the
-    chance of rejoining, not of settling. Rejoiners count as ISIS-K's recruits.
+    chance of rejoining, not of settling. Rejoiners count as ISIS-K's recruits. The draws
+    are a compiled loop over the replicates (`compiled_surrender.draw_rejoin`).
     """
-    rule, rows = by_slot(world.params.rules.defection, axes=1), np.ones(world.replicates, int)
-    pool = world.at_home[:, None]
-    funded = isisk_funded(world, world.cells.fighters.sum(axis=1))
-    chance = rejoin_probability(world.momentum[:, None], funded[:, None], rule)
-    back = world.streams.binomial(pool, np.minimum(1.0, scale * chance), rows)
-    settled = world.streams.binomial(pool - back, rule.rejoin_settle, rows)
-    world.at_home -= (back + settled)[:, 0]
-    join_cells(world, back[:, 0])
-    world.signals.isisk_flow("recruits")[:] += back[:, 0]
+    from sim.rules import compiled_surrender  # numba loads with the first step
+    from sim.rules.compiled_command import command_weights
+
+    back = np.empty(world.replicates, dtype=np.int64)
+    buffer, start = world.streams.reserve(np.full(world.replicates, 2))
+    compiled_surrender.draw_rejoin(
+        world.cells.n,
+        world.cells.fighters,
+        world.derived(compiled_surrender.surrender_weights),
+        world.derived(command_weights),
+        world.momentum,
+        scale,
+        buffer,
+        start,
+        world.at_home,
+        back,
+    )
+    join_cells(world, back)
+    world.signals.isisk_flow("recruits")[:] += back
