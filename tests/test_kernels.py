@@ -75,6 +75,7 @@ def test_each_kernel_is_compiled_once_per_signature():
         "choose_fates",
         "draw_founders",
         "lose_fighters",
+        "suffer",
         "place_in_units",
         "draw_births",
         "draw_newcomers",

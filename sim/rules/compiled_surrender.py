@@ -24,12 +24,7 @@ import numpy as np
 from numba import types
 
 from sim.engine import draws
-from sim.engine.draws import (
-    binomial_chance,
-    binomial_draw_floored,
-    checked_binomial,
-    sure_zero_below,
-)
+from sim.engine.draws import checked_binomial
 from sim.inputs.schema import Scenario
 from sim.rules import defection, maths, strategy, surrender
 from sim.rules.compiled_command import CommandWeights
@@ -39,6 +34,7 @@ from sim.rules.compiled_units import (
     POSITIONS,
     READ_ROWS_COUNTS,
     ROWS,
+    lose_row,
     rule_rows,
 )
 from sim.rules.defection import funded_share
@@ -160,6 +156,8 @@ def _loops(sources: str):
         """Each cell's surrenders, Binomial(fighters, chance), then the absorbed among them."""
         if total.size != n.size or absorbed.size != n.size or weights.shape[0] != n.size:
             raise ValueError(other_rows)
+        one_kind = np.zeros(fighters.shape[1], dtype=np.int64)  # every cell's losses together
+        surrendered = np.zeros(1)
         for r in range(n.size):
             if start[r] + n[r] + 1 > buffer.shape[1]:
                 raise ValueError(beyond_buffer)
@@ -170,16 +168,10 @@ def _loops(sources: str):
             chance = scale * _surrender_probability(
                 loss_share, momentum[r], 1.0 - funded, amnesty[r], rule
             )
-            odds = binomial_chance(min(1.0, chance))
-            most = 0
-            for j in range(n[r]):
-                most = max(most, fighters[r, j])
-            floor = sure_zero_below(odds, most)
-            total[r] = 0
-            for j in range(n[r]):
-                lost = binomial_draw_floored(buffer[r, start[r] + j], fighters[r, j], odds, floor)
-                fighters[r, j] -= lost
-                total[r] += lost
+            surrendered[0] = 0.0
+            u = buffer[r, start[r] : start[r] + n[r]]
+            lose_row(u, fighters[r, : n[r]], one_kind[: n[r]], min(1.0, chance), surrendered)
+            total[r] = int(surrendered[0])
             u = buffer[r, start[r] + n[r]]
             absorbed[r] = checked_binomial(u, total[r], rule.absorbed_share)
             start[r] += n[r] + 1

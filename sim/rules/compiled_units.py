@@ -139,6 +139,29 @@ BUFFER = types.Array(types.float64, 2, "C", readonly=True)
 POSITIONS = types.int64[::1]
 
 
+@numba.njit(inline="always")
+def lose_row(
+    u: np.ndarray, fighters: np.ndarray, kind: np.ndarray, chance: float, losses: np.ndarray
+) -> None:
+    """Each entry loses Binomial(fighters, chance) of its fighters, one uniform of `u` each.
+
+    `fighters`, `kind` and `u` run over one replicate's entries; each loss is added to
+    `losses` at the entry's kind (its faction, its group, or 0). Entries whose uniform
+    lies below the chance of losing none skip the search (`sure_zero_below`).
+    """
+    odds = binomial_chance(chance)
+    most = 0
+    for j in range(fighters.size):
+        most = max(most, fighters[j])
+    floor = sure_zero_below(odds, most)
+    for j in range(fighters.size):
+        if kind[j] < 0 or kind[j] >= losses.size:
+            raise ValueError("a faction or group beyond the losses' columns")
+        lost = binomial_draw_floored(u[j], fighters[j], odds, floor)
+        fighters[j] -= lost
+        losses[kind[j]] += lost
+
+
 def per_row(value: float | np.ndarray, rows: int) -> np.ndarray:
     """A parameter (one value, or one per replicate) as one float per replicate, for the loops."""
     out = np.empty(rows)
@@ -373,18 +396,58 @@ def _loops(sources: str):
         for r in range(n.size):
             if start[r] + n[r] > buffer.shape[1]:
                 raise ValueError(beyond_buffer)
-            odds = binomial_chance(chance[r])
-            most = 0
-            for j in range(n[r]):
-                most = max(most, fighters[r, j])
-            floor = sure_zero_below(odds, most)
-            for j in range(n[r]):
-                if kind[r, j] >= losses.shape[1]:
-                    raise ValueError(no_faction)
-                lost = binomial_draw_floored(buffer[r, start[r] + j], fighters[r, j], odds, floor)
-                fighters[r, j] -= lost
-                losses[r, kind[r, j]] += lost
+            u = buffer[r, start[r] : start[r] + n[r]]
+            lose_row(u, fighters[r, : n[r]], kind[r, : n[r]], chance[r], losses[r])
             start[r] += n[r]
+
+    @numba.njit(
+        types.void(
+            READ_ROWS_COUNTS,
+            COUNT_TABLE,
+            READ_COUNTS,
+            READ_ROWS_COUNTS,
+            COUNT_TABLE,
+            COUNT_TABLE,
+            ROWS,
+            ROWS,
+            ROWS,
+            BUFFER,
+            POSITIONS,
+            types.float64[:, ::1],
+            types.float64[::1],
+            types.float64[:, ::1],
+        ),
+        cache=True,
+    )
+    def suffer(
+        units,
+        unit_fighters,
+        faction,
+        cells,
+        cell_fighters,
+        groups,
+        taliban,
+        isisk,
+        foreign,
+        buffer,
+        start,
+        faction_losses,
+        isisk_losses,
+        group_losses,
+    ):
+        """Attrition: each unit, then each cell, then each group of a replicate loses its share."""
+        cell_kind = np.zeros(cell_fighters.shape[1], dtype=np.int64)  # all ISIS-K's
+        group_kind = np.arange(groups.shape[1])
+        for r in range(units.size):
+            n, m, g = units[r], cells[r], groups.shape[1]
+            if start[r] + n + m + g > buffer.shape[1]:
+                raise ValueError(beyond_buffer)
+            u = buffer[r, start[r] : start[r] + n + m + g]
+            lose_row(u[:n], unit_fighters[r, :n], faction[r, :n], taliban[r], faction_losses[r])
+            lost = isisk_losses[r : r + 1]
+            lose_row(u[n : n + m], cell_fighters[r, :m], cell_kind[:m], isisk[r], lost)
+            lose_row(u[n + m :], groups[r], group_kind, foreign[r], group_losses[r])
+            start[r] += n + m + g
 
     @numba.njit(
         types.void(
@@ -498,13 +561,22 @@ def _loops(sources: str):
                     i += 1
             start[r] += i
 
-    return choose_fates, draw_founders, lose_fighters, place_in_units, draw_births, draw_newcomers
+    return (
+        choose_fates,
+        draw_founders,
+        lose_fighters,
+        suffer,
+        place_in_units,
+        draw_births,
+        draw_newcomers,
+    )
 
 
 (
     choose_fates,
     draw_founders,
     lose_fighters,
+    suffer,
     place_in_units,
     draw_births,
     draw_newcomers,

@@ -18,7 +18,6 @@ Its parameters are declared in `sim.inputs.pars.recruitment`.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -269,7 +268,8 @@ def suffer_attrition(world: World, scale: float) -> None:
 
     Reads `rules.recruitment.{taliban,isisk,foreign}_attrition`; off with recruitment,
     and not rescaled by it. Each unit, cell and group draws its losses, Binomial(fighters,
-    share), in a compiled loop over each replicate's units, then its cells, then its groups.
+    share), in a compiled loop over each replicate's units, then its cells, then its groups
+    (`compiled_units.suffer`).
     """
     from sim.rules import compiled_units as loops  # numba loads with the first step
 
@@ -280,20 +280,28 @@ def suffer_attrition(world: World, scale: float) -> None:
         world.cells,
     )
     groups, rows = world.group_fighters, world.replicates
-    lose = partial(loops.draw_losses, world.streams)
-    signals.faction_flow("losses")[:] += lose(
-        units.n, units.fighters, units.faction, rule.taliban_attrition, units.factions
-    )
-    signals.isisk_flow("losses")[:] += lose(
-        cells.n, cells.fighters, np.zeros_like(cells.fighters), rule.isisk_attrition, 1
-    )[:, 0]
-    kinds = groups.shape[1]
-    signals.group_flow("losses")[:] += lose(
-        np.full(rows, kinds),
+    faction_losses = np.zeros((rows, units.factions))
+    isisk_losses = np.zeros(rows)
+    group_losses = np.zeros(groups.shape)
+    buffer, start = world.streams.reserve(units.n + cells.n + groups.shape[1])
+    loops.suffer(
+        units.n,
+        units.fighters,
+        units.faction,
+        cells.n,
+        cells.fighters,
         groups,
-        np.broadcast_to(np.arange(kinds), groups.shape),
-        rule.foreign_attrition,
-        kinds,
+        loops.per_row(rule.taliban_attrition, rows),
+        loops.per_row(rule.isisk_attrition, rows),
+        loops.per_row(rule.foreign_attrition, rows),
+        buffer,
+        start,
+        faction_losses,
+        isisk_losses,
+        group_losses,
     )
+    signals.faction_flow("losses")[:] += faction_losses
+    signals.isisk_flow("losses")[:] += isisk_losses
+    signals.group_flow("losses")[:] += group_losses
     units.keep(units.fighters > 0)
     cells.keep(cells.fighters > 0)
