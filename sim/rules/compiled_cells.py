@@ -18,8 +18,6 @@ digest of the files they compile functions from, as `compiled_units`' do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 from typing import TYPE_CHECKING
 
@@ -51,6 +49,7 @@ from sim.rules.compiled_units import (
     READ_ROWS_COUNTS,
     ROWS,
     rule_rows,
+    sources_digest,
 )
 from sim.rules.crackdown import (
     exposure_after,
@@ -105,9 +104,7 @@ AftermathWeights = namedtuple(
 )
 """The fields of `rules.attacks` that the month's casualties, momentum and credibility read."""
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, crackdown, attacks, surrender))
-).hexdigest()
+SOURCES = sources_digest(draws, crackdown, attacks, surrender)
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
 

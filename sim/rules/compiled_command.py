@@ -13,8 +13,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -30,6 +28,7 @@ from sim.rules.compiled_units import (
     READ_ROWS_COUNTS,
     ROWS,
     rule_rows,
+    sources_digest,
 )
 from sim.rules.strategy import (
     effort_shares,
@@ -47,7 +46,7 @@ StrategyWeights = namedtuple("StrategyWeights", StrategyRule.model_fields)
 CommandWeights = namedtuple("CommandWeights", ("own_funds_musd", "network_funds_musd", "pay_usd"))
 """The fields of the `isisk` block that its money reads."""
 
-SOURCES = hashlib.sha256(inspect.getsource(strategy).encode()).hexdigest()
+SOURCES = sources_digest(strategy)
 """Digest of the file whose functions the loop compiles: part of its cache key."""
 
 

@@ -14,8 +14,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import math
 from collections import namedtuple
 
@@ -31,6 +29,7 @@ from sim.rules.compiled_units import (
     READ_ROWS_COUNTS,
     ROWS,
     rule_rows,
+    sources_digest,
 )
 from sim.rules.economy import (
     aid_received,
@@ -46,7 +45,7 @@ from sim.rules.economy import (
 EconomyWeights = namedtuple("EconomyWeights", Economy.model_fields)
 """Every field of the `economy` block (`unfrozen` as 0 or 1)."""
 
-SOURCES = hashlib.sha256(inspect.getsource(economy).encode()).hexdigest()
+SOURCES = sources_digest(economy)
 """Digest of the file whose functions the loop compiles: part of its cache key."""
 
 _aid_received = numba.njit(inline="always")(aid_received)

@@ -15,8 +15,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -34,6 +32,7 @@ from sim.rules.compiled_units import (
     READ_ROWS_COUNTS,
     ROWS,
     rule_rows,
+    sources_digest,
 )
 from sim.rules.fragmentation import (
     choice_values,
@@ -51,7 +50,7 @@ FactionWeights = namedtuple("FactionWeights", ("cohesion", "posts", "autonomy"))
 
 TO_ISISK = BREAKAWAYS.index("isisk")
 
-SOURCES = hashlib.sha256(inspect.getsource(fragmentation).encode()).hexdigest()
+SOURCES = sources_digest(fragmentation)
 """Digest of the file whose functions the loop compiles: part of its cache key."""
 
 

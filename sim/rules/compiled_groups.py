@@ -13,8 +13,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -25,7 +23,7 @@ from sim.engine import draws
 from sim.engine.draws import checked_binomial
 from sim.inputs.schema import PATRONS, PurgeRule, Scenario
 from sim.rules import maths, purge
-from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows
+from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows, sources_digest
 from sim.rules.purge import switch_probability
 
 PurgeWeights = namedtuple("PurgeWeights", PurgeRule.model_fields)
@@ -33,9 +31,7 @@ PurgeWeights = namedtuple("PurgeWeights", PurgeRule.model_fields)
 
 TALIBAN, ISISK = PATRONS.index("taliban"), PATRONS.index("isisk")
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, purge, maths))
-).hexdigest()
+SOURCES = sources_digest(draws, purge, maths)
 """Digest of the files whose functions the loop compiles: part of its cache key."""
 
 _switch_probability = numba.njit(inline="always")(switch_probability)

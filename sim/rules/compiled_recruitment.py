@@ -14,8 +14,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -26,15 +24,13 @@ from sim.engine import draws
 from sim.engine.draws import checked_binomial, checked_poisson
 from sim.inputs.schema import RecruitmentRule, Scenario
 from sim.rules import recruitment
-from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows
+from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows, sources_digest
 from sim.rules.recruitment import central_asian_rate, ex_ansf_chance, local_recruits_rate
 
 RecruitmentWeights = namedtuple("RecruitmentWeights", RecruitmentRule.model_fields)
 """Every field of `rules.recruitment`."""
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, recruitment))
-).hexdigest()
+SOURCES = sources_digest(draws, recruitment)
 """Digest of the files whose functions the loop compiles: part of its cache key."""
 
 _local_recruits_rate = numba.njit(inline="always")(local_recruits_rate)

@@ -14,8 +14,6 @@ digest of the files it compiles functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -25,7 +23,7 @@ from numba.extending import overload
 
 from sim.inputs.schema import DEMANDS, PressureRule, Scenario
 from sim.rules import maths, pressure
-from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows
+from sim.rules.compiled_units import BUFFER, POSITIONS, ROWS, rule_rows, sources_digest
 from sim.rules.maths import logit
 from sim.rules.pressure import (
     TOP,
@@ -66,9 +64,7 @@ StateWeights = namedtuple(
 PressureWeights = namedtuple("PressureWeights", PressureRule.model_fields)
 """Every field of `rules.pressure`."""
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (pressure, maths))
-).hexdigest()
+SOURCES = sources_digest(pressure, maths)
 """Digest of the files whose functions the loop compiles: part of its cache key."""
 
 

@@ -15,8 +15,6 @@ digest of the files they compile functions from, as `compiled_units`' loops do.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import namedtuple
 
 import numba
@@ -36,6 +34,7 @@ from sim.rules.compiled_units import (
     ROWS,
     lose_row,
     rule_rows,
+    sources_digest,
 )
 from sim.rules.defection import funded_share
 from sim.rules.strategy import funds
@@ -58,9 +57,7 @@ SurrenderWeights = namedtuple(
 )
 """The fields of `rules.defection` that surrenders, the absorbed and rejoining read."""
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, defection, maths, strategy, surrender))
-).hexdigest()
+SOURCES = sources_digest(draws, defection, maths, strategy, surrender)
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
 _surrender_probability = numba.njit(inline="always")(surrender_probability)

@@ -21,6 +21,8 @@ import hashlib
 import inspect
 import math
 from collections import namedtuple
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numba
@@ -63,9 +65,18 @@ DefectionWeights = namedtuple(
 )
 """The fields of `rules.defection` that `defection_score` and `desertion_score` read."""
 
-SOURCES = hashlib.sha256(
-    b"".join(inspect.getsource(m).encode() for m in (draws, defection, maths))
-).hexdigest()
+
+def sources_digest(*modules: ModuleType) -> str:
+    """Digest of the files whose functions a module's loops compile: part of their cache key.
+
+    It covers this file too, whose shared overloads (`np.clip`, `logistic`) and loops
+    (`lose_row`) the other modules' loops compile in.
+    """
+    texts = [inspect.getsource(m) for m in modules] + [Path(__file__).read_text()]
+    return hashlib.sha256("".join(texts).encode()).hexdigest()
+
+
+SOURCES = sources_digest(draws, defection, maths)
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
 
