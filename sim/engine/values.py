@@ -319,22 +319,6 @@ def stacked(*values: Any) -> np.ndarray:
     return out
 
 
-class ByActor:
-    """Every actor's number of a field as one array (`per_actor`), read like one actor's block.
-
-    The rules' pure functions, written for one actor's block, then compute for all the
-    actors at once: each number is a column over the actors.
-    """
-
-    def __init__(self, blocks: list[Any]) -> None:
-        self._blocks = blocks
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return per_actor([getattr(block, name) for block in self._blocks])
-
-
 def _varies(value: Any) -> bool:
     """Whether a parameter holds one value per replicate (a 1-d array) rather than one."""
     return isinstance(value, np.ndarray) and value.ndim == 1
@@ -377,7 +361,6 @@ def _holds_varied(block: Any) -> bool:
 
 __all__ = [
     "PER_REPLICATE",
-    "ByActor",
     "Values",
     "at_row",
     "at_rows",

@@ -269,11 +269,6 @@ class World:
         """Share of the international actors that recognise the Taliban, per replicate."""
         return (self.recognized_month >= 0).sum(axis=1) / self.recognized_month.shape[1]
 
-    def active_shares(self, name: str) -> np.ndarray:
-        """A faction field (`revenue_share`, `posts`) renormalised over the factions still in."""
-        shares = self.faction_values(name) * ~self.broken_away
-        return shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
-
     def faction_values(self, name: str) -> np.ndarray:
         """One numeric field of every faction's scenario block, in faction order.
 

@@ -113,7 +113,7 @@ def state_weights(params: Scenario, rows: int) -> np.ndarray:
 
 
 def targets(params: Scenario) -> tuple[str, ...]:
-    """What a state may care about, in the order of `pressure.taliban_action`'s columns."""
+    """What a state may care about, as the loop lays out the action: demands, then groups."""
     return (*DEMANDS, *params.foreign_groups)
 
 
