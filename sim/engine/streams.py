@@ -78,10 +78,6 @@ class Streams:
         buffer, start = self.reserve(counts)
         return _draws().poisson_rows(buffer, start, counts, lam, _width(lam))
 
-    def normal(self) -> np.ndarray:
-        """One standard normal draw per row."""
-        return self.normals(1)[:, 0]
-
     def normals(self, k: int) -> np.ndarray:
         """`k` standard normal draws per row (the inverse normal CDF of uniforms), (rows, k)."""
         u = self.uniform(np.full(len(self.gens), k, dtype=np.int64), width=k)[:, :k]

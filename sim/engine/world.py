@@ -72,7 +72,7 @@ def starting_agents(spec: Scenario, gens: Sequence[np.random.Generator]) -> tupl
     units = Units(rows, 2 * round(total / spec.taliban.unit_size) + 64, len(factions))
     cells = Cells(rows, 4 * spec.isisk.cells)
     drawn = [populate(spec, r, gen) for r, gen in enumerate(gens)]
-    for table, k in ((units, 0), (cells, 1)):
+    for table, k in ((units, 0), (cells, 1)) if drawn else ():
         columns = [row[k] for row in drawn]
         table.extend(
             np.array([len(c["fighters"]) for c in columns]),

@@ -6,11 +6,11 @@ reference's `CellAgent.crack_down`, `plan_attacks`, `learn`): a loop over one
 replicate's cells, compiled by numba, replicates the outer loop. They compile the rules'
 own functions (`removal_probability`, `attack_rate`, `capability_after`, ...) and the
 engine's inverse-CDF draws, and take each replicate's uniforms from its own buffer in
-the order the rule draws them (the Taliban killed in attacks and the cells' surrenders
-use `compiled_units.draw_losses`). What is one number per replicate (force, money, the
-multinomial of targets, severities, the leadership's `choose_strategy`) stays numpy, and
-so does `suppression`'s exp: numpy's vectorised exp and the C library's differ in the
-last bit for some arguments, which would change the Poisson means.
+the order the rule draws them (the Taliban killed in attacks use
+`compiled_units.draw_losses`); `reckon` adds up each success's casualties and moves
+momentum and credibility. What stays numpy is force, money, the multinomial of targets
+and `suppression`'s exp (kept from when every exp stayed numpy for its last bit; the
+regression summary compares floats to 1e-9, and compiled exps elsewhere pass it).
 
 Imported at the first step (and by `sim.rules.load_kernels`); the loops close over a
 digest of the files they compile functions from, as `compiled_units`' do.

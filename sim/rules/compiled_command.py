@@ -131,7 +131,7 @@ def _loop(sources: str):
                 capable += fighters[r, j] * capability[r, j]
                 skilled += fighters[r, j] * skill[r, j]
             money = _money_factor(_operations_funds(cadre, isisk), cadre, rule)
-            gap = max(0.0, 1.0 - capable / max(skilled, 1e-12)) * (cadre > 0)
+            gap = max(1.0 - capable / max(skilled, 1e-12), 0.0) * (cadre > 0)
             losses = (
                 lost[r] / max(cadre + lost[r], 1.0)
                 + gap

@@ -166,9 +166,9 @@ def _loop(sources: str):
                 hardship[r], mean_pressure, recognized[r], shock, spec
             )
             budget = max(
-                0.0, spec.military_share * revenue_musd[r] + spec.aid_fungible * aid_musd[r]
-            )
-            budget = max(0.0, budget - _policy_costs(crackdown[r], accuracy[r], spec))
+                spec.military_share * revenue_musd[r] + spec.aid_fungible * aid_musd[r], 0.0
+            )  # a NaN stays NaN
+            budget = max(budget - _policy_costs(crackdown[r], accuracy[r], spec), 0.0)
             strength[:] = 0.0
             for j in range(n[r]):
                 if faction[r, j] < 0 or faction[r, j] >= factions:

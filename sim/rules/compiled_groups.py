@@ -87,7 +87,7 @@ def _loop(sources: str):
             u = buffer[r, start[r] : start[r] + 4 * groups]
             for g in range(groups):
                 purged = intensity[r, g]
-                leak = min(1.0, rule.leak_rate * purged * (1 + pull[r]))
+                leak = min(rule.leak_rate * purged * (1 + pull[r]), 1.0)  # a NaN stays NaN
                 merge = rule.merge_rate * (patron[r, g] == ISISK)
                 switch = _switch_probability(purged, pull[r], loyalty[r, g], rule)
                 splitting = patron[r, g] == TALIBAN and u[2 * groups + g] < switch

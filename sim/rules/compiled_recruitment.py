@@ -118,7 +118,7 @@ def _loop(sources: str):
             )
             local[r] = checked_poisson(u[0], rate) + prisoners[r]
             chance = _ex_ansf_chance(hardship[r], anger[r], rule)
-            joined = checked_binomial(u[1], ex_ansf[r], min(1.0, scale * chance))
+            joined = checked_binomial(u[1], ex_ansf[r], min(scale * chance, 1.0))
             left = checked_binomial(u[2], ex_ansf[r] - joined, rule.ex_ansf_decay)
             ex_ansf[r] -= joined + left
             local[r] += joined

@@ -24,7 +24,7 @@ from numba import types
 from sim.engine import draws
 from sim.engine.draws import checked_binomial
 from sim.inputs.schema import Scenario
-from sim.rules import defection, maths, strategy, surrender
+from sim.rules import compiled_command, defection, maths, strategy, surrender
 from sim.rules.compiled_command import CommandWeights
 from sim.rules.compiled_units import (
     BUFFER,
@@ -57,7 +57,7 @@ SurrenderWeights = namedtuple(
 )
 """The fields of `rules.defection` that surrenders, the absorbed and rejoining read."""
 
-SOURCES = sources_digest(draws, defection, maths, strategy, surrender)
+SOURCES = sources_digest(draws, defection, maths, strategy, surrender, compiled_command)
 """Digest of the files whose functions the loops compile: part of each loop's cache key."""
 
 _surrender_probability = numba.njit(inline="always")(surrender_probability)
@@ -111,7 +111,7 @@ def _loops(sources: str):
             w = weights[r]
             rule = SurrenderWeights(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9])
             _, funded = _funded(n[r], fighters[r], money[r])
-            chance = min(1.0, scale * _rejoin_probability(momentum[r], funded, rule))
+            chance = min(scale * _rejoin_probability(momentum[r], funded, rule), 1.0)
             back[r] = checked_binomial(buffer[r, start[r]], at_home[r], chance)
             settled = checked_binomial(
                 buffer[r, start[r] + 1], at_home[r] - back[r], rule.rejoin_settle
@@ -167,7 +167,7 @@ def _loops(sources: str):
             )
             surrendered[0] = 0.0
             u = buffer[r, start[r] : start[r] + n[r]]
-            lose_row(u, fighters[r, : n[r]], one_kind[: n[r]], min(1.0, chance), surrendered)
+            lose_row(u, fighters[r, : n[r]], one_kind[: n[r]], min(chance, 1.0), surrendered)
             total[r] = int(surrendered[0])
             u = buffer[r, start[r] + n[r]]
             absorbed[r] = checked_binomial(u, total[r], rule.absorbed_share)

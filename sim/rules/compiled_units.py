@@ -29,6 +29,7 @@ import numba
 import numpy as np
 from numba import types
 from numba.extending import overload
+from pydantic import BaseModel
 
 from sim.engine import draws
 from sim.engine.draws import (
@@ -39,6 +40,7 @@ from sim.engine.draws import (
     sure_zero_below,
 )
 from sim.engine.streams import Streams
+from sim.inputs import schema
 from sim.inputs.schema import Scenario
 from sim.rules import defection, maths
 from sim.rules.defection import defection_score, desertion_score, pay_gap
@@ -66,13 +68,25 @@ DefectionWeights = namedtuple(
 """The fields of `rules.defection` that `defection_score` and `desertion_score` read."""
 
 
+LAYOUT = inspect.getsource(schema) + repr(
+    [
+        (name, tuple(block.model_fields))
+        for name, block in vars(schema).items()
+        if isinstance(block, type) and issubclass(block, BaseModel)
+    ]
+)
+"""The schema's text (its constants) and every block's fields in order."""
+
+
 def sources_digest(*modules: ModuleType) -> str:
     """Digest of the files whose functions a module's loops compile: part of their cache key.
 
     It covers this file too, whose shared overloads (`np.clip`, `logistic`) and loops
-    (`lose_row`) the other modules' loops compile in.
+    (`lose_row`) the other modules' loops compile in, and every rule block's fields in
+    order (`Scenario`'s schema, built from `sim.inputs.pars`): the loops read their
+    parameters' tables by position, so a field added or moved compiles them afresh.
     """
-    texts = [inspect.getsource(m) for m in modules] + [Path(__file__).read_text()]
+    texts = [inspect.getsource(m) for m in modules] + [Path(__file__).read_text(), LAYOUT]
     return hashlib.sha256("".join(texts).encode()).hexdigest()
 
 
@@ -220,9 +234,9 @@ def draw_losses(
 ) -> np.ndarray:
     """Each of row r's first `n[r]` entries loses Binomial(fighters, share) of its `fighters`.
 
-    Attrition, the Taliban killed in attacks, surrenders: one uniform per entry, rows
-    with `n[r]` = 0 draw none. Returns the losses per row and `kind` (a faction, a
-    group), (replicates, kinds).
+    The Taliban killed in attacks (attrition and surrenders have loops of their own over
+    `lose_row`): one uniform per entry, rows with `n[r]` = 0 draw none. Returns the
+    losses per row and `kind` (a faction, a group), (replicates, kinds).
     """
     rows = len(n)
     losses = np.zeros((rows, kinds))

@@ -119,7 +119,7 @@ def choice_values(
         + rule.w_isisk_pull * momentum
     )
     independent = rule.w_independent_autonomy * autonomy + rule.w_independent_exclusion * (
-        max(0.0, 1.0 - posts)
+        max(1.0 - posts, 0.0)
     )
     rival = rule.w_rival_strength * strength + rule.w_rival_grievance * grievance
     return (
