@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -20,30 +21,9 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 def kernels() -> dict[str, numba.core.dispatcher.Dispatcher]:
     """Every numba dispatcher of the engine's and the rules' loop modules, by name."""
     from sim.engine import draws, packing, sums
-    from sim.rules import (
-        compiled_cells,
-        compiled_command,
-        compiled_economy,
-        compiled_factions,
-        compiled_groups,
-        compiled_recruitment,
-        compiled_states,
-        compiled_surrender,
-        compiled_units,
-    )
+    from sim.rules import COMPILED
 
-    rules = (
-        compiled_units,
-        compiled_cells,
-        compiled_command,
-        compiled_economy,
-        compiled_factions,
-        compiled_groups,
-        compiled_recruitment,
-        compiled_states,
-        compiled_surrender,
-    )
-
+    rules = [importlib.import_module(f"sim.rules.{name}") for name in COMPILED]
     return {
         f"{module.__name__}.{name}": value
         for module in (draws, packing, sums, *rules)

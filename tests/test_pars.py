@@ -14,22 +14,11 @@ import pytest
 
 from sim.inputs.pars import Range
 from sim.inputs.pars.generate import COMMAND, generate
+from sim.rules import COMPILED
 
 ROOT = Path(__file__).resolve().parents[1]
 # modules of `sim.rules` without parameters
-NOT_MECHANISMS = (
-    "__init__",
-    "maths",
-    "compiled_units",
-    "compiled_cells",
-    "compiled_states",
-    "compiled_factions",
-    "compiled_command",
-    "compiled_groups",
-    "compiled_economy",
-    "compiled_recruitment",
-    "compiled_surrender",
-)
+NOT_MECHANISMS = ("__init__", "maths", *COMPILED)
 RULES = sorted(p for p in (ROOT / "sim" / "rules").glob("*.py") if p.stem not in NOT_MECHANISMS)
 
 

@@ -9,6 +9,7 @@ and writes; the scenario schema's `mechanisms` block is tested against it.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -330,6 +331,20 @@ SCHEDULE = (
 )
 
 
+COMPILED = (
+    "compiled_units",
+    "compiled_cells",
+    "compiled_command",
+    "compiled_economy",
+    "compiled_factions",
+    "compiled_groups",
+    "compiled_recruitment",
+    "compiled_states",
+    "compiled_surrender",
+)
+"""The modules of the rules' compiled loops, one per kind of agent or rule."""
+
+
 def new_world(
     scenario: Scenario,
     gens: Sequence[np.random.Generator],
@@ -352,22 +367,14 @@ def load_kernels(announce: Callable[[str], None] | None = None) -> None:
     """
 
     def rule_loops() -> None:
-        from sim.rules import (  # noqa: F401  (importing compiles or loads them)
-            compiled_cells,
-            compiled_command,
-            compiled_economy,
-            compiled_factions,
-            compiled_groups,
-            compiled_recruitment,
-            compiled_states,
-            compiled_surrender,
-            compiled_units,
-        )
+        for name in COMPILED:  # importing compiles or loads them
+            importlib.import_module(f"sim.rules.{name}")
 
     kernels.load_kernels(announce, rule_loops)
 
 
 __all__ = [
+    "COMPILED",
     "SCHEDULE",
     "adapt_policy",
     "attack",
